@@ -1,0 +1,49 @@
+"""Audit log: every change, newest first, with who, when and before/after."""
+
+import streamlit as st
+
+from tlo import audit, ui
+
+actor = ui.actor()
+st.title("Audit log")
+
+left, middle, right = st.columns(3)
+object_type = left.text_input(
+    "Object type (e.g. person, account)",
+    key="audit_type",
+    on_change=ui.reset_offset,
+    args=("audit",),
+)
+object_id = middle.text_input(
+    "Object id", key="audit_id", on_change=ui.reset_offset, args=("audit",)
+)
+action = right.text_input(
+    "Action contains", key="audit_action", on_change=ui.reset_offset, args=("audit",)
+)
+
+with ui.reading() as session:
+    page = audit.list_entries(
+        session,
+        actor=actor,
+        object_type=object_type.strip() or None,
+        object_id=object_id.strip() or None,
+        action_contains=action.strip() or None,
+        offset=ui.offset_for("audit"),
+    )
+
+st.dataframe(
+    [
+        {
+            "When (UTC)": entry.at,
+            "Who": entry.actor_name,
+            "Action": entry.action,
+            "Object": f"{entry.object_type} {entry.object_id}",
+            "Before": audit.as_text(entry.before),
+            "After": audit.as_text(entry.after),
+        }
+        for entry in page.items
+    ],
+    hide_index=True,
+    width="stretch",
+)
+ui.pager(page, key="audit")

@@ -1,0 +1,49 @@
+from tlo.auth.models import Role
+
+
+def test_an_admin_adds_a_person_and_sees_them_listed(open_app):
+    app = open_app("admin")
+    app.switch_page("pages/people.py").run()
+    app.text_input(key="new_person_name").input("Grace Hopper")
+    app.text_input(key="new_person_email").input("ghopper@university.example")
+    app.selectbox(key="new_person_department").select_index(0)
+    app.button(key="FormSubmitter:add_person-Add person").click().run()
+    assert not app.exception
+    assert [message.value for message in app.success] == ["Grace Hopper added."]
+    app.text_input(key="people_search").input("hopper").run()
+    listed = app.dataframe[0].value
+    assert list(listed["Name"]) == ["Grace Hopper"]
+
+
+def test_a_bad_email_is_refused_with_a_message_and_nothing_is_added(open_app):
+    app = open_app("admin")
+    app.switch_page("pages/people.py").run()
+    app.text_input(key="new_person_name").input("Nobody")
+    app.text_input(key="new_person_email").input("nobody-at-nowhere")
+    app.button(key="FormSubmitter:add_person-Add person").click().run()
+    assert "e-mail address is not valid" in app.error[0].value
+    assert app.text_input(key="new_person_name").value == "Nobody"  # kept for correcting
+    app.text_input(key="people_search").input("Nobody").run()
+    assert app.dataframe[0].value.empty
+
+
+def test_the_admin_gives_an_account_a_role(open_app):
+    app = open_app("admin")
+    app.switch_page("pages/accounts.py").run()
+    app.text_input(key="accounts_search").input("officer2").run()
+    chosen = app.selectbox(key="chosen_account").value
+    assert chosen.username == "officer2"
+    app.multiselect(key=f"roles_{chosen.account_id}").select(Role.DIRECTOR)
+    app.button(key="FormSubmitter:edit_roles-Save roles").click().run()
+    assert [message.value for message in app.success] == ["Roles of officer2 saved."]
+    assert list(app.dataframe[0].value["Roles"]) == ["Licensing officer, Director"]
+
+
+def test_the_audit_log_shows_who_changed_what(open_app):
+    app = open_app("admin")
+    app.switch_page("pages/audit_log.py").run()
+    app.text_input(key="audit_type").input("school").run()
+    table = app.dataframe[0].value
+    assert len(table) == 3
+    assert set(table["Action"]) == {"school.created"}
+    assert set(table["Who"]) == {"system (demo data)"}

@@ -1,0 +1,104 @@
+from dataclasses import dataclass
+
+import pytest
+
+from tlo.auth.models import Role
+from tlo.auth.permissions import GRANTS, Actor, Scope, can, require, scope_of, system_actor
+from tlo.errors import PermissionDenied
+from tlo.navigation import PAGES, pages_for
+
+
+def actor_with(*roles: Role, person_id: int = 7) -> Actor:
+    return Actor(
+        account_id=1,
+        person_id=person_id,
+        name="Pat Example",
+        username="pat",
+        roles=frozenset(roles),
+    )
+
+
+@dataclass
+class OwnedThing:
+    owners: set[int]
+
+    def owner_person_ids(self) -> set[int]:
+        return self.owners
+
+
+@pytest.mark.parametrize(
+    ("role", "permission", "allowed"),
+    [
+        (Role.INVENTOR, "home.view", True),
+        (Role.INVENTOR, "person.manage", False),
+        (Role.INVENTOR, "account.manage", False),
+        (Role.INVENTOR, "audit.read", False),
+        (Role.OFFICER, "person.read", True),
+        (Role.OFFICER, "person.manage", False),
+        (Role.FINANCE, "account.manage", False),
+        (Role.DIRECTOR, "person.manage", True),
+        (Role.DIRECTOR, "audit.read", True),
+        (Role.ADMIN, "account.manage", True),
+        (Role.ADMIN, "org.manage", True),
+    ],
+)
+def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):
+    assert can(actor_with(role), permission) is allowed
+
+
+def test_an_own_grant_covers_the_actors_own_objects_only():
+    inventor = actor_with(Role.INVENTOR, person_id=7)
+    assert scope_of(inventor, "person.read") is Scope.OWN
+    assert can(inventor, "person.read", OwnedThing({7, 8}))
+    assert not can(inventor, "person.read", OwnedThing({8}))
+    assert not can(inventor, "person.read", object())  # an object that names no owners
+
+
+def test_the_widest_scope_of_several_roles_wins():
+    officer_and_inventor = actor_with(Role.INVENTOR, Role.OFFICER)
+    assert scope_of(officer_and_inventor, "person.read") is Scope.ALL
+    assert can(officer_and_inventor, "person.read", OwnedThing({99}))
+
+
+def test_require_names_who_was_refused_what():
+    with pytest.raises(PermissionDenied, match=r"Pat Example may not do this \(audit.read\)"):
+        require(actor_with(Role.INVENTOR), "audit.read")
+
+
+def test_nobody_signed_in_may_do_anything():
+    assert not can(None, "home.view")
+    with pytest.raises(PermissionDenied, match="not signed in"):
+        require(None, "home.view")
+
+
+def test_an_unknown_permission_is_a_programming_error_not_a_silent_no():
+    with pytest.raises(KeyError, match="Unknown permission"):
+        can(actor_with(Role.ADMIN), "disclosure.raed")
+
+
+def test_the_system_actor_manages_but_is_nobody():
+    system = system_actor("tests")
+    assert can(system, "person.manage")
+    assert system.person_id is None and system.account_id is None
+
+
+def test_an_actor_without_a_person_owns_nothing():
+    assert not can(actor_with(Role.INVENTOR, person_id=None), "person.read", OwnedThing({7}))
+
+
+def test_every_page_needs_a_known_permission():
+    for page in PAGES:
+        assert page.permission in GRANTS, page.path
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_lists_a_page_only_for_roles_holding_its_permission(role):
+    listed = {page.path for pages in pages_for(actor_with(role)).values() for page in pages}
+    expected = {page.path for page in PAGES if role in GRANTS[page.permission]}
+    assert listed == expected
+    assert "pages/home.py" in listed
+
+
+def test_an_inventor_sees_no_administration_section():
+    assert "Administration" not in pages_for(actor_with(Role.INVENTOR))
+    assert "Administration" in pages_for(actor_with(Role.ADMIN))

@@ -1,0 +1,1 @@
+"""tlo: a case manager for a university technology licensing office."""

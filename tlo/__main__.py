@@ -1,0 +1,63 @@
+"""Command line: operations that run without a browser.
+
+python -m tlo migrate               bring the database to the newest schema
+python -m tlo seed-demo [--if-empty] load the demo data (and print the demo sign-ins)
+python -m tlo check-db              exit 0 when the database is migrated to the newest schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tlo import db, demo
+from tlo.config import get_settings
+
+
+def _migrate(_args) -> int:
+    db.migrate()
+    print(f"Database at revision {db.current_revision()}: {_safe_url()}")
+    return 0
+
+
+def _seed_demo(args) -> int:
+    db.migrate()
+    with db.unit_of_work() as session:
+        if args.if_empty and not demo.is_empty(session):
+            print("The database already holds data; demo data not loaded.")
+            loaded = False
+        else:
+            demo.seed(session)
+            loaded = True
+    if loaded or args.if_empty:
+        print(demo.sign_in_help())
+    return 0
+
+
+def _check_db(_args) -> int:
+    current, head = db.current_revision(), db.head_revision()
+    print(f"Database revision {current}; newest {head}.")
+    return 0 if current == head else 1
+
+
+def _safe_url() -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tlo", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
+    seed = commands.add_parser("seed-demo", help="load the demo data")
+    seed.add_argument("--if-empty", action="store_true", help="only into an empty database")
+    seed.set_defaults(run=_seed_demo)
+    commands.add_parser("check-db", help="is the schema up to date?").set_defaults(run=_check_db)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,325 @@
+"""Use cases of accounts: sign in, single sign-on mapping, creating accounts and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete, func, select
+
+from tlo import audit
+from tlo.auth.models import Account, AccountRole, Role
+from tlo.auth.passwords import hash_password, needs_rehash, verify_password
+from tlo.auth.permissions import Actor, require
+from tlo.clock import utcnow
+from tlo.config import get_settings
+from tlo.errors import NotFound, ValidationError
+from tlo.pagination import Page, paginate
+from tlo.people.models import Person
+
+WRONG_CREDENTIALS = "Wrong username or password."
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    actor: Actor | None
+    error: str | None = None
+
+
+def _roles_of(session: Session, account_ids: list[int]) -> dict[int, frozenset[Role]]:
+    rows = session.exec(
+        select(AccountRole.account_id, AccountRole.role).where(
+            col(AccountRole.account_id).in_(account_ids)
+        )
+    ).all()
+    roles: dict[int, set[Role]] = {account_id: set() for account_id in account_ids}
+    for account_id, role in rows:
+        roles[account_id].add(Role(role))
+    return {account_id: frozenset(found) for account_id, found in roles.items()}
+
+
+def _actor(session: Session, account: Account, person: Person) -> Actor:
+    return Actor(
+        account_id=account.id,
+        person_id=person.id,
+        name=person.full_name,
+        username=account.username,
+        roles=_roles_of(session, [account.id])[account.id],
+    )
+
+
+def load_actor(session: Session, account_id: int) -> Actor | None:
+    """The actor for a signed-in account, or None if the account or person is no longer active.
+
+    The app calls this on every page view, so a deactivation or a change of roles takes
+    effect at once, not at the next sign-in.
+    """
+    row = session.exec(
+        select(Account, Person)
+        .join(Person, Person.id == Account.person_id)
+        .where(Account.id == account_id, Account.active, Person.active)
+    ).first()
+    return _actor(session, *row) if row else None
+
+
+def sign_in(
+    session: Session, *, username: str, password: str, now: datetime | None = None
+) -> SignInResult:
+    """Check a username and password, counting failures and locking the account after many.
+
+    Returns a result instead of raising, so the caller's transaction commits the failure count.
+    """
+    settings = get_settings()
+    now = now or utcnow()
+    row = session.exec(
+        select(Account, Person)
+        .join(Person, Person.id == Account.person_id)
+        .where(Account.username == username.strip().lower())
+    ).first()
+    if row is None:
+        verify_password(None, password)  # same cost as a real check: see passwords.py
+        return SignInResult(None, WRONG_CREDENTIALS)
+    account, person = row
+    if account.locked_until is not None and account.locked_until > now:
+        until = account.locked_until.strftime("%H:%M UTC")
+        return SignInResult(None, f"Too many failed sign-ins. Try again after {until}.")
+    if not verify_password(account.password_hash, password):
+        account.failed_signins += 1
+        if account.failed_signins >= settings.signin_max_failures:
+            account.locked_until = now + timedelta(minutes=settings.signin_lockout_minutes)
+            account.failed_signins = 0
+            audit.record(
+                session,
+                actor=None,
+                action="account.locked",
+                object_type="account",
+                object_id=account.id,
+                after={"locked_until": account.locked_until},
+            )
+        session.add(account)
+        return SignInResult(None, WRONG_CREDENTIALS)
+    if not (account.active and person.active):
+        return SignInResult(None, "This account is deactivated. Ask the office's administrator.")
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.failed_signins = 0
+    account.locked_until = None
+    account.last_signin_at = now
+    session.add(account)
+    actor = _actor(session, account, person)
+    audit.record(
+        session,
+        actor=actor,
+        action="account.signed_in",
+        object_type="account",
+        object_id=account.id,
+    )
+    return SignInResult(actor)
+
+
+def actor_for_email(session: Session, email: str) -> Actor | None:
+    """Map an e-mail confirmed by single sign-on to the active account of that person."""
+    row = session.exec(
+        select(Account, Person)
+        .join(Person, Person.id == Account.person_id)
+        .where(Person.email == email.strip().lower(), Account.active, Person.active)
+    ).first()
+    return _actor(session, *row) if row else None
+
+
+def _validate_roles(roles: set[Role] | frozenset[Role]) -> frozenset[Role]:
+    roles = frozenset(Role(role) for role in roles)
+    if not roles:
+        raise ValidationError("Give the account at least one role.")
+    return roles
+
+
+def active_admin_count(session: Session) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Account)
+        .join(AccountRole, AccountRole.account_id == Account.id)
+        .join(Person, Person.id == Account.person_id)
+        .where(Account.active, Person.active, AccountRole.role == Role.ADMIN.value)
+    ).one()
+
+
+def _get_account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"There is no account {account_id}.")
+    return account
+
+
+def create_account(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: int,
+    username: str,
+    roles: set[Role] | frozenset[Role],
+    password: str | None,
+) -> Account:
+    """An account for an existing person. No password: single sign-on only."""
+    require(actor, "account.manage")
+    username = username.strip().lower()
+    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise ValidationError(
+            "A username uses letters, digits, dots, hyphens and underscores only."
+        )
+    roles = _validate_roles(roles)
+    person = session.get(Person, person_id)
+    if person is None or not person.active:
+        raise NotFound("Choose an active person for the account.")
+    if session.exec(select(Account).where(Account.username == username)).first():
+        raise ValidationError(f"The username {username!r} is taken.")
+    if session.exec(select(Account).where(Account.person_id == person_id)).first():
+        raise ValidationError(f"{person.full_name} already has an account.")
+    account = Account(
+        person_id=person_id,
+        username=username,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(account)
+    session.flush()
+    session.add_all(AccountRole(account_id=account.id, role=role.value) for role in roles)
+    audit.record(
+        session,
+        actor=actor,
+        action="account.created",
+        object_type="account",
+        object_id=account.id,
+        after={"username": username, "person_id": person_id, "roles": roles},
+    )
+    return account
+
+
+def set_roles(
+    session: Session, *, actor: Actor, account_id: int, roles: set[Role] | frozenset[Role]
+) -> None:
+    require(actor, "account.manage")
+    roles = _validate_roles(roles)
+    account = _get_account(session, account_id)
+    before = _roles_of(session, [account_id])[account_id]
+    if before == roles:
+        return
+    session.exec(delete(AccountRole).where(AccountRole.account_id == account_id))
+    session.add_all(AccountRole(account_id=account_id, role=role.value) for role in roles)
+    session.flush()
+    if account.active and active_admin_count(session) == 0:
+        raise ValidationError("At least one active account must keep the admin role.")
+    audit.record(
+        session,
+        actor=actor,
+        action="account.roles_changed",
+        object_type="account",
+        object_id=account_id,
+        before={"roles": before},
+        after={"roles": roles},
+    )
+
+
+def set_account_active(session: Session, *, actor: Actor, account_id: int, active: bool) -> None:
+    require(actor, "account.manage")
+    account = _get_account(session, account_id)
+    if account.active == active:
+        return
+    if account_id == actor.account_id and not active:
+        raise ValidationError("You cannot deactivate your own account.")
+    account.active = active
+    session.add(account)
+    session.flush()
+    if active_admin_count(session) == 0:
+        raise ValidationError("At least one active account must keep the admin role.")
+    audit.record(
+        session,
+        actor=actor,
+        action="account.activated" if active else "account.deactivated",
+        object_type="account",
+        object_id=account_id,
+        before={"active": not active},
+        after={"active": active},
+    )
+
+
+def reset_password(session: Session, *, actor: Actor, account_id: int, new_password: str) -> None:
+    """An administrator sets a new password; this also lifts a lockout."""
+    require(actor, "account.manage")
+    account = _get_account(session, account_id)
+    account.password_hash = hash_password(new_password)
+    account.failed_signins = 0
+    account.locked_until = None
+    session.add(account)
+    audit.record(
+        session,
+        actor=actor,
+        action="account.password_reset",
+        object_type="account",
+        object_id=account_id,
+    )
+
+
+def change_own_password(
+    session: Session, *, actor: Actor, current_password: str, new_password: str
+) -> None:
+    require(actor, "account.change_own_password")
+    account = _get_account(session, actor.account_id)
+    if not verify_password(account.password_hash, current_password):
+        raise ValidationError("The current password is wrong.")
+    if current_password == new_password:
+        raise ValidationError("Choose a new password that differs from the current one.")
+    account.password_hash = hash_password(new_password)
+    session.add(account)
+    audit.record(
+        session,
+        actor=actor,
+        action="account.password_changed",
+        object_type="account",
+        object_id=account.id,
+    )
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account_id: int
+    username: str
+    person_id: int
+    full_name: str
+    email: str
+    roles: frozenset[Role]
+    active: bool
+    locked_until: datetime | None
+    last_signin_at: datetime | None
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(role.label for role in Role if role in self.roles)
+
+
+def list_accounts(
+    session: Session, *, actor: Actor, search: str = "", offset: int = 0, limit: int = 50
+) -> Page[AccountRow]:
+    require(actor, "account.manage")
+    query = select(Account, Person).join(Person, Person.id == Account.person_id)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            func.lower(Person.full_name).like(pattern) | col(Account.username).like(pattern)
+        )
+    page = paginate(session, query.order_by(Account.username), offset=offset, limit=limit)
+    roles = _roles_of(session, [account.id for account, _ in page.items])
+    rows = [
+        AccountRow(
+            account_id=account.id,
+            username=account.username,
+            person_id=person.id,
+            full_name=person.full_name,
+            email=person.email,
+            roles=roles[account.id],
+            active=account.active,
+            locked_until=account.locked_until,
+            last_signin_at=account.last_signin_at,
+        )
+        for account, person in page.items
+    ]
+    return Page(items=rows, total=page.total, offset=page.offset, limit=page.limit)

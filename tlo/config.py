@@ -1,0 +1,61 @@
+"""Settings, read from the environment once per call of `get_settings()`.
+
+Every tunable of the office lives here so that tests and deployments change behaviour through
+environment variables only (see README, "Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value tlo cannot use."""
+
+
+def _int_env(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must be between {minimum} and {maximum}, not {value}.")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    fiscal_year_start_month: int
+    signin_max_failures: int
+    signin_lockout_minutes: int
+    office_timezone: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("TLO_DATA_DIR") or PROJECT_ROOT / "data")
+        database_url = os.environ.get("TLO_DATABASE_URL") or f"sqlite:///{data_dir / 'tlo.db'}"
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            fiscal_year_start_month=_int_env(
+                "TLO_FISCAL_YEAR_START_MONTH", 9, minimum=1, maximum=12
+            ),
+            signin_max_failures=_int_env("TLO_SIGNIN_MAX_FAILURES", 5, minimum=1, maximum=100),
+            signin_lockout_minutes=_int_env(
+                "TLO_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60
+            ),
+            office_timezone=os.environ.get("TLO_TIMEZONE") or "America/Los_Angeles",
+        )
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

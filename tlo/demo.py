@@ -1,0 +1,157 @@
+"""Demo data: a small, realistic, deterministic office to try tlo with.
+
+Everything goes through the services, as a user's actions would, so the demo data is valid
+by the same rules and leaves the same audit trail. Later features add their records here.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tlo.auth import services as accounts
+from tlo.auth.models import Role
+from tlo.auth.permissions import system_actor
+from tlo.people import services as people
+from tlo.people.models import Person
+
+DEMO_PASSWORD = "tlo-demo-2026"
+
+SCHOOLS = [
+    ("School of Engineering", "ENG"),
+    ("School of Medicine", "MED"),
+    ("School of Humanities and Sciences", "H&S"),
+]
+
+DEPARTMENTS = [
+    ("Electrical Engineering", "EE", "ENG"),
+    ("Mechanical Engineering", "ME", "ENG"),
+    ("Computer Science", "CS", "ENG"),
+    ("Bioengineering", "BIOE", "ENG"),
+    ("Materials Science and Engineering", "MSE", "ENG"),
+    ("Genetics", "GEN", "MED"),
+    ("Radiology", "RAD", "MED"),
+    ("Neurology and Neurological Sciences", "NEURO", "MED"),
+    ("Pathology", "PATH", "MED"),
+    ("Chemistry", "CHEM", "H&S"),
+    ("Physics", "PHYS", "H&S"),
+    ("Biology", "BIO", "H&S"),
+]
+
+# (full name, e-mail local part, department code or None for office staff)
+FACULTY = [
+    ("Alice Chen", "achen", "EE"),
+    ("Benjamin Okafor", "bokafor", "EE"),
+    ("Carmen Alvarez", "calvarez", "ME"),
+    ("David Rosenberg", "drosenberg", "ME"),
+    ("Elena Petrova", "epetrova", "CS"),
+    ("Farid Haddad", "fhaddad", "CS"),
+    ("Grace Liu", "gliu", "CS"),
+    ("Hiroshi Tanaka", "htanaka", "BIOE"),
+    ("Isabel Moreno", "imoreno", "BIOE"),
+    ("James O'Connor", "joconnor", "MSE"),
+    ("Kavya Iyer", "kiyer", "MSE"),
+    ("Liam Murphy", "lmurphy", "GEN"),
+    ("Maria Santos", "msantos", "GEN"),
+    ("Nikolai Ivanov", "nivanov", "RAD"),
+    ("Olga Svensson", "osvensson", "RAD"),
+    ("Pradeep Raman", "praman", "NEURO"),
+    ("Quinn Harper", "qharper", "NEURO"),
+    ("Rachel Goldberg", "rgoldberg", "PATH"),
+    ("Samuel Adeyemi", "sadeyemi", "PATH"),
+    ("Tomoko Sato", "tsato", "CHEM"),
+    ("Umar Farouk", "ufarouk", "CHEM"),
+    ("Valentina Rossi", "vrossi", "PHYS"),
+    ("William Zhang", "wzhang", "PHYS"),
+    ("Xin Wei", "xwei", "BIO"),
+    ("Yara Nasser", "ynasser", "BIO"),
+    ("Zoe Whitaker", "zwhitaker", "EE"),
+    ("Ahmed Karim", "akarim", "BIOE"),
+    ("Beatriz Costa", "bcosta", "GEN"),
+    ("Chinedu Eze", "ceze", "CS"),
+    ("Daniela Fischer", "dfischer", "MSE"),
+]
+
+STAFF = [
+    ("Olivia Ortega", "oortega"),
+    ("Marcus Lee", "mlee"),
+    ("Fiona Nakamura", "fnakamura"),
+    ("Diane Whitfield", "dwhitfield"),
+    ("Adam Kowalski", "akowalski"),
+]
+
+EXTERNAL = [
+    ("Henrik Larsen", "henrik.larsen@novagen-bio.example", "NovaGen Biologics"),
+    ("Priya Menon", "priya.menon@ucsf-partner.example", "Partner University"),
+    ("Robert Klein", "rklein@klein-photonics.example", "Klein Photonics GmbH"),
+]
+
+# username -> (e-mail local part of the person, roles); one account per role, and a second
+# inventor and officer so that co-inventor and reassignment journeys can be tried.
+ACCOUNTS = {
+    "inventor": ("achen", {Role.INVENTOR}),
+    "inventor2": ("bokafor", {Role.INVENTOR}),
+    "officer": ("oortega", {Role.OFFICER}),
+    "officer2": ("mlee", {Role.OFFICER}),
+    "finance": ("fnakamura", {Role.FINANCE}),
+    "director": ("dwhitfield", {Role.DIRECTOR}),
+    "admin": ("akowalski", {Role.ADMIN}),
+}
+
+EMAIL_DOMAIN = "university.example"
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(Person.id).limit(1)).first() is None
+
+
+def seed(session: Session) -> None:
+    """Load the demo office into an empty database (one transaction: the caller's)."""
+    actor = system_actor("demo data")
+    school_ids = {
+        code: people.create_school(session, actor=actor, name=name, code=code).id
+        for name, code in SCHOOLS
+    }
+    department_ids = {
+        code: people.create_department(
+            session, actor=actor, name=name, code=code, school_id=school_ids[school]
+        ).id
+        for name, code, school in DEPARTMENTS
+    }
+    person_ids: dict[str, int] = {}
+    for full_name, local, department in FACULTY:
+        person_ids[local] = people.create_person(
+            session,
+            actor=actor,
+            full_name=full_name,
+            email=f"{local}@{EMAIL_DOMAIN}",
+            department_id=department_ids[department],
+        ).id
+    for full_name, local in STAFF:
+        person_ids[local] = people.create_person(
+            session, actor=actor, full_name=full_name, email=f"{local}@{EMAIL_DOMAIN}"
+        ).id
+    for full_name, email, organisation in EXTERNAL:
+        people.create_person(
+            session,
+            actor=actor,
+            full_name=full_name,
+            email=email,
+            organisation=organisation,
+            is_external=True,
+        )
+    for username, (local, roles) in ACCOUNTS.items():
+        accounts.create_account(
+            session,
+            actor=actor,
+            person_id=person_ids[local],
+            username=username,
+            roles=roles,
+            password=DEMO_PASSWORD,
+        )
+
+
+def sign_in_help() -> str:
+    lines = ["Demo sign-ins (password for all: " + DEMO_PASSWORD + "):"]
+    for username, (_local, roles) in ACCOUNTS.items():
+        lines.append(f"  {username:<10} {', '.join(sorted(role.label for role in roles))}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Invention disclosures: intake, numbering, workflow, evaluation and filing decisions."""

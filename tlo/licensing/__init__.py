@@ -1,0 +1,1 @@
+"""Licensing: companies, outreach, agreements, obligations and Word drafts."""

@@ -1,0 +1,111 @@
+"""Which screens exist, where they sit in the menu, and who may see them.
+
+The router (tlo_app.py) builds `st.navigation` from this table; tests use it to open every
+page as every role. A page is listed for a role when the role holds the page's permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tlo.auth.models import Role
+from tlo.auth.permissions import Actor, can
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to the project root
+    title: str
+    icon: str
+    section: str
+    permission: str
+    default: bool = False
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("pages/home.py", "Home", ":material/home:", "Overview", "home.view", default=True),
+    PageSpec(
+        "pages/my_account.py",
+        "My account",
+        ":material/person:",
+        "Overview",
+        "account.change_own_password",
+    ),
+    PageSpec("pages/people.py", "People", ":material/group:", "Administration", "person.manage"),
+    PageSpec(
+        "pages/organisation.py",
+        "Schools & departments",
+        ":material/account_balance:",
+        "Administration",
+        "org.manage",
+    ),
+    PageSpec(
+        "pages/accounts.py",
+        "Accounts & roles",
+        ":material/key:",
+        "Administration",
+        "account.manage",
+    ),
+    PageSpec(
+        "pages/audit_log.py", "Audit log", ":material/history:", "Administration", "audit.read"
+    ),
+]
+
+
+def pages_for(actor: Actor) -> dict[str, list[PageSpec]]:
+    """The pages `actor` may open, grouped by menu section in the order of PAGES."""
+    sections: dict[str, list[PageSpec]] = {}
+    for page in PAGES:
+        if can(actor, page.permission):
+            sections.setdefault(page.section, []).append(page)
+    return sections
+
+
+# What each role finds in tlo: the home page shows the parts for the roles a user holds.
+# Later features extend these lists as they land.
+ROLE_WELCOME: dict[Role, tuple[str, list[str]]] = {
+    Role.INVENTOR: (
+        "As an inventor",
+        [
+            "Disclose an invention to the office and follow it from evaluation to license.",
+            "Confirm your contribution share on disclosures you are a co-inventor of.",
+            "Read your royalty statements.",
+        ],
+    ),
+    Role.OFFICER: (
+        "As a licensing officer",
+        [
+            "Triage new disclosures, evaluate them and record filing decisions.",
+            "Run the patent docket: statutory and Bayh-Dole deadlines are computed for you.",
+            "Market technologies, log outreach and draft license agreements from templates.",
+        ],
+    ),
+    Role.FINANCE: (
+        "As finance staff",
+        [
+            "Record license income and patent invoices.",
+            "Compute, review and post revenue distributions, exact to the cent.",
+            "Issue statements to inventors, departments and schools.",
+        ],
+    ),
+    Role.DIRECTOR: (
+        "As the director",
+        [
+            "Everything a licensing officer can do, and reassign cases between officers.",
+            "Set revenue-sharing policies, manage people and accounts.",
+            "Dashboards and the AUTM annual metrics report.",
+        ],
+    ),
+    Role.ADMIN: (
+        "As an administrator",
+        [
+            "Manage schools, departments, people and accounts, and give roles.",
+            "Read the audit log of every change.",
+            "Maintain the Word templates and settings.",
+        ],
+    ),
+}
+
+
+def welcome_for(actor: Actor) -> list[tuple[str, list[str]]]:
+    return [ROLE_WELCOME[role] for role in Role if role in actor.roles]

@@ -1,0 +1,1 @@
+"""People, departments and schools: who invents, who works here, and where they belong."""

@@ -1,0 +1,289 @@
+"""Use cases of the organisation: schools, departments and people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, col, func, or_, select
+
+from tlo import audit
+from tlo.auth.models import Account
+from tlo.auth.permissions import Actor, Scope, require, scope_of
+from tlo.errors import NotFound, ValidationError
+from tlo.pagination import Page, paginate
+from tlo.people.models import Department, Person, School
+
+
+def _required_text(value: str, what: str, *, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(f"Enter the {what}.")
+    if len(value) > max_length:
+        raise ValidationError(f"The {what} may have at most {max_length} characters.")
+    return value
+
+
+def normalise_email(email: str) -> str:
+    """Lower-cased and checked for shape (no DNS look-up: the office may be offline)."""
+    try:
+        checked = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as err:
+        raise ValidationError(f"The e-mail address is not valid: {err}") from None
+    return checked.normalized.lower()
+
+
+def create_school(session: Session, *, actor: Actor, name: str, code: str) -> School:
+    require(actor, "org.manage")
+    name = _required_text(name, "school's name", max_length=200)
+    code = _required_text(code, "school's code", max_length=20).upper()
+    clash = session.exec(
+        select(School).where(or_(func.lower(School.name) == name.lower(), School.code == code))
+    ).first()
+    if clash:
+        raise ValidationError(f"A school named {clash.name!r} or coded {clash.code!r} exists.")
+    school = School(name=name, code=code)
+    session.add(school)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="school.created",
+        object_type="school",
+        object_id=school.id,
+        after=audit.snapshot(school),
+    )
+    return school
+
+
+def create_department(
+    session: Session, *, actor: Actor, name: str, code: str, school_id: int
+) -> Department:
+    require(actor, "org.manage")
+    name = _required_text(name, "department's name", max_length=200)
+    code = _required_text(code, "department's code", max_length=20).upper()
+    if session.get(School, school_id) is None:
+        raise NotFound("Choose the school the department belongs to.")
+    clash = session.exec(
+        select(Department).where(
+            or_(func.lower(Department.name) == name.lower(), Department.code == code)
+        )
+    ).first()
+    if clash:
+        raise ValidationError(f"A department named {clash.name!r} or coded {clash.code!r} exists.")
+    department = Department(name=name, code=code, school_id=school_id)
+    session.add(department)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="department.created",
+        object_type="department",
+        object_id=department.id,
+        after=audit.snapshot(department),
+    )
+    return department
+
+
+def _set_active(session: Session, *, actor: Actor, model, kind: str, active: bool) -> None:
+    if model.active == active:
+        return
+    model.active = active
+    session.add(model)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"{kind}.{'activated' if active else 'deactivated'}",
+        object_type=kind,
+        object_id=model.id,
+        before={"active": not active},
+        after={"active": active},
+    )
+
+
+def set_school_active(session: Session, *, actor: Actor, school_id: int, active: bool) -> None:
+    require(actor, "org.manage")
+    school = session.get(School, school_id)
+    if school is None:
+        raise NotFound(f"There is no school {school_id}.")
+    _set_active(session, actor=actor, model=school, kind="school", active=active)
+
+
+def set_department_active(
+    session: Session, *, actor: Actor, department_id: int, active: bool
+) -> None:
+    require(actor, "org.manage")
+    department = session.get(Department, department_id)
+    if department is None:
+        raise NotFound(f"There is no department {department_id}.")
+    _set_active(session, actor=actor, model=department, kind="department", active=active)
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    id: int
+    name: str
+    code: str
+    school_id: int
+    school_name: str
+    active: bool
+
+
+def list_schools(session: Session, *, actor: Actor, include_inactive: bool = False) -> list[School]:
+    require(actor, "org.read")
+    query = select(School).order_by(School.name)
+    if not include_inactive:
+        query = query.where(School.active)
+    return list(session.exec(query).all())
+
+
+def list_departments(
+    session: Session, *, actor: Actor, include_inactive: bool = False
+) -> list[DepartmentRow]:
+    require(actor, "org.read")
+    query = (
+        select(Department, School)
+        .join(School, School.id == Department.school_id)
+        .order_by(School.name, Department.name)
+    )
+    if not include_inactive:
+        query = query.where(Department.active)
+    return [
+        DepartmentRow(
+            id=department.id,
+            name=department.name,
+            code=department.code,
+            school_id=school.id,
+            school_name=school.name,
+            active=department.active,
+        )
+        for department, school in session.exec(query).all()
+    ]
+
+
+def create_person(
+    session: Session,
+    *,
+    actor: Actor,
+    full_name: str,
+    email: str,
+    department_id: int | None = None,
+    organisation: str | None = None,
+    is_external: bool = False,
+) -> Person:
+    require(actor, "person.manage")
+    full_name = _required_text(full_name, "person's full name", max_length=200)
+    email = normalise_email(email)
+    if is_external and department_id is not None:
+        raise ValidationError("An external person has an organisation, not a department.")
+    if department_id is not None and session.get(Department, department_id) is None:
+        raise NotFound(f"There is no department {department_id}.")
+    if session.exec(select(Person).where(Person.email == email)).first():
+        raise ValidationError(f"Someone with the e-mail {email} is already recorded.")
+    person = Person(
+        full_name=full_name,
+        email=email,
+        department_id=department_id,
+        organisation=(organisation or "").strip() or None,
+        is_external=is_external,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="person.created",
+        object_type="person",
+        object_id=person.id,
+        after=audit.snapshot(person),
+    )
+    return person
+
+
+def get_person(session: Session, *, actor: Actor, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person {person_id}.")
+    require(actor, "person.read", person)
+    return person
+
+
+def set_person_active(session: Session, *, actor: Actor, person_id: int, active: bool) -> None:
+    """Deactivating a person also deactivates their account: they can no longer sign in."""
+    from tlo.auth.services import active_admin_count
+
+    require(actor, "person.manage")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person {person_id}.")
+    if person_id == actor.person_id and not active:
+        raise ValidationError("You cannot deactivate yourself.")
+    _set_active(session, actor=actor, model=person, kind="person", active=active)
+    account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+    if account is not None and not active:
+        _set_active(session, actor=actor, model=account, kind="account", active=False)
+    session.flush()
+    if active_admin_count(session) == 0:
+        raise ValidationError("At least one active account must keep the admin role.")
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    full_name: str
+    email: str
+    department: str | None
+    school: str | None
+    organisation: str | None
+    is_external: bool
+    active: bool
+    has_account: bool
+
+
+def list_people(
+    session: Session,
+    *,
+    actor: Actor,
+    search: str = "",
+    include_inactive: bool = False,
+    without_account: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[PersonRow]:
+    """People by name, one page at a time; an inventor sees only themselves."""
+    require(actor, "person.read")
+    query = (
+        select(Person, Department.name, School.name, Account.id)
+        .join(Department, Department.id == Person.department_id, isouter=True)
+        .join(School, School.id == Department.school_id, isouter=True)
+        .join(Account, Account.person_id == Person.id, isouter=True)
+    )
+    if scope_of(actor, "person.read") is Scope.OWN:
+        query = query.where(Person.id == actor.person_id)
+    if not include_inactive:
+        query = query.where(Person.active)
+    if without_account:
+        query = query.where(col(Account.id).is_(None))
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Person.full_name).like(pattern), col(Person.email).like(pattern))
+        )
+    page = paginate(
+        session, query.order_by(Person.full_name, Person.id), offset=offset, limit=limit
+    )
+    rows = [
+        PersonRow(
+            id=person.id,
+            full_name=person.full_name,
+            email=person.email,
+            department=department,
+            school=school,
+            organisation=person.organisation,
+            is_external=person.is_external,
+            active=person.active,
+            has_account=account_id is not None,
+        )
+        for person, department, school, account_id in page.items
+    ]
+    return Page(items=rows, total=page.total, offset=page.offset, limit=page.limit)

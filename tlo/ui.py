@@ -1,0 +1,112 @@
+"""Helpers the pages share: the signed-in actor, running a use case, flash messages, paging.
+
+This is the only module in tlo/ that imports streamlit; the domain stays testable without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlmodel import Session
+
+from tlo.auth.permissions import Actor
+from tlo.db import unit_of_work
+from tlo.errors import DomainError
+from tlo.pagination import Page
+
+ACCOUNT_KEY = "account_id"
+ACTOR_KEY = "_actor"
+FLASH_KEY = "_flash"
+
+
+def actor() -> Actor:
+    """The signed-in actor; the router has loaded them before any page runs."""
+    current = st.session_state.get(ACTOR_KEY)
+    if current is None:
+        st.error("Please sign in.")
+        st.stop()
+    return current
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A session for showing data; a domain error (e.g. no permission) stops the page."""
+    try:
+        with unit_of_work() as session:
+            yield session
+    except DomainError as err:
+        st.error(str(err))
+        st.stop()
+
+
+def attempt(use_case, /, *, success: str | None = None, clear: str | None = None, **kwargs):
+    """Run one use case in its own transaction; show its error or flash `success` and rerun.
+
+    On failure the form keeps what the user typed, so they can correct it; on success the
+    widgets whose keys start with `clear` are emptied. Returns the use case's result, or None
+    when it failed (the error is already shown).
+    """
+    try:
+        with unit_of_work() as session:
+            result = use_case(session, actor=actor(), **kwargs)
+    except DomainError as err:
+        st.error(str(err))
+        return None
+    if clear:
+        for key in [key for key in st.session_state if str(key).startswith(clear)]:
+            del st.session_state[key]
+    if success:
+        flash(success)
+        st.rerun()
+    return result
+
+
+def flash(message: str) -> None:
+    """A success message that survives the rerun that follows a change."""
+    st.session_state.setdefault(FLASH_KEY, []).append(message)
+
+
+def show_flashes() -> None:
+    for message in st.session_state.pop(FLASH_KEY, []):
+        st.success(message)
+
+
+def pager(page: Page, *, key: str) -> None:
+    """Previous/next buttons under a paginated table; the offset lives in session state."""
+    if page.total <= page.limit:
+        st.caption(f"{page.total} in all.")
+        return
+    left, middle, right = st.columns([1, 3, 1])
+    if left.button("Previous", key=f"{key}_prev", disabled=page.offset == 0):
+        st.session_state[f"{key}_offset"] = max(0, page.offset - page.limit)
+        st.rerun()
+    middle.caption(f"Page {page.page_number} of {page.page_count} ({page.total} in all)")
+    last_page = page.offset + page.limit >= page.total
+    if right.button("Next", key=f"{key}_next", disabled=last_page):
+        st.session_state[f"{key}_offset"] = page.offset + page.limit
+        st.rerun()
+
+
+def offset_for(key: str) -> int:
+    return st.session_state.get(f"{key}_offset", 0)
+
+
+def reset_offset(key: str) -> None:
+    st.session_state[f"{key}_offset"] = 0
+
+
+def oidc_configured() -> bool:
+    """Whether .streamlit/secrets.toml configures single sign-on ([auth] section)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answering no
+        return False
+
+
+def sign_out() -> None:
+    for key in (ACCOUNT_KEY, ACTOR_KEY):
+        st.session_state.pop(key, None)
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
