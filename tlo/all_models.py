@@ -2,6 +2,37 @@
 
 from tlo.audit import AuditEntry
 from tlo.auth.models import Account, AccountRole
+from tlo.disclosures.models import (
+    Attachment,
+    CaseNote,
+    Disclosure,
+    DisclosureInventor,
+    DocketCounter,
+    Evaluation,
+    FilingDecision,
+    FundingSource,
+    PublicDisclosure,
+    ShareHistory,
+    StatusChange,
+)
 from tlo.people.models import Department, Person, School
 
-__all__ = ["Account", "AccountRole", "AuditEntry", "Department", "Person", "School"]
+__all__ = [
+    "Account",
+    "AccountRole",
+    "Attachment",
+    "AuditEntry",
+    "CaseNote",
+    "Department",
+    "Disclosure",
+    "DisclosureInventor",
+    "DocketCounter",
+    "Evaluation",
+    "FilingDecision",
+    "FundingSource",
+    "Person",
+    "PublicDisclosure",
+    "School",
+    "ShareHistory",
+    "StatusChange",
+]

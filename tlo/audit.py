@@ -92,6 +92,21 @@ def as_text(values: dict[str, Any] | None) -> str:
     return json.dumps(values, sort_keys=True, ensure_ascii=False) if values else ""
 
 
+def entries_for(
+    session: Session, *, object_type: str, object_id: int | str, limit: int = 200
+) -> list[AuditEntry]:
+    """The history of one object, newest first. The caller has checked the actor may read
+    the object itself (e.g. an officer reading a case's history)."""
+    return list(
+        session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
 def list_entries(
     session: Session,
     *,

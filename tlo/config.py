@@ -38,6 +38,7 @@ class Settings:
     signin_max_failures: int
     signin_lockout_minutes: int
     office_timezone: str
+    attachment_max_mb: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,7 +55,12 @@ class Settings:
                 "TLO_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60
             ),
             office_timezone=os.environ.get("TLO_TIMEZONE") or "America/Los_Angeles",
+            attachment_max_mb=_int_env("TLO_ATTACHMENT_MAX_MB", 25, minimum=1, maximum=500),
         )
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
 
 
 def get_settings() -> Settings:

@@ -3,7 +3,16 @@ from dataclasses import dataclass
 import pytest
 
 from tlo.auth.models import Role
-from tlo.auth.permissions import GRANTS, Actor, Scope, can, require, scope_of, system_actor
+from tlo.auth.permissions import (
+    GRANTS,
+    Actor,
+    Scope,
+    can,
+    require,
+    scopes_of,
+    sees_all,
+    system_actor,
+)
 from tlo.errors import PermissionDenied
 from tlo.navigation import PAGES, pages_for
 
@@ -48,7 +57,8 @@ def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission,
 
 def test_an_own_grant_covers_the_actors_own_objects_only():
     inventor = actor_with(Role.INVENTOR, person_id=7)
-    assert scope_of(inventor, "person.read") is Scope.OWN
+    assert scopes_of(inventor, "person.read") == {Scope.OWN}
+    assert not sees_all(inventor, "person.read")
     assert can(inventor, "person.read", OwnedThing({7, 8}))
     assert not can(inventor, "person.read", OwnedThing({8}))
     assert not can(inventor, "person.read", object())  # an object that names no owners
@@ -56,7 +66,7 @@ def test_an_own_grant_covers_the_actors_own_objects_only():
 
 def test_the_widest_scope_of_several_roles_wins():
     officer_and_inventor = actor_with(Role.INVENTOR, Role.OFFICER)
-    assert scope_of(officer_and_inventor, "person.read") is Scope.ALL
+    assert sees_all(officer_and_inventor, "person.read")
     assert can(officer_and_inventor, "person.read", OwnedThing({99}))
 
 

@@ -1,8 +1,9 @@
 """Who may do what: the one permission check every service calls first.
 
-A permission is granted to a role either for everything (`ALL`) or only for objects the actor
-owns (`OWN`, e.g. an inventor and their own disclosures). Ownership is asked of the object
-itself: it lists its owners through `owner_person_ids()`.
+A permission is granted to a role for everything (`ALL`), only for objects the actor owns
+(`OWN`, e.g. an inventor and their own disclosures), or only for objects assigned to the actor
+(`ASSIGNED`, e.g. a licensing officer and their cases). The object itself answers who owns it
+(`owner_person_ids()`) and to whom it is assigned (`assigned_person_ids()`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,17 @@ from tlo.errors import PermissionDenied
 class Scope(StrEnum):
     ALL = "all"
     OWN = "own"
+    ASSIGNED = "assigned"
 
 
 @runtime_checkable
 class Owned(Protocol):
     def owner_person_ids(self) -> set[int]: ...
+
+
+@runtime_checkable
+class Assigned(Protocol):
+    def assigned_person_ids(self) -> set[int]: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def system_actor(purpose: str) -> Actor:
     )
 
 
-A, OWN = Scope.ALL, Scope.OWN
+A, OWN, ASSIGNED = Scope.ALL, Scope.OWN, Scope.ASSIGNED
 _STAFF = {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A, Role.ADMIN: A}
 _EVERYONE = {role: A for role in Role}
 
@@ -68,37 +75,57 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "org.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
     "account.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
     "audit.read": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # Disclosures. Who may take each step of a case's workflow is in disclosures/workflow.py.
+    "disclosure.create": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A},
+    "disclosure.read": {
+        Role.INVENTOR: OWN,
+        Role.OFFICER: A,
+        Role.FINANCE: A,
+        Role.DIRECTOR: A,
+    },
+    "disclosure.edit_draft": {Role.INVENTOR: OWN, Role.OFFICER: OWN, Role.DIRECTOR: A},
+    "disclosure.confirm_share": {Role.INVENTOR: OWN},
+    "disclosure.triage": {Role.OFFICER: A, Role.DIRECTOR: A},
+    "disclosure.work": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
+    "disclosure.internal": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "disclosure.export": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
 }
 
 
-def scope_of(actor: Actor, permission: str) -> Scope | None:
-    """The widest scope any of the actor's roles has for `permission`, or None."""
+def scopes_of(actor: Actor, permission: str) -> set[Scope]:
+    """The scopes the actor's roles hold for `permission` (empty: not granted)."""
     try:
         grants = GRANTS[permission]
     except KeyError:
         raise KeyError(f"Unknown permission {permission!r}; add it to GRANTS.") from None
-    scopes = {grants[role] for role in actor.roles if role in grants}
-    if Scope.ALL in scopes:
-        return Scope.ALL
-    return Scope.OWN if scopes else None
+    return {grants[role] for role in actor.roles if role in grants}
+
+
+def sees_all(actor: Actor, permission: str) -> bool:
+    """Whether a list for `permission` may show everything, not just the actor's own cases."""
+    return Scope.ALL in scopes_of(actor, permission)
+
+
+def _covers(actor: Actor, scope: Scope, obj: object) -> bool:
+    if scope is Scope.OWN:
+        return isinstance(obj, Owned) and actor.person_id in obj.owner_person_ids()
+    return isinstance(obj, Assigned) and actor.person_id in obj.assigned_person_ids()
 
 
 def can(actor: Actor | None, permission: str, obj: object | None = None) -> bool:
     """Whether `actor` may use `permission`, on `obj` when one is given.
 
-    Without an object, an OWN grant is enough: the service then limits what it returns to
-    the actor's own objects (and must check each object it acts on).
+    Without an object, any grant is enough: the service then limits what it returns to the
+    actor's own or assigned objects (and checks each object it acts on).
     """
     if actor is None:
         return False
-    scope = scope_of(actor, permission)
-    if scope is Scope.ALL:
+    scopes = scopes_of(actor, permission)
+    if obj is None:
+        return bool(scopes)
+    if Scope.ALL in scopes:
         return True
-    if scope is Scope.OWN:
-        if obj is None:
-            return True
-        return isinstance(obj, Owned) and actor.person_id in obj.owner_person_ids()
-    return False
+    return actor.person_id is not None and any(_covers(actor, scope, obj) for scope in scopes)
 
 
 def require(actor: Actor | None, permission: str, obj: object | None = None) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from tlo import audit
 from tlo.auth.models import Account
-from tlo.auth.permissions import Actor, Scope, require, scope_of
+from tlo.auth.permissions import Actor, require, sees_all
 from tlo.errors import NotFound, ValidationError
 from tlo.pagination import Page, paginate
 from tlo.people.models import Department, Person, School
@@ -258,7 +258,7 @@ def list_people(
         .join(School, School.id == Department.school_id, isouter=True)
         .join(Account, Account.person_id == Person.id, isouter=True)
     )
-    if scope_of(actor, "person.read") is Scope.OWN:
+    if not sees_all(actor, "person.read"):
         query = query.where(Person.id == actor.person_id)
     if not include_inactive:
         query = query.where(Person.active)

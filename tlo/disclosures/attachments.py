@@ -1,0 +1,140 @@
+"""Attachments of a disclosure: stored under the data folder by their content's SHA-256, never
+by the uploaded name; the original name (sanitised) is kept for download."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from sqlmodel import Session, select
+
+from tlo import audit
+from tlo.auth.permissions import Actor, can
+from tlo.config import get_settings
+from tlo.disclosures.access import load_case
+from tlo.disclosures.models import Attachment
+from tlo.errors import NotFound, ValidationError
+
+# Extension -> (content type, how the file must begin); text is checked as UTF-8 instead.
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".tif": ("image/tiff", (b"II*\x00", b"MM\x00*")),
+    ".tiff": ("image/tiff", (b"II*\x00", b"MM\x00*")),
+    ".txt": ("text/plain", ()),
+}
+
+
+def sanitise_name(name: str) -> str:
+    """The file's own name without any folder, with only safe characters."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    cleaned = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", base).strip(" .")
+    return (cleaned or "attachment")[-200:]
+
+
+def _content_type(name: str, content: bytes) -> str:
+    extension = Path(name).suffix.lower()
+    if extension not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_TYPES))
+        raise ValidationError(f"{name}: attach PDF, Word, image or text files ({allowed}).")
+    content_type, signatures = ALLOWED_TYPES[extension]
+    if signatures and not content.startswith(signatures):
+        raise ValidationError(f"{name} is not really a {extension} file.")
+    if not signatures:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(f"{name} is not plain UTF-8 text.") from None
+    return content_type
+
+
+def stored_path(sha256: str) -> Path:
+    return get_settings().attachments_dir / sha256[:2] / sha256
+
+
+def _store(content: bytes, sha256: str) -> None:
+    """Write once, atomically: a file with this hash already holds these very bytes."""
+    target = stored_path(sha256)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent)
+    with os.fdopen(handle, "wb") as file:
+        file.write(content)
+    os.replace(temporary, target)
+
+
+def add_attachment(
+    session: Session, *, actor: Actor, disclosure_id: int, name: str, content: bytes
+) -> Attachment:
+    case = load_case(session, actor, disclosure_id, "disclosure.read")
+    if not (can(actor, "disclosure.edit_draft", case) or can(actor, "disclosure.work", case)):
+        raise ValidationError("Only the case's inventors and its officer add attachments.")
+    limit = get_settings().attachment_max_mb
+    if len(content) > limit * 1024 * 1024:
+        raise ValidationError(f"{name} is larger than the limit of {limit} MB.")
+    if not content:
+        raise ValidationError(f"{name} is empty.")
+    safe_name = sanitise_name(name)
+    content_type = _content_type(safe_name, content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    _store(content, sha256)
+    attachment = Attachment(
+        disclosure_id=disclosure_id,
+        sha256=sha256,
+        original_name=safe_name,
+        content_type=content_type,
+        size_bytes=len(content),
+        uploaded_by_account_id=actor.account_id,
+    )
+    session.add(attachment)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="disclosure.attachment_added",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        after={"attachment_id": attachment.id, "name": safe_name, "sha256": sha256},
+    )
+    return attachment
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def read_attachment(session: Session, *, actor: Actor, attachment_id: int) -> AttachmentFile:
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound(f"There is no attachment {attachment_id}.")
+    load_case(session, actor, attachment.disclosure_id, "disclosure.read")
+    path = stored_path(attachment.sha256)
+    if not path.exists():
+        raise NotFound(f"The file of {attachment.original_name} is missing from the data folder.")
+    return AttachmentFile(attachment.original_name, attachment.content_type, path.read_bytes())
+
+
+def list_attachments(session: Session, disclosure_id: int) -> list[Attachment]:
+    return list(
+        session.exec(
+            select(Attachment)
+            .where(Attachment.disclosure_id == disclosure_id)
+            .order_by(Attachment.uploaded_at)
+        ).all()
+    )

@@ -1,0 +1,221 @@
+"""Use cases of the officer's side: triage, evaluation, filing decisions, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tlo import audit
+from tlo.auth.models import Account, AccountRole, Role
+from tlo.auth.permissions import Actor, require
+from tlo.disclosures.access import load_case
+from tlo.disclosures.models import CaseNote, DisclosureStatus, Evaluation, FilingDecision
+from tlo.disclosures.rules import CRITERIA, check_score, evaluation_weights, weighted_score
+from tlo.disclosures.status import change_status
+from tlo.disclosures.workflow import FILING_DECISIONS, Action
+from tlo.errors import NotFound, ValidationError
+from tlo.people.models import Person
+
+
+@dataclass(frozen=True)
+class OfficerOption:
+    person_id: int
+    name: str
+
+
+def list_officers(session: Session, *, actor: Actor) -> list[OfficerOption]:
+    """Active licensing officers, who can be given cases."""
+    require(actor, "disclosure.triage")
+    rows = session.exec(
+        select(Person.id, Person.full_name)
+        .join(Account, Account.person_id == Person.id)
+        .join(AccountRole, AccountRole.account_id == Account.id)
+        .where(AccountRole.role == Role.OFFICER.value, Account.active, Person.active)
+        .order_by(Person.full_name)
+    ).all()
+    return [OfficerOption(person_id, name) for person_id, name in rows]
+
+
+def assign_officer(
+    session: Session, *, actor: Actor, disclosure_id: int, officer_person_id: int
+) -> None:
+    """Triage a new case to an officer; later, only the director reassigns it."""
+    case = load_case(session, actor, disclosure_id, "disclosure.triage", for_update=True)
+    officers = {option.person_id: option.name for option in list_officers(session, actor=actor)}
+    if officer_person_id not in officers:
+        raise ValidationError("Choose an active licensing officer.")
+    disclosure = case.disclosure
+    before = disclosure.officer_person_id
+    if before == officer_person_id:
+        return
+    if case.status is DisclosureStatus.DRAFT:
+        raise ValidationError("A draft is assigned once its inventors have submitted it.")
+    if case.status is not DisclosureStatus.SUBMITTED and not actor.has_role(Role.DIRECTOR):
+        raise ValidationError(
+            f"{disclosure.docket} already has its officer; the director reassigns cases."
+        )
+    disclosure.officer_person_id = officer_person_id
+    session.add(disclosure)
+    if case.status is DisclosureStatus.SUBMITTED:
+        change_status(
+            session, actor, case, Action.ASSIGN, note=f"Assigned to {officers[officer_person_id]}"
+        )
+    audit.record(
+        session,
+        actor=actor,
+        action="disclosure.officer_assigned",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        before={"officer_person_id": before},
+        after={"officer_person_id": officer_person_id},
+    )
+
+
+@dataclass
+class Scorecard:
+    scores: dict[str, int]
+    notes: dict[str, str]
+    prior_art_notes: str = ""
+    recommendation: Action | str | None = None
+
+
+EVALUABLE = {
+    DisclosureStatus.ASSIGNED,
+    DisclosureStatus.EVALUATING,
+    DisclosureStatus.DEFERRED,
+    DisclosureStatus.FILING,
+}
+
+
+def record_evaluation(
+    session: Session, *, actor: Actor, disclosure_id: int, scorecard: Scorecard
+) -> Evaluation:
+    """Score the case; the first scorecard starts its evaluation. Scorecards are kept as
+    history: a new one never overwrites an older one."""
+    case = load_case(session, actor, disclosure_id, "disclosure.work", for_update=True)
+    if case.status not in EVALUABLE:
+        raise ValidationError(f"A case that is '{case.status.label}' is not being evaluated.")
+    scores = {name: check_score(name, scorecard.scores.get(name)) for name in CRITERIA}
+    recommendation = Action(scorecard.recommendation) if scorecard.recommendation else None
+    if recommendation is not None and recommendation not in FILING_DECISIONS:
+        raise ValidationError("Recommend one of the filing decisions.")
+    if case.status is DisclosureStatus.ASSIGNED:
+        change_status(session, actor, case, Action.START_EVALUATION)
+    evaluation = Evaluation(
+        disclosure_id=disclosure_id,
+        **scores,
+        **{f"{name}_note": scorecard.notes.get(name, "").strip() for name in CRITERIA},
+        weighted_score_x100=int(weighted_score(scores, evaluation_weights()) * 100),
+        prior_art_notes=scorecard.prior_art_notes.strip(),
+        recommendation=recommendation.value if recommendation else "",
+        evaluated_by_account_id=actor.account_id,
+        evaluated_by_name=actor.name,
+    )
+    session.add(evaluation)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="disclosure.evaluated",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        after=audit.snapshot(evaluation),
+    )
+    return evaluation
+
+
+def record_filing_decision(
+    session: Session,
+    *,
+    actor: Actor,
+    disclosure_id: int,
+    decision: Action | str,
+    rationale: str,
+    review_on: date | None = None,
+    today: date | None = None,
+) -> FilingDecision:
+    """File provisional / PCT / non-provisional, defer, release or abandon, with a rationale."""
+    decision = Action(decision)
+    if decision not in FILING_DECISIONS:
+        raise ValidationError(f"'{decision.label}' is not a filing decision.")
+    case = load_case(session, actor, disclosure_id, "disclosure.work", for_update=True)
+    has_evaluation = (
+        session.exec(
+            select(Evaluation.id).where(Evaluation.disclosure_id == disclosure_id).limit(1)
+        ).first()
+        is not None
+    )
+    change_status(
+        session,
+        actor,
+        case,
+        decision,
+        rationale=rationale,
+        review_on=review_on,
+        today=today,
+        has_evaluation=has_evaluation,
+    )
+    record = FilingDecision(
+        disclosure_id=disclosure_id,
+        decision=decision.value,
+        rationale=rationale.strip(),
+        review_on=review_on if decision is Action.DEFER else None,
+        decided_by_account_id=actor.account_id,
+        decided_by_name=actor.name,
+    )
+    session.add(record)
+    return record
+
+
+# Status steps an officer takes by hand; filing decisions and triage have their own use cases.
+MANUAL_ACTIONS = (
+    Action.RECORD_FILING,
+    Action.START_MARKETING,
+    Action.LICENSE,
+    Action.CLOSE,
+    Action.REOPEN,
+)
+
+
+def take_action(
+    session: Session, *, actor: Actor, disclosure_id: int, action: Action | str, rationale: str
+) -> DisclosureStatus:
+    action = Action(action)
+    if action not in MANUAL_ACTIONS:
+        raise ValidationError(f"'{action.label}' is taken through its own form.")
+    case = load_case(session, actor, disclosure_id, "disclosure.work", for_update=True)
+    return change_status(session, actor, case, action, rationale=rationale)
+
+
+def add_note(session: Session, *, actor: Actor, disclosure_id: int, text: str) -> CaseNote:
+    load_case(session, actor, disclosure_id, "disclosure.work")
+    if not text.strip():
+        raise ValidationError("Write the note before saving it.")
+    note = CaseNote(
+        disclosure_id=disclosure_id,
+        text=text.strip(),
+        written_by_account_id=actor.account_id,
+        written_by_name=actor.name,
+    )
+    session.add(note)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="disclosure.note_added",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        after={"note_id": note.id},
+    )
+    return note
+
+
+def officer_name(session: Session, person_id: int | None) -> str | None:
+    if person_id is None:
+        return None
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person {person_id}.")
+    return person.full_name

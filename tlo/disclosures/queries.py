@@ -1,0 +1,437 @@
+"""Reading disclosures: one case in full, an inventor's own, the intake queue, search, export.
+
+Lists are paginated and filtered in SQL; the extra facts a row shows (inventors, urgency) come
+from one query per page, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, or_, select
+
+from tlo import audit
+from tlo.audit import AuditEntry
+from tlo.auth.permissions import Actor, can, require, sees_all
+from tlo.disclosures.access import load_case
+from tlo.disclosures.attachments import list_attachments
+from tlo.disclosures.models import (
+    Attachment,
+    CaseNote,
+    DevelopmentStage,
+    Disclosure,
+    DisclosureInventor,
+    DisclosureStatus,
+    Evaluation,
+    FilingDecision,
+    FundingSource,
+    PublicDisclosure,
+    StatusChange,
+)
+from tlo.disclosures.rules import bp_to_share, urgency_flags
+from tlo.disclosures.workflow import allowed_actions
+from tlo.pagination import Page, paginate
+from tlo.people.models import Department, Person, School
+from tlo.reports.excel import Column, Sheet, workbook_bytes
+
+# Statuses after a patent application exists: a public disclosure no longer makes them urgent.
+PATENT_FILED = {DisclosureStatus.FILED, DisclosureStatus.MARKETING, DisclosureStatus.LICENSED}
+
+
+@dataclass(frozen=True)
+class InventorLine:
+    person_id: int
+    name: str
+    department: str | None
+    school: str | None
+    organisation: str | None
+    share: Decimal
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    disclosure: Disclosure
+    status: DisclosureStatus
+    submitter_name: str
+    officer_name: str | None
+    inventors: list[InventorLine]
+    funding: list[FundingSource]
+    public_disclosures: list[PublicDisclosure]
+    attachments: list[Attachment]
+    timeline: list[StatusChange]
+    flags: list[str]
+    actions: list
+    can_edit_draft: bool
+    can_work: bool
+    my_share_unconfirmed: bool
+    # Office-internal parts: None for inventors.
+    evaluations: list[Evaluation] | None = None
+    decisions: list[FilingDecision] | None = None
+    notes: list[CaseNote] | None = None
+    history: list[AuditEntry] | None = None
+
+    @property
+    def stage_label(self) -> str:
+        stage = self.disclosure.stage
+        return DevelopmentStage(stage).label if stage else "—"
+
+
+def _inventor_lines(session: Session, disclosure_ids: list[int]) -> dict[int, list[InventorLine]]:
+    rows = session.exec(
+        select(DisclosureInventor, Person, Department.name, School.name)
+        .join(Person, Person.id == DisclosureInventor.person_id)
+        .join(Department, Department.id == Person.department_id, isouter=True)
+        .join(School, School.id == Department.school_id, isouter=True)
+        .where(col(DisclosureInventor.disclosure_id).in_(disclosure_ids))
+        .order_by(DisclosureInventor.disclosure_id, DisclosureInventor.position)
+    ).all()
+    lines: dict[int, list[InventorLine]] = defaultdict(list)
+    for inventor, person, department, school in rows:
+        lines[inventor.disclosure_id].append(
+            InventorLine(
+                person.id,
+                person.full_name,
+                department,
+                school,
+                person.organisation,
+                bp_to_share(inventor.share_bp),
+                inventor.confirmed_at,
+            )
+        )
+    return lines
+
+
+def _urgency(session: Session, disclosures: list[Disclosure], today: date) -> dict[int, list[str]]:
+    ids = [d.id for d in disclosures]
+    dates: dict[int, list[date]] = defaultdict(list)
+    for disclosure_id, day in session.exec(
+        select(PublicDisclosure.disclosure_id, PublicDisclosure.disclosed_on).where(
+            col(PublicDisclosure.disclosure_id).in_(ids)
+        )
+    ).all():
+        dates[disclosure_id].append(day)
+    federal = set(
+        session.exec(
+            select(FundingSource.disclosure_id).where(
+                col(FundingSource.disclosure_id).in_(ids), FundingSource.is_federal
+            )
+        ).all()
+    )
+    return {
+        d.id: urgency_flags(
+            dates[d.id],
+            federally_funded=d.id in federal,
+            today=today,
+            patent_filed=DisclosureStatus(d.status) in PATENT_FILED,
+        )
+        for d in disclosures
+    }
+
+
+def _names(session: Session, person_ids: set[int | None]) -> dict[int, str]:
+    ids = [pid for pid in person_ids if pid is not None]
+    return (
+        dict(session.exec(select(Person.id, Person.full_name).where(col(Person.id).in_(ids))).all())
+        if ids
+        else {}
+    )
+
+
+def get_case(
+    session: Session, *, actor: Actor, disclosure_id: int, today: date | None = None
+) -> CaseView:
+    """Everything about one case the actor may see; office-internal parts for staff only."""
+    case = load_case(session, actor, disclosure_id, "disclosure.read")
+    disclosure = case.disclosure
+    names = _names(session, {disclosure.submitter_person_id, disclosure.officer_person_id})
+    inventors = _inventor_lines(session, [disclosure_id])[disclosure_id]
+    internal = can(actor, "disclosure.internal")
+
+    def rows(model, order):
+        return list(
+            session.exec(
+                select(model).where(model.disclosure_id == disclosure_id).order_by(order)
+            ).all()
+        )
+
+    view = CaseView(
+        disclosure=disclosure,
+        status=case.status,
+        submitter_name=names.get(disclosure.submitter_person_id, "?"),
+        officer_name=names.get(disclosure.officer_person_id),
+        inventors=inventors,
+        funding=rows(FundingSource, FundingSource.id),
+        public_disclosures=rows(PublicDisclosure, PublicDisclosure.disclosed_on),
+        attachments=list_attachments(session, disclosure_id),
+        timeline=rows(StatusChange, StatusChange.id),
+        flags=_urgency(session, [disclosure], today or date.today())[disclosure_id],
+        actions=allowed_actions(case.status, case.parties(actor)),
+        can_edit_draft=case.status is DisclosureStatus.DRAFT
+        and can(actor, "disclosure.edit_draft", case),
+        can_work=can(actor, "disclosure.work", case),
+        my_share_unconfirmed=any(
+            line.person_id == actor.person_id and line.confirmed_at is None for line in inventors
+        )
+        and case.status is not DisclosureStatus.DRAFT,
+    )
+    if not internal:
+        return view
+    return replace(
+        view,
+        evaluations=rows(Evaluation, Evaluation.evaluated_at.desc()),
+        decisions=rows(FilingDecision, FilingDecision.decided_at.desc()),
+        notes=rows(CaseNote, CaseNote.written_at.desc()),
+        history=audit.entries_for(session, object_type="disclosure", object_id=disclosure_id),
+    )
+
+
+@dataclass(frozen=True)
+class DisclosureRow:
+    id: int
+    docket: str | None
+    title: str
+    status: DisclosureStatus
+    fiscal_year: int | None
+    submitted_at: datetime | None
+    officer: str | None
+    inventors: str
+    flags: list[str]
+    awaiting_my_confirmation: bool = False
+
+
+def _to_rows(
+    session: Session, actor: Actor, disclosures: list[Disclosure], today: date
+) -> list[DisclosureRow]:
+    ids = [d.id for d in disclosures]
+    inventors = _inventor_lines(session, ids)
+    flags = _urgency(session, disclosures, today)
+    officers = _names(session, {d.officer_person_id for d in disclosures})
+    return [
+        DisclosureRow(
+            id=d.id,
+            docket=d.docket,
+            title=d.title,
+            status=DisclosureStatus(d.status),
+            fiscal_year=d.fiscal_year,
+            submitted_at=d.submitted_at,
+            officer=officers.get(d.officer_person_id),
+            inventors="; ".join(
+                f"{line.name} ({line.share.normalize():f} %)" for line in inventors[d.id]
+            ),
+            flags=flags[d.id],
+            awaiting_my_confirmation=d.status != DisclosureStatus.DRAFT
+            and any(
+                line.person_id == actor.person_id and line.confirmed_at is None
+                for line in inventors[d.id]
+            ),
+        )
+        for d in disclosures
+    ]
+
+
+def _page_of_rows(session, actor, query, offset, limit, today) -> Page[DisclosureRow]:
+    page = paginate(session, query, offset=offset, limit=limit)
+    return Page(
+        items=_to_rows(session, actor, page.items, today or date.today()),
+        total=page.total,
+        offset=page.offset,
+        limit=page.limit,
+    )
+
+
+def _owned_by(person_id: int):
+    """Cases a person submitted or is an inventor on."""
+    return or_(
+        Disclosure.submitter_person_id == person_id,
+        col(Disclosure.id).in_(
+            select(DisclosureInventor.disclosure_id).where(
+                DisclosureInventor.person_id == person_id
+            )
+        ),
+    )
+
+
+def list_my_disclosures(
+    session: Session,
+    *,
+    actor: Actor,
+    offset: int = 0,
+    limit: int = 50,
+    today: date | None = None,
+) -> Page[DisclosureRow]:
+    """The actor's own cases, as submitter or inventor, drafts included, newest first."""
+    require(actor, "disclosure.read")
+    query = (
+        select(Disclosure)
+        .where(_owned_by(actor.person_id))
+        .order_by(Disclosure.created_at.desc(), Disclosure.id.desc())
+    )
+    return _page_of_rows(session, actor, query, offset, limit, today)
+
+
+def intake_queue(
+    session: Session,
+    *,
+    actor: Actor,
+    offset: int = 0,
+    limit: int = 50,
+    today: date | None = None,
+) -> Page[DisclosureRow]:
+    """Received cases waiting for an officer, oldest first."""
+    require(actor, "disclosure.triage")
+    query = (
+        select(Disclosure)
+        .where(Disclosure.status == DisclosureStatus.SUBMITTED.value)
+        .order_by(Disclosure.submitted_at, Disclosure.id)
+    )
+    return _page_of_rows(session, actor, query, offset, limit, today)
+
+
+@dataclass
+class DisclosureFilters:
+    text: str = ""
+    docket: str = ""
+    inventor: str = ""
+    keyword: str = ""
+    department_id: int | None = None
+    school_id: int | None = None
+    statuses: list[DisclosureStatus] = field(default_factory=list)
+    officer_person_id: int | None = None
+    fiscal_year: int | None = None
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_query(actor: Actor, filters: DisclosureFilters):
+    query = select(Disclosure)
+    if not sees_all(actor, "disclosure.read"):
+        query = query.where(_owned_by(actor.person_id))
+    if not filters.statuses or DisclosureStatus.DRAFT not in filters.statuses:
+        # Drafts are private to their inventors until submitted.
+        query = query.where(Disclosure.status != DisclosureStatus.DRAFT.value)
+    if filters.text.strip():
+        pattern = _like(filters.text)
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (Disclosure.title, Disclosure.abstract, Disclosure.description)
+                )
+            )
+        )
+    if filters.docket.strip():
+        query = query.where(
+            func.upper(Disclosure.docket).like(_like(filters.docket).upper(), escape="\\")
+        )
+    if filters.keyword.strip():
+        query = query.where(
+            func.lower(Disclosure.keywords).like(_like(filters.keyword), escape="\\")
+        )
+    inventors = select(DisclosureInventor.disclosure_id).join(
+        Person, Person.id == DisclosureInventor.person_id
+    )
+    if filters.inventor.strip():
+        query = query.where(
+            col(Disclosure.id).in_(
+                inventors.where(
+                    func.lower(Person.full_name).like(_like(filters.inventor), escape="\\")
+                )
+            )
+        )
+    if filters.department_id is not None:
+        query = query.where(
+            col(Disclosure.id).in_(inventors.where(Person.department_id == filters.department_id))
+        )
+    if filters.school_id is not None:
+        query = query.where(
+            col(Disclosure.id).in_(
+                inventors.join(Department, Department.id == Person.department_id).where(
+                    Department.school_id == filters.school_id
+                )
+            )
+        )
+    if filters.statuses:
+        query = query.where(col(Disclosure.status).in_([s.value for s in filters.statuses]))
+    if filters.officer_person_id is not None:
+        query = query.where(Disclosure.officer_person_id == filters.officer_person_id)
+    if filters.fiscal_year is not None:
+        query = query.where(Disclosure.fiscal_year == filters.fiscal_year)
+    return query.order_by(sa.desc(Disclosure.submitted_at), Disclosure.id.desc())
+
+
+def search_disclosures(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: DisclosureFilters,
+    offset: int = 0,
+    limit: int = 50,
+    today: date | None = None,
+) -> Page[DisclosureRow]:
+    require(actor, "disclosure.read")
+    return _page_of_rows(session, actor, _search_query(actor, filters), offset, limit, today)
+
+
+EXPORT_COLUMNS = [
+    Column("Docket"),
+    Column("Title", width=50),
+    Column("Status"),
+    Column("Fiscal year", "integer"),
+    Column("Received", "datetime"),
+    Column("Officer"),
+    Column("Inventors (share)", width=50),
+    Column("Flags", width=40),
+]
+EXPORT_LIMIT = 100_000
+EXPORT_CHUNK = 1_000
+
+
+def export_disclosures(
+    session: Session, *, actor: Actor, filters: DisclosureFilters, today: date | None = None
+) -> bytes:
+    """The filtered list as a formatted Excel workbook."""
+    require(actor, "disclosure.export")
+    disclosures = list(session.exec(_search_query(actor, filters).limit(EXPORT_LIMIT)).all())
+    today = today or date.today()
+    rows = [  # in chunks: databases limit how many ids one IN (...) may hold
+        row
+        for start in range(0, len(disclosures), EXPORT_CHUNK)
+        for row in _to_rows(session, actor, disclosures[start : start + EXPORT_CHUNK], today)
+    ]
+    return workbook_bytes(
+        [
+            Sheet(
+                "Disclosures",
+                EXPORT_COLUMNS,
+                (
+                    [
+                        row.docket,
+                        row.title,
+                        row.status.label,
+                        row.fiscal_year,
+                        row.submitted_at,
+                        row.officer,
+                        row.inventors,
+                        "; ".join(row.flags),
+                    ]
+                    for row in rows
+                ),
+            )
+        ]
+    )
+
+
+def fiscal_years(session: Session, *, actor: Actor) -> list[int]:
+    require(actor, "disclosure.read")
+    return sorted(
+        (year for year in session.exec(select(Disclosure.fiscal_year).distinct()).all() if year),
+        reverse=True,
+    )

@@ -1,0 +1,1 @@
+"""Reports: dashboard queries, AUTM metrics, Excel export and import."""
