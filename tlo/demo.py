@@ -6,11 +6,14 @@ by the same rules and leaves the same audit trail. Later features add their reco
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
+from tlo.disclosures import demo as demo_disclosures
 from tlo.people import services as people
 from tlo.people.models import Person
 
@@ -104,7 +107,7 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(Person.id).limit(1)).first() is None
 
 
-def seed(session: Session) -> None:
+def seed(session: Session, *, today: date | None = None) -> None:
     """Load the demo office into an empty database (one transaction: the caller's)."""
     actor = system_actor("demo data")
     school_ids = {
@@ -148,6 +151,15 @@ def seed(session: Session) -> None:
             roles=roles,
             password=DEMO_PASSWORD,
         )
+    names = {local: name for name, local, _ in FACULTY} | {local: name for name, local in STAFF}
+    departments = {local: department for _, local, department in FACULTY}
+    demo_disclosures.seed(
+        session,
+        people_by_email={
+            local: (person_ids[local], names[local], departments.get(local)) for local in names
+        },
+        today=today or date.today(),
+    )
 
 
 def sign_in_help() -> str:

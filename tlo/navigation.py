@@ -31,6 +31,37 @@ PAGES: list[PageSpec] = [
         "Overview",
         "account.change_own_password",
     ),
+    PageSpec(
+        "pages/disclosure_form.py",
+        "New disclosure",
+        ":material/note_add:",
+        "Disclosures",
+        "disclosure.create",
+    ),
+    PageSpec(
+        "pages/my_disclosures.py",
+        "My disclosures",
+        ":material/folder_shared:",
+        "Disclosures",
+        "disclosure.mine",
+    ),
+    PageSpec(
+        "pages/intake.py",
+        "Intake queue",
+        ":material/inbox:",
+        "Cases",
+        "disclosure.triage",
+    ),
+    PageSpec(
+        "pages/disclosures.py",
+        "All disclosures",
+        ":material/search:",
+        "Cases",
+        "disclosure.internal",
+    ),
+    PageSpec(
+        "pages/case.py", "Case file", ":material/folder_open:", "Cases", "disclosure.internal"
+    ),
     PageSpec("pages/people.py", "People", ":material/group:", "Administration", "person.manage"),
     PageSpec(
         "pages/organisation.py",

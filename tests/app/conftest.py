@@ -78,3 +78,14 @@ def navigation_paths(app: AppTest) -> set[str]:
         str(Path(info["script_path"]).resolve().relative_to(root))
         for info in app._registered_pages.values()
     }
+
+
+def button(app: AppTest, label: str):
+    """The button with this label (buttons without keys are found by what they say)."""
+    matches = [b for b in app.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in app.button]}"
+    return matches[0]
+
+
+def messages(elements) -> list[str]:
+    return [element.value for element in elements]

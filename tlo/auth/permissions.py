@@ -71,12 +71,16 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "account.change_own_password": _EVERYONE,
     "person.read": {**_STAFF, Role.INVENTOR: OWN},
     "person.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # Naming co-inventors: find people in the directory, add an outside co-inventor.
+    "person.lookup": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A, Role.ADMIN: A},
+    "person.add_external": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A, Role.ADMIN: A},
     "org.read": _EVERYONE,
     "org.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
     "account.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
     "audit.read": {Role.ADMIN: A, Role.DIRECTOR: A},
     # Disclosures. Who may take each step of a case's workflow is in disclosures/workflow.py.
     "disclosure.create": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A},
+    "disclosure.mine": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A},
     "disclosure.read": {
         Role.INVENTOR: OWN,
         Role.OFFICER: A,

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from tlo import audit
 from tlo.auth.models import Account, AccountRole, Role
-from tlo.auth.permissions import Actor, require
-from tlo.disclosures.access import load_case
+from tlo.auth.permissions import Actor, can, require
+from tlo.disclosures.access import CaseAccess, load_case
 from tlo.disclosures.models import CaseNote, DisclosureStatus, Evaluation, FilingDecision
 from tlo.disclosures.rules import CRITERIA, check_score, evaluation_weights, weighted_score
 from tlo.disclosures.status import change_status
@@ -38,6 +38,13 @@ def list_officers(session: Session, *, actor: Actor) -> list[OfficerOption]:
     return [OfficerOption(person_id, name) for person_id, name in rows]
 
 
+def may_assign(actor: Actor, case: CaseAccess) -> bool:
+    """Any officer triages a new case; once it has its officer, only the director reassigns."""
+    if not can(actor, "disclosure.triage", case) or case.status is DisclosureStatus.DRAFT:
+        return False
+    return case.status is DisclosureStatus.SUBMITTED or actor.has_role(Role.DIRECTOR)
+
+
 def assign_officer(
     session: Session, *, actor: Actor, disclosure_id: int, officer_person_id: int
 ) -> None:
@@ -52,7 +59,7 @@ def assign_officer(
         return
     if case.status is DisclosureStatus.DRAFT:
         raise ValidationError("A draft is assigned once its inventors have submitted it.")
-    if case.status is not DisclosureStatus.SUBMITTED and not actor.has_role(Role.DIRECTOR):
+    if not may_assign(actor, case):
         raise ValidationError(
             f"{disclosure.docket} already has its officer; the director reassigns cases."
         )

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, or_, select
 from tlo import audit
 from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, can, require, sees_all
+from tlo.disclosures import casework
 from tlo.disclosures.access import load_case
 from tlo.disclosures.attachments import list_attachments
 from tlo.disclosures.models import (
@@ -68,6 +69,7 @@ class CaseView:
     actions: list
     can_edit_draft: bool
     can_work: bool
+    can_assign: bool
     my_share_unconfirmed: bool
     # Office-internal parts: None for inventors.
     evaluations: list[Evaluation] | None = None
@@ -174,6 +176,7 @@ def get_case(
         can_edit_draft=case.status is DisclosureStatus.DRAFT
         and can(actor, "disclosure.edit_draft", case),
         can_work=can(actor, "disclosure.work", case),
+        can_assign=casework.may_assign(actor, case),
         my_share_unconfirmed=any(
             line.person_id == actor.person_id and line.confirmed_at is None for line in inventors
         )

@@ -19,6 +19,8 @@ URGENT_WITHIN_DAYS = 60
 
 def parse_share(text: str | Decimal | int) -> Decimal:
     """A contribution share in percent, e.g. "33.33": above 0, at most 100, two decimals."""
+    if not str(text).strip():
+        raise ValidationError("Give every inventor's share in percent, e.g. 50 or 33.33.")
     try:
         share = Decimal(str(text).strip().rstrip("%").strip())
     except InvalidOperation:

@@ -161,6 +161,69 @@ def list_departments(
     ]
 
 
+def _label(name: str, department: str | None, organisation: str | None) -> str:
+    return f"{name} · {department or organisation or 'University'}"
+
+
+@dataclass(frozen=True)
+class PersonOption:
+    id: int
+    label: str
+
+
+def lookup_people(
+    session: Session, *, actor: Actor, search: str, limit: int = 20
+) -> list[PersonOption]:
+    """Directory look-up for naming co-inventors: name, department or organisation only."""
+    require(actor, "person.lookup")
+    if len(search.strip()) < 2:
+        return []
+    pattern = f"%{search.strip().lower()}%"
+    rows = session.exec(
+        select(Person.id, Person.full_name, Department.name, Person.organisation)
+        .join(Department, Department.id == Person.department_id, isouter=True)
+        .where(Person.active)
+        .where(or_(func.lower(Person.full_name).like(pattern), col(Person.email).like(pattern)))
+        .order_by(Person.full_name)
+        .limit(limit)
+    ).all()
+    return [
+        PersonOption(person_id, _label(name, department, organisation))
+        for person_id, name, department, organisation in rows
+    ]
+
+
+def person_labels(session: Session, *, actor: Actor, person_ids: list[int]) -> dict[int, str]:
+    """The look-up labels of the given people (for showing a saved list of co-inventors)."""
+    require(actor, "person.lookup")
+    rows = session.exec(
+        select(Person.id, Person.full_name, Department.name, Person.organisation)
+        .join(Department, Department.id == Person.department_id, isouter=True)
+        .where(col(Person.id).in_(person_ids))
+    ).all()
+    return {
+        person_id: _label(name, department, organisation)
+        for person_id, name, department, organisation in rows
+    }
+
+
+def add_external_person(
+    session: Session, *, actor: Actor, full_name: str, email: str, organisation: str
+) -> Person:
+    """An inventor names a co-inventor from outside the university."""
+    require(actor, "person.add_external")
+    if not (organisation or "").strip():
+        raise ValidationError("Name the co-inventor's organisation.")
+    return _create_person(
+        session,
+        actor=actor,
+        full_name=full_name,
+        email=email,
+        organisation=organisation,
+        is_external=True,
+    )
+
+
 def create_person(
     session: Session,
     *,
@@ -172,6 +235,27 @@ def create_person(
     is_external: bool = False,
 ) -> Person:
     require(actor, "person.manage")
+    return _create_person(
+        session,
+        actor=actor,
+        full_name=full_name,
+        email=email,
+        department_id=department_id,
+        organisation=organisation,
+        is_external=is_external,
+    )
+
+
+def _create_person(
+    session: Session,
+    *,
+    actor: Actor,
+    full_name: str,
+    email: str,
+    department_id: int | None = None,
+    organisation: str | None = None,
+    is_external: bool = False,
+) -> Person:
     full_name = _required_text(full_name, "person's full name", max_length=200)
     email = normalise_email(email)
     if is_external and department_id is not None:

@@ -1,6 +1,7 @@
 """Helpers the pages share: the signed-in actor, running a use case, flash messages, paging.
 
-This is the only module in tlo/ that imports streamlit; the domain stays testable without it.
+The ui package is the only part of tlo/ that imports streamlit; the domain stays testable
+without it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from contextlib import contextmanager
 import streamlit as st
 from sqlmodel import Session
 
+from tlo.auth import permissions
 from tlo.auth.permissions import Actor
 from tlo.db import unit_of_work
 from tlo.errors import DomainError
 from tlo.pagination import Page
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+OPEN_CASE_KEY = "open_case_id"
 ACCOUNT_KEY = "account_id"
 ACTOR_KEY = "_actor"
 FLASH_KEY = "_flash"
@@ -39,6 +44,27 @@ def reading() -> Iterator[Session]:
     except DomainError as err:
         st.error(str(err))
         st.stop()
+
+
+def can(permission: str) -> bool:
+    """Whether to offer a control at all; the service checks again when it is used."""
+    return permissions.can(actor(), permission)
+
+
+def deferred(query, /, **kwargs):
+    """For download buttons: the file is built (read-only) only when the user clicks."""
+    current = actor()
+
+    def build() -> bytes:
+        with unit_of_work() as session:
+            return query(session, actor=current, **kwargs)
+
+    return build
+
+
+def open_case(disclosure_id: int) -> None:
+    st.session_state[OPEN_CASE_KEY] = disclosure_id
+    st.switch_page("pages/case.py")
 
 
 def attempt(use_case, /, *, success: str | None = None, clear: str | None = None, **kwargs):

@@ -1,0 +1,260 @@
+"""Case file: everything about one disclosure, and the officer's work on it."""
+
+import streamlit as st
+
+from tlo import audit, ui
+from tlo.disclosures import attachments, casework, queries
+from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
+from tlo.disclosures.queries import DisclosureFilters
+from tlo.disclosures.rules import CRITERIA
+from tlo.disclosures.workflow import FILING_DECISIONS, Action
+from tlo.ui import case_view
+
+actor = ui.actor()
+
+find_col, pick_col = st.columns(2, vertical_alignment="bottom")
+docket = find_col.text_input("Find a case by docket, e.g. S26-0007", key="case_find")
+if docket.strip():
+    with ui.reading() as session:
+        found = queries.search_disclosures(
+            session, actor=actor, filters=DisclosureFilters(docket=docket), limit=20
+        ).items
+    with pick_col:
+        picked = case_view.pick_case(found, key="case_pick", label="Matching cases")
+    if picked is not None and st.session_state.get(ui.OPEN_CASE_KEY) != picked.id:
+        st.session_state[ui.OPEN_CASE_KEY] = picked.id
+
+case_id = st.session_state.get(ui.OPEN_CASE_KEY)
+if case_id is None:
+    st.title("Case file")
+    st.info(
+        "Find a case by its docket number, or open one from *All disclosures* or the "
+        "*Intake queue*."
+    )
+    st.stop()
+
+with ui.reading() as session:
+    view = queries.get_case(session, actor=actor, disclosure_id=case_id)
+disclosure = view.disclosure
+
+st.title(f"{disclosure.docket or 'Draft'} · {disclosure.title}")
+badge_col, officer_col, received_col = st.columns(3)
+with badge_col:
+    case_view.status_badge(view.status)
+officer_col.caption(f"Officer: {view.officer_name or 'not assigned'}")
+received_col.caption(
+    f"Received {case_view.local(disclosure.submitted_at) or '—'} · "
+    f"submitted by {view.submitter_name}"
+)
+if not view.can_work and view.officer_name:
+    st.caption(f"This case is {view.officer_name}'s: only they or the director change it.")
+if disclosure.review_on:
+    st.info(f"Deferred: review on {disclosure.review_on}.")
+case_view.flags(view.flags)
+
+tabs = st.tabs(
+    [
+        "Disclosure",
+        "Inventors & funding",
+        "Attachments",
+        "Evaluation",
+        "Decision",
+        "Workflow",
+        "Notes",
+        "History",
+    ]
+)
+
+with tabs[0]:
+    for label, text in [
+        ("Abstract", disclosure.abstract),
+        ("Detailed description", disclosure.description),
+        ("Problem and advantages", disclosure.problem_and_advantages),
+        ("Potential applications", disclosure.applications),
+        ("Companies that might be interested", disclosure.potential_licensees),
+        ("Related materials", disclosure.related_materials),
+    ]:
+        st.markdown(f"**{label}**")
+        st.text(text or "—")
+    st.markdown(
+        f"**Stage of development:** {view.stage_label}  \n"
+        f"**Keywords:** {disclosure.keywords or '—'}"
+    )
+
+with tabs[1]:
+    case_view.inventors(view)
+    case_view.funding_and_public_disclosures(view)
+
+with tabs[2]:
+    if not view.attachments:
+        st.caption("No attachments.")
+    for item in view.attachments:
+        st.download_button(
+            f"{item.original_name} ({item.size_bytes / 1024:.0f} KB)",
+            ui.deferred(
+                lambda session, actor, attachment_id: (
+                    attachments.read_attachment(
+                        session, actor=actor, attachment_id=attachment_id
+                    ).content
+                ),
+                attachment_id=item.id,
+            ),
+            file_name=item.original_name,
+            mime=item.content_type,
+            key=f"attachment_{item.id}",
+            icon=":material/attach_file:",
+        )
+
+with tabs[3]:
+    for evaluation in view.evaluations:
+        st.markdown(
+            f"**{case_view.local(evaluation.evaluated_at)}** · {evaluation.evaluated_by_name} · "
+            f"weighted score **{evaluation.weighted_score_x100 / 100:.2f}** of 5"
+            + (
+                f" · recommends *{Action(evaluation.recommendation).label}*"
+                if evaluation.recommendation
+                else ""
+            )
+        )
+        st.dataframe(
+            [
+                {
+                    "Criterion": label,
+                    "Score": getattr(evaluation, name),
+                    "Note": getattr(evaluation, f"{name}_note"),
+                }
+                for name, label in CRITERIA.items()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        if evaluation.prior_art_notes:
+            st.caption(f"Prior art: {evaluation.prior_art_notes}")
+    if view.can_work:
+        with st.form("scorecard"):
+            st.markdown("**New scorecard** (1 = poor, 5 = excellent)")
+            scores, notes = {}, {}
+            for name, label in CRITERIA.items():
+                score_col, note_col = st.columns([1, 3])
+                scores[name] = score_col.number_input(
+                    label, min_value=1, max_value=5, value=3, step=1, key=f"score_{name}"
+                )
+                notes[name] = note_col.text_input(
+                    f"Note on {label.lower()}", key=f"score_note_{name}"
+                )
+            prior_art = st.text_area("Prior-art notes", key="score_prior_art")
+            recommendation = st.selectbox(
+                "Recommendation",
+                FILING_DECISIONS,
+                index=None,
+                format_func=lambda a: a.label,
+                key="score_recommendation",
+            )
+            if st.form_submit_button("Save scorecard", type="primary"):
+                ui.attempt(
+                    casework.record_evaluation,
+                    disclosure_id=case_id,
+                    scorecard=Scorecard(scores, notes, prior_art, recommendation),
+                    success="Scorecard saved.",
+                    clear="score_",
+                )
+
+with tabs[4]:
+    for decision in view.decisions:
+        review = f" · review on {decision.review_on}" if decision.review_on else ""
+        st.markdown(
+            f"**{Action(decision.decision).label}** · "
+            f"{case_view.local(decision.decided_at)} · {decision.decided_by_name}"
+            f"{review}"
+        )
+        st.text(decision.rationale)
+    open_decisions = [action for action in FILING_DECISIONS if action in view.actions]
+    if open_decisions:
+        with st.form("decision"):
+            choice = st.selectbox(
+                "Filing decision",
+                open_decisions,
+                format_func=lambda a: a.label,
+                key="decision_choice",
+            )
+            rationale = st.text_area("Rationale", key="decision_rationale")
+            review_on = st.date_input(
+                "Review date (for a deferral)", value=None, key="decision_review_on"
+            )
+            if st.form_submit_button("Record decision", type="primary"):
+                ui.attempt(
+                    casework.record_filing_decision,
+                    disclosure_id=case_id,
+                    decision=choice,
+                    rationale=rationale,
+                    review_on=review_on if choice is Action.DEFER else None,
+                    success=f"Decision recorded: {choice.label}.",
+                    clear="decision_",
+                )
+    elif not view.decisions:
+        st.caption("Decisions are recorded once the case is under evaluation.")
+
+with tabs[5]:
+    case_view.timeline(view)
+    steps = [action for action in MANUAL_ACTIONS if action in view.actions]
+    if steps:
+        with st.form("workflow"):
+            step = st.selectbox(
+                "Next step", steps, format_func=lambda a: a.label, key="workflow_step"
+            )
+            reason = st.text_input("Reason or reference", key="workflow_reason")
+            if st.form_submit_button("Move the case"):
+                ui.attempt(
+                    casework.take_action,
+                    disclosure_id=case_id,
+                    action=step,
+                    rationale=reason,
+                    success=f"Done: {step.label}.",
+                    clear="workflow_",
+                )
+    if view.can_assign:
+        with ui.reading() as session:
+            officers = casework.list_officers(session, actor=actor)
+        with st.form("reassign"):
+            officer = st.selectbox(
+                "Licensing officer", officers, format_func=lambda o: o.name, key="reassign_officer"
+            )
+            if st.form_submit_button("Assign to this officer"):
+                ui.attempt(
+                    casework.assign_officer,
+                    disclosure_id=case_id,
+                    officer_person_id=officer.person_id,
+                    success=f"Assigned to {officer.name}.",
+                )
+
+with tabs[6]:
+    if view.can_work:
+        with st.form("note"):
+            text = st.text_area("Note", key="note_text")
+            if st.form_submit_button("Add note"):
+                ui.attempt(
+                    casework.add_note,
+                    disclosure_id=case_id,
+                    text=text,
+                    success="Note added.",
+                    clear="note_",
+                )
+    for note in view.notes:
+        st.markdown(f"**{case_view.local(note.written_at)}** · {note.written_by_name}")
+        st.text(note.text)
+
+with tabs[7]:
+    st.dataframe(
+        [
+            {
+                "When": case_view.local(entry.at),
+                "Who": entry.actor_name,
+                "Action": entry.action,
+                "Before": audit.as_text(entry.before),
+                "After": audit.as_text(entry.after),
+            }
+            for entry in view.history
+        ],
+        hide_index=True,
+        width="stretch",
+    )

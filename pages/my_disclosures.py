@@ -1,0 +1,71 @@
+"""My disclosures: the cases I submitted or am an inventor on, their status and timeline."""
+
+import streamlit as st
+
+from tlo import ui
+from tlo.disclosures import intake, queries
+from tlo.disclosures.models import DisclosureStatus
+from tlo.ui import case_view
+from tlo.ui import disclosure_form as form_state
+
+actor = ui.actor()
+st.title("My disclosures")
+
+with ui.reading() as session:
+    page = queries.list_my_disclosures(session, actor=actor, offset=ui.offset_for("mine"))
+
+waiting = [row for row in page.items if row.awaiting_my_confirmation]
+if waiting:
+    st.info(
+        f"{len(waiting)} disclosure(s) wait for you to confirm your share: "
+        + ", ".join(row.docket for row in waiting),
+        icon=":material/how_to_reg:",
+    )
+if not page.items:
+    st.write("You have no disclosures yet.")
+    st.page_link(
+        "pages/disclosure_form.py", label="Disclose an invention", icon=":material/note_add:"
+    )
+    st.stop()
+
+case_view.rows_table(page.items)
+ui.pager(page, key="mine")
+chosen = case_view.pick_case(page.items, key="my_case")
+if chosen is None:
+    st.stop()
+
+with ui.reading() as session:
+    view = queries.get_case(session, actor=actor, disclosure_id=chosen.id)
+
+st.header(f"{view.disclosure.docket or 'Draft'} · {view.disclosure.title}")
+case_view.status_badge(view.status)
+if view.disclosure.officer_person_id:
+    st.caption(f"Licensing officer: {view.officer_name}")
+case_view.flags(view.flags)
+
+if view.status is DisclosureStatus.DRAFT and view.can_edit_draft:
+    edit_col, delete_col = st.columns(2)
+    if edit_col.button("Continue editing", icon=":material/edit:", type="primary"):
+        form_state.open_draft(view.disclosure.id)
+        st.switch_page("pages/disclosure_form.py")
+    if delete_col.button("Delete this draft", icon=":material/delete:"):
+        ui.attempt(intake.delete_draft, disclosure_id=view.disclosure.id, success="Draft deleted.")
+
+if view.my_share_unconfirmed:
+    mine = next(line for line in view.inventors if line.person_id == actor.person_id)
+    st.warning(f"Please confirm your contribution share of {mine.share:.2f} %.")
+    if st.button("Confirm my share", type="primary", icon=":material/how_to_reg:"):
+        ui.attempt(
+            intake.confirm_share,
+            disclosure_id=view.disclosure.id,
+            success="Thank you: your share is confirmed.",
+        )
+
+st.subheader("Inventors")
+case_view.inventors(view)
+st.subheader("Timeline")
+case_view.timeline(view)
+with st.expander("What you disclosed"):
+    st.markdown(f"**Abstract**\n\n{view.disclosure.abstract or '—'}")
+    st.markdown(f"**Stage:** {view.stage_label}  \n**Keywords:** {view.disclosure.keywords}")
+    case_view.funding_and_public_disclosures(view)

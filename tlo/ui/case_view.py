@@ -1,0 +1,112 @@
+"""Parts of a case the inventor's and the officer's pages both show."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from tlo.config import get_settings
+from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
+from tlo.disclosures.queries import CaseView, DisclosureRow
+
+STATUS_COLOURS = {
+    DisclosureStatus.DRAFT: "gray",
+    DisclosureStatus.SUBMITTED: "orange",
+    DisclosureStatus.ASSIGNED: "blue",
+    DisclosureStatus.EVALUATING: "blue",
+    DisclosureStatus.FILING: "green",
+    DisclosureStatus.DEFERRED: "violet",
+    DisclosureStatus.RELEASED: "gray",
+    DisclosureStatus.ABANDONED: "gray",
+    DisclosureStatus.FILED: "green",
+    DisclosureStatus.MARKETING: "green",
+    DisclosureStatus.LICENSED: "green",
+    DisclosureStatus.CLOSED: "gray",
+}
+
+
+def local(moment) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(get_settings().office_timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def status_badge(status: DisclosureStatus) -> None:
+    st.badge(status.label, color=STATUS_COLOURS[status])
+
+
+def flags(view_flags: list[str]) -> None:
+    for flag in view_flags:
+        st.warning(flag, icon=":material/priority_high:")
+
+
+def inventors(view: CaseView) -> None:
+    st.dataframe(
+        [
+            {
+                "Inventor": line.name,
+                "Department / organisation": line.department or line.organisation or "",
+                "School": line.school or "",
+                "Share %": f"{line.share:.2f}",
+                "Confirmed": local(line.confirmed_at) or "not yet",
+            }
+            for line in view.inventors
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(f"Share version {view.disclosure.share_version}.")
+
+
+def funding_and_public_disclosures(view: CaseView) -> None:
+    st.markdown("**Funding**")
+    if not view.funding:
+        st.caption("None recorded.")
+    for source in view.funding:
+        federal = f" · federal ({source.agency})" if source.is_federal else ""
+        st.markdown(f"- {source.sponsor} · award {source.award_number or '—'}{federal}")
+    st.markdown("**Public disclosures**")
+    if not view.public_disclosures:
+        st.caption("None recorded.")
+    for item in view.public_disclosures:
+        st.markdown(
+            f"- {item.disclosed_on} · {PublicDisclosureKind(item.kind).label} · {item.venue}"
+        )
+
+
+def timeline(view: CaseView) -> None:
+    for change in view.timeline:
+        label = DisclosureStatus(change.to_status).label
+        note = f" — {change.note}" if change.note else ""
+        st.markdown(f"**{local(change.at)}** · {label} · by {change.actor_name}{note}")
+
+
+def rows_table(rows: list[DisclosureRow], *, with_officer: bool = True) -> None:
+    st.dataframe(
+        [
+            {
+                "Docket": row.docket or "(draft)",
+                "Title": row.title,
+                "Status": row.status.label,
+                "Received": local(row.submitted_at)[:10],
+                "Flags": "; ".join(row.flags),
+                **({"Officer": row.officer or ""} if with_officer else {}),
+                "Inventors": row.inventors,
+            }
+            for row in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def pick_case(rows: list[DisclosureRow], *, key: str, label: str = "Open a case"):
+    """A case chosen from the rows shown, or None."""
+    return st.selectbox(
+        label,
+        rows,
+        index=None,
+        key=key,
+        format_func=lambda row: f"{row.docket or '(draft)'} · {row.title}",
+    )
