@@ -23,7 +23,7 @@ run: $(VENV)/.runtime
 	$(PY) -m streamlit run tlo_app.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.test chromium lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check .

@@ -29,9 +29,12 @@ def make_department(engine: Engine, *, school_code: str | None = None) -> int:
 
 
 def make_actor(
-    engine: Engine, *roles: Role, name: str | None = None, password: str | None = PASSWORD
+    engine: Engine, *roles: Role, name: str | None = None, password: str | None = None
 ) -> Actor:
-    """A person with an active account holding `roles`, signed in."""
+    """A person with an active account holding `roles`, signed in.
+
+    No password unless asked for: argon2 is slow on purpose, and most tests never sign in.
+    """
     n = next(_counter)
     actor = system_actor("tests")
     with unit_of_work(engine) as session:

@@ -17,6 +17,8 @@ def settle(page: Page) -> None:
     """Wait until Streamlit has finished rerunning after the last input."""
     page.wait_for_timeout(300)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+    # Elements of the previous run linger, marked stale, until the new run replaces them.
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=20_000)
 
 
 def type_into(page: Page, label: str, text: str) -> None:

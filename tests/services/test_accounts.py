@@ -122,7 +122,7 @@ def test_nobody_deactivates_their_own_account(engine):
 
 def test_a_password_reset_lifts_a_lockout(engine):
     admin = make_actor(engine, Role.ADMIN)
-    officer = make_actor(engine, Role.OFFICER)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     for _ in range(5):
         with unit_of_work(engine) as session:
             accounts.sign_in(session, username=officer.username, password="wrong password!")
@@ -136,7 +136,7 @@ def test_a_password_reset_lifts_a_lockout(engine):
 
 
 def test_changing_ones_own_password_needs_the_current_one(engine):
-    inventor = make_actor(engine, Role.INVENTOR)
+    inventor = make_actor(engine, Role.INVENTOR, password=PASSWORD)
     with (
         pytest.raises(ValidationError, match="current password is wrong"),
         unit_of_work(engine) as session,
@@ -158,7 +158,7 @@ def test_changing_ones_own_password_needs_the_current_one(engine):
 def test_the_account_list_pages_and_searches_in_sql(engine):
     admin = make_actor(engine, Role.ADMIN, name="Zed Admin")
     for _ in range(4):
-        make_actor(engine, Role.INVENTOR, password=None)
+        make_actor(engine, Role.INVENTOR)
     with unit_of_work(engine) as session:
         first = accounts.list_accounts(session, actor=admin, limit=2)
         found = accounts.list_accounts(session, actor=admin, search="zed")

@@ -228,7 +228,7 @@ def test_only_the_assigned_officer_changes_shares(engine):
 
 
 def test_concurrent_submissions_get_distinct_docket_numbers(engine):
-    inventors = [make_actor(engine, Role.INVENTOR, password=None) for _ in range(8)]
+    inventors = [make_actor(engine, Role.INVENTOR) for _ in range(8)]
     drafts = []
     for inventor in inventors:
         with unit_of_work(engine) as session:

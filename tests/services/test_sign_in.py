@@ -16,7 +16,7 @@ def sign_in(engine, username, password, now=None):
 
 
 def test_the_right_password_signs_in_with_the_accounts_roles(engine):
-    officer = make_actor(engine, Role.OFFICER, Role.INVENTOR)
+    officer = make_actor(engine, Role.OFFICER, Role.INVENTOR, password=PASSWORD)
     result = sign_in(engine, officer.username.upper(), PASSWORD)  # usernames ignore case
     assert result.error is None
     assert result.actor.roles == {Role.OFFICER, Role.INVENTOR}
@@ -25,14 +25,14 @@ def test_the_right_password_signs_in_with_the_accounts_roles(engine):
 
 @pytest.mark.parametrize("username", ["user-who-does-not-exist", None])
 def test_a_wrong_password_or_unknown_user_gets_the_same_message(engine, username):
-    officer = make_actor(engine, Role.OFFICER)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     result = sign_in(engine, username or officer.username, "wrong password!")
     assert result.actor is None
     assert result.error == "Wrong username or password."
 
 
 def test_repeated_failures_lock_the_account_even_against_the_right_password(engine):
-    officer = make_actor(engine, Role.OFFICER)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     now = utcnow()
     for _ in range(5):
         assert sign_in(engine, officer.username, "wrong password!", now=now).actor is None
@@ -44,7 +44,7 @@ def test_repeated_failures_lock_the_account_even_against_the_right_password(engi
 
 
 def test_a_success_clears_the_count_of_failures(engine):
-    officer = make_actor(engine, Role.OFFICER)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     for _ in range(4):
         sign_in(engine, officer.username, "wrong password!")
     assert sign_in(engine, officer.username, PASSWORD).actor is not None
@@ -54,7 +54,7 @@ def test_a_success_clears_the_count_of_failures(engine):
 
 
 def test_failed_attempts_are_saved_between_requests(engine):
-    officer = make_actor(engine, Role.OFFICER)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     sign_in(engine, officer.username, "wrong password!")
     sign_in(engine, officer.username, "wrong password!")
     with unit_of_work(engine) as session:
@@ -62,8 +62,8 @@ def test_failed_attempts_are_saved_between_requests(engine):
 
 
 def test_a_deactivated_person_cannot_sign_in_and_their_session_ends(engine):
-    admin = make_actor(engine, Role.ADMIN)
-    officer = make_actor(engine, Role.OFFICER)
+    admin = make_actor(engine, Role.ADMIN, password=PASSWORD)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     with unit_of_work(engine) as session:
         people.set_person_active(session, actor=admin, person_id=officer.person_id, active=False)
     result = sign_in(engine, officer.username, PASSWORD)
@@ -78,7 +78,7 @@ def test_an_sso_only_account_has_no_password_to_guess(engine):
 
 
 def test_single_sign_on_maps_the_email_to_the_persons_account(engine):
-    officer = make_actor(engine, Role.OFFICER)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     with unit_of_work(engine) as session:
         email = people.get_person(session, actor=officer, person_id=officer.person_id).email
         mapped = accounts.actor_for_email(session, f"  {email.upper()} ")
@@ -87,8 +87,8 @@ def test_single_sign_on_maps_the_email_to_the_persons_account(engine):
 
 
 def test_single_sign_on_refuses_a_deactivated_account(engine):
-    admin = make_actor(engine, Role.ADMIN)
-    officer = make_actor(engine, Role.OFFICER)
+    admin = make_actor(engine, Role.ADMIN, password=PASSWORD)
+    officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     with unit_of_work(engine) as session:
         email = people.get_person(session, actor=admin, person_id=officer.person_id).email
         accounts.set_account_active(
