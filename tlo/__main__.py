@@ -8,10 +8,13 @@ python -m tlo check-db              exit 0 when the database is migrated to the 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from tlo import db, demo
 from tlo.config import get_settings
+from tlo.errors import ValidationError
 
 
 def _migrate(_args) -> int:
@@ -40,6 +43,20 @@ def _check_db(_args) -> int:
     return 0 if current == head else 1
 
 
+def _deadlines(args) -> int:
+    from tlo.patents.deadlines import deadlines_for, parse_events
+
+    try:
+        text = sys.stdin.read() if args.events == "-" else Path(args.events).read_text("utf-8")
+        events = parse_events(json.loads(text))
+    except (OSError, json.JSONDecodeError, ValidationError) as err:
+        print(f"deadlines: {err}", file=sys.stderr)
+        return 2
+    json.dump([deadline.as_json() for deadline in deadlines_for(events)], sys.stdout, indent=2)
+    print()
+    return 0
+
+
 def _safe_url() -> str:
     """The database URL without its password, for printing."""
     from sqlalchemy.engine import make_url
@@ -55,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--if-empty", action="store_true", help="only into an empty database")
     seed.set_defaults(run=_seed_demo)
     commands.add_parser("check-db", help="is the schema up to date?").set_defaults(run=_check_db)
+    deadlines = commands.add_parser("deadlines", help="compute deadlines from events (JSON)")
+    deadlines.add_argument("--events", required=True, help="JSON file of events, or - for stdin")
+    deadlines.set_defaults(run=_deadlines)
     args = parser.parse_args(argv)
     return args.run(args)
 

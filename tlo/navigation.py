@@ -62,6 +62,13 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/case.py", "Case file", ":material/folder_open:", "Cases", "disclosure.internal"
     ),
+    PageSpec(
+        "pages/deadline_calculator.py",
+        "Deadline calculator",
+        ":material/calendar_clock:",
+        "Patents",
+        "docket.calculate",
+    ),
     PageSpec("pages/people.py", "People", ":material/group:", "Administration", "person.manage"),
     PageSpec(
         "pages/organisation.py",

@@ -93,6 +93,8 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "disclosure.work": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     "disclosure.internal": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "disclosure.export": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    # Patents and the docket.
+    "docket.calculate": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
 }
 
 

@@ -1,0 +1,1 @@
+"""Patents: applications and families, deadline rules, the docket, costs, Bayh-Dole."""
