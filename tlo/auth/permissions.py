@@ -95,6 +95,9 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "disclosure.export": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     # Patents and the docket.
     "docket.calculate": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "docket.read": {Role.OFFICER: A, Role.DIRECTOR: A},
+    "patent.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "patent.cost": {Role.OFFICER: ASSIGNED, Role.FINANCE: A, Role.DIRECTOR: A},
 }
 
 

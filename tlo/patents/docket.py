@@ -1,0 +1,259 @@
+"""The docket: every deadline of a case, computed from its records by the rules in
+deadlines.py. Pure: it takes plain facts and returns items; services load the facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tlo.patents.deadlines import RULES_BY_NAME, Event, EventKind, deadlines_for_event, months
+from tlo.patents.models import ApplicationStatus, ApplicationType
+
+BAYH_DOLE_RULES = {name for name, rule in RULES_BY_NAME.items() if rule.federal_only} | {
+    "bayh_dole_elect_title",
+    "bayh_dole_initial_filing",
+}
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    id: int
+    parent_id: int | None
+    jurisdiction: str
+    application_type: ApplicationType
+    application_number: str
+    filing_date: date
+    priority_date: date
+    status: ApplicationStatus
+    grant_date: date | None
+
+    @property
+    def name(self) -> str:
+        number = self.application_number or "(no number yet)"
+        return f"{self.jurisdiction} {self.application_type.label} {number}"
+
+
+@dataclass(frozen=True)
+class OfficeActionFacts:
+    id: int
+    application_id: int
+    mailed_on: date
+    responded_on: date | None
+
+
+@dataclass(frozen=True)
+class BayhDoleFacts:
+    reported_on: date | None
+    election: str
+    elected_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    disclosure_id: int
+    docket: str
+    title: str
+    officer_person_id: int | None
+    officer_name: str | None
+    federal: bool
+    received_on: date | None
+    applications: list[ApplicationFacts] = field(default_factory=list)
+    office_actions: list[OfficeActionFacts] = field(default_factory=list)
+    public_disclosures: list[date] = field(default_factory=list)
+    bayh_dole: BayhDoleFacts | None = None
+    licensed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DocketItem:
+    key: str  # stable: marks (done/waived) and calendar UIDs refer to it
+    disclosure_id: int
+    docket: str
+    title: str
+    officer_person_id: int | None
+    officer_name: str | None
+    rule: str
+    label: str
+    subject: str
+    due: date
+    file_by: date | None
+    window_opens: date | None
+    grace_ends: date | None
+    met_by_records: bool  # e.g. the provisional has a non-provisional child
+
+    @property
+    def is_bayh_dole(self) -> bool:
+        return self.rule in BAYH_DOLE_RULES
+
+    @property
+    def act_by(self) -> date:
+        """The last day to act: the file-by date where the office may use it."""
+        return self.file_by or self.due
+
+
+def _items(case: CaseFacts, key_prefix: str, subject: str, event: Event, met: dict[str, bool]):
+    for deadline in deadlines_for_event(event):
+        yield DocketItem(
+            key=f"{key_prefix}:{deadline.rule}",
+            disclosure_id=case.disclosure_id,
+            docket=case.docket,
+            title=case.title,
+            officer_person_id=case.officer_person_id,
+            officer_name=case.officer_name,
+            rule=deadline.rule,
+            label=deadline.label,
+            subject=subject,
+            due=deadline.due,
+            file_by=deadline.file_by,
+            window_opens=deadline.window_opens,
+            grace_ends=deadline.grace_ends,
+            met_by_records=met.get(deadline.rule, False),
+        )
+
+
+def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
+    """Every deadline the case's records set, whether met or not, oldest first."""
+    live = [
+        a
+        for a in case.applications
+        if a.status not in (ApplicationStatus.ABANDONED, ApplicationStatus.EXPIRED)
+    ]
+    children = {
+        a.id: [c for c in case.applications if c.parent_id == a.id] for a in case.applications
+    }
+    items: list[DocketItem] = []
+    for app in live:
+        kids = children[app.id]
+        if app.application_type is ApplicationType.PROVISIONAL:
+            converted = any(
+                k.application_type in (ApplicationType.NONPROVISIONAL, ApplicationType.PCT)
+                for k in kids
+            )
+            items += _items(
+                case,
+                f"a{app.id}",
+                app.name,
+                Event(EventKind.PROVISIONAL_FILED, app.filing_date, case.federal),
+                {"convert_provisional": converted, "bayh_dole_nonprovisional": converted},
+            )
+        if app.application_type is ApplicationType.PCT:
+            entered = {(k.jurisdiction, k.application_type) for k in kids}
+            items += _items(
+                case,
+                f"a{app.id}",
+                app.name,
+                Event(EventKind.PCT_FILED, app.filing_date, priority_date=app.priority_date),
+                {
+                    "pct_national_phase_us": ("US", ApplicationType.NATIONAL_PHASE) in entered,
+                    "pct_regional_phase_ep": ("EP", ApplicationType.REGIONAL_PHASE) in entered,
+                },
+            )
+        if app.jurisdiction == "US" and app.grant_date is not None:
+            items += _items(
+                case, f"a{app.id}", app.name, Event(EventKind.US_PATENT_GRANTED, app.grant_date), {}
+            )
+    live_ids = {a.id for a in live}
+    for action in case.office_actions:
+        if action.application_id in live_ids:
+            answered = action.responded_on is not None
+            app = next(a for a in live if a.id == action.application_id)
+            items += _items(
+                case,
+                f"oa{action.id}",
+                f"Office action on {app.name}",
+                Event(EventKind.OFFICE_ACTION_MAILED, action.mailed_on),
+                {"office_action_response": answered, "office_action_response_extended": answered},
+            )
+    us_filings = sorted(a.filing_date for a in case.applications if a.jurisdiction == "US")
+    for disclosed_on in sorted(set(case.public_disclosures)):
+        if disclosed_on > today:
+            continue  # planned: the clock starts when it happens
+        met = bool(us_filings) and us_filings[0] <= disclosed_on + months(12)
+        items += _items(
+            case,
+            f"d{case.disclosure_id}:pd{disclosed_on.isoformat()}",
+            f"Public disclosure of {disclosed_on.isoformat()}",
+            Event(EventKind.PUBLIC_DISCLOSURE, disclosed_on),
+            {"us_grace_period_filing": met},
+        )
+    if case.federal:
+        items += _bayh_dole_items(case, today)
+    return sorted(items, key=lambda item: (item.due, item.key))
+
+
+def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
+    record = case.bayh_dole or BayhDoleFacts(None, "pending", None)
+    prefix = f"d{case.disclosure_id}"
+    items: list[DocketItem] = []
+    if case.received_on is not None:
+        items += _items(
+            case,
+            prefix,
+            "Invention report to the agency",
+            Event(EventKind.INVENTION_DISCLOSED, case.received_on, True),
+            {"bayh_dole_report_invention": record.reported_on is not None},
+        )
+    if record.reported_on is not None:
+        # A public disclosure starts the statutory bar: one year to file in the US.
+        bars = [d + months(12) for d in case.public_disclosures if d <= today]
+        items += _items(
+            case,
+            prefix,
+            "Election of title",
+            Event(
+                EventKind.AGENCY_NOTIFIED,
+                record.reported_on,
+                True,
+                bar_date=min(bars) if bars else None,
+            ),
+            {"bayh_dole_elect_title": record.election != "pending"},
+        )
+    if record.elected_on is not None:
+        items += _items(
+            case,
+            prefix,
+            "First application after electing title",
+            Event(EventKind.TITLE_ELECTED, record.elected_on, True),
+            {"bayh_dole_initial_filing": bool(case.applications)},
+        )
+    if case.licensed_on is not None:
+        for year in range(case.licensed_on.year, today.year + 1):
+            on = case.licensed_on if year == case.licensed_on.year else date(year, 1, 1)
+            items += _items(
+                case,
+                f"{prefix}:y{year}",
+                f"Utilization report {year}",
+                Event(EventKind.LICENSE_EXECUTED, on, True),
+                {},
+            )
+    return items
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Docket keys marked done or waived, with their state."""
+
+    states: dict[str, str]
+
+    def state_of(self, item: DocketItem) -> str:
+        if item.key in self.states:
+            return self.states[item.key]
+        return "met" if item.met_by_records else "open"
+
+
+def family_priority(
+    applications: dict[int, tuple[int | None, date, date | None]], application_id: int
+) -> date:
+    """The priority date of an application: its override, else its family root's filing date.
+
+    `applications` maps id -> (parent id, filing date, priority override)."""
+    seen = set()
+    current = application_id
+    while True:
+        parent, filed, override = applications[current]
+        if override is not None:
+            return override
+        if parent is None or parent in seen or parent not in applications:
+            return filed
+        seen.add(current)
+        current = parent

@@ -1,0 +1,123 @@
+"""Patent applications and their families, office actions, counsel invoices, Bayh-Dole
+compliance, and the state of docket items (deadlines themselves are computed, never stored)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from tlo.clock import utcnow
+from tlo.db import UTCDateTime
+
+
+class ApplicationType(StrEnum):
+    PROVISIONAL = "provisional"
+    NONPROVISIONAL = "nonprovisional"
+    PCT = "pct"
+    NATIONAL_PHASE = "national_phase"
+    REGIONAL_PHASE = "regional_phase"
+    CONTINUATION = "continuation"
+    DIVISIONAL = "divisional"
+    CONTINUATION_IN_PART = "continuation_in_part"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pct": "PCT",
+            "nonprovisional": "Non-provisional",
+            "continuation_in_part": "Continuation-in-part",
+        }.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    GRANTED = "granted"
+    ABANDONED = "abandoned"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class PatentApplication(SQLModel, table=True):
+    __tablename__ = "patent_application"
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    # The application this one claims priority from or continues; None for a family's root.
+    parent_id: int | None = Field(default=None, foreign_key="patent_application.id", index=True)
+    jurisdiction: str = Field(max_length=10)  # US, EP, WO (PCT), JP, CN, ...
+    application_type: str = Field(max_length=30)
+    application_number: str = Field(default="", max_length=50)
+    filing_date: date = Field(index=True)
+    # Given only where it cannot be derived from the family (e.g. a foreign priority).
+    priority_date_override: date | None = None
+    status: str = Field(default=ApplicationStatus.PENDING.value, max_length=20)
+    counsel_firm: str = Field(default="", max_length=200)
+    counsel_attorney: str = Field(default="", max_length=200)
+    counsel_docket: str = Field(default="", max_length=100)
+    publication_number: str = Field(default="", max_length=50)
+    publication_date: date | None = None
+    grant_number: str = Field(default="", max_length=50)
+    grant_date: date | None = None
+    abandoned_on: date | None = None
+    government_support_clause: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OfficeAction(SQLModel, table=True):
+    __tablename__ = "office_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="patent_application.id", index=True)
+    mailed_on: date
+    description: str = Field(default="", max_length=300)
+    responded_on: date | None = None
+
+
+class PatentCost(SQLModel, table=True):
+    """An invoice from outside counsel, in integer cents."""
+
+    __tablename__ = "patent_cost"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="patent_application.id", index=True)
+    invoice_date: date
+    invoice_number: str = Field(default="", max_length=100)
+    description: str = Field(default="", max_length=300)
+    amount_cents: int
+    paid: bool = False
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BayhDoleRecord(SQLModel, table=True):
+    """Compliance of one federally funded case with its agency (one per disclosure)."""
+
+    __tablename__ = "bayh_dole_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", unique=True)
+    agency: str = Field(default="", max_length=200)
+    award_number: str = Field(default="", max_length=100)
+    iedison_number: str = Field(default="", max_length=50)
+    reported_on: date | None = None
+    election: str = Field(default="pending", max_length=20)  # pending, elected, declined
+    elected_on: date | None = None
+
+
+class DocketItemState(SQLModel, table=True):
+    """A computed deadline marked done or waived; the key names the deadline stably."""
+
+    __tablename__ = "docket_item_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    state: str = Field(max_length=10)  # done, waived
+    note: str = ""
+    marked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    marked_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    marked_by_name: str = Field(max_length=200)

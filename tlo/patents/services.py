@@ -1,0 +1,684 @@
+"""Use cases of patents: applications and families, office actions, counsel invoices,
+Bayh-Dole records, and the docket computed from them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from tlo import audit
+from tlo.auth.permissions import Actor, require, sees_all
+from tlo.disclosures.access import load_case
+from tlo.disclosures.models import (
+    Disclosure,
+    DisclosureStatus,
+    FundingSource,
+    PublicDisclosure,
+    StatusChange,
+)
+from tlo.disclosures.status import change_status
+from tlo.disclosures.workflow import Action
+from tlo.errors import NotFound, ValidationError
+from tlo.patents.docket import (
+    ApplicationFacts,
+    BayhDoleFacts,
+    CaseFacts,
+    DocketItem,
+    Marks,
+    OfficeActionFacts,
+    family_priority,
+    items_for_case,
+)
+from tlo.patents.models import (
+    ApplicationStatus,
+    ApplicationType,
+    BayhDoleRecord,
+    DocketItemState,
+    OfficeAction,
+    PatentApplication,
+    PatentCost,
+)
+from tlo.people.models import Person
+
+# Cases whose deadlines still matter.
+CLOSED_STATUSES = {
+    DisclosureStatus.DRAFT,
+    DisclosureStatus.RELEASED,
+    DisclosureStatus.ABANDONED,
+    DisclosureStatus.CLOSED,
+}
+EXPECTED_JURISDICTION = {ApplicationType.PROVISIONAL: "US", ApplicationType.PCT: "WO"}
+PARENT_TYPES = {  # what a child application may continue or enter from
+    ApplicationType.NATIONAL_PHASE: {ApplicationType.PCT},
+    ApplicationType.REGIONAL_PHASE: {ApplicationType.PCT},
+}
+
+
+@dataclass
+class ApplicationForm:
+    jurisdiction: str
+    application_type: ApplicationType | str
+    filing_date: date
+    application_number: str = ""
+    parent_id: int | None = None
+    priority_date_override: date | None = None
+    counsel_firm: str = ""
+    counsel_attorney: str = ""
+    counsel_docket: str = ""
+    government_support_clause: bool = False
+
+
+def _application(session: Session, application_id: int) -> PatentApplication:
+    application = session.get(PatentApplication, application_id)
+    if application is None:
+        raise NotFound(f"There is no patent application {application_id}.")
+    return application
+
+
+def add_application(
+    session: Session, *, actor: Actor, disclosure_id: int, form: ApplicationForm
+) -> PatentApplication:
+    """Record a filed application. The first one on a case approved for filing marks the case
+    filed. A federally funded case's application must carry the government-support clause."""
+    case = load_case(session, actor, disclosure_id, "disclosure.work")
+    kind = ApplicationType(form.application_type)
+    jurisdiction = form.jurisdiction.strip().upper()
+    if not jurisdiction.isalpha() or not 2 <= len(jurisdiction) <= 3:
+        raise ValidationError("Give the jurisdiction as a country or office code (US, EP, WO).")
+    expected = EXPECTED_JURISDICTION.get(kind)
+    if expected and jurisdiction != expected:
+        raise ValidationError(f"A {kind.label} application is filed in {expected}.")
+    if form.filing_date is None:
+        raise ValidationError("Give the filing date.")
+    if form.parent_id is not None:
+        parent = _application(session, form.parent_id)
+        if parent.disclosure_id != disclosure_id:
+            raise ValidationError("The parent application belongs to another case.")
+        if form.filing_date < parent.filing_date:
+            raise ValidationError("An application cannot be filed before its parent.")
+        allowed = PARENT_TYPES.get(kind)
+        if allowed and ApplicationType(parent.application_type) not in allowed:
+            raise ValidationError(f"A {kind.label} application enters from a PCT application.")
+    elif kind in PARENT_TYPES or kind in (
+        ApplicationType.CONTINUATION,
+        ApplicationType.DIVISIONAL,
+        ApplicationType.CONTINUATION_IN_PART,
+    ):
+        raise ValidationError(f"Choose the application this {kind.label} comes from.")
+    federal = session.exec(
+        select(FundingSource.id).where(
+            FundingSource.disclosure_id == disclosure_id, FundingSource.is_federal
+        )
+    ).first()
+    if federal and jurisdiction == "US" and not form.government_support_clause:
+        raise ValidationError(
+            "This case is federally funded: confirm the government-support clause is in the "
+            "application (35 U.S.C. 202(c)(6))."
+        )
+    application = PatentApplication(
+        disclosure_id=disclosure_id,
+        parent_id=form.parent_id,
+        jurisdiction=jurisdiction,
+        application_type=kind.value,
+        application_number=form.application_number.strip(),
+        filing_date=form.filing_date,
+        priority_date_override=form.priority_date_override,
+        counsel_firm=form.counsel_firm.strip(),
+        counsel_attorney=form.counsel_attorney.strip(),
+        counsel_docket=form.counsel_docket.strip(),
+        government_support_clause=form.government_support_clause,
+    )
+    session.add(application)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.application_added",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        after=audit.snapshot(application),
+    )
+    if case.status is DisclosureStatus.FILING:
+        change_status(
+            session,
+            actor,
+            case,
+            Action.RECORD_FILING,
+            note=f"{jurisdiction} {kind.label} filed {form.filing_date}",
+        )
+    return application
+
+
+def update_application(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    status: ApplicationStatus | str,
+    publication_number: str = "",
+    publication_date: date | None = None,
+    grant_number: str = "",
+    grant_date: date | None = None,
+    abandoned_on: date | None = None,
+    application_number: str | None = None,
+) -> PatentApplication:
+    application = _application(session, application_id)
+    load_case(session, actor, application.disclosure_id, "disclosure.work")
+    status = ApplicationStatus(status)
+    if status is ApplicationStatus.GRANTED and (grant_date is None or not grant_number.strip()):
+        raise ValidationError("A granted patent needs its number and grant date.")
+    if status is ApplicationStatus.ABANDONED and abandoned_on is None:
+        raise ValidationError("Give the date the application was abandoned.")
+    for day, what in (
+        (grant_date, "grant"),
+        (publication_date, "publication"),
+        (abandoned_on, "abandonment"),
+    ):
+        if day is not None and day < application.filing_date:
+            raise ValidationError(f"The {what} date cannot precede the filing date.")
+    before = audit.snapshot(application)
+    application.status = status.value
+    application.publication_number = publication_number.strip()
+    application.publication_date = publication_date
+    application.grant_number = grant_number.strip()
+    application.grant_date = grant_date
+    application.abandoned_on = abandoned_on if status is ApplicationStatus.ABANDONED else None
+    if application_number is not None:
+        application.application_number = application_number.strip()
+    session.add(application)
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.application_updated",
+        object_type="disclosure",
+        object_id=application.disclosure_id,
+        before=before,
+        after=audit.snapshot(application),
+    )
+    return application
+
+
+def add_office_action(
+    session: Session, *, actor: Actor, application_id: int, mailed_on: date, description: str
+) -> OfficeAction:
+    application = _application(session, application_id)
+    load_case(session, actor, application.disclosure_id, "disclosure.work")
+    if mailed_on < application.filing_date:
+        raise ValidationError("An office action cannot be mailed before the filing date.")
+    action = OfficeAction(
+        application_id=application_id, mailed_on=mailed_on, description=description.strip()
+    )
+    session.add(action)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.office_action_added",
+        object_type="disclosure",
+        object_id=application.disclosure_id,
+        after=audit.snapshot(action),
+    )
+    return action
+
+
+def record_response(
+    session: Session, *, actor: Actor, office_action_id: int, responded_on: date
+) -> None:
+    action = session.get(OfficeAction, office_action_id)
+    if action is None:
+        raise NotFound(f"There is no office action {office_action_id}.")
+    application = _application(session, action.application_id)
+    load_case(session, actor, application.disclosure_id, "disclosure.work")
+    if responded_on < action.mailed_on:
+        raise ValidationError("A response cannot precede the office action.")
+    action.responded_on = responded_on
+    session.add(action)
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.office_action_answered",
+        object_type="disclosure",
+        object_id=application.disclosure_id,
+        after={"office_action_id": action.id, "responded_on": responded_on},
+    )
+
+
+# --- costs -----------------------------------------------------------------------------------
+
+
+def parse_money(text: str | Decimal) -> Decimal:
+    """An amount of dollars with at most two decimals."""
+    try:
+        amount = Decimal(str(text).replace(",", "").replace("$", "").strip())
+    except InvalidOperation:
+        raise ValidationError(f"{text!r} is not an amount; write it like 1234.56.") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"An amount has at most two decimals: {text!r} has more.")
+    return amount
+
+
+def add_cost(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    invoice_date: date,
+    amount: str | Decimal,
+    description: str,
+    invoice_number: str = "",
+    paid: bool = False,
+) -> PatentCost:
+    application = _application(session, application_id)
+    load_case(session, actor, application.disclosure_id, "patent.cost")
+    amount = parse_money(amount)
+    if amount <= 0:
+        raise ValidationError(
+            "An invoice is for more than $0.00; a credit comes later, with reimbursements."
+        )
+    cost = PatentCost(
+        application_id=application_id,
+        invoice_date=invoice_date,
+        amount_cents=int(amount * 100),
+        description=description.strip(),
+        invoice_number=invoice_number.strip(),
+        paid=paid,
+    )
+    session.add(cost)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.cost_added",
+        object_type="disclosure",
+        object_id=application.disclosure_id,
+        after=audit.snapshot(cost),
+    )
+    return cost
+
+
+@dataclass(frozen=True)
+class CostTotals:
+    total: Decimal
+    paid: Decimal
+    by_application: dict[int, Decimal]
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.total - self.paid
+
+
+def cost_totals(session: Session, *, actor: Actor, disclosure_id: int) -> CostTotals:
+    """Invoiced and paid totals per case and per application, summed in SQL."""
+    load_case(session, actor, disclosure_id, "patent.read")
+    rows = session.exec(
+        select(
+            PatentCost.application_id,
+            func.sum(PatentCost.amount_cents),
+            func.sum(sa.case((PatentCost.paid, PatentCost.amount_cents), else_=0)),
+        )
+        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+        .where(PatentApplication.disclosure_id == disclosure_id)
+        .group_by(PatentCost.application_id)
+    ).all()
+    by_application = {app_id: Decimal(total) / 100 for app_id, total, _ in rows}
+    return CostTotals(
+        total=sum(by_application.values(), Decimal("0.00")),
+        paid=sum((Decimal(paid) / 100 for _, _, paid in rows), Decimal("0.00")),
+        by_application=by_application,
+    )
+
+
+def unreimbursed_costs(session: Session, disclosure_id: int) -> Decimal:
+    """Patent costs of a case not yet paid back by a licensee. Reimbursements arrive with the
+    revenue features; until then every invoiced cost is outstanding."""
+    total = session.exec(
+        select(func.coalesce(func.sum(PatentCost.amount_cents), 0))
+        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+        .where(PatentApplication.disclosure_id == disclosure_id)
+    ).one()
+    return Decimal(total) / 100
+
+
+# --- Bayh-Dole --------------------------------------------------------------------------------
+
+
+def save_bayh_dole(
+    session: Session,
+    *,
+    actor: Actor,
+    disclosure_id: int,
+    agency: str,
+    award_number: str,
+    iedison_number: str,
+    reported_on: date | None,
+    election: str,
+    elected_on: date | None,
+) -> BayhDoleRecord:
+    load_case(session, actor, disclosure_id, "disclosure.work")
+    if election not in ("pending", "elected", "declined"):
+        raise ValidationError("Election is pending, elected or declined.")
+    if election == "elected" and elected_on is None:
+        raise ValidationError("Give the date title was elected.")
+    if election != "pending" and reported_on is None:
+        raise ValidationError("Title is elected or declined after the invention is reported.")
+    if reported_on and elected_on and elected_on < reported_on:
+        raise ValidationError("Title cannot be elected before the invention was reported.")
+    record = session.exec(
+        select(BayhDoleRecord).where(BayhDoleRecord.disclosure_id == disclosure_id)
+    ).first() or BayhDoleRecord(disclosure_id=disclosure_id)
+    before = audit.snapshot(record) if record.id else None
+    record.agency, record.award_number = agency.strip(), award_number.strip()
+    record.iedison_number, record.reported_on = iedison_number.strip(), reported_on
+    record.election = election
+    record.elected_on = elected_on if election == "elected" else None
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.bayh_dole_saved",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        before=before,
+        after=audit.snapshot(record),
+    )
+    return record
+
+
+# --- the docket ------------------------------------------------------------------------------
+
+
+def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
+    """Everything the rules need for these cases, in one query per table."""
+    ids = [d.id for d in disclosures]
+    applications = session.exec(
+        select(PatentApplication).where(col(PatentApplication.disclosure_id).in_(ids))
+    ).all()
+    tree = {a.id: (a.parent_id, a.filing_date, a.priority_date_override) for a in applications}
+    app_facts: dict[int, list[ApplicationFacts]] = defaultdict(list)
+    for a in applications:
+        app_facts[a.disclosure_id].append(
+            ApplicationFacts(
+                a.id,
+                a.parent_id,
+                a.jurisdiction,
+                ApplicationType(a.application_type),
+                a.application_number,
+                a.filing_date,
+                family_priority(tree, a.id),
+                ApplicationStatus(a.status),
+                a.grant_date,
+            )
+        )
+    app_case = {a.id: a.disclosure_id for a in applications}
+    actions: dict[int, list[OfficeActionFacts]] = defaultdict(list)
+    for o in session.exec(
+        select(OfficeAction).where(col(OfficeAction.application_id).in_(list(app_case)))
+    ).all():
+        actions[app_case[o.application_id]].append(
+            OfficeActionFacts(o.id, o.application_id, o.mailed_on, o.responded_on)
+        )
+    public: dict[int, list[date]] = defaultdict(list)
+    for disclosure_id, day in session.exec(
+        select(PublicDisclosure.disclosure_id, PublicDisclosure.disclosed_on).where(
+            col(PublicDisclosure.disclosure_id).in_(ids)
+        )
+    ).all():
+        public[disclosure_id].append(day)
+    federal = set(
+        session.exec(
+            select(FundingSource.disclosure_id).where(
+                col(FundingSource.disclosure_id).in_(ids), FundingSource.is_federal
+            )
+        ).all()
+    )
+    records = {
+        r.disclosure_id: BayhDoleFacts(r.reported_on, r.election, r.elected_on)
+        for r in session.exec(
+            select(BayhDoleRecord).where(col(BayhDoleRecord.disclosure_id).in_(ids))
+        ).all()
+    }
+    licensed = dict(
+        session.exec(
+            select(StatusChange.disclosure_id, func.min(StatusChange.at))
+            .where(
+                col(StatusChange.disclosure_id).in_(ids),
+                StatusChange.to_status == DisclosureStatus.LICENSED.value,
+            )
+            .group_by(StatusChange.disclosure_id)
+        ).all()
+    )
+    officers = dict(
+        session.exec(
+            select(Person.id, Person.full_name).where(
+                col(Person.id).in_({d.officer_person_id for d in disclosures} - {None})
+            )
+        ).all()
+    )
+    return [
+        CaseFacts(
+            disclosure_id=d.id,
+            docket=d.docket or "",
+            title=d.title,
+            officer_person_id=d.officer_person_id,
+            officer_name=officers.get(d.officer_person_id),
+            federal=d.id in federal,
+            received_on=d.submitted_at.date() if d.submitted_at else None,
+            applications=app_facts[d.id],
+            office_actions=actions[d.id],
+            public_disclosures=public[d.id],
+            bayh_dole=records.get(d.id),
+            licensed_on=_as_date(licensed.get(d.id)),
+        )
+        for d in disclosures
+    ]
+
+
+def _as_date(value) -> date | None:
+    if value is None:
+        return None
+    return value.date() if hasattr(value, "date") else date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class DocketFilters:
+    officer_person_id: int | None = None
+    within_days: int | None = None  # due within this many days from today (overdue included)
+    overdue_only: bool = False
+    kind: str | None = None  # "patent" or "bayh_dole"
+    include_closed: bool = False  # done, waived and met items too
+    disclosure_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DocketEntry:
+    item: DocketItem
+    state: str  # open, met, done, waived
+    overdue: bool
+    days_left: int
+
+
+@dataclass
+class DocketView:
+    entries: list[DocketEntry] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[DocketEntry]:
+        return [e for e in self.entries if e.overdue]
+
+
+def docket(
+    session: Session, *, actor: Actor, filters: DocketFilters, today: date | None = None
+) -> DocketView:
+    """Deadlines of every live case, soonest first, computed from the records."""
+    require(actor, "docket.read")
+    today = today or date.today()
+    query = select(Disclosure).where(
+        col(Disclosure.status).not_in([s.value for s in CLOSED_STATUSES])
+    )
+    if filters.officer_person_id is not None:
+        query = query.where(Disclosure.officer_person_id == filters.officer_person_id)
+    if filters.disclosure_id is not None:
+        query = query.where(Disclosure.id == filters.disclosure_id)
+    if not sees_all(actor, "docket.read"):
+        query = query.where(Disclosure.officer_person_id == actor.person_id)
+    cases = _facts(session, list(session.exec(query).all()))
+    items = [item for case in cases for item in items_for_case(case, today=today)]
+    marks = Marks(
+        dict(
+            session.exec(
+                select(DocketItemState.key, DocketItemState.state).where(
+                    col(DocketItemState.key).in_([item.key for item in items])
+                )
+            ).all()
+        )
+        if items
+        else {}
+    )
+    entries = []
+    for item in items:
+        state = marks.state_of(item)
+        overdue = state == "open" and item.act_by < today
+        if not filters.include_closed and state != "open":
+            continue
+        if filters.overdue_only and not overdue:
+            continue
+        if filters.within_days is not None and (item.due - today).days > filters.within_days:
+            continue
+        if filters.kind == "bayh_dole" and not item.is_bayh_dole:
+            continue
+        if filters.kind == "patent" and item.is_bayh_dole:
+            continue
+        entries.append(DocketEntry(item, state, overdue, (item.act_by - today).days))
+    return DocketView(sorted(entries, key=lambda e: (e.item.act_by, e.item.key)))
+
+
+def mark_docket_item(
+    session: Session,
+    *,
+    actor: Actor,
+    key: str,
+    state: str,
+    note: str = "",
+    today: date | None = None,
+) -> DocketItemState:
+    """Mark a deadline done, or waive it with a reason. Only the case's officer or the
+    director may; the mark is kept with who and when."""
+    if state not in ("done", "waived"):
+        raise ValidationError("A deadline is marked done or waived.")
+    if state == "waived" and not note.strip():
+        raise ValidationError("Say why the deadline is waived.")
+    entry = _find_item(session, actor, key, today)
+    load_case(session, actor, entry.item.disclosure_id, "disclosure.work")
+    if session.exec(select(DocketItemState).where(DocketItemState.key == key)).first():
+        raise ValidationError("This deadline is already marked.")
+    mark = DocketItemState(
+        key=key,
+        state=state,
+        note=note.strip(),
+        marked_by_account_id=actor.account_id,
+        marked_by_name=actor.name,
+    )
+    session.add(mark)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"docket.{state}",
+        object_type="disclosure",
+        object_id=entry.item.disclosure_id,
+        after={"key": key, "rule": entry.item.rule, "due": entry.item.due, "note": note.strip()},
+    )
+    return mark
+
+
+def _find_item(session, actor, key, today) -> DocketEntry:
+    view = docket(session, actor=actor, filters=DocketFilters(include_closed=True), today=today)
+    for entry in view.entries:
+        if entry.item.key == key:
+            return entry
+    raise NotFound(f"There is no deadline {key!r} on the docket.")
+
+
+# --- a case's family -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyNode:
+    application: PatentApplication
+    priority_date: date
+    depth: int
+
+
+def family_tree(session: Session, *, actor: Actor, disclosure_id: int) -> list[FamilyNode]:
+    """The case's applications, each after its parent, indented by generation."""
+    load_case(session, actor, disclosure_id, "patent.read")
+    applications = list(
+        session.exec(
+            select(PatentApplication)
+            .where(PatentApplication.disclosure_id == disclosure_id)
+            .order_by(PatentApplication.filing_date, PatentApplication.id)
+        ).all()
+    )
+    tree = {a.id: (a.parent_id, a.filing_date, a.priority_date_override) for a in applications}
+    children: dict[int | None, list[PatentApplication]] = defaultdict(list)
+    for application in applications:
+        parent = application.parent_id if application.parent_id in tree else None
+        children[parent].append(application)
+    nodes: list[FamilyNode] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for application in children[parent]:
+            nodes.append(FamilyNode(application, family_priority(tree, application.id), depth))
+            walk(application.id, depth + 1)
+
+    walk(None, 0)
+    return nodes
+
+
+@dataclass(frozen=True)
+class PatentCaseView:
+    family: list[FamilyNode]
+    office_actions: dict[int, list[OfficeAction]]
+    costs: dict[int, list[PatentCost]]
+    totals: CostTotals
+    bayh_dole: BayhDoleRecord | None
+    federal: bool
+
+
+def patent_case(session: Session, *, actor: Actor, disclosure_id: int) -> PatentCaseView:
+    family = family_tree(session, actor=actor, disclosure_id=disclosure_id)
+    ids = [node.application.id for node in family]
+    actions: dict[int, list[OfficeAction]] = defaultdict(list)
+    for action in session.exec(
+        select(OfficeAction)
+        .where(col(OfficeAction.application_id).in_(ids))
+        .order_by(OfficeAction.mailed_on)
+    ).all():
+        actions[action.application_id].append(action)
+    costs: dict[int, list[PatentCost]] = defaultdict(list)
+    for cost in session.exec(
+        select(PatentCost)
+        .where(col(PatentCost.application_id).in_(ids))
+        .order_by(PatentCost.invoice_date)
+    ).all():
+        costs[cost.application_id].append(cost)
+    return PatentCaseView(
+        family=family,
+        office_actions=dict(actions),
+        costs=dict(costs),
+        totals=cost_totals(session, actor=actor, disclosure_id=disclosure_id),
+        bayh_dole=session.exec(
+            select(BayhDoleRecord).where(BayhDoleRecord.disclosure_id == disclosure_id)
+        ).first(),
+        federal=session.exec(
+            select(FundingSource.id).where(
+                FundingSource.disclosure_id == disclosure_id, FundingSource.is_federal
+            )
+        ).first()
+        is not None,
+    )
