@@ -15,6 +15,13 @@ from tlo.disclosures.models import (
     ShareHistory,
     StatusChange,
 )
+from tlo.patents.models import (
+    BayhDoleRecord,
+    DocketItemState,
+    OfficeAction,
+    PatentApplication,
+    PatentCost,
+)
 from tlo.people.models import Department, Person, School
 
 __all__ = [
@@ -22,14 +29,19 @@ __all__ = [
     "AccountRole",
     "Attachment",
     "AuditEntry",
+    "BayhDoleRecord",
     "CaseNote",
     "Department",
     "Disclosure",
     "DisclosureInventor",
     "DocketCounter",
+    "DocketItemState",
     "Evaluation",
     "FilingDecision",
     "FundingSource",
+    "OfficeAction",
+    "PatentApplication",
+    "PatentCost",
     "Person",
     "PublicDisclosure",
     "School",

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import make_actor, submitted_case
 from tlo.auth.models import Role
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
@@ -14,11 +15,11 @@ from tlo.errors import PermissionDenied, ValidationError
 from tlo.patents import services as patents
 from tlo.patents.models import ApplicationStatus
 from tlo.patents.services import ApplicationForm, DocketFilters
-from tests.factories import make_actor, submitted_case
 
 TODAY = date(2026, 11, 25)
-SCORES = dict.fromkeys(["novelty", "patentability", "market_size", "licensing_interest",
-                        "stage_of_development"], 4)
+SCORES = dict.fromkeys(
+    ["novelty", "patentability", "market_size", "licensing_interest", "stage_of_development"], 4
+)
 
 
 @pytest.fixture
@@ -29,27 +30,42 @@ def office(engine):
         other_officer = make_actor(engine, Role.OFFICER)
         director = make_actor(engine, Role.DIRECTOR)
         finance = make_actor(engine, Role.FINANCE)
+
     return Office
 
 
 def case_for_filing(engine, office, **form):
     case_id = submitted_case(engine, office.inventor, **form)
     with unit_of_work(engine) as session:
-        casework.assign_officer(session, actor=office.officer, disclosure_id=case_id,
-                                officer_person_id=office.officer.person_id)
-        casework.record_evaluation(session, actor=office.officer, disclosure_id=case_id,
-                                   scorecard=Scorecard(SCORES, {}))
-        casework.record_filing_decision(session, actor=office.officer, disclosure_id=case_id,
-                                        decision=Action.FILE_PROVISIONAL, rationale="Strong")
+        casework.assign_officer(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            officer_person_id=office.officer.person_id,
+        )
+        casework.record_evaluation(
+            session, actor=office.officer, disclosure_id=case_id, scorecard=Scorecard(SCORES, {})
+        )
+        casework.record_filing_decision(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            decision=Action.FILE_PROVISIONAL,
+            rationale="Strong",
+        )
     return case_id
 
 
 def add(engine, actor, case_id, **fields):
-    fields = {"jurisdiction": "US", "application_type": "provisional",
-              "filing_date": date(2026, 3, 2)} | fields
+    fields = {
+        "jurisdiction": "US",
+        "application_type": "provisional",
+        "filing_date": date(2026, 3, 2),
+    } | fields
     with unit_of_work(engine) as session:
-        return patents.add_application(session, actor=actor, disclosure_id=case_id,
-                                       form=ApplicationForm(**fields)).id
+        return patents.add_application(
+            session, actor=actor, disclosure_id=case_id, form=ApplicationForm(**fields)
+        ).id
 
 
 def docket_rules(engine, actor, **filters):
@@ -66,36 +82,69 @@ def test_a_recorded_provisional_files_the_case_and_puts_its_conversion_on_the_do
     with unit_of_work(engine) as session:
         assert session.get(Disclosure, case_id).status == DisclosureStatus.FILED
     assert docket_rules(engine, office.officer) == [
-        ("convert_provisional", date(2027, 3, 2), "open")]
+        ("convert_provisional", date(2027, 3, 2), "open")
+    ]
 
 
 def test_converting_the_provisional_meets_its_deadline_and_the_pct_sets_new_ones(engine, office):
     case_id = case_for_filing(engine, office)
     provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
-    pct = add(engine, office.officer, case_id, jurisdiction="WO", application_type="pct",
-              filing_date=date(2026, 3, 2), parent_id=provisional)
+    pct = add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="WO",
+        application_type="pct",
+        filing_date=date(2026, 3, 2),
+        parent_id=provisional,
+    )
     rules = docket_rules(engine, office.officer, include_closed=True)
     assert ("convert_provisional", date(2026, 3, 3), "met") in rules
     # 30 and 31 months from the family's priority date: the provisional's filing date.
     assert ("pct_national_phase_us", date(2027, 9, 3), "open") in rules
     assert ("pct_regional_phase_ep", date(2027, 10, 3), "open") in rules
-    add(engine, office.officer, case_id, jurisdiction="US", application_type="national_phase",
-        filing_date=date(2027, 8, 1), parent_id=pct)
+    add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="US",
+        application_type="national_phase",
+        filing_date=date(2027, 8, 1),
+        parent_id=pct,
+    )
     assert ("pct_national_phase_us", date(2027, 9, 3), "met") in docket_rules(
-        engine, office.officer, include_closed=True)
+        engine, office.officer, include_closed=True
+    )
 
 
 def test_family_priority_flows_down_the_tree(engine, office):
     case_id = case_for_filing(engine, office)
     provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
-    pct = add(engine, office.officer, case_id, jurisdiction="WO", application_type="pct",
-              filing_date=date(2026, 3, 2), parent_id=provisional)
-    add(engine, office.officer, case_id, jurisdiction="EP", application_type="regional_phase",
-        filing_date=date(2027, 9, 1), parent_id=pct)
+    pct = add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="WO",
+        application_type="pct",
+        filing_date=date(2026, 3, 2),
+        parent_id=provisional,
+    )
+    add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="EP",
+        application_type="regional_phase",
+        filing_date=date(2027, 9, 1),
+        parent_id=pct,
+    )
     with unit_of_work(engine) as session:
         tree = patents.family_tree(session, actor=office.officer, disclosure_id=case_id)
     assert [(n.application.jurisdiction, n.depth, n.priority_date) for n in tree] == [
-        ("US", 0, date(2025, 3, 3)), ("WO", 1, date(2025, 3, 3)), ("EP", 2, date(2025, 3, 3))]
+        ("US", 0, date(2025, 3, 3)),
+        ("WO", 1, date(2025, 3, 3)),
+        ("EP", 2, date(2025, 3, 3)),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -121,12 +170,22 @@ def test_a_federally_funded_case_needs_the_government_support_clause(engine, off
 
 def test_a_grant_schedules_the_maintenance_fees(engine, office):
     case_id = case_for_filing(engine, office)
-    app_id = add(engine, office.officer, case_id, application_type="nonprovisional",
-                 filing_date=date(2020, 1, 6))
+    app_id = add(
+        engine,
+        office.officer,
+        case_id,
+        application_type="nonprovisional",
+        filing_date=date(2020, 1, 6),
+    )
     with unit_of_work(engine) as session:
-        patents.update_application(session, actor=office.officer, application_id=app_id,
-                                   status=ApplicationStatus.GRANTED, grant_number="11,222,333",
-                                   grant_date=date(2023, 6, 6))
+        patents.update_application(
+            session,
+            actor=office.officer,
+            application_id=app_id,
+            status=ApplicationStatus.GRANTED,
+            grant_number="11,222,333",
+            grant_date=date(2023, 6, 6),
+        )
     rules = docket_rules(engine, office.officer)
     assert rules[0] == ("maintenance_3_5", date(2026, 12, 6), "open")
     assert [r[0] for r in rules] == ["maintenance_3_5", "maintenance_7_5", "maintenance_11_5"]
@@ -134,20 +193,33 @@ def test_a_grant_schedules_the_maintenance_fees(engine, office):
 
 def test_an_office_action_is_docketed_until_answered_and_overdue_shows(engine, office):
     case_id = case_for_filing(engine, office)
-    app_id = add(engine, office.officer, case_id, application_type="nonprovisional",
-                 filing_date=date(2025, 1, 6))
+    app_id = add(
+        engine,
+        office.officer,
+        case_id,
+        application_type="nonprovisional",
+        filing_date=date(2025, 1, 6),
+    )
     with unit_of_work(engine) as session:
-        action = patents.add_office_action(session, actor=office.officer,
-                                           application_id=app_id, mailed_on=date(2026, 7, 1),
-                                           description="Non-final rejection")
+        action = patents.add_office_action(
+            session,
+            actor=office.officer,
+            application_id=app_id,
+            mailed_on=date(2026, 7, 1),
+            description="Non-final rejection",
+        )
     with unit_of_work(engine) as session:
-        view = patents.docket(session, actor=office.officer,
-                              filters=DocketFilters(overdue_only=True), today=TODAY)
-    assert [(e.item.rule, e.overdue) for e in view.entries] == [
-        ("office_action_response", True)]
+        view = patents.docket(
+            session, actor=office.officer, filters=DocketFilters(overdue_only=True), today=TODAY
+        )
+    assert [(e.item.rule, e.overdue) for e in view.entries] == [("office_action_response", True)]
     with unit_of_work(engine) as session:
-        patents.record_response(session, actor=office.officer, office_action_id=action.id,
-                                responded_on=date(2026, 11, 20))
+        patents.record_response(
+            session,
+            actor=office.officer,
+            office_action_id=action.id,
+            responded_on=date(2026, 11, 20),
+        )
     assert docket_rules(engine, office.officer) == []
 
 
@@ -155,17 +227,28 @@ def test_marking_done_or_waiving_takes_an_item_off_the_docket_with_who_and_why(e
     case_id = case_for_filing(engine, office)
     add(engine, office.officer, case_id)
     with unit_of_work(engine) as session:
-        key = patents.docket(session, actor=office.officer, filters=DocketFilters(),
-                             today=TODAY).entries[0].item.key
+        key = (
+            patents.docket(session, actor=office.officer, filters=DocketFilters(), today=TODAY)
+            .entries[0]
+            .item.key
+        )
         with pytest.raises(ValidationError, match="why"):
-            patents.mark_docket_item(session, actor=office.officer, key=key, state="waived",
-                                     today=TODAY)
+            patents.mark_docket_item(
+                session, actor=office.officer, key=key, state="waived", today=TODAY
+            )
         with pytest.raises(PermissionDenied):
-            patents.mark_docket_item(session, actor=office.other_officer, key=key,
-                                     state="done", today=TODAY)
+            patents.mark_docket_item(
+                session, actor=office.other_officer, key=key, state="done", today=TODAY
+            )
     with unit_of_work(engine) as session:
-        patents.mark_docket_item(session, actor=office.officer, key=key, state="waived",
-                                 note="Inventors chose not to convert", today=TODAY)
+        patents.mark_docket_item(
+            session,
+            actor=office.officer,
+            key=key,
+            state="waived",
+            note="Inventors chose not to convert",
+            today=TODAY,
+        )
     assert docket_rules(engine, office.officer) == []
     assert docket_rules(engine, office.officer, include_closed=True)[0][2] == "waived"
 
@@ -177,12 +260,20 @@ def test_bayh_dole_items_are_as_visible_as_patent_deadlines(engine, office):
     rules = docket_rules(engine, office.officer, kind="bayh_dole")
     assert rules == [("bayh_dole_report_invention", received + patents_months(2), "open")]
     with unit_of_work(engine) as session:
-        patents.save_bayh_dole(session, actor=office.officer, disclosure_id=case_id,
-                               agency="NSF", award_number="CCF-1", iedison_number="0001",
-                               reported_on=date(2026, 11, 1), election="pending",
-                               elected_on=None)
+        patents.save_bayh_dole(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            agency="NSF",
+            award_number="CCF-1",
+            iedison_number="0001",
+            reported_on=date(2026, 11, 1),
+            election="pending",
+            elected_on=None,
+        )
     assert [r[0] for r in docket_rules(engine, office.officer, kind="bayh_dole")] == [
-        "bayh_dole_elect_title"]
+        "bayh_dole_elect_title"
+    ]
 
 
 def patents_months(n):
@@ -192,13 +283,21 @@ def patents_months(n):
 
 
 def test_a_past_public_disclosure_without_a_us_filing_is_on_the_docket(engine, office):
-    case_id = submitted_case(engine, office.inventor, public_disclosures=[
-        PublicDisclosureEntry(date(2026, 5, 1), "talk", "Gordon Conference")])
+    case_id = submitted_case(
+        engine,
+        office.inventor,
+        public_disclosures=[PublicDisclosureEntry(date(2026, 5, 1), "talk", "Gordon Conference")],
+    )
     with unit_of_work(engine) as session:
-        casework.assign_officer(session, actor=office.officer, disclosure_id=case_id,
-                                officer_person_id=office.officer.person_id)
+        casework.assign_officer(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            officer_person_id=office.officer.person_id,
+        )
     assert docket_rules(engine, office.officer) == [
-        ("us_grace_period_filing", date(2027, 5, 1), "open")]
+        ("us_grace_period_filing", date(2027, 5, 1), "open")
+    ]
 
 
 def test_costs_are_exact_and_summed_per_case_and_application(engine, office):
@@ -206,12 +305,24 @@ def test_costs_are_exact_and_summed_per_case_and_application(engine, office):
     app_id = add(engine, office.officer, case_id)
     with unit_of_work(engine) as session:
         for amount, paid in (("1,200.10", True), ("0.20", False), ("$3000", False)):
-            patents.add_cost(session, actor=office.finance, application_id=app_id,
-                             invoice_date=date(2026, 4, 1), amount=amount,
-                             description="Drafting", paid=paid)
+            patents.add_cost(
+                session,
+                actor=office.finance,
+                application_id=app_id,
+                invoice_date=date(2026, 4, 1),
+                amount=amount,
+                description="Drafting",
+                paid=paid,
+            )
         with pytest.raises(ValidationError, match="two decimals"):
-            patents.add_cost(session, actor=office.finance, application_id=app_id,
-                             invoice_date=date(2026, 4, 1), amount="10.001", description="x")
+            patents.add_cost(
+                session,
+                actor=office.finance,
+                application_id=app_id,
+                invoice_date=date(2026, 4, 1),
+                amount="10.001",
+                description="x",
+            )
     with unit_of_work(engine) as session:
         totals = patents.cost_totals(session, actor=office.director, disclosure_id=case_id)
         outstanding = patents.unreimbursed_costs(session, case_id)
@@ -233,8 +344,10 @@ def test_the_docket_of_another_officer_can_be_filtered(engine, office):
     case_id = case_for_filing(engine, office)
     add(engine, office.officer, case_id)
     assert docket_rules(engine, office.director, officer_person_id=office.officer.person_id)
-    assert docket_rules(engine, office.director,
-                        officer_person_id=office.other_officer.person_id) == []
+    assert (
+        docket_rules(engine, office.director, officer_person_id=office.other_officer.person_id)
+        == []
+    )
     assert docket_rules(engine, office.director, within_days=30) == []
     assert len(docket_rules(engine, office.director, within_days=120)) == 1
 
@@ -243,10 +356,20 @@ def test_closed_cases_leave_the_docket(engine, office):
     case_id = case_for_filing(engine, office)
     add(engine, office.officer, case_id)
     with unit_of_work(engine) as session:
-        casework.take_action(session, actor=office.officer, disclosure_id=case_id,
-                             action=Action.START_MARKETING, rationale="")
+        casework.take_action(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            action=Action.START_MARKETING,
+            rationale="",
+        )
     assert docket_rules(engine, office.officer)
     with unit_of_work(engine) as session:
-        casework.take_action(session, actor=office.officer, disclosure_id=case_id,
-                             action=Action.CLOSE, rationale="No licensee found")
+        casework.take_action(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            action=Action.CLOSE,
+            rationale="No licensee found",
+        )
     assert docket_rules(engine, office.officer) == []
