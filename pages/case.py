@@ -8,7 +8,7 @@ from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
 from tlo.disclosures.queries import DisclosureFilters
 from tlo.disclosures.rules import CRITERIA
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
-from tlo.ui import case_view
+from tlo.ui import case_view, patents_tab
 
 actor = ui.actor()
 
@@ -62,6 +62,7 @@ tabs = st.tabs(
         "Workflow",
         "Notes",
         "History",
+        "Patents",
     ]
 )
 
@@ -258,3 +259,6 @@ with tabs[7]:
         hide_index=True,
         width="stretch",
     )
+
+with tabs[8]:
+    patents_tab.render(case_id, can_work=view.can_work)

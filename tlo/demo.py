@@ -14,6 +14,7 @@ from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
 from tlo.disclosures import demo as demo_disclosures
+from tlo.patents import demo as demo_patents
 from tlo.people import services as people
 from tlo.people.models import Person
 
@@ -159,6 +160,11 @@ def seed(session: Session, *, today: date | None = None) -> None:
             local: (person_ids[local], names[local], departments.get(local)) for local in names
         },
         today=today or date.today(),
+    )
+    demo_patents.seed(
+        session,
+        today=today or date.today(),
+        officer_names={person_ids[local]: names[local] for local in ("oortega", "mlee")},
     )
 
 

@@ -62,6 +62,7 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/case.py", "Case file", ":material/folder_open:", "Cases", "disclosure.internal"
     ),
+    PageSpec("pages/docket.py", "Docket", ":material/event_upcoming:", "Patents", "docket.read"),
     PageSpec(
         "pages/deadline_calculator.py",
         "Deadline calculator",

@@ -65,13 +65,19 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60)
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> str:
+def app_database_url(tmp_path_factory) -> str:
+    """The database the browser tests' server runs on (tests may read it to pick cases)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser-data') / 'tlo.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database_url) -> str:
     """Start `streamlit run tlo_app.py` on a seeded database; stop it after the session."""
-    data_dir = tmp_path_factory.mktemp("browser-data")
+    data_dir = Path(app_database_url.removeprefix("sqlite:///")).parent
     env = {
         **os.environ,
         "TLO_DATA_DIR": str(data_dir),
-        "TLO_DATABASE_URL": f"sqlite:///{data_dir / 'tlo.db'}",
+        "TLO_DATABASE_URL": app_database_url,
     }
     subprocess.run(
         [sys.executable, "-m", "tlo", "seed-demo"],

@@ -373,3 +373,69 @@ def test_closed_cases_leave_the_docket(engine, office):
             rationale="No licensee found",
         )
     assert docket_rules(engine, office.officer) == []
+
+
+def test_a_us_non_provisional_of_the_same_priority_covers_the_pct_us_national_phase(engine, office):
+    case_id = case_for_filing(engine, office)
+    provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
+    add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="WO",
+        application_type="pct",
+        filing_date=date(2026, 3, 2),
+        parent_id=provisional,
+    )
+    add(
+        engine,
+        office.officer,
+        case_id,
+        application_type="nonprovisional",
+        filing_date=date(2026, 3, 2),
+        parent_id=provisional,
+    )
+    rules = docket_rules(engine, office.officer, include_closed=True)
+    assert ("pct_national_phase_us", date(2027, 9, 3), "met") in rules
+    assert ("pct_regional_phase_ep", date(2027, 10, 3), "open") in rules
+
+
+def test_the_calendar_file_parses_back_with_stable_uids(engine, office):
+    from icalendar import Calendar
+
+    case_id = case_for_filing(engine, office)
+    add(engine, office.officer, case_id, filing_date=date(2026, 1, 30))
+    with unit_of_work(engine) as session:
+        first = patents.docket_calendar_file(
+            session, actor=office.officer, filters=DocketFilters(), today=TODAY
+        )
+        again = patents.docket_calendar_file(
+            session, actor=office.officer, filters=DocketFilters(), today=TODAY
+        )
+    events = Calendar.from_ical(first).walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["summary"]).endswith("Convert the provisional (non-provisional and/or PCT)")
+    assert event.decoded("dtstart") == date(2027, 2, 1)  # 2027-01-30 is a Saturday
+    assert "Due 2027-01-30" in str(event["description"])
+    uids = [str(e["uid"]) for e in Calendar.from_ical(again).walk("VEVENT")]
+    assert uids == [str(event["uid"])] and uids[0].endswith("@tlo.docket")
+
+
+def test_the_docket_workbook_reads_back_with_real_dates(engine, office):
+    from io import BytesIO
+
+    import openpyxl
+
+    case_id = case_for_filing(engine, office)
+    add(engine, office.officer, case_id, filing_date=date(2026, 1, 30))
+    with unit_of_work(engine) as session:
+        content = patents.docket_excel_file(
+            session, actor=office.officer, filters=DocketFilters(), today=TODAY
+        )
+    sheet = openpyxl.load_workbook(BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert row["Due"].date() == date(2027, 1, 30) and row["File by"].date() == date(2027, 2, 1)
+    assert sheet.cell(2, header.index("Due") + 1).number_format == "yyyy-mm-dd"
+    assert row["State"] == "open" and row["Days left"] == 68

@@ -138,6 +138,14 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
             )
         if app.application_type is ApplicationType.PCT:
             entered = {(k.jurisdiction, k.application_type) for k in kids}
+            # A US non-provisional claiming the same priority already covers the US.
+            if any(
+                a.jurisdiction == "US"
+                and a.priority_date == app.priority_date
+                and a.application_type is ApplicationType.NONPROVISIONAL
+                for a in live
+            ):
+                entered.add(("US", ApplicationType.NATIONAL_PHASE))
             items += _items(
                 case,
                 f"a{app.id}",

@@ -682,3 +682,19 @@ def patent_case(session: Session, *, actor: Actor, disclosure_id: int) -> Patent
         ).first()
         is not None,
     )
+
+
+def docket_calendar_file(
+    session: Session, *, actor: Actor, filters: DocketFilters, today: date | None = None
+) -> bytes:
+    from tlo.patents.exports import docket_calendar
+
+    return docket_calendar(docket(session, actor=actor, filters=filters, today=today).entries)
+
+
+def docket_excel_file(
+    session: Session, *, actor: Actor, filters: DocketFilters, today: date | None = None
+) -> bytes:
+    from tlo.patents.exports import docket_workbook
+
+    return docket_workbook(docket(session, actor=actor, filters=filters, today=today).entries)

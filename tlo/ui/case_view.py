@@ -110,3 +110,14 @@ def pick_case(rows: list[DisclosureRow], *, key: str, label: str = "Open a case"
         key=key,
         format_func=lambda row: f"{row.docket or '(draft)'} · {row.title}",
     )
+
+
+def pick_case_id(entries, *, key: str) -> int | None:
+    """A button per page to open the case of a docket entry, by a chosen docket number."""
+    dockets = sorted({(e.item.docket, e.item.disclosure_id) for e in entries})
+    chosen = st.selectbox(
+        "Open the case file of", dockets, index=None, key=key, format_func=lambda pair: pair[0]
+    )
+    if chosen is not None and st.button("Open case file", icon=":material/folder_open:"):
+        return chosen[1]
+    return None
