@@ -57,6 +57,31 @@ def _deadlines(args) -> int:
     return 0
 
 
+def _remind(args) -> int:
+    from datetime import date
+
+    from tlo.patents import reminders
+
+    settings = get_settings()
+    horizon = args.horizon if args.horizon is not None else settings.reminder_horizon_days
+    with db.unit_of_work() as session:
+        found = reminders.collect(session, today=date.today(), horizon_days=horizon)
+    for reminder in found:
+        print(f"== {reminder.recipient_name} <{reminder.recipient_email}>: {reminder.subject()}")
+        print(reminder.body())
+        print()
+    if not found:
+        print(f"Nothing overdue or due within {horizon} days.")
+    if args.dry_run or not settings.smtp_host:
+        print(
+            "No e-mail sent" + (" (dry run)." if args.dry_run else " (TLO_SMTP_HOST is not set).")
+        )
+        return 0
+    sent = reminders.send(found, settings)
+    print(f"Sent {sent} e-mail(s) through {settings.smtp_host}:{settings.smtp_port}.")
+    return 0
+
+
 def _safe_url() -> str:
     """The database URL without its password, for printing."""
     from sqlalchemy.engine import make_url
@@ -75,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     deadlines = commands.add_parser("deadlines", help="compute deadlines from events (JSON)")
     deadlines.add_argument("--events", required=True, help="JSON file of events, or - for stdin")
     deadlines.set_defaults(run=_deadlines)
+    remind = commands.add_parser("remind", help="remind officers of their deadlines")
+    remind.add_argument("--horizon", type=int, default=None, help="days ahead (default: setting)")
+    remind.add_argument("--dry-run", action="store_true", help="list, but send no e-mail")
+    remind.set_defaults(run=_remind)
     args = parser.parse_args(argv)
     return args.run(args)
 

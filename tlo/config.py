@@ -39,6 +39,13 @@ class Settings:
     signin_lockout_minutes: int
     office_timezone: str
     attachment_max_mb: int
+    reminder_horizon_days: int
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,6 +63,13 @@ class Settings:
             ),
             office_timezone=os.environ.get("TLO_TIMEZONE") or "America/Los_Angeles",
             attachment_max_mb=_int_env("TLO_ATTACHMENT_MAX_MB", 25, minimum=1, maximum=500),
+            reminder_horizon_days=_int_env("TLO_REMINDER_HORIZON_DAYS", 14, minimum=0, maximum=365),
+            smtp_host=os.environ.get("TLO_SMTP_HOST") or None,
+            smtp_port=_int_env("TLO_SMTP_PORT", 25, minimum=1, maximum=65535),
+            smtp_user=os.environ.get("TLO_SMTP_USER") or None,
+            smtp_password=os.environ.get("TLO_SMTP_PASSWORD") or None,
+            smtp_starttls=os.environ.get("TLO_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+            mail_from=os.environ.get("TLO_MAIL_FROM") or "tlo@localhost",
         )
 
     @property

@@ -439,3 +439,31 @@ def test_the_docket_workbook_reads_back_with_real_dates(engine, office):
     assert row["Due"].date() == date(2027, 1, 30) and row["File by"].date() == date(2027, 2, 1)
     assert sheet.cell(2, header.index("Due") + 1).number_format == "yyyy-mm-dd"
     assert row["State"] == "open" and row["Days left"] == 68
+
+
+def test_costs_are_totalled_per_family(engine, office):
+    case_id = case_for_filing(engine, office)
+    first = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
+    child = add(
+        engine,
+        office.officer,
+        case_id,
+        application_type="nonprovisional",
+        filing_date=date(2026, 3, 2),
+        parent_id=first,
+    )
+    second = add(engine, office.officer, case_id, filing_date=date(2026, 5, 5))
+    with unit_of_work(engine) as session:
+        for app_id, amount in ((first, "100.00"), (child, "250.50"), (second, "75.25")):
+            patents.add_cost(
+                session,
+                actor=office.officer,
+                application_id=app_id,
+                invoice_date=date(2026, 6, 1),
+                amount=amount,
+                description="x",
+            )
+    with unit_of_work(engine) as session:
+        view = patents.patent_case(session, actor=office.officer, disclosure_id=case_id)
+    assert view.family_totals == {first: Decimal("350.50"), second: Decimal("75.25")}
+    assert view.totals.total == Decimal("425.75")

@@ -649,6 +649,18 @@ class PatentCaseView:
     bayh_dole: BayhDoleRecord | None
     federal: bool
 
+    @property
+    def family_totals(self) -> dict[int, Decimal]:
+        """Invoiced costs per family, keyed by the family's root application."""
+        totals: dict[int, Decimal] = {}
+        root = None
+        for node in self.family:  # depth-first: a root, then all its descendants
+            if node.depth == 0:
+                root = node.application.id
+                totals[root] = Decimal("0.00")
+            totals[root] += self.totals.by_application.get(node.application.id, Decimal(0))
+        return totals
+
 
 def patent_case(session: Session, *, actor: Actor, disclosure_id: int) -> PatentCaseView:
     family = family_tree(session, actor=actor, disclosure_id=disclosure_id)

@@ -72,6 +72,14 @@ def render(case_id: int, *, can_work: bool) -> None:
     total.metric("Patent costs", f"${view.totals.total:,.2f}")
     paid.metric("Paid", f"${view.totals.paid:,.2f}")
     unpaid.metric("Unpaid invoices", f"${view.totals.unpaid:,.2f}")
+    families = view.family_totals
+    if len(families) > 1:
+        roots = {node.application.id: node.application for node in view.family}
+        st.caption(
+            " · ".join(
+                f"Family of {_name(roots[root])}: ${total:,.2f}" for root, total in families.items()
+            )
+        )
     invoices = [(app_id, cost) for app_id, costs in view.costs.items() for cost in costs]
     if invoices:
         names = {node.application.id: _name(node.application) for node in view.family}

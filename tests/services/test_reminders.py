@@ -1,0 +1,88 @@
+"""Reminders e-mailed through a real SMTP server started by the test (aiosmtpd)."""
+
+import socket
+from dataclasses import replace
+from datetime import date
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.factories import make_actor, submitted_case
+from tlo.auth.models import Role
+from tlo.config import get_settings
+from tlo.db import unit_of_work
+from tlo.disclosures import casework
+from tlo.disclosures.intake import PublicDisclosureEntry
+from tlo.patents import reminders
+
+TODAY = date(2026, 11, 25)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def test_each_officer_gets_their_own_deadlines_by_e_mail(engine, smtp_server):
+    inbox, port = smtp_server
+    inventor = make_actor(engine, Role.INVENTOR)
+    officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
+    other = make_actor(engine, Role.OFFICER, name="Marcus Lee")
+    make_actor(engine, Role.DIRECTOR, name="Diane Whitfield")
+    for who, when in ((officer, date(2025, 12, 1)), (other, date(2026, 6, 1))):
+        case_id = submitted_case(
+            engine,
+            inventor,
+            title=f"Case of {who.name}",
+            public_disclosures=[PublicDisclosureEntry(when, "talk", "X")],
+        )
+        with unit_of_work(engine) as session:
+            casework.assign_officer(
+                session, actor=who, disclosure_id=case_id, officer_person_id=who.person_id
+            )
+    submitted_case(
+        engine,
+        inventor,
+        title="Nobody's case",
+        public_disclosures=[PublicDisclosureEntry(date(2025, 12, 3), "paper", "Y")],
+    )
+    with unit_of_work(engine) as session:
+        found = reminders.collect(session, today=TODAY, horizon_days=14)
+    settings = replace(
+        get_settings(), smtp_host="127.0.0.1", smtp_port=port, mail_from="otl@university.example"
+    )
+    assert reminders.send(found, settings) == 2
+    by_recipient = {message["To"]: message for _, message in inbox.messages}
+    olivia = next(m for to, m in by_recipient.items() if "Olivia Ortega" in to)
+    assert olivia["Subject"] == "tlo docket: 1 due soon"
+    body = olivia.get_content()
+    assert "Case of Olivia Ortega" in body and "File in the US within the one-year" in body
+    assert "Case of Marcus Lee" not in body  # due in June 2027: beyond the horizon
+    director = next(m for to, m in by_recipient.items() if "Diane Whitfield" in to)
+    assert "Nobody's case" in director.get_content()
+    assert olivia["From"] == "otl@university.example"
+
+
+def test_without_smtp_nothing_is_sent(engine):
+    with unit_of_work(engine) as session:
+        found = reminders.collect(session, today=TODAY, horizon_days=14)
+    assert reminders.send(found, replace(get_settings(), smtp_host=None)) == 0
