@@ -68,6 +68,21 @@ def add(engine, actor, case_id, **fields):
         ).id
 
 
+def provisional_and_pct(engine, office, case_id):
+    """A provisional filed 2025-03-03 and the PCT claiming its priority a year later."""
+    provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
+    pct = add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="WO",
+        application_type="pct",
+        filing_date=date(2026, 3, 2),
+        parent_id=provisional,
+    )
+    return provisional, pct
+
+
 def docket_rules(engine, actor, **filters):
     with unit_of_work(engine) as session:
         view = patents.docket(session, actor=actor, filters=DocketFilters(**filters), today=TODAY)
@@ -88,16 +103,7 @@ def test_a_recorded_provisional_files_the_case_and_puts_its_conversion_on_the_do
 
 def test_converting_the_provisional_meets_its_deadline_and_the_pct_sets_new_ones(engine, office):
     case_id = case_for_filing(engine, office)
-    provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
-    pct = add(
-        engine,
-        office.officer,
-        case_id,
-        jurisdiction="WO",
-        application_type="pct",
-        filing_date=date(2026, 3, 2),
-        parent_id=provisional,
-    )
+    _provisional, pct = provisional_and_pct(engine, office, case_id)
     rules = docket_rules(engine, office.officer, include_closed=True)
     assert ("convert_provisional", date(2026, 3, 3), "met") in rules
     # 30 and 31 months from the family's priority date: the provisional's filing date.
@@ -119,16 +125,7 @@ def test_converting_the_provisional_meets_its_deadline_and_the_pct_sets_new_ones
 
 def test_family_priority_flows_down_the_tree(engine, office):
     case_id = case_for_filing(engine, office)
-    provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
-    pct = add(
-        engine,
-        office.officer,
-        case_id,
-        jurisdiction="WO",
-        application_type="pct",
-        filing_date=date(2026, 3, 2),
-        parent_id=provisional,
-    )
+    _provisional, pct = provisional_and_pct(engine, office, case_id)
     add(
         engine,
         office.officer,
@@ -377,16 +374,7 @@ def test_closed_cases_leave_the_docket(engine, office):
 
 def test_a_us_non_provisional_of_the_same_priority_covers_the_pct_us_national_phase(engine, office):
     case_id = case_for_filing(engine, office)
-    provisional = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
-    add(
-        engine,
-        office.officer,
-        case_id,
-        jurisdiction="WO",
-        application_type="pct",
-        filing_date=date(2026, 3, 2),
-        parent_id=provisional,
-    )
+    provisional, _pct = provisional_and_pct(engine, office, case_id)
     add(
         engine,
         office.officer,
