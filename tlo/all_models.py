@@ -15,6 +15,14 @@ from tlo.disclosures.models import (
     ShareHistory,
     StatusChange,
 )
+from tlo.licensing.models import (
+    Company,
+    Contact,
+    MarketingSummary,
+    Outreach,
+    OutreachStageChange,
+    OutreachTouch,
+)
 from tlo.patents.models import (
     BayhDoleRecord,
     DocketItemState,
@@ -31,6 +39,8 @@ __all__ = [
     "AuditEntry",
     "BayhDoleRecord",
     "CaseNote",
+    "Company",
+    "Contact",
     "Department",
     "Disclosure",
     "DisclosureInventor",
@@ -39,7 +49,11 @@ __all__ = [
     "Evaluation",
     "FilingDecision",
     "FundingSource",
+    "MarketingSummary",
     "OfficeAction",
+    "Outreach",
+    "OutreachStageChange",
+    "OutreachTouch",
     "PatentApplication",
     "PatentCost",
     "Person",

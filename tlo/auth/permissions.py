@@ -98,6 +98,10 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "docket.read": {Role.OFFICER: A, Role.DIRECTOR: A},
     "patent.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "patent.cost": {Role.OFFICER: ASSIGNED, Role.FINANCE: A, Role.DIRECTOR: A},
+    # Licensee outreach. Working a technology's outreach is "disclosure.work" on its case.
+    "company.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "company.manage": {Role.OFFICER: A, Role.DIRECTOR: A},
+    "outreach.read": {Role.OFFICER: A, Role.DIRECTOR: A},
 }
 
 

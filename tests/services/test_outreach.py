@@ -1,0 +1,243 @@
+from datetime import date, timedelta
+from io import BytesIO
+
+import openpyxl
+import pytest
+
+from tlo.auth.models import Role
+from tlo.db import unit_of_work
+from tlo.disclosures import casework
+from tlo.errors import PermissionDenied, ValidationError
+from tlo.licensing import outreach
+from tlo.licensing.models import Stage
+from tlo.licensing.outreach import CompanyForm
+from tests.factories import make_actor, submitted_case
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def office(engine):
+    class Office:
+        inventor = make_actor(engine, Role.INVENTOR)
+        officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
+        other_officer = make_actor(engine, Role.OFFICER)
+        director = make_actor(engine, Role.DIRECTOR)
+
+    return Office
+
+
+def company(engine, actor, name, interests="", size="small", **extra):
+    with unit_of_work(engine) as session:
+        return outreach.save_company(
+            session,
+            actor=actor,
+            form=CompanyForm(name=name, size=size, interests=interests, **extra),
+        ).id
+
+
+def technology(engine, office, **form):
+    case_id = submitted_case(engine, office.inventor, **form)
+    with unit_of_work(engine) as session:
+        casework.assign_officer(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            officer_person_id=office.officer.person_id,
+        )
+    return case_id
+
+
+def test_a_second_spelling_of_a_known_company_is_refused(engine, office):
+    company(engine, office.officer, "Klein Photonics GmbH")
+    with pytest.raises(ValidationError, match="already recorded as Klein Photonics GmbH"):
+        company(engine, office.officer, "KLEIN-PHOTONICS, Inc.")
+
+
+def test_stages_move_with_who_and_when_and_the_first_touch_means_contacted(engine, office):
+    case_id = technology(engine, office)
+    acme = company(engine, office.officer, "Acme Batteries")
+    with unit_of_work(engine) as session:
+        started = outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=case_id, company_id=acme
+        )
+        contact = outreach.add_contact(
+            session,
+            actor=office.officer,
+            company_id=acme,
+            name="Jane Roe",
+            title="VP R&D",
+            email="jane@acme.example",
+        )
+    with unit_of_work(engine) as session:
+        outreach.log_touch(
+            session,
+            actor=office.officer,
+            outreach_id=started.id,
+            touched_on=TODAY,
+            channel="call",
+            note="Intro call",
+            contact_id=contact.id,
+            next_follow_up=TODAY + timedelta(days=7),
+        )
+        outreach.change_stage(
+            session,
+            actor=office.officer,
+            outreach_id=started.id,
+            stage=Stage.INTERESTED,
+            note="Wants data",
+        )
+    with unit_of_work(engine) as session:
+        rows = outreach.pipeline(session, actor=office.officer, disclosure_id=case_id)
+        changes, touches = outreach.stage_history(
+            session, actor=office.officer, outreach_id=started.id
+        )
+    assert [(r.company, r.stage, r.touches, r.next_follow_up) for r in rows] == [
+        ("Acme Batteries", Stage.INTERESTED, 1, TODAY + timedelta(days=7))
+    ]
+    assert [(c.from_stage, c.to_stage, c.actor_name) for c in changes] == [
+        (None, "identified", "Olivia Ortega"),
+        ("identified", "contacted", "Olivia Ortega"),
+        ("contacted", "interested", "Olivia Ortega"),
+    ]
+    assert touches[0].note == "Intro call"
+
+
+def test_a_cda_moves_the_outreach_to_cda_signed(engine, office):
+    case_id = technology(engine, office)
+    acme = company(engine, office.officer, "Acme")
+    with unit_of_work(engine) as session:
+        started = outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=case_id, company_id=acme
+        )
+        with pytest.raises(ValidationError, match="Record the CDA"):
+            outreach.change_stage(
+                session, actor=office.officer, outreach_id=started.id, stage=Stage.CDA_SIGNED
+            )
+        outreach.record_cda(session, actor=office.officer, outreach_id=started.id, signed_on=TODAY)
+    with unit_of_work(engine) as session:
+        assert outreach.pipeline(session, actor=office.officer)[0].stage is Stage.CDA_SIGNED
+
+
+def test_follow_ups_due_and_overdue_are_listed_for_their_owner(engine, office):
+    case_id = technology(engine, office)
+    ids = [company(engine, office.officer, name) for name in ("Alpha", "Beta", "Gamma")]
+    with unit_of_work(engine) as session:
+        for company_id, days in zip(ids, (-3, 2, 30), strict=True):
+            started = outreach.start_outreach(
+                session, actor=office.officer, disclosure_id=case_id, company_id=company_id
+            )
+            started.next_follow_up = TODAY + timedelta(days=days)
+            session.add(started)
+    with unit_of_work(engine) as session:
+        due = outreach.follow_ups_due(
+            session, actor=office.officer, owner_person_id=office.officer.person_id, within_days=7
+        )
+        theirs = outreach.follow_ups_due(
+            session, actor=office.officer, owner_person_id=office.other_officer.person_id
+        )
+    assert [row.company for row in due] == ["Alpha", "Beta"]
+    assert due[0].next_follow_up < TODAY  # overdue first
+    assert theirs == []
+
+
+def test_do_not_contact_and_duplicates_are_kept_out_of_the_pipeline(engine, office):
+    case_id = technology(engine, office)
+    banned = company(engine, office.officer, "Banned Corp", do_not_contact=True)
+    acme = company(engine, office.officer, "Acme")
+    with unit_of_work(engine) as session:
+        with pytest.raises(ValidationError, match="do not contact"):
+            outreach.start_outreach(
+                session, actor=office.officer, disclosure_id=case_id, company_id=banned
+            )
+        outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=case_id, company_id=acme
+        )
+        with pytest.raises(ValidationError, match="already in this technology's pipeline"):
+            outreach.start_outreach(
+                session, actor=office.officer, disclosure_id=case_id, company_id=acme
+            )
+
+
+def test_only_the_cases_officer_works_its_outreach(engine, office):
+    case_id = technology(engine, office)
+    acme = company(engine, office.officer, "Acme")
+    with pytest.raises(PermissionDenied), unit_of_work(engine) as session:
+        outreach.start_outreach(
+            session, actor=office.other_officer, disclosure_id=case_id, company_id=acme
+        )
+    with pytest.raises(PermissionDenied), unit_of_work(engine) as session:
+        outreach.list_companies(session, actor=office.inventor)
+
+
+def test_suggestions_rank_by_interests_and_past_interest_and_explain(engine, office):
+    battery = technology(
+        engine,
+        office,
+        title="Solid-state lithium battery",
+        abstract="A sulfide electrolyte for safer lithium cells.",
+        keywords="battery, electrolyte",
+    )
+    earlier = technology(
+        engine,
+        office,
+        title="Lithium metal anode coating",
+        abstract="Protects anodes in lithium cells.",
+        keywords="battery",
+    )
+    volt = company(engine, office.officer, "VoltCell", "lithium battery, energy storage")
+    bakery = company(engine, office.officer, "Bakery", "bread, ovens")
+    grid = company(engine, office.officer, "GridCo", "transformers")
+    already = company(engine, office.officer, "In Pipeline Inc", "lithium battery")
+    with unit_of_work(engine) as session:
+        past = outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=earlier, company_id=grid
+        )
+        outreach.log_touch(
+            session,
+            actor=office.officer,
+            outreach_id=past.id,
+            touched_on=TODAY,
+            channel="email",
+            note="Sent summary",
+        )
+        outreach.change_stage(
+            session, actor=office.officer, outreach_id=past.id, stage=Stage.INTERESTED
+        )
+        outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=battery, company_id=already
+        )
+    with unit_of_work(engine) as session:
+        suggestions = outreach.suggest_companies(
+            session, actor=office.officer, disclosure_id=battery
+        )
+    names = [s.name for s in suggestions]
+    assert names[0] == "VoltCell"
+    assert "GridCo" in names and "Bakery" not in names and "In Pipeline Inc" not in names
+    grid_suggestion = next(s for s in suggestions if s.name == "GridCo")
+    assert grid_suggestion.related_outreach[0].endswith("Lithium metal anode coating")
+    assert {"lithium", "battery"} <= set(suggestions[0].matched_terms)
+    assert volt and bakery
+
+
+def test_the_pipeline_and_company_list_export_to_excel(engine, office):
+    case_id = technology(engine, office)
+    acme = company(engine, office.officer, "=Acme", "batteries")
+    with unit_of_work(engine) as session:
+        outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=case_id, company_id=acme
+        )
+    with unit_of_work(engine) as session:
+        pipeline_book = outreach.export_pipeline(session, actor=office.officer)
+        company_book = outreach.export_companies(session, actor=office.officer)
+    pipeline_sheet = openpyxl.load_workbook(BytesIO(pipeline_book)).active
+    assert [c.value for c in pipeline_sheet[1]][:5] == [
+        "Docket",
+        "Technology",
+        "Company",
+        "Size",
+        "Stage",
+    ]
+    assert pipeline_sheet["C2"].value == "'=Acme" and pipeline_sheet["E2"].value == "Identified"
+    company_sheet = openpyxl.load_workbook(BytesIO(company_book)).active
+    assert company_sheet["A2"].value == "'=Acme" and company_sheet.freeze_panes == "A2"

@@ -1,0 +1,84 @@
+import pytest
+
+from tlo.licensing.matching import (
+    CompanyProfile,
+    PastResponse,
+    normalise_company_name,
+    rank_companies,
+    terms,
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Klein Photonics GmbH", "KLEIN-PHOTONICS"),
+        ("Acme, Inc.", "acme"),
+        ("NovaGen Biologics Ltd.", "Novagen Biologics, Limited"),
+        ("Smith & Jones LLC", "Smith and Jones"),
+        ("The Gene Company", "Gene Co."),
+        ("Société Générale S.A.", "Societe Generale"),
+    ],
+)
+def test_the_same_company_is_recognised_whatever_its_spelling(a, b):
+    assert normalise_company_name(a) == normalise_company_name(b)
+
+
+def test_different_companies_stay_different():
+    assert normalise_company_name("Gene Inc") != normalise_company_name("Genentech Inc")
+    assert normalise_company_name("Co") == "co"  # a name that is only a suffix is kept
+
+
+def test_terms_drop_stop_words_and_plurals():
+    assert terms("The Batteries and solid-state electrolytes") == [
+        "battery",
+        "solid",
+        "state",
+        "electrolyte",
+    ]
+
+
+def profile(company_id, name, interests, sector="", past=()):
+    return CompanyProfile(company_id, name, interests, sector, list(past))
+
+
+def test_a_company_whose_interests_match_outranks_one_whose_do_not():
+    technology = "Solid-state lithium battery with a sulfide electrolyte. Keywords: battery"
+    ranked = rank_companies(
+        technology,
+        [
+            profile(1, "Bakery Supplies", "bread, flour, ovens", "food"),
+            profile(2, "VoltCell", "lithium battery, electrolyte, energy storage", "energy"),
+            profile(3, "Photon Labs", "lasers, lithium niobate", "optics"),
+        ],
+    )
+    assert [s.name for s in ranked] == ["VoltCell", "Photon Labs"]
+    assert set(ranked[0].matched_terms) == {"battery", "electrolyte", "lithium"}
+    assert ranked[0].matched_terms[0] == "battery"  # named twice in the text: weighs most
+    assert "battery" in ranked[0].explanation
+
+
+def test_past_positive_responses_count_and_are_named():
+    technology = "CRISPR base editor with reduced off-target activity"
+    ranked = rank_companies(
+        technology,
+        [
+            profile(
+                1,
+                "GeneWorks",
+                "antibodies",
+                "biotech",
+                past=[PastResponse("S24-0003", "CRISPR screening platform", "gene editing")],
+            ),
+            profile(2, "Other Bio", "antibodies", "biotech"),
+        ],
+    )
+    assert [s.name for s in ranked] == ["GeneWorks"]
+    assert ranked[0].matched_terms == ["crispr"]
+    assert ranked[0].related_outreach == ["S24-0003 CRISPR screening platform"]
+    assert "interested before in S24-0003" in ranked[0].explanation
+
+
+def test_nothing_to_match_ranks_nothing():
+    assert rank_companies("", [profile(1, "A", "anything")]) == []
+    assert rank_companies("battery", []) == []

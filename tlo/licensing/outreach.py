@@ -1,0 +1,575 @@
+"""Use cases of licensee outreach: companies and contacts, a pipeline per technology, touches
+and follow-ups, and suggestions of whom to contact next."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, func, or_, select
+
+from tlo import audit
+from tlo.auth.permissions import Actor, require
+from tlo.disclosures.access import load_case
+from tlo.disclosures.models import Disclosure
+from tlo.errors import NotFound, ValidationError
+from tlo.licensing.matching import (
+    CompanyProfile,
+    PastResponse,
+    Suggestion,
+    normalise_company_name,
+    rank_companies,
+)
+from tlo.licensing.models import (
+    POSITIVE_STAGES,
+    Channel,
+    Company,
+    CompanySize,
+    Contact,
+    Outreach,
+    OutreachStageChange,
+    OutreachTouch,
+    Stage,
+)
+from tlo.pagination import Page, paginate
+from tlo.people.models import Person
+from tlo.reports.excel import Column, Sheet, workbook_bytes
+
+# --- companies -------------------------------------------------------------------------------
+
+
+@dataclass
+class CompanyForm:
+    name: str
+    size: CompanySize | str
+    sector: str = ""
+    website: str = ""
+    interests: str = ""
+    notes: str = ""
+    do_not_contact: bool = False
+
+
+def _company(session: Session, company_id: int) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"There is no company {company_id}.")
+    return company
+
+
+def _check_company(session: Session, form: CompanyForm, *, company_id: int | None) -> str:
+    if not form.name.strip():
+        raise ValidationError("Give the company's name.")
+    try:
+        CompanySize(form.size)
+    except ValueError:
+        raise ValidationError("Choose the company's size: start-up, small or large.") from None
+    normalized = normalise_company_name(form.name)
+    clash = session.exec(select(Company).where(Company.normalized_name == normalized)).first()
+    if clash is not None and clash.id != company_id:
+        raise ValidationError(f"{form.name.strip()} is already recorded as {clash.name}.")
+    return normalized
+
+
+def save_company(
+    session: Session, *, actor: Actor, form: CompanyForm, company_id: int | None = None
+) -> Company:
+    """Add a company (no id) or change one; a second spelling of a known company is refused."""
+    require(actor, "company.manage")
+    normalized = _check_company(session, form, company_id=company_id)
+    company = _company(session, company_id) if company_id else None
+    before = audit.snapshot(company) if company else None
+    company = company or Company(name="", normalized_name="", size="")
+    company.name, company.normalized_name = form.name.strip(), normalized
+    company.size, company.sector = CompanySize(form.size).value, form.sector.strip()
+    company.website, company.interests = form.website.strip(), form.interests.strip()
+    company.notes, company.do_not_contact = form.notes.strip(), form.do_not_contact
+    session.add(company)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="company.saved",
+        object_type="company",
+        object_id=company.id,
+        before=before,
+        after=audit.snapshot(company),
+    )
+    return company
+
+
+def add_contact(
+    session: Session,
+    *,
+    actor: Actor,
+    company_id: int,
+    name: str,
+    title: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Contact:
+    require(actor, "company.manage")
+    _company(session, company_id)
+    if not name.strip():
+        raise ValidationError("Give the contact's name.")
+    if email.strip():
+        from tlo.people.services import normalise_email
+
+        email = normalise_email(email)
+    contact = Contact(
+        company_id=company_id,
+        name=name.strip(),
+        title=title.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+    )
+    session.add(contact)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="company.contact_added",
+        object_type="company",
+        object_id=company_id,
+        after=audit.snapshot(contact),
+    )
+    return contact
+
+
+def list_companies(
+    session: Session,
+    *,
+    actor: Actor,
+    search: str = "",
+    size: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[Company]:
+    require(actor, "company.read")
+    query = select(Company)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Company.name).like(pattern),
+                func.lower(Company.interests).like(pattern),
+                func.lower(Company.sector).like(pattern),
+            )
+        )
+    if size:
+        query = query.where(Company.size == size)
+    return paginate(session, query.order_by(Company.name), offset=offset, limit=limit)
+
+
+def contacts_of(session: Session, *, actor: Actor, company_id: int) -> list[Contact]:
+    require(actor, "company.read")
+    return list(
+        session.exec(
+            select(Contact).where(Contact.company_id == company_id).order_by(Contact.name)
+        ).all()
+    )
+
+
+def export_companies(session: Session, *, actor: Actor) -> bytes:
+    require(actor, "company.read")
+    companies = session.exec(select(Company).order_by(Company.name)).all()
+    contacts: dict[int, list[str]] = defaultdict(list)
+    for contact in session.exec(select(Contact).order_by(Contact.name)).all():
+        contacts[contact.company_id].append(
+            f"{contact.name} ({contact.title})" if contact.title else contact.name
+        )
+    columns = [
+        Column("Company", width=30),
+        Column("Size"),
+        Column("Sector"),
+        Column("Interests", width=40),
+        Column("Website"),
+        Column("Contacts", width=40),
+        Column("Do not contact"),
+    ]
+    return workbook_bytes(
+        [
+            Sheet(
+                "Companies",
+                columns,
+                (
+                    [
+                        c.name,
+                        CompanySize(c.size).label,
+                        c.sector,
+                        c.interests,
+                        c.website,
+                        "; ".join(contacts[c.id]),
+                        "yes" if c.do_not_contact else "",
+                    ]
+                    for c in companies
+                ),
+            )
+        ]
+    )
+
+
+# --- the pipeline ----------------------------------------------------------------------------
+
+
+def _outreach(session: Session, actor: Actor, outreach_id: int) -> Outreach:
+    outreach = session.get(Outreach, outreach_id)
+    if outreach is None:
+        raise NotFound(f"There is no outreach {outreach_id}.")
+    load_case(session, actor, outreach.disclosure_id, "disclosure.work")
+    return outreach
+
+
+def _move(session: Session, actor: Actor, outreach: Outreach, stage: Stage, note: str) -> None:
+    before = Stage(outreach.stage)
+    if before is stage:
+        return
+    outreach.stage, outreach.stage_since = stage.value, datetime.now(UTC)
+    session.add(outreach)
+    session.add(
+        OutreachStageChange(
+            outreach_id=outreach.id,
+            from_stage=before.value,
+            to_stage=stage.value,
+            actor_account_id=actor.account_id,
+            actor_name=actor.name,
+            note=note.strip(),
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="outreach.stage_changed",
+        object_type="disclosure",
+        object_id=outreach.disclosure_id,
+        before={"company_id": outreach.company_id, "stage": before},
+        after={"company_id": outreach.company_id, "stage": stage},
+    )
+
+
+def start_outreach(
+    session: Session, *, actor: Actor, disclosure_id: int, company_id: int
+) -> Outreach:
+    """Put a company in a technology's pipeline, owned by the acting officer."""
+    load_case(session, actor, disclosure_id, "disclosure.work")
+    company = _company(session, company_id)
+    if company.do_not_contact:
+        raise ValidationError(f"{company.name} is marked 'do not contact'.")
+    if session.exec(
+        select(Outreach).where(
+            Outreach.disclosure_id == disclosure_id, Outreach.company_id == company_id
+        )
+    ).first():
+        raise ValidationError(f"{company.name} is already in this technology's pipeline.")
+    outreach = Outreach(
+        disclosure_id=disclosure_id, company_id=company_id, owner_person_id=actor.person_id
+    )
+    session.add(outreach)
+    session.flush()
+    session.add(
+        OutreachStageChange(
+            outreach_id=outreach.id,
+            to_stage=Stage.IDENTIFIED.value,
+            actor_account_id=actor.account_id,
+            actor_name=actor.name,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="outreach.started",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        after={"company_id": company_id},
+    )
+    return outreach
+
+
+def log_touch(
+    session: Session,
+    *,
+    actor: Actor,
+    outreach_id: int,
+    touched_on: date,
+    channel: Channel | str,
+    note: str,
+    outcome: str = "",
+    contact_id: int | None = None,
+    next_follow_up: date | None = None,
+    today: date | None = None,
+) -> OutreachTouch:
+    """Log a call, e-mail or meeting; the first touch moves 'identified' to 'contacted'."""
+    outreach = _outreach(session, actor, outreach_id)
+    today = today or date.today()
+    if touched_on > today:
+        raise ValidationError("A touch is logged once it has happened; plan it as a follow-up.")
+    if next_follow_up is not None and next_follow_up < today:
+        raise ValidationError("The next follow-up date must be today or later.")
+    if contact_id is not None:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.company_id != outreach.company_id:
+            raise ValidationError("Choose a contact of this company.")
+    touch = OutreachTouch(
+        outreach_id=outreach_id,
+        touched_on=touched_on,
+        channel=Channel(channel).value,
+        contact_id=contact_id,
+        note=note.strip(),
+        outcome=outcome.strip(),
+        logged_by_name=actor.name,
+    )
+    session.add(touch)
+    if Stage(outreach.stage) is Stage.IDENTIFIED:
+        _move(session, actor, outreach, Stage.CONTACTED, "First contact")
+    if next_follow_up is not None:
+        outreach.next_follow_up = next_follow_up
+    session.add(outreach)
+    audit.record(
+        session,
+        actor=actor,
+        action="outreach.touch_logged",
+        object_type="disclosure",
+        object_id=outreach.disclosure_id,
+        after={
+            "company_id": outreach.company_id,
+            "channel": touch.channel,
+            "next_follow_up": next_follow_up,
+        },
+    )
+    return touch
+
+
+def change_stage(
+    session: Session, *, actor: Actor, outreach_id: int, stage: Stage | str, note: str = ""
+) -> None:
+    stage = Stage(stage)
+    outreach = _outreach(session, actor, outreach_id)
+    if stage is Stage.CDA_SIGNED and outreach.cda_signed_on is None:
+        raise ValidationError("Record the CDA (with its signature date) to reach 'CDA signed'.")
+    _move(session, actor, outreach, stage, note)
+    if not stage.is_open:
+        outreach.next_follow_up = None
+        session.add(outreach)
+
+
+def record_cda(session: Session, *, actor: Actor, outreach_id: int, signed_on: date) -> None:
+    """A confidential disclosure agreement signed with the company: the outreach moves on."""
+    outreach = _outreach(session, actor, outreach_id)
+    if signed_on > date.today():
+        raise ValidationError("Record a CDA once it is signed.")
+    outreach.cda_signed_on = signed_on
+    session.add(outreach)
+    if list(Stage).index(Stage(outreach.stage)) < list(Stage).index(Stage.CDA_SIGNED):
+        _move(session, actor, outreach, Stage.CDA_SIGNED, f"CDA signed {signed_on}")
+
+
+def set_follow_up(
+    session: Session, *, actor: Actor, outreach_id: int, next_follow_up: date | None
+) -> None:
+    outreach = _outreach(session, actor, outreach_id)
+    outreach.next_follow_up = next_follow_up
+    session.add(outreach)
+
+
+@dataclass(frozen=True)
+class OutreachRow:
+    id: int
+    disclosure_id: int
+    docket: str
+    title: str
+    company_id: int
+    company: str
+    company_size: CompanySize
+    stage: Stage
+    owner: str
+    next_follow_up: date | None
+    days_in_stage: int
+    touches: int
+    last_touch: date | None
+
+
+def _rows(session: Session, query, today: date) -> list[OutreachRow]:
+    rows = session.exec(query).all()
+    ids = [outreach.id for outreach, *_ in rows]
+    touches = (
+        {
+            oid: (count, last)
+            for oid, count, last in session.exec(
+                select(OutreachTouch.outreach_id, func.count(), func.max(OutreachTouch.touched_on))
+                .where(col(OutreachTouch.outreach_id).in_(ids))
+                .group_by(OutreachTouch.outreach_id)
+            ).all()
+        }
+        if ids
+        else {}
+    )
+    now = datetime.now(UTC)
+    return [
+        OutreachRow(
+            id=o.id,
+            disclosure_id=o.disclosure_id,
+            docket=docket or "",
+            title=title,
+            company_id=o.company_id,
+            company=company,
+            company_size=CompanySize(size),
+            stage=Stage(o.stage),
+            owner=owner,
+            next_follow_up=o.next_follow_up,
+            days_in_stage=max(0, (now - o.stage_since).days),
+            touches=touches.get(o.id, (0, None))[0],
+            last_touch=touches.get(o.id, (0, None))[1],
+        )
+        for o, docket, title, company, size, owner in rows
+    ]
+
+
+def _pipeline_query():
+    return (
+        select(
+            Outreach,
+            Disclosure.docket,
+            Disclosure.title,
+            Company.name,
+            Company.size,
+            Person.full_name,
+        )
+        .join(Disclosure, Disclosure.id == Outreach.disclosure_id)
+        .join(Company, Company.id == Outreach.company_id)
+        .join(Person, Person.id == Outreach.owner_person_id)
+    )
+
+
+def pipeline(
+    session: Session,
+    *,
+    actor: Actor,
+    disclosure_id: int | None = None,
+    owner_person_id: int | None = None,
+    today: date | None = None,
+) -> list[OutreachRow]:
+    """Outreach across the office or for one technology, by stage then company."""
+    require(actor, "outreach.read")
+    query = _pipeline_query()
+    if disclosure_id is not None:
+        query = query.where(Outreach.disclosure_id == disclosure_id)
+    if owner_person_id is not None:
+        query = query.where(Outreach.owner_person_id == owner_person_id)
+    rows = _rows(session, query, today or date.today())
+    order = list(Stage)
+    return sorted(rows, key=lambda r: (order.index(r.stage), r.company.lower(), r.docket))
+
+
+def follow_ups_due(
+    session: Session,
+    *,
+    actor: Actor,
+    owner_person_id: int,
+    within_days: int = 7,
+    today: date | None = None,
+) -> list[OutreachRow]:
+    """Open outreach whose follow-up date is past or within the next days, soonest first."""
+    require(actor, "outreach.read")
+    today = today or date.today()
+    horizon = date.fromordinal(today.toordinal() + within_days)
+    query = _pipeline_query().where(
+        Outreach.owner_person_id == owner_person_id,
+        col(Outreach.next_follow_up).is_not(None),
+        Outreach.next_follow_up <= horizon,
+    )
+    rows = [row for row in _rows(session, query, today) if row.stage.is_open]
+    return sorted(rows, key=lambda r: (r.next_follow_up, r.company))
+
+
+def export_pipeline(session: Session, *, actor: Actor, owner_person_id: int | None = None) -> bytes:
+    rows = pipeline(session, actor=actor, owner_person_id=owner_person_id)
+    columns = [
+        Column("Docket"),
+        Column("Technology", width=40),
+        Column("Company", width=30),
+        Column("Size"),
+        Column("Stage"),
+        Column("Days in stage", "integer"),
+        Column("Touches", "integer"),
+        Column("Last touch", "date"),
+        Column("Next follow-up", "date"),
+        Column("Owner"),
+    ]
+    return workbook_bytes(
+        [
+            Sheet(
+                "Pipeline",
+                columns,
+                (
+                    [
+                        r.docket,
+                        r.title,
+                        r.company,
+                        r.company_size.label,
+                        r.stage.label,
+                        r.days_in_stage,
+                        r.touches,
+                        r.last_touch,
+                        r.next_follow_up,
+                        r.owner,
+                    ]
+                    for r in rows
+                ),
+            )
+        ]
+    )
+
+
+def suggest_companies(
+    session: Session, *, actor: Actor, disclosure_id: int, limit: int = 10
+) -> list[Suggestion]:
+    """Companies to contact for a technology, best match first, each with its reasons.
+    Companies already in its pipeline and those marked 'do not contact' are left out."""
+    case = load_case(session, actor, disclosure_id, "outreach.read")
+    disclosure = case.disclosure
+    in_pipeline = select(Outreach.company_id).where(Outreach.disclosure_id == disclosure_id)
+    companies = session.exec(
+        select(Company).where(~Company.do_not_contact, col(Company.id).not_in(in_pipeline))
+    ).all()
+    responses: dict[int, list[PastResponse]] = defaultdict(list)
+    for company_id, docket, title, abstract, keywords in session.exec(
+        select(
+            Outreach.company_id,
+            Disclosure.docket,
+            Disclosure.title,
+            Disclosure.abstract,
+            Disclosure.keywords,
+        )
+        .join(Disclosure, Disclosure.id == Outreach.disclosure_id)
+        .where(
+            col(Outreach.stage).in_([s.value for s in POSITIVE_STAGES]),
+            Outreach.disclosure_id != disclosure_id,
+        )
+    ).all():
+        responses[company_id].append(PastResponse(docket or "", title, f"{abstract} {keywords}"))
+    text = f"{disclosure.title} {disclosure.abstract} {disclosure.keywords} {disclosure.keywords}"
+    return rank_companies(
+        text,
+        (CompanyProfile(c.id, c.name, c.interests, c.sector, responses[c.id]) for c in companies),
+        limit=limit,
+    )
+
+
+def stage_history(
+    session: Session, *, actor: Actor, outreach_id: int
+) -> tuple[list[OutreachStageChange], list[OutreachTouch]]:
+    outreach = session.get(Outreach, outreach_id)
+    if outreach is None:
+        raise NotFound(f"There is no outreach {outreach_id}.")
+    require(actor, "outreach.read")
+    changes = session.exec(
+        select(OutreachStageChange)
+        .where(OutreachStageChange.outreach_id == outreach_id)
+        .order_by(OutreachStageChange.id)
+    ).all()
+    touches = session.exec(
+        select(OutreachTouch)
+        .where(OutreachTouch.outreach_id == outreach_id)
+        .order_by(OutreachTouch.touched_on.desc())
+    ).all()
+    return list(changes), list(touches)
