@@ -4,6 +4,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
+from tests.factories import make_actor, submitted_case
 from tlo.auth.models import Role
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
@@ -11,7 +12,6 @@ from tlo.errors import PermissionDenied, ValidationError
 from tlo.licensing import outreach
 from tlo.licensing.models import Stage
 from tlo.licensing.outreach import CompanyForm
-from tests.factories import make_actor, submitted_case
 
 TODAY = date.today()
 
