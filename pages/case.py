@@ -8,7 +8,7 @@ from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
 from tlo.disclosures.queries import DisclosureFilters
 from tlo.disclosures.rules import CRITERIA
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
-from tlo.ui import case_view, patents_tab
+from tlo.ui import case_view, marketing_tab, patents_tab
 
 actor = ui.actor()
 
@@ -63,6 +63,7 @@ tabs = st.tabs(
         "Notes",
         "History",
         "Patents",
+        "Marketing",
     ]
 )
 
@@ -262,3 +263,9 @@ with tabs[7]:
 
 with tabs[8]:
     patents_tab.render(case_id, can_work=view.can_work)
+
+with tabs[9]:
+    if ui.can("outreach.read"):
+        marketing_tab.render(case_id, can_work=view.can_work)
+    else:
+        st.caption("Outreach is the licensing officers' work.")

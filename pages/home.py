@@ -1,9 +1,12 @@
 """Home: a welcome with what each of the user's roles can do, and an officer's next deadlines."""
 
+from datetime import date
+
 import streamlit as st
 
 from tlo import ui
 from tlo.auth.models import Role
+from tlo.licensing import outreach
 from tlo.navigation import welcome_for
 from tlo.patents import services as patents
 from tlo.patents.services import DocketFilters
@@ -30,6 +33,17 @@ if actor.has_role(Role.OFFICER):
         )
         st.markdown(f":red[**Overdue**] · {line}" if entry.overdue else line)
     st.page_link("pages/docket.py", label="Open the docket", icon=":material/event_upcoming:")
+    with ui.reading() as session:
+        follow_ups = outreach.follow_ups_due(session, actor=actor, owner_person_id=actor.person_id)
+    st.subheader("Follow-ups due")
+    if not follow_ups:
+        st.caption("No follow-up due this week.")
+    for row in follow_ups:
+        late = row.next_follow_up < date.today()
+        line = (
+            f"**{row.docket}** · {row.company} ({row.stage.label}) · follow up {row.next_follow_up}"
+        )
+        st.markdown(f":red[**Overdue**] · {line}" if late else line)
 
 for heading, abilities in welcome_for(actor):
     st.subheader(heading)

@@ -70,6 +70,10 @@ PAGES: list[PageSpec] = [
         "Patents",
         "docket.calculate",
     ),
+    PageSpec("pages/companies.py", "Companies", ":material/business:", "Licensing", "company.read"),
+    PageSpec(
+        "pages/pipeline.py", "Pipeline", ":material/view_kanban:", "Licensing", "outreach.read"
+    ),
     PageSpec("pages/people.py", "People", ":material/group:", "Administration", "person.manage"),
     PageSpec(
         "pages/organisation.py",

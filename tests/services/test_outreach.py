@@ -241,3 +241,42 @@ def test_the_pipeline_and_company_list_export_to_excel(engine, office):
     assert pipeline_sheet["C2"].value == "'=Acme" and pipeline_sheet["E2"].value == "Identified"
     company_sheet = openpyxl.load_workbook(BytesIO(company_book)).active
     assert company_sheet["A2"].value == "'=Acme" and company_sheet.freeze_panes == "A2"
+
+
+def test_the_marketing_summary_is_generated_with_the_ip_status_and_regenerated_after_edits(
+    engine, office
+):
+    from docx import Document
+
+    from tlo.licensing import marketing
+    from tlo.patents import services as patents
+    from tlo.patents.services import ApplicationForm
+
+    case_id = technology(engine, office, title="Graphene & gold biosensor")
+    with unit_of_work(engine) as session:
+        patents.add_application(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            form=ApplicationForm("US", "provisional", date(2026, 3, 2), "63/123,456"),
+        )
+    with unit_of_work(engine) as session:
+        first = marketing.summary_docx(session, actor=office.officer, disclosure_id=case_id)
+        fields = marketing.summary_fields(session, actor=office.officer, disclosure_id=case_id)
+        fields.advantages = "Five minutes instead of an hour."
+        marketing.save_summary(session, actor=office.officer, disclosure_id=case_id, fields=fields)
+    with unit_of_work(engine) as session:
+        second = marketing.summary_docx(session, actor=office.officer, disclosure_id=case_id)
+
+    def text(content):
+        document = Document(BytesIO(content))
+        return "\n".join(
+            [p.text for p in document.paragraphs]
+            + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        )
+
+    assert "Graphene & gold biosensor" in text(first)
+    assert "Patent pending: US Provisional filed 02 March 2026." in text(first)
+    assert "63/123,456" in text(first) and "Olivia Ortega" in text(first)
+    assert "Five minutes instead of an hour." in text(second)
+    assert "{{" not in text(second)

@@ -532,21 +532,17 @@ def suggest_companies(
         select(Company).where(~Company.do_not_contact, col(Company.id).not_in(in_pipeline))
     ).all()
     responses: dict[int, list[PastResponse]] = defaultdict(list)
-    for company_id, docket, title, abstract, keywords in session.exec(
-        select(
-            Outreach.company_id,
-            Disclosure.docket,
-            Disclosure.title,
-            Disclosure.abstract,
-            Disclosure.keywords,
-        )
+    # A past technology is described by its title and keywords only: abstracts share too many
+    # ordinary words to say what a company liked.
+    for company_id, docket, title, keywords in session.exec(
+        select(Outreach.company_id, Disclosure.docket, Disclosure.title, Disclosure.keywords)
         .join(Disclosure, Disclosure.id == Outreach.disclosure_id)
         .where(
             col(Outreach.stage).in_([s.value for s in POSITIVE_STAGES]),
             Outreach.disclosure_id != disclosure_id,
         )
     ).all():
-        responses[company_id].append(PastResponse(docket or "", title, f"{abstract} {keywords}"))
+        responses[company_id].append(PastResponse(docket or "", title, keywords))
     text = f"{disclosure.title} {disclosure.abstract} {disclosure.keywords} {disclosure.keywords}"
     return rank_companies(
         text,

@@ -1,0 +1,143 @@
+"""Companies: prospective licensees, their interests and contacts."""
+
+import streamlit as st
+
+from tlo import ui
+from tlo.licensing import outreach
+from tlo.licensing.models import CompanySize
+from tlo.licensing.outreach import CompanyForm
+
+actor = ui.actor()
+st.title("Companies")
+
+search_col, size_col = st.columns([3, 1])
+search = search_col.text_input(
+    "Search name, sector or interests",
+    key="co_search",
+    on_change=ui.reset_offset,
+    args=("companies",),
+)
+size = size_col.selectbox(
+    "Size",
+    list(CompanySize),
+    index=None,
+    format_func=lambda s: s.label,
+    key="co_size",
+    on_change=ui.reset_offset,
+    args=("companies",),
+)
+with ui.reading() as session:
+    page = outreach.list_companies(
+        session,
+        actor=actor,
+        search=search,
+        size=size.value if size else None,
+        offset=ui.offset_for("companies"),
+    )
+st.dataframe(
+    [
+        {
+            "Company": c.name,
+            "Size": CompanySize(c.size).label,
+            "Sector": c.sector,
+            "Interests": c.interests,
+            "Website": c.website,
+            "Do not contact": "yes" if c.do_not_contact else "",
+        }
+        for c in page.items
+    ],
+    hide_index=True,
+    width="stretch",
+)
+ui.pager(page, key="companies")
+st.download_button(
+    "Export companies to Excel",
+    ui.deferred(outreach.export_companies),
+    file_name="companies.xlsx",
+    mime=ui.XLSX_MIME,
+    icon=":material/download:",
+)
+
+if not ui.can("company.manage"):
+    st.stop()
+
+
+def company_form(key: str, company=None) -> CompanyForm | None:
+    with st.form(key):
+        name = st.text_input("Name", value=company.name if company else "", key=f"{key}_name")
+        size_col, sector_col = st.columns(2)
+        sizes = list(CompanySize)
+        size = size_col.selectbox(
+            "Size",
+            sizes,
+            format_func=lambda s: s.label,
+            index=sizes.index(CompanySize(company.size)) if company else 0,
+            key=f"{key}_size",
+        )
+        sector = sector_col.text_input(
+            "Sector", value=company.sector if company else "", key=f"{key}_sector"
+        )
+        website = st.text_input(
+            "Website", value=company.website if company else "", key=f"{key}_website"
+        )
+        interests = st.text_area(
+            "Interests (keywords, comma-separated)",
+            value=company.interests if company else "",
+            key=f"{key}_interests",
+        )
+        notes = st.text_area("Notes", value=company.notes if company else "", key=f"{key}_notes")
+        do_not_contact = st.checkbox(
+            "Do not contact", value=company.do_not_contact if company else False, key=f"{key}_dnc"
+        )
+        if st.form_submit_button("Save company"):
+            return CompanyForm(name, size, sector, website, interests, notes, do_not_contact)
+    return None
+
+
+with st.expander("Add a company", icon=":material/add_business:"):
+    form = company_form("co_new")
+    if form is not None:
+        ui.attempt(
+            outreach.save_company, form=form, success=f"{form.name.strip()} added.", clear="co_new"
+        )
+
+if page.items:
+    st.subheader("A company's details and contacts")
+    chosen = st.selectbox(
+        "Company (from the list above)", page.items, key="co_pick", format_func=lambda c: c.name
+    )
+    form = company_form(f"co_edit_{chosen.id}", chosen)
+    if form is not None:
+        ui.attempt(
+            outreach.save_company,
+            form=form,
+            company_id=chosen.id,
+            success=f"{form.name.strip()} saved.",
+        )
+    with ui.reading() as session:
+        contacts = outreach.contacts_of(session, actor=actor, company_id=chosen.id)
+    st.dataframe(
+        [
+            {"Contact": c.name, "Title": c.title, "E-mail": c.email, "Phone": c.phone}
+            for c in contacts
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("co_contact"):
+        name_col, title_col, email_col, phone_col = st.columns(4)
+        name = name_col.text_input("Contact name", key="co_contact_name")
+        title = title_col.text_input("Title", key="co_contact_title")
+        email = email_col.text_input("E-mail", key="co_contact_email")
+        phone = phone_col.text_input("Phone", key="co_contact_phone")
+        if st.form_submit_button("Add contact"):
+            ui.attempt(
+                outreach.add_contact,
+                company_id=chosen.id,
+                name=name,
+                title=title,
+                email=email,
+                phone=phone,
+                success=f"{name.strip()} added.",
+                clear="co_contact_",
+            )

@@ -1,0 +1,153 @@
+"""The non-confidential marketing summary of a technology: editable fields kept with the case,
+the IP status taken from the patent records, generated as a Word file from its template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, select
+
+from tlo import audit, documents
+from tlo.auth.permissions import Actor
+from tlo.disclosures.access import load_case
+from tlo.disclosures.models import DevelopmentStage, Disclosure, DisclosureInventor
+from tlo.errors import ValidationError
+from tlo.licensing.models import MarketingSummary
+from tlo.patents.models import ApplicationStatus, ApplicationType, PatentApplication
+from tlo.people.models import Person
+
+UNIVERSITY = "the University"
+
+
+@dataclass
+class SummaryFields:
+    headline: str
+    problem: str = ""
+    solution: str = ""
+    advantages: str = ""
+    applications: str = ""
+    stage: str = ""
+
+
+def summary_fields(session: Session, *, actor: Actor, disclosure_id: int) -> SummaryFields:
+    """The saved summary, or a first draft taken from the disclosure."""
+    case = load_case(session, actor, disclosure_id, "outreach.read")
+    saved = session.exec(
+        select(MarketingSummary).where(MarketingSummary.disclosure_id == disclosure_id)
+    ).first()
+    if saved is not None:
+        return SummaryFields(
+            saved.headline,
+            saved.problem,
+            saved.solution,
+            saved.advantages,
+            saved.applications,
+            saved.stage,
+        )
+    disclosure: Disclosure = case.disclosure
+    return SummaryFields(
+        headline=disclosure.title,
+        problem=disclosure.problem_and_advantages,
+        solution=disclosure.abstract,
+        advantages="",
+        applications=disclosure.applications,
+        stage=DevelopmentStage(disclosure.stage).label if disclosure.stage else "",
+    )
+
+
+def save_summary(
+    session: Session, *, actor: Actor, disclosure_id: int, fields: SummaryFields
+) -> MarketingSummary:
+    load_case(session, actor, disclosure_id, "disclosure.work")
+    if not fields.headline.strip():
+        raise ValidationError("Give the summary a headline.")
+    saved = session.exec(
+        select(MarketingSummary).where(MarketingSummary.disclosure_id == disclosure_id)
+    ).first()
+    before = audit.snapshot(saved) if saved else None
+    saved = saved or MarketingSummary(disclosure_id=disclosure_id, headline="")
+    for name, value in vars(fields).items():
+        setattr(saved, name, value.strip())
+    saved.updated_at = datetime.now(UTC)
+    session.add(saved)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="outreach.summary_saved",
+        object_type="disclosure",
+        object_id=disclosure_id,
+        before=before,
+        after=audit.snapshot(saved),
+    )
+    return saved
+
+
+def _ip_status(applications: list[PatentApplication]) -> str:
+    granted = [a for a in applications if a.status == ApplicationStatus.GRANTED.value]
+    live = [
+        a
+        for a in applications
+        if a.status in (ApplicationStatus.PENDING.value, ApplicationStatus.PUBLISHED.value)
+    ]
+    if granted:
+        return (
+            "Issued: "
+            + ", ".join(f"{a.jurisdiction} {a.grant_number}" for a in granted)
+            + ("; further applications pending." if live else ".")
+        )
+    if live:
+        first = min(live, key=lambda a: a.filing_date)
+        kind = ApplicationType(first.application_type).label
+        return f"Patent pending: {first.jurisdiction} {kind} filed {first.filing_date:%d %B %Y}."
+    return "Unpatented: available for licensing as know-how and materials."
+
+
+def summary_context(
+    session: Session, *, actor: Actor, disclosure_id: int, today: date | None = None
+) -> dict:
+    fields = summary_fields(session, actor=actor, disclosure_id=disclosure_id)
+    disclosure = session.get(Disclosure, disclosure_id)
+    applications = list(
+        session.exec(
+            select(PatentApplication)
+            .where(PatentApplication.disclosure_id == disclosure_id)
+            .order_by(PatentApplication.filing_date)
+        ).all()
+    )
+    inventors = session.exec(
+        select(Person.full_name)
+        .join(DisclosureInventor, DisclosureInventor.person_id == Person.id)
+        .where(DisclosureInventor.disclosure_id == disclosure_id)
+        .order_by(DisclosureInventor.position)
+    ).all()
+    officer = (
+        session.get(Person, disclosure.officer_person_id) if disclosure.officer_person_id else None
+    )
+    return {
+        **vars(fields),
+        "docket": disclosure.docket or "",
+        "prepared_on": f"{(today or date.today()):%d %B %Y}".lstrip("0"),
+        "ip_status": _ip_status(applications),
+        "patents": [
+            {
+                "jurisdiction": a.jurisdiction,
+                "kind": ApplicationType(a.application_type).label,
+                "number": a.grant_number or a.application_number or "—",
+                "status": ApplicationStatus(a.status).label,
+            }
+            for a in applications
+            if a.status != ApplicationStatus.ABANDONED.value
+        ],
+        "inventors": ", ".join(inventors),
+        "officer_name": officer.full_name if officer else "The Office of Technology Licensing",
+        "officer_email": officer.email if officer else "",
+        "university": UNIVERSITY,
+    }
+
+
+def summary_docx(session: Session, *, actor: Actor, disclosure_id: int) -> bytes:
+    return documents.render(
+        "marketing_summary", summary_context(session, actor=actor, disclosure_id=disclosure_id)
+    )
