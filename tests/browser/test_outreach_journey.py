@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 def pick(page, form, label: str, option: str) -> None:
     """Choose an option of a select box inside one form, typing to find it."""
-    form.get_by_role("combobox", name=label).click()
+    form.get_by_role("combobox", name=label, exact=True).click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
 

@@ -100,7 +100,14 @@ def test_stages_move_with_who_and_when_and_the_first_touch_means_contacted(engin
         ("identified", "contacted", "Olivia Ortega"),
         ("contacted", "interested", "Olivia Ortega"),
     ]
-    assert touches[0].note == "Intro call"
+    assert touches[0].note == "Intro call" and touches[0].contact_id == contact.id
+    with unit_of_work(engine) as session:
+        offered = outreach.contacts_in_pipeline(
+            session, actor=office.officer, disclosure_id=case_id
+        )
+    assert [(c.name, company_name) for c, company_name in offered] == [
+        ("Jane Roe", "Acme Batteries")
+    ]
 
 
 def test_a_cda_moves_the_outreach_to_cda_signed(engine, office):

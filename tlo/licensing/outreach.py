@@ -170,6 +170,22 @@ def contacts_of(session: Session, *, actor: Actor, company_id: int) -> list[Cont
     )
 
 
+def contacts_in_pipeline(
+    session: Session, *, actor: Actor, disclosure_id: int
+) -> list[tuple[Contact, str]]:
+    """Contacts of the companies in a technology's pipeline, with their company's name."""
+    require(actor, "outreach.read")
+    return list(
+        session.exec(
+            select(Contact, Company.name)
+            .join(Company, Company.id == Contact.company_id)
+            .join(Outreach, Outreach.company_id == Company.id)
+            .where(Outreach.disclosure_id == disclosure_id)
+            .order_by(Company.name, Contact.name)
+        ).all()
+    )
+
+
 def export_companies(session: Session, *, actor: Actor) -> bytes:
     require(actor, "company.read")
     companies = session.exec(select(Company).order_by(Company.name)).all()

@@ -18,6 +18,7 @@ def render(case_id: int, *, can_work: bool) -> None:
     with ui.reading() as session:
         rows = outreach.pipeline(session, actor=actor, disclosure_id=case_id)
         suggestions = outreach.suggest_companies(session, actor=actor, disclosure_id=case_id)
+        contacts = outreach.contacts_in_pipeline(session, actor=actor, disclosure_id=case_id)
         fields = marketing.summary_fields(session, actor=actor, disclosure_id=case_id)
 
     st.markdown("**This technology's pipeline**")
@@ -59,11 +60,11 @@ def render(case_id: int, *, can_work: bool) -> None:
             )
 
     if can_work and rows:
-        _work_forms(rows)
+        _work_forms(rows, contacts)
     _summary(case_id, fields, can_work)
 
 
-def _work_forms(rows) -> None:
+def _work_forms(rows, contacts) -> None:
     with st.form("touch"):
         st.markdown("**Log a touch**")
         target = st.selectbox("Company", rows, format_func=lambda r: r.company, key="touch_row")
@@ -73,11 +74,19 @@ def _work_forms(rows) -> None:
             "Channel", list(Channel), format_func=lambda c: c.label, key="touch_channel"
         )
         follow_up = follow_col.date_input("Next follow-up", value=None, key="touch_follow_up")
+        contact = st.selectbox(
+            "Contact (of the company chosen above)",
+            contacts,
+            index=None,
+            format_func=lambda pair: f"{pair[0].name} ({pair[1]})",
+            key="touch_contact",
+        )
         note = st.text_area("Note", key="touch_note")
         outcome = st.text_input("Outcome", key="touch_outcome")
         if st.form_submit_button("Log touch", type="primary"):
             ui.attempt(
                 outreach.log_touch,
+                contact_id=contact[0].id if contact else None,
                 outreach_id=target.id,
                 touched_on=touched_on,
                 channel=channel,
