@@ -34,9 +34,14 @@ window = window_col.selectbox(
 )
 kind = kind_col.selectbox(
     "Kind",
-    ["all", "patent", "bayh_dole"],
+    ["all", "patent", "bayh_dole", "license"],
     key="docket_kind",
-    format_func={"all": "All", "patent": "Patent", "bayh_dole": "Bayh-Dole"}.get,
+    format_func={
+        "all": "All",
+        "patent": "Patent",
+        "bayh_dole": "Bayh-Dole",
+        "license": "License obligation",
+    }.get,
 )
 include_closed = state_col.toggle("Show done, waived and met", key="docket_closed")
 filters = DocketFilters(

@@ -15,6 +15,14 @@ from tlo.disclosures.models import (
     ShareHistory,
     StatusChange,
 )
+from tlo.licensing.agreement_models import (
+    Agreement,
+    AgreementPatent,
+    AgreementTechnology,
+    AnnualFee,
+    Milestone,
+    RoyaltyRate,
+)
 from tlo.licensing.models import (
     Company,
     Contact,
@@ -35,6 +43,10 @@ from tlo.people.models import Department, Person, School
 __all__ = [
     "Account",
     "AccountRole",
+    "Agreement",
+    "AgreementPatent",
+    "AgreementTechnology",
+    "AnnualFee",
     "Attachment",
     "AuditEntry",
     "BayhDoleRecord",
@@ -50,6 +62,7 @@ __all__ = [
     "FilingDecision",
     "FundingSource",
     "MarketingSummary",
+    "Milestone",
     "OfficeAction",
     "Outreach",
     "OutreachStageChange",
@@ -58,6 +71,7 @@ __all__ = [
     "PatentCost",
     "Person",
     "PublicDisclosure",
+    "RoyaltyRate",
     "School",
     "ShareHistory",
     "StatusChange",

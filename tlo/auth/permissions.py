@@ -102,6 +102,10 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "company.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "company.manage": {Role.OFFICER: A, Role.DIRECTOR: A},
     "outreach.read": {Role.OFFICER: A, Role.DIRECTOR: A},
+    # Agreements: an officer edits the agreements they handle; finance reads them all.
+    "agreement.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "agreement.create": {Role.OFFICER: A, Role.DIRECTOR: A},
+    "agreement.edit": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
 }
 
 

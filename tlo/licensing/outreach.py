@@ -236,7 +236,7 @@ def _outreach(session: Session, actor: Actor, outreach_id: int) -> Outreach:
     return outreach
 
 
-def _move(session: Session, actor: Actor, outreach: Outreach, stage: Stage, note: str) -> None:
+def move_stage(session: Session, actor: Actor, outreach: Outreach, stage: Stage, note: str) -> None:
     before = Stage(outreach.stage)
     if before is stage:
         return
@@ -336,7 +336,7 @@ def log_touch(
     )
     session.add(touch)
     if Stage(outreach.stage) is Stage.IDENTIFIED:
-        _move(session, actor, outreach, Stage.CONTACTED, "First contact")
+        move_stage(session, actor, outreach, Stage.CONTACTED, "First contact")
     if next_follow_up is not None:
         outreach.next_follow_up = next_follow_up
     session.add(outreach)
@@ -362,7 +362,7 @@ def change_stage(
     outreach = _outreach(session, actor, outreach_id)
     if stage is Stage.CDA_SIGNED and outreach.cda_signed_on is None:
         raise ValidationError("Record the CDA (with its signature date) to reach 'CDA signed'.")
-    _move(session, actor, outreach, stage, note)
+    move_stage(session, actor, outreach, stage, note)
     if not stage.is_open:
         outreach.next_follow_up = None
         session.add(outreach)
@@ -376,7 +376,7 @@ def record_cda(session: Session, *, actor: Actor, outreach_id: int, signed_on: d
     outreach.cda_signed_on = signed_on
     session.add(outreach)
     if list(Stage).index(Stage(outreach.stage)) < list(Stage).index(Stage.CDA_SIGNED):
-        _move(session, actor, outreach, Stage.CDA_SIGNED, f"CDA signed {signed_on}")
+        move_stage(session, actor, outreach, Stage.CDA_SIGNED, f"CDA signed {signed_on}")
 
 
 def set_follow_up(

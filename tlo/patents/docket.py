@@ -86,6 +86,13 @@ class DocketItem:
         return self.rule in BAYH_DOLE_RULES
 
     @property
+    def kind(self) -> str:
+        """patent, bayh_dole or license (an agreement's obligation)."""
+        if self.rule.startswith("obligation_"):
+            return "license"
+        return "bayh_dole" if self.is_bayh_dole else "patent"
+
+    @property
     def act_by(self) -> date:
         """The last day to act: the file-by date where the office may use it."""
         return self.file_by or self.due

@@ -40,7 +40,10 @@ def docket_calendar(entries: list[DocketEntry], *, generated_at: datetime | None
         if item.officer_name:
             lines.append(f"Officer: {item.officer_name}")
         event.add("description", "\n".join(lines))
-        event.add("categories", ["Bayh-Dole" if item.is_bayh_dole else "Patent"])
+        event.add(
+            "categories",
+            [{"bayh_dole": "Bayh-Dole", "license": "License"}.get(item.kind, "Patent")],
+        )
         calendar.add_component(event)
     return calendar.to_ical()
 

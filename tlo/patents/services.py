@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -24,6 +24,7 @@ from tlo.disclosures.models import (
 from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
+from tlo.money import parse_money, to_cents
 from tlo.patents.docket import (
     ApplicationFacts,
     BayhDoleFacts,
@@ -251,17 +252,6 @@ def record_response(
 # --- costs -----------------------------------------------------------------------------------
 
 
-def parse_money(text: str | Decimal) -> Decimal:
-    """An amount of dollars with at most two decimals."""
-    try:
-        amount = Decimal(str(text).replace(",", "").replace("$", "").strip())
-    except InvalidOperation:
-        raise ValidationError(f"{text!r} is not an amount; write it like 1234.56.") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"An amount has at most two decimals: {text!r} has more.")
-    return amount
-
-
 def add_cost(
     session: Session,
     *,
@@ -283,7 +273,7 @@ def add_cost(
     cost = PatentCost(
         application_id=application_id,
         invoice_date=invoice_date,
-        amount_cents=int(amount * 100),
+        amount_cents=to_cents(amount),
         description=description.strip(),
         invoice_number=invoice_number.strip(),
         paid=paid,
@@ -529,6 +519,13 @@ def docket(
         query = query.where(Disclosure.officer_person_id == actor.person_id)
     cases = _facts(session, list(session.exec(query).all()))
     items = [item for case in cases for item in items_for_case(case, today=today)]
+    if filters.disclosure_id is None:  # license obligations sit on the docket too
+        from tlo.licensing.agreements import obligation_docket_items
+
+        officer = filters.officer_person_id
+        if not sees_all(actor, "docket.read"):
+            officer = actor.person_id
+        items += obligation_docket_items(session, officer_person_id=officer)
     marks = Marks(
         dict(
             session.exec(
@@ -550,9 +547,7 @@ def docket(
             continue
         if filters.within_days is not None and (item.due - today).days > filters.within_days:
             continue
-        if filters.kind == "bayh_dole" and not item.is_bayh_dole:
-            continue
-        if filters.kind == "patent" and item.is_bayh_dole:
+        if filters.kind is not None and item.kind != filters.kind:
             continue
         entries.append(DocketEntry(item, state, overdue, (item.act_by - today).days))
     return DocketView(sorted(entries, key=lambda e: (e.item.act_by, e.item.key)))
@@ -573,6 +568,14 @@ def mark_docket_item(
         raise ValidationError("A deadline is marked done or waived.")
     if state == "waived" and not note.strip():
         raise ValidationError("Say why the deadline is waived.")
+    if key.startswith("agr"):  # a license obligation: its agreement's officer marks it
+        from tlo.licensing.agreements import mark_obligation
+
+        agreement_id = int(key[3:].split(":", 1)[0])
+        mark_obligation(
+            session, actor=actor, agreement_id=agreement_id, key=key, state=state, note=note
+        )
+        return session.exec(select(DocketItemState).where(DocketItemState.key == key)).one()
     entry = _find_item(session, actor, key, today)
     load_case(session, actor, entry.item.disclosure_id, "disclosure.work")
     if session.exec(select(DocketItemState).where(DocketItemState.key == key)).first():

@@ -1,0 +1,324 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import make_actor, submitted_case
+from tlo.auth.models import Role
+from tlo.db import unit_of_work
+from tlo.disclosures import casework
+from tlo.disclosures.casework import Scorecard
+from tlo.disclosures.models import Disclosure, DisclosureStatus
+from tlo.disclosures.workflow import Action
+from tlo.errors import PermissionDenied, ValidationError
+from tlo.licensing import agreements, outreach
+from tlo.licensing.agreement_models import AgreementStatus
+from tlo.licensing.agreements import AgreementForm, MilestoneEntry
+from tlo.licensing.models import Outreach, Stage
+from tlo.licensing.outreach import CompanyForm
+from tlo.patents import services as patents
+from tlo.patents.services import ApplicationForm
+
+SCORES = dict.fromkeys(
+    ["novelty", "patentability", "market_size", "licensing_interest", "stage_of_development"], 4
+)
+TODAY = date.today()
+
+
+@pytest.fixture
+def office(engine):
+    class Office:
+        inventor = make_actor(engine, Role.INVENTOR)
+        officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
+        other_officer = make_actor(engine, Role.OFFICER)
+        director = make_actor(engine, Role.DIRECTOR)
+        finance = make_actor(engine, Role.FINANCE)
+
+    return Office
+
+
+def filed_technology(engine, office, title="Solid-state battery"):
+    case_id = submitted_case(engine, office.inventor, title=title)
+    with unit_of_work(engine) as session:
+        casework.assign_officer(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            officer_person_id=office.officer.person_id,
+        )
+        casework.record_evaluation(
+            session, actor=office.officer, disclosure_id=case_id, scorecard=Scorecard(SCORES, {})
+        )
+        casework.record_filing_decision(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            decision=Action.FILE_PROVISIONAL,
+            rationale="Good",
+        )
+        application = patents.add_application(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            form=ApplicationForm("US", "provisional", TODAY - timedelta(days=90), "63/1"),
+        )
+    return case_id, application.id
+
+
+def licensee(engine, office, name="VoltCell & Sons Inc."):
+    with unit_of_work(engine) as session:
+        return outreach.save_company(
+            session, actor=office.officer, form=CompanyForm(name=name, size="startup")
+        ).id
+
+
+def exclusive_form(company_id, technologies, **extra):
+    fields = dict(
+        agreement_type="exclusive_license",
+        company_id=company_id,
+        title="Exclusive license: solid-state battery",
+        technologies=technologies,
+        field_of_use="Electric vehicles",
+        effective_date=TODAY,
+        term_months=60,
+        upfront_fee="50,000.00",
+        annual_fees=["10000", "15000"],
+        royalty_rates=[("Net sales of licensed products", "3")],
+        milestones=[
+            MilestoneEntry("First commercial sale", "250000", TODAY + timedelta(days=700)),
+            MilestoneEntry("Raise a Series A", "0", TODAY + timedelta(days=365)),
+        ],
+        sublicense_share="25",
+        past_patent_costs="12345.67",
+    )
+    return AgreementForm(**(fields | extra))
+
+
+def save(engine, actor, form, agreement_id=None):
+    with unit_of_work(engine) as session:
+        return agreements.save_agreement(
+            session, actor=actor, form=form, agreement_id=agreement_id
+        ).id
+
+
+def test_an_officer_drafts_an_exclusive_license_with_exact_terms(engine, office):
+    case_id, application_id = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(
+        engine, office.officer, exclusive_form(company_id, [case_id], patent_ids=[application_id])
+    )
+    with unit_of_work(engine) as session:
+        view = agreements.get_agreement(session, actor=office.finance, agreement_id=agreement_id)
+    assert view.agreement.upfront_fee_cents == 5_000_000
+    assert view.agreement.past_patent_costs_cents == 1_234_567
+    assert view.agreement.sublicense_share_bp == 2500
+    assert [(r.applies_to, r.rate_bp) for r in view.royalty_rates] == [
+        ("Net sales of licensed products", 300)
+    ]
+    assert [f.amount_cents for f in view.annual_fees] == [1_000_000, 1_500_000]
+    assert [(d.id, share) for d, share in view.technologies] == [(case_id, Decimal("100"))]
+    assert [p.id for p in view.patents] == [application_id]
+    assert view.company.name == "VoltCell & Sons Inc."
+    assert view.agreement.number == f"AGR-{agreement_id:05d}"
+
+
+def test_income_allocation_is_equal_unless_stated_and_must_make_100_percent(engine, office):
+    first, _ = filed_technology(engine, office, "Anode")
+    second, _ = filed_technology(engine, office, "Cathode")
+    third, _ = filed_technology(engine, office, "Separator")
+    company_id = licensee(engine, office)
+    agreement_id = save(engine, office.officer, exclusive_form(company_id, [first, second, third]))
+    with unit_of_work(engine) as session:
+        view = agreements.get_agreement(session, actor=office.officer, agreement_id=agreement_id)
+    assert [share for _, share in sorted(view.technologies, key=lambda t: t[0].id)] == [
+        Decimal("33.34"),
+        Decimal("33.33"),
+        Decimal("33.33"),
+    ]
+    with pytest.raises(ValidationError, match="adds up to 90 %"):
+        save(
+            engine,
+            office.officer,
+            exclusive_form(company_id, [first, second], allocations=["60", "30"]),
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"upfront_fee": "10.001"}, "two decimals"),
+        ({"royalty_rates": [("All", "120")]}, "between 0 % and 100 %"),
+        ({"milestones": [MilestoneEntry("", "1", date(2027, 1, 1))]}, "event and due date"),
+        ({"technologies": []}, "at least one technology"),
+        ({"title": " "}, "title"),
+    ],
+)
+def test_bad_terms_are_refused_with_a_reason(engine, office, change, message):
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    form = exclusive_form(company_id, [case_id])
+    for name, value in change.items():
+        setattr(form, name, value)
+    with pytest.raises(ValidationError, match=message):
+        save(engine, office.officer, form)
+
+
+def test_executing_licenses_the_technology_and_the_outreach(engine, office):
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    with unit_of_work(engine) as session:
+        lead = outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=case_id, company_id=company_id
+        )
+    agreement_id = save(engine, office.officer, exclusive_form(company_id, [case_id]))
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="signed"):
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=agreement_id,
+            status=AgreementStatus.EXECUTED,
+        )
+    with unit_of_work(engine) as session:
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=agreement_id,
+            status=AgreementStatus.EXECUTED,
+            signed_on=TODAY,
+        )
+    with unit_of_work(engine) as session:
+        assert session.get(Disclosure, case_id).status == DisclosureStatus.LICENSED
+        assert session.get(Outreach, lead.id).stage == Stage.LICENSED
+        with pytest.raises(ValidationError, match="terms are final"):
+            agreements.save_agreement(
+                session,
+                actor=office.officer,
+                agreement_id=agreement_id,
+                form=exclusive_form(company_id, [case_id]),
+            )
+        with pytest.raises(ValidationError, match="can move to"):
+            agreements.change_agreement_status(
+                session,
+                actor=office.officer,
+                agreement_id=agreement_id,
+                status=AgreementStatus.DRAFT,
+            )
+
+
+def test_an_executed_agreement_creates_its_obligations_which_can_be_marked(engine, office):
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(engine, office.officer, exclusive_form(company_id, [case_id]))
+    with unit_of_work(engine) as session:
+        assert (
+            agreements.obligations(session, actor=office.officer, agreement_id=agreement_id) == []
+        )  # still a draft
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=agreement_id,
+            status=AgreementStatus.EXECUTED,
+            signed_on=TODAY,
+        )
+    with unit_of_work(engine) as session:
+        entries = agreements.obligations(session, actor=office.officer, agreement_id=agreement_id)
+        kinds = {e.obligation.key.split(":")[0] for e in entries}
+        assert {
+            "upfront_fee",
+            "past_patent_costs",
+            "annual_fee",
+            "royalty_report",
+            "milestone",
+        } <= kinds
+        upfront = next(e for e in entries if e.obligation.key == "upfront_fee")
+        assert upfront.obligation.amount == Decimal("50000.00")
+        agreements.mark_obligation(
+            session, actor=office.officer, agreement_id=agreement_id, key=upfront.key, state="done"
+        )
+    with unit_of_work(engine) as session:
+        states = {
+            e.obligation.key: e.state
+            for e in agreements.obligations(
+                session, actor=office.officer, agreement_id=agreement_id
+            )
+        }
+    assert states["upfront_fee"] == "done" and states["annual_fee:1"] == "open"
+
+
+def test_only_the_agreements_officer_or_the_director_changes_it(engine, office):
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(engine, office.officer, exclusive_form(company_id, [case_id]))
+    with pytest.raises(PermissionDenied):
+        save(engine, office.other_officer, exclusive_form(company_id, [case_id]), agreement_id)
+    with pytest.raises(PermissionDenied):
+        save(engine, office.finance, exclusive_form(company_id, [case_id]))
+    save(
+        engine,
+        office.director,
+        exclusive_form(company_id, [case_id], title="Revised"),
+        agreement_id,
+    )
+    with unit_of_work(engine) as session:
+        page = agreements.list_agreements(session, actor=office.finance)
+    assert [(a.title, company) for a, company in page.items] == [
+        ("Revised", "VoltCell & Sons Inc.")
+    ]
+
+
+def test_a_technology_not_yet_filed_or_marketed_cannot_be_licensed(engine, office):
+    case_id = submitted_case(engine, office.inventor)
+    company_id = licensee(engine, office)
+    agreement_id = save(engine, office.officer, exclusive_form(company_id, [case_id]))
+    with (
+        pytest.raises(ValidationError, match="licensed once it is filed"),
+        unit_of_work(engine) as session,
+    ):
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=agreement_id,
+            status=AgreementStatus.EXECUTED,
+            signed_on=TODAY,
+        )
+    with unit_of_work(engine) as session:
+        assert session.exec(select(Disclosure.status)).all() == ["submitted"]
+
+
+def test_license_obligations_sit_on_the_docket_and_are_marked_there(engine, office):
+    from tlo.patents.services import DocketFilters
+
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(engine, office.officer, exclusive_form(company_id, [case_id]))
+    with unit_of_work(engine) as session:
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=agreement_id,
+            status=AgreementStatus.EXECUTED,
+            signed_on=TODAY,
+        )
+    with unit_of_work(engine) as session:
+        view = patents.docket(
+            session, actor=office.officer, filters=DocketFilters(kind="license", within_days=45)
+        )
+        by_label = {e.item.label: e.item for e in view.entries}
+        assert set(by_label) == {"Upfront (issue) fee", "Reimbursement of past patent costs"}
+        assert {item.subject for item in by_label.values()} == {"VoltCell & Sons Inc."}
+        patents.mark_docket_item(
+            session, actor=office.officer, key=by_label["Upfront (issue) fee"].key, state="done"
+        )
+        with pytest.raises(PermissionDenied):
+            patents.mark_docket_item(
+                session,
+                actor=office.other_officer,
+                key=by_label["Reimbursement of past patent costs"].key,
+                state="done",
+            )
+    with unit_of_work(engine) as session:
+        left = patents.docket(
+            session, actor=office.officer, filters=DocketFilters(kind="license", within_days=45)
+        )
+    assert [e.item.label for e in left.entries] == ["Reimbursement of past patent costs"]

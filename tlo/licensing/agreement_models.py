@@ -1,0 +1,135 @@
+"""License agreements and their terms: covered technologies and patents, fees, royalties,
+milestones, equity and patent-cost reimbursement. Money in integer cents, percentages in
+hundredths of a percent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from tlo.clock import utcnow
+from tlo.db import UTCDateTime
+
+
+class AgreementType(StrEnum):
+    EXCLUSIVE = "exclusive_license"
+    NON_EXCLUSIVE = "nonexclusive_license"
+    OPTION = "option"
+    STARTUP = "startup_license"
+    CDA = "cda"
+    MTA = "mta"
+    INTER_INSTITUTIONAL = "inter_institutional"
+
+    @property
+    def label(self) -> str:
+        return {
+            "exclusive_license": "Exclusive license",
+            "nonexclusive_license": "Non-exclusive license",
+            "option": "Option agreement",
+            "startup_license": "Start-up license (with equity)",
+            "cda": "Confidential disclosure agreement (CDA)",
+            "mta": "Material transfer agreement (MTA)",
+            "inter_institutional": "Inter-institutional agreement",
+        }[self.value]
+
+    @property
+    def is_license(self) -> bool:
+        return self in (AgreementType.EXCLUSIVE, AgreementType.NON_EXCLUSIVE, AgreementType.STARTUP)
+
+
+class AgreementStatus(StrEnum):
+    DRAFT = "draft"
+    NEGOTIATING = "negotiating"
+    EXECUTED = "executed"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ReportPeriod(StrEnum):
+    QUARTERLY = "quarterly"
+    SEMIANNUAL = "semiannual"
+    ANNUAL = "annual"
+
+
+class Agreement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_type: str = Field(max_length=30, index=True)
+    status: str = Field(default=AgreementStatus.DRAFT.value, max_length=20, index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    officer_person_id: int = Field(foreign_key="person.id", index=True)
+    title: str = Field(max_length=300)
+    field_of_use: str = ""
+    territory: str = Field(default="Worldwide", max_length=300)
+    effective_date: date | None = None
+    term_months: int | None = None  # None: for the life of the licensed patents
+    signed_on: date | None = None
+    upfront_fee_cents: int = 0
+    sublicense_share_bp: int = 0
+    equity_shares: int = 0
+    equity_percent_bp: int = 0
+    past_patent_costs_cents: int = 0
+    reimburse_ongoing_costs: bool = False
+    royalty_report_period: str = Field(default=ReportPeriod.QUARTERLY.value, max_length=20)
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def number(self) -> str:
+        return f"AGR-{self.id:05d}" if self.id else "AGR-(new)"
+
+
+class AgreementTechnology(SQLModel, table=True):
+    """A technology the agreement covers and its share of the agreement's income."""
+
+    __tablename__ = "agreement_technology"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "disclosure_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    allocation_bp: int  # all of an agreement's add up to 10000
+
+
+class AgreementPatent(SQLModel, table=True):
+    __tablename__ = "agreement_patent"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "application_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    application_id: int = Field(foreign_key="patent_application.id", index=True)
+
+
+class AnnualFee(SQLModel, table=True):
+    """The fee due on the agreement's n-th anniversary (the last one repeats afterwards)."""
+
+    __tablename__ = "annual_fee"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    year_number: int
+    amount_cents: int
+
+
+class RoyaltyRate(SQLModel, table=True):
+    __tablename__ = "royalty_rate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    applies_to: str = Field(default="All licensed products", max_length=200)
+    rate_bp: int  # 3 % is 300
+
+
+class Milestone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    event: str = Field(max_length=300)
+    amount_cents: int = 0  # 0: a diligence obligation without a payment
+    due_date: date

@@ -1,0 +1,568 @@
+"""Use cases of agreements: drafting the terms, moving the agreement through its statuses,
+executing it (its technologies become licensed), and the obligations its terms create."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, delete, func, select
+
+from tlo import audit
+from tlo.auth.permissions import Actor, require, sees_all
+from tlo.disclosures import status as case_status
+from tlo.disclosures.access import load_case
+from tlo.disclosures.models import Disclosure, DisclosureStatus
+from tlo.disclosures.rules import equal_shares, parse_share, share_to_bp
+from tlo.disclosures.workflow import Action
+from tlo.errors import NotFound, ValidationError
+from tlo.licensing.agreement_models import (
+    Agreement,
+    AgreementPatent,
+    AgreementStatus,
+    AgreementTechnology,
+    AgreementType,
+    AnnualFee,
+    Milestone,
+    ReportPeriod,
+    RoyaltyRate,
+)
+from tlo.licensing.models import Company, Outreach, Stage
+from tlo.licensing.obligations import MilestoneTerm, Obligation, Terms, derive_obligations
+from tlo.licensing.outreach import move_stage
+from tlo.money import from_cents, parse_money, parse_percent, percent_to_bp, to_cents
+from tlo.pagination import Page, paginate
+from tlo.patents.models import DocketItemState, PatentApplication
+from tlo.people.models import Person
+
+S = AgreementStatus
+EDITABLE = {S.DRAFT, S.NEGOTIATING}
+NEXT_STATUSES = {
+    S.DRAFT: {S.NEGOTIATING, S.EXECUTED},
+    S.NEGOTIATING: {S.DRAFT, S.EXECUTED},
+    S.EXECUTED: {S.ACTIVE, S.TERMINATED},
+    S.ACTIVE: {S.EXPIRED, S.TERMINATED},
+    S.EXPIRED: set(),
+    S.TERMINATED: set(),
+}
+
+
+@dataclass
+class MilestoneEntry:
+    event: str
+    amount: str | Decimal
+    due_date: date | None
+
+
+@dataclass
+class AgreementForm:
+    agreement_type: AgreementType | str
+    company_id: int
+    title: str
+    technologies: list[int]
+    allocations: list[str | Decimal] | None = None  # percent per technology; None: equal
+    patent_ids: list[int] = field(default_factory=list)
+    field_of_use: str = ""
+    territory: str = "Worldwide"
+    effective_date: date | None = None
+    term_months: int | None = None
+    upfront_fee: str | Decimal = "0"
+    annual_fees: list[str | Decimal] = field(default_factory=list)  # anniversary 1, 2, ...
+    royalty_rates: list[tuple[str, str | Decimal]] = field(default_factory=list)
+    milestones: list[MilestoneEntry] = field(default_factory=list)
+    sublicense_share: str | Decimal = "0"
+    equity_shares: int = 0
+    equity_percent: str | Decimal = "0"
+    past_patent_costs: str | Decimal = "0"
+    reimburse_ongoing_costs: bool = False
+    royalty_report_period: ReportPeriod | str = ReportPeriod.QUARTERLY
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedTerms:
+    kind: AgreementType
+    allocations_bp: list[int]
+    upfront_cents: int
+    annual_cents: list[int]
+    rates: list[tuple[str, int]]
+    milestones: list[tuple[str, int, date]]
+    sublicense_bp: int
+    equity_percent_bp: int
+    past_costs_cents: int
+
+
+def _check(session: Session, form: AgreementForm) -> CheckedTerms:
+    try:
+        kind = AgreementType(form.agreement_type)
+        ReportPeriod(form.royalty_report_period)
+    except ValueError:
+        raise ValidationError("Choose the agreement's type and report period.") from None
+    if not form.title.strip():
+        raise ValidationError("Give the agreement a title.")
+    if session.get(Company, form.company_id) is None:
+        raise ValidationError("Choose the licensee (a company).")
+    if not form.technologies:
+        raise ValidationError("Name at least one technology the agreement covers.")
+    if len(set(form.technologies)) != len(form.technologies):
+        raise ValidationError("A technology is listed twice.")
+    if form.allocations is None:
+        allocations = [share_to_bp(share) for share in equal_shares(len(form.technologies))]
+    else:
+        if len(form.allocations) != len(form.technologies):
+            raise ValidationError("Give every covered technology its share of the income.")
+        shares = [parse_share(value) for value in form.allocations]
+        if sum(shares) != 100:
+            raise ValidationError(
+                f"The income allocation adds up to {sum(shares).normalize():f} %; "
+                "it must add up to 100 %."
+            )
+        allocations = [share_to_bp(share) for share in shares]
+    if form.term_months is not None and form.term_months <= 0:
+        raise ValidationError(
+            "The term is a number of months above 0 (or empty for the life of the patents)."
+        )
+    milestones = []
+    for entry in form.milestones:
+        if not entry.event.strip() or entry.due_date is None:
+            raise ValidationError("Each milestone needs its event and due date.")
+        amount = parse_money(entry.amount)
+        if amount < 0:
+            raise ValidationError("A milestone payment cannot be negative.")
+        milestones.append((entry.event.strip(), to_cents(amount), entry.due_date))
+    rates = []
+    for applies_to, rate in form.royalty_rates:
+        value = parse_percent(rate, what="A royalty rate")
+        if value == 0:
+            raise ValidationError("A royalty rate is above 0 %; leave it out otherwise.")
+        rates.append((applies_to.strip() or "All licensed products", percent_to_bp(value)))
+    money = [parse_money(v) for v in (form.upfront_fee, form.past_patent_costs, *form.annual_fees)]
+    if any(amount < 0 for amount in money):
+        raise ValidationError("Fees and costs cannot be negative.")
+    if form.equity_shares < 0:
+        raise ValidationError("Equity cannot be a negative number of shares.")
+    return CheckedTerms(
+        kind=kind,
+        allocations_bp=allocations,
+        upfront_cents=to_cents(money[0]),
+        annual_cents=[to_cents(a) for a in money[2:]],
+        rates=rates,
+        milestones=milestones,
+        sublicense_bp=percent_to_bp(
+            parse_percent(form.sublicense_share, what="The sublicense share")
+        ),
+        equity_percent_bp=percent_to_bp(parse_percent(form.equity_percent, what="Equity")),
+        past_costs_cents=to_cents(money[1]),
+    )
+
+
+def _agreement(session: Session, agreement_id: int) -> Agreement:
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise NotFound(f"There is no agreement {agreement_id}.")
+    return agreement
+
+
+@dataclass(frozen=True)
+class AgreementAccess:
+    """An agreement as the permission check sees it: its officer is the one assigned."""
+
+    agreement: Agreement
+
+    def assigned_person_ids(self) -> set[int]:
+        return {self.agreement.officer_person_id}
+
+
+def _replace_children(
+    session: Session, agreement_id: int, form: AgreementForm, terms: CheckedTerms
+) -> None:
+    for model in (AgreementTechnology, AgreementPatent, AnnualFee, RoyaltyRate, Milestone):
+        session.exec(delete(model).where(model.agreement_id == agreement_id))
+    session.add_all(
+        AgreementTechnology(
+            agreement_id=agreement_id, disclosure_id=disclosure_id, allocation_bp=bp
+        )
+        for disclosure_id, bp in zip(form.technologies, terms.allocations_bp, strict=True)
+    )
+    session.add_all(
+        AgreementPatent(agreement_id=agreement_id, application_id=application_id)
+        for application_id in form.patent_ids
+    )
+    session.add_all(
+        AnnualFee(agreement_id=agreement_id, year_number=year, amount_cents=cents)
+        for year, cents in enumerate(terms.annual_cents, start=1)
+    )
+    session.add_all(
+        RoyaltyRate(agreement_id=agreement_id, applies_to=applies_to, rate_bp=bp)
+        for applies_to, bp in terms.rates
+    )
+    session.add_all(
+        Milestone(agreement_id=agreement_id, event=event, amount_cents=cents, due_date=due)
+        for event, cents, due in terms.milestones
+    )
+
+
+def save_agreement(
+    session: Session, *, actor: Actor, form: AgreementForm, agreement_id: int | None = None
+) -> Agreement:
+    """Draft a new agreement (no id) or change the terms of one still being negotiated."""
+    terms = _check(session, form)
+    for disclosure_id in form.technologies:
+        load_case(session, actor, disclosure_id, "disclosure.read")
+    if form.patent_ids:
+        owners = dict(
+            session.exec(
+                select(PatentApplication.id, PatentApplication.disclosure_id).where(
+                    col(PatentApplication.id).in_(form.patent_ids)
+                )
+            ).all()
+        )
+        if set(owners) != set(form.patent_ids) or not set(owners.values()) <= set(
+            form.technologies
+        ):
+            raise ValidationError("Licensed patents must belong to the covered technologies.")
+    if agreement_id is None:
+        require(actor, "agreement.create")
+        agreement = Agreement(
+            agreement_type=terms.kind.value,
+            company_id=form.company_id,
+            officer_person_id=actor.person_id,
+            title="",
+        )
+        before = None
+    else:
+        agreement = _agreement(session, agreement_id)
+        require(actor, "agreement.edit", AgreementAccess(agreement))
+        if S(agreement.status) not in EDITABLE:
+            raise ValidationError(
+                f"{agreement.number} is {agreement.status}: its terms are "
+                "final; record an amendment as a new agreement."
+            )
+        before = audit.snapshot(agreement)
+    agreement.agreement_type, agreement.company_id = terms.kind.value, form.company_id
+    agreement.title, agreement.field_of_use = form.title.strip(), form.field_of_use.strip()
+    agreement.territory = form.territory.strip() or "Worldwide"
+    agreement.effective_date, agreement.term_months = form.effective_date, form.term_months
+    agreement.upfront_fee_cents, agreement.sublicense_share_bp = (
+        terms.upfront_cents,
+        terms.sublicense_bp,
+    )
+    agreement.equity_shares, agreement.equity_percent_bp = (
+        form.equity_shares,
+        terms.equity_percent_bp,
+    )
+    agreement.past_patent_costs_cents = terms.past_costs_cents
+    agreement.reimburse_ongoing_costs = form.reimburse_ongoing_costs
+    agreement.royalty_report_period = ReportPeriod(form.royalty_report_period).value
+    agreement.notes = form.notes.strip()
+    session.add(agreement)
+    session.flush()
+    _replace_children(session, agreement.id, form, terms)
+    audit.record(
+        session,
+        actor=actor,
+        action="agreement.saved",
+        object_type="agreement",
+        object_id=agreement.id,
+        before=before,
+        after=audit.snapshot(agreement),
+    )
+    return agreement
+
+
+def change_agreement_status(
+    session: Session,
+    *,
+    actor: Actor,
+    agreement_id: int,
+    status: AgreementStatus | str,
+    signed_on: date | None = None,
+    today: date | None = None,
+) -> Agreement:
+    """Move an agreement on. Executing needs the signature date; a license's technologies
+    then become 'licensed' and the licensee's outreach on them too."""
+    status = S(status)
+    agreement = _agreement(session, agreement_id)
+    require(actor, "agreement.edit", AgreementAccess(agreement))
+    current = S(agreement.status)
+    if status not in NEXT_STATUSES[current]:
+        allowed = ", ".join(s.label for s in NEXT_STATUSES[current]) or "nothing"
+        raise ValidationError(
+            f"A {current.label.lower()} agreement can move to {allowed}, "
+            f"not {status.label.lower()}."
+        )
+    if status is S.EXECUTED:
+        _execute(session, actor, agreement, signed_on, today or date.today())
+    before = agreement.status
+    agreement.status = status.value
+    session.add(agreement)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"agreement.{status.value}",
+        object_type="agreement",
+        object_id=agreement.id,
+        before={"status": before},
+        after={"status": status, "signed_on": signed_on},
+    )
+    return agreement
+
+
+def _execute(session, actor, agreement: Agreement, signed_on: date | None, today: date) -> None:
+    if signed_on is None:
+        raise ValidationError("Give the date the agreement was signed.")
+    if signed_on > today:
+        raise ValidationError("An agreement is executed once it is signed, not before.")
+    agreement.signed_on = signed_on
+    agreement.effective_date = agreement.effective_date or signed_on
+    kind = AgreementType(agreement.agreement_type)
+    if not kind.is_license:
+        return
+    company = session.get(Company, agreement.company_id)
+    for link in session.exec(
+        select(AgreementTechnology).where(AgreementTechnology.agreement_id == agreement.id)
+    ).all():
+        case = load_case(session, actor, link.disclosure_id, "disclosure.read")
+        if case.status is not DisclosureStatus.LICENSED:
+            if case.status not in (DisclosureStatus.FILED, DisclosureStatus.MARKETING):
+                raise ValidationError(
+                    f"{case.disclosure.docket} is '{case.status.label}'; a technology is "
+                    "licensed once it is filed or being marketed."
+                )
+            case_status.change_status(
+                session,
+                actor,
+                case,
+                Action.LICENSE,
+                rationale=f"{agreement.number} with {company.name} signed {signed_on}",
+            )
+        outreach = session.exec(
+            select(Outreach).where(
+                Outreach.disclosure_id == link.disclosure_id,
+                Outreach.company_id == agreement.company_id,
+            )
+        ).first()
+        if outreach is not None and outreach.stage != Stage.LICENSED.value:
+            move_stage(session, actor, outreach, Stage.LICENSED, f"{agreement.number} signed")
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    agreement: Agreement
+    company: Company
+    technologies: list[tuple[Disclosure, Decimal]]  # with their share of income, percent
+    patents: list[PatentApplication]
+    annual_fees: list[AnnualFee]
+    royalty_rates: list[RoyaltyRate]
+    milestones: list[Milestone]
+    next_statuses: list[AgreementStatus]
+
+
+def get_agreement(session: Session, *, actor: Actor, agreement_id: int) -> AgreementView:
+    require(actor, "agreement.read")
+    agreement = _agreement(session, agreement_id)
+
+    def children(model, order):
+        return list(
+            session.exec(
+                select(model).where(model.agreement_id == agreement_id).order_by(order)
+            ).all()
+        )
+
+    technologies = session.exec(
+        select(Disclosure, AgreementTechnology.allocation_bp)
+        .join(AgreementTechnology, AgreementTechnology.disclosure_id == Disclosure.id)
+        .where(AgreementTechnology.agreement_id == agreement_id)
+        .order_by(Disclosure.docket)
+    ).all()
+    patents = session.exec(
+        select(PatentApplication)
+        .join(AgreementPatent, AgreementPatent.application_id == PatentApplication.id)
+        .where(AgreementPatent.agreement_id == agreement_id)
+        .order_by(PatentApplication.filing_date)
+    ).all()
+    return AgreementView(
+        agreement=agreement,
+        company=session.get(Company, agreement.company_id),
+        technologies=[(d, Decimal(bp) / 100) for d, bp in technologies],
+        patents=list(patents),
+        annual_fees=children(AnnualFee, AnnualFee.year_number),
+        royalty_rates=children(RoyaltyRate, RoyaltyRate.id),
+        milestones=children(Milestone, Milestone.due_date),
+        next_statuses=sorted(NEXT_STATUSES[S(agreement.status)], key=list(S).index),
+    )
+
+
+def list_agreements(
+    session: Session,
+    *,
+    actor: Actor,
+    status: AgreementStatus | None = None,
+    officer_person_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[tuple[Agreement, str]]:
+    require(actor, "agreement.read")
+    query = select(Agreement, Company.name).join(Company, Company.id == Agreement.company_id)
+    if status is not None:
+        query = query.where(Agreement.status == status.value)
+    if officer_person_id is not None:
+        query = query.where(Agreement.officer_person_id == officer_person_id)
+    if not sees_all(actor, "agreement.read"):
+        query = query.where(Agreement.officer_person_id == actor.person_id)
+    return paginate(session, query.order_by(Agreement.id.desc()), offset=offset, limit=limit)
+
+
+def terms_of(view: AgreementView) -> Terms | None:
+    """The agreement's terms as the obligation rules read them (None before a start date)."""
+    agreement = view.agreement
+    if agreement.effective_date is None:
+        return None
+    return Terms(
+        agreement_type=AgreementType(agreement.agreement_type),
+        effective_date=agreement.effective_date,
+        term_months=agreement.term_months,
+        upfront_fee=from_cents(agreement.upfront_fee_cents),
+        past_patent_costs=from_cents(agreement.past_patent_costs_cents),
+        annual_fees={fee.year_number: from_cents(fee.amount_cents) for fee in view.annual_fees},
+        report_period=ReportPeriod(agreement.royalty_report_period),
+        milestones=[
+            MilestoneTerm(str(m.id), m.event, from_cents(m.amount_cents), m.due_date)
+            for m in view.milestones
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ObligationEntry:
+    key: str  # the docket key: agr<id>:<obligation key>
+    obligation: Obligation
+    state: str  # open, done, waived
+
+
+def obligations(session: Session, *, actor: Actor, agreement_id: int) -> list[ObligationEntry]:
+    """What the executed agreement's terms require, with what is done or waived."""
+    view = get_agreement(session, actor=actor, agreement_id=agreement_id)
+    terms = terms_of(view)
+    if terms is None or S(view.agreement.status) in EDITABLE:
+        return []
+    derived = derive_obligations(terms)
+    keys = [f"agr{agreement_id}:{o.key}" for o in derived]
+    marks = (
+        dict(
+            session.exec(
+                select(DocketItemState.key, DocketItemState.state).where(
+                    col(DocketItemState.key).in_(keys)
+                )
+            ).all()
+        )
+        if keys
+        else {}
+    )
+    return [
+        ObligationEntry(key, o, marks.get(key, "open"))
+        for key, o in zip(keys, derived, strict=True)
+    ]
+
+
+def mark_obligation(
+    session: Session, *, actor: Actor, agreement_id: int, key: str, state: str, note: str = ""
+) -> None:
+    agreement = _agreement(session, agreement_id)
+    require(actor, "agreement.edit", AgreementAccess(agreement))
+    if state not in ("done", "waived"):
+        raise ValidationError("An obligation is marked done or waived.")
+    if state == "waived" and not note.strip():
+        raise ValidationError("Say why the obligation is waived.")
+    if key not in {e.key for e in obligations(session, actor=actor, agreement_id=agreement_id)}:
+        raise NotFound(f"{agreement.number} has no obligation {key!r}.")
+    if session.exec(select(DocketItemState).where(DocketItemState.key == key)).first():
+        raise ValidationError("This obligation is already marked.")
+    session.add(
+        DocketItemState(
+            key=key,
+            state=state,
+            note=note.strip(),
+            marked_by_account_id=actor.account_id,
+            marked_by_name=actor.name,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action=f"agreement.obligation_{state}",
+        object_type="agreement",
+        object_id=agreement_id,
+        after={"key": key, "note": note.strip()},
+    )
+
+
+def obligation_docket_items(session: Session, *, officer_person_id: int | None = None):
+    """Open obligations of executed and active agreements as docket items, so that they sit on
+    the docket and the officer's home page next to patent deadlines. The caller has checked
+    the actor may read the docket."""
+    from tlo.patents.docket import DocketItem
+
+    query = (
+        select(Agreement, Company.name)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(col(Agreement.status).in_([S.EXECUTED.value, S.ACTIVE.value]))
+    )
+    if officer_person_id is not None:
+        query = query.where(Agreement.officer_person_id == officer_person_id)
+    rows = session.exec(query).all()
+    if not rows:
+        return []
+    ids = [agreement.id for agreement, _ in rows]
+    first_technology = dict(
+        session.exec(
+            select(AgreementTechnology.agreement_id, func.min(AgreementTechnology.disclosure_id))
+            .where(col(AgreementTechnology.agreement_id).in_(ids))
+            .group_by(AgreementTechnology.agreement_id)
+        ).all()
+    )
+    fees = defaultdict(list)
+    for fee in session.exec(select(AnnualFee).where(col(AnnualFee.agreement_id).in_(ids))).all():
+        fees[fee.agreement_id].append(fee)
+    milestones = defaultdict(list)
+    for milestone in session.exec(
+        select(Milestone).where(col(Milestone.agreement_id).in_(ids))
+    ).all():
+        milestones[milestone.agreement_id].append(milestone)
+    officers = dict(
+        session.exec(
+            select(Person.id, Person.full_name).where(
+                col(Person.id).in_({a.officer_person_id for a, _ in rows})
+            )
+        ).all()
+    )
+    items = []
+    for agreement, company in rows:
+        view = AgreementView(
+            agreement, None, [], [], fees[agreement.id], [], milestones[agreement.id], []
+        )
+        terms = terms_of(view)
+        if terms is None:
+            continue
+        for obligation in derive_obligations(terms):
+            items.append(
+                DocketItem(
+                    key=f"agr{agreement.id}:{obligation.key}",
+                    disclosure_id=first_technology.get(agreement.id, 0),
+                    docket=agreement.number,
+                    title=agreement.title,
+                    officer_person_id=agreement.officer_person_id,
+                    officer_name=officers.get(agreement.officer_person_id),
+                    rule=f"obligation_{obligation.kind}",
+                    label=obligation.description,
+                    subject=company,
+                    due=obligation.due,
+                    file_by=None,
+                    window_opens=None,
+                    grace_ends=None,
+                    met_by_records=False,
+                )
+            )
+    return items
