@@ -15,6 +15,7 @@ from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
 from tlo.disclosures import demo as demo_disclosures
 from tlo.licensing import demo as demo_licensing
+from tlo.licensing import demo_agreements
 from tlo.patents import demo as demo_patents
 from tlo.people import services as people
 from tlo.people.models import Person
@@ -165,6 +166,7 @@ def seed(session: Session, *, today: date | None = None) -> None:
     officer_names = {person_ids[local]: names[local] for local in ("oortega", "mlee")}
     demo_patents.seed(session, today=today or date.today(), officer_names=officer_names)
     demo_licensing.seed(session, today=today or date.today(), officer_names=officer_names)
+    demo_agreements.seed(session, today=today or date.today(), officer_names=officer_names)
 
 
 def sign_in_help() -> str:

@@ -74,6 +74,9 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/pipeline.py", "Pipeline", ":material/view_kanban:", "Licensing", "outreach.read"
     ),
+    PageSpec(
+        "pages/agreements.py", "Agreements", ":material/handshake:", "Licensing", "agreement.read"
+    ),
     PageSpec("pages/people.py", "People", ":material/group:", "Administration", "person.manage"),
     PageSpec(
         "pages/organisation.py",

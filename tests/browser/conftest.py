@@ -131,3 +131,13 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def patient_waits(page):
+    """Two test workers share two cores with two Streamlit servers: allow the app time."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    page.set_default_timeout(30_000)
+    yield

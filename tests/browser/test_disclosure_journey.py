@@ -23,6 +23,7 @@ def settle(page: Page) -> None:
 
 def type_into(page: Page, label: str, text: str) -> None:
     box = page.get_by_label(label, exact=True)
+    expect(box).to_have_count(1)  # a rerun may briefly show the old and the new field
     box.fill(text)
     box.press("Tab")  # Streamlit takes a field's value when it loses focus
     settle(page)

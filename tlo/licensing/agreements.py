@@ -566,3 +566,40 @@ def obligation_docket_items(session: Session, *, officer_person_id: int | None =
                 )
             )
     return items
+
+
+def parse_milestone_lines(text: str) -> list[MilestoneEntry]:
+    """Milestones typed one a line: "event; amount; YYYY-MM-DD" (amount 0 for diligence)."""
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) != 3:
+            raise ValidationError(f"Milestone line {number}: write 'event; amount; YYYY-MM-DD'.")
+        try:
+            due = date.fromisoformat(parts[2])
+        except ValueError:
+            raise ValidationError(
+                f"Milestone line {number}: {parts[2]!r} is not a date written YYYY-MM-DD."
+            ) from None
+        entries.append(MilestoneEntry(parts[0], parts[1] or "0", due))
+    return entries
+
+
+def parse_rate_lines(text: str) -> list[tuple[str, str]]:
+    """Royalty rates typed one a line: "what it applies to; percent"."""
+    rates = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        applies_to, _, rate = line.rpartition(";")
+        if not rate.strip():
+            raise ValidationError(f"Royalty line {number}: write 'applies to; percent'.")
+        rates.append((applies_to.strip(), rate.strip()))
+    return rates
+
+
+def parse_amount_list(text: str) -> list[str]:
+    """Annual fees typed as "10000; 15000; 20000" (anniversary 1, 2, 3, ...)."""
+    return [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]

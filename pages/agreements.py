@@ -1,0 +1,268 @@
+"""Agreements: license, option and confidentiality agreements, their terms and obligations."""
+
+import streamlit as st
+
+from tlo import ui
+from tlo.disclosures import queries
+from tlo.disclosures.queries import DisclosureFilters
+from tlo.errors import DomainError
+from tlo.licensing import agreements, outreach
+from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
+from tlo.licensing.agreements import AgreementForm
+from tlo.money import from_cents
+
+actor = ui.actor()
+st.title("Agreements")
+
+status_filter = st.selectbox(
+    "Status",
+    list(AgreementStatus),
+    index=None,
+    format_func=lambda s: s.label,
+    key="agr_status",
+    placeholder="Every status",
+)
+with ui.reading() as session:
+    page = agreements.list_agreements(
+        session, actor=actor, status=status_filter, offset=ui.offset_for("agreements")
+    )
+st.dataframe(
+    [
+        {
+            "Number": a.number,
+            "Type": AgreementType(a.agreement_type).label,
+            "Licensee": company,
+            "Title": a.title,
+            "Status": AgreementStatus(a.status).label,
+            "Effective": a.effective_date,
+            "Signed": a.signed_on,
+        }
+        for a, company in page.items
+    ],
+    hide_index=True,
+    width="stretch",
+)
+ui.pager(page, key="agreements")
+
+
+def terms_form(key: str, view=None) -> AgreementForm | None:
+    """The terms of an agreement; prefilled from `view` when editing one."""
+    a = view.agreement if view else None
+    with ui.reading() as session:
+        companies = outreach.list_companies(session, actor=actor, limit=500).items
+        technologies = queries.search_disclosures(
+            session, actor=actor, filters=DisclosureFilters(), limit=500
+        ).items
+    with st.form(key):
+        types = list(AgreementType)
+        kind = st.selectbox(
+            "Type",
+            types,
+            format_func=lambda t: t.label,
+            key=f"{key}_type",
+            index=types.index(AgreementType(a.agreement_type)) if a else 0,
+        )
+        company_ids = [c.id for c in companies]
+        company = st.selectbox(
+            "Licensee",
+            companies,
+            format_func=lambda c: c.name,
+            key=f"{key}_company",
+            index=company_ids.index(a.company_id) if a and a.company_id in company_ids else None,
+        )
+        title = st.text_input("Title", value=a.title if a else "", key=f"{key}_title")
+        covered = st.multiselect(
+            "Technologies covered",
+            technologies,
+            key=f"{key}_techs",
+            default=[
+                t for t in technologies if view and t.id in {d.id for d, _ in view.technologies}
+            ],
+            format_func=lambda t: f"{t.docket} · {t.title}",
+        )
+        allocation = st.text_input(
+            "Income allocation in %, in the order above (empty: equal)", key=f"{key}_alloc"
+        )
+        field_col, territory_col = st.columns(2)
+        field_of_use = field_col.text_input(
+            "Field of use", value=a.field_of_use if a else "", key=f"{key}_field"
+        )
+        territory = territory_col.text_input(
+            "Territory", value=a.territory if a else "Worldwide", key=f"{key}_territory"
+        )
+        start_col, term_col, period_col = st.columns(3)
+        effective = start_col.date_input(
+            "Effective date", value=a.effective_date if a else None, key=f"{key}_effective"
+        )
+        term = term_col.number_input(
+            "Term in months (0: life of the patents)",
+            min_value=0,
+            step=1,
+            value=(a.term_months or 0) if a else 0,
+            key=f"{key}_term",
+        )
+        periods = list(ReportPeriod)
+        period = period_col.selectbox(
+            "Royalty reports",
+            periods,
+            key=f"{key}_period",
+            index=periods.index(ReportPeriod(a.royalty_report_period)) if a else 0,
+        )
+        fee_col, annual_col, sub_col = st.columns(3)
+        upfront = fee_col.text_input(
+            "Upfront fee ($)",
+            key=f"{key}_upfront",
+            value=f"{from_cents(a.upfront_fee_cents)}" if a else "0",
+        )
+        annual = annual_col.text_input(
+            "Annual fees ($, anniversary 1; 2; ...)",
+            key=f"{key}_annual",
+            value="; ".join(str(from_cents(f.amount_cents)) for f in view.annual_fees)
+            if view
+            else "",
+        )
+        sublicense = sub_col.text_input(
+            "Sublicense income share (%)",
+            key=f"{key}_sub",
+            value=f"{a.sublicense_share_bp / 100:g}" if a else "0",
+        )
+        rates = st.text_area(
+            "Royalty rates, one a line: applies to; percent",
+            key=f"{key}_rates",
+            value="\n".join(f"{r.applies_to}; {r.rate_bp / 100:g}" for r in view.royalty_rates)
+            if view
+            else "Net sales of licensed products; 3",
+        )
+        milestones = st.text_area(
+            "Milestones, one a line: event; amount ($, 0 for diligence); YYYY-MM-DD",
+            key=f"{key}_milestones",
+            value="\n".join(
+                f"{m.event}; {from_cents(m.amount_cents)}; {m.due_date}" for m in view.milestones
+            )
+            if view
+            else "",
+        )
+        eq_col, pct_col, cost_col = st.columns(3)
+        shares = eq_col.number_input(
+            "Equity (shares)",
+            min_value=0,
+            step=1,
+            value=a.equity_shares if a else 0,
+            key=f"{key}_shares",
+        )
+        equity_pct = pct_col.text_input(
+            "Equity (%)", key=f"{key}_equity", value=f"{a.equity_percent_bp / 100:g}" if a else "0"
+        )
+        past_costs = cost_col.text_input(
+            "Past patent costs to reimburse ($)",
+            key=f"{key}_costs",
+            value=f"{from_cents(a.past_patent_costs_cents)}" if a else "0",
+        )
+        ongoing = st.checkbox(
+            "Licensee reimburses ongoing patent costs",
+            key=f"{key}_ongoing",
+            value=a.reimburse_ongoing_costs if a else False,
+        )
+        if not st.form_submit_button("Save agreement", type="primary"):
+            return None
+    try:
+        return AgreementForm(
+            agreement_type=kind,
+            company_id=company.id if company else 0,
+            title=title,
+            technologies=[t.id for t in covered],
+            allocations=[p.strip() for p in allocation.split(";")] if allocation.strip() else None,
+            field_of_use=field_of_use,
+            territory=territory,
+            effective_date=effective,
+            term_months=int(term) or None,
+            upfront_fee=upfront,
+            annual_fees=agreements.parse_amount_list(annual),
+            royalty_rates=agreements.parse_rate_lines(rates),
+            milestones=agreements.parse_milestone_lines(milestones),
+            sublicense_share=sublicense,
+            equity_shares=int(shares),
+            equity_percent=equity_pct,
+            past_patent_costs=past_costs,
+            reimburse_ongoing_costs=ongoing,
+            royalty_report_period=period,
+        )
+    except DomainError as err:
+        st.error(str(err))
+        return None
+
+
+if ui.can("agreement.create"):
+    with st.expander("New agreement", icon=":material/note_add:"):
+        form = terms_form("agr_new")
+        if form is not None:
+            ui.attempt(agreements.save_agreement, form=form, success="Agreement saved as a draft.")
+
+if not page.items:
+    st.stop()
+st.subheader("An agreement")
+chosen, _company = st.selectbox(
+    "Agreement (from the list above)",
+    page.items,
+    key="agr_pick",
+    format_func=lambda pair: f"{pair[0].number} · {pair[1]} · {pair[0].title}",
+)
+with ui.reading() as session:
+    view = agreements.get_agreement(session, actor=actor, agreement_id=chosen.id)
+    obligations = agreements.obligations(session, actor=actor, agreement_id=chosen.id)
+a = view.agreement
+st.markdown(
+    f"**{a.number} · {AgreementType(a.agreement_type).label}** with **{view.company.name}** · "
+    f"{AgreementStatus(a.status).label}  \n"
+    f"Field: {a.field_of_use or '—'} · Territory: {a.territory} · Effective "
+    f"{a.effective_date or '—'} · Term: "
+    f"{f'{a.term_months} months' if a.term_months else 'life of the patents'}  \n"
+    f"Upfront ${from_cents(a.upfront_fee_cents):,.2f} · Sublicense share "
+    f"{a.sublicense_share_bp / 100:g} % · Past patent costs "
+    f"${from_cents(a.past_patent_costs_cents):,.2f}"
+)
+st.caption(
+    "Covers: " + "; ".join(f"{d.docket} {d.title} ({share:g} %)" for d, share in view.technologies)
+)
+
+if obligations:
+    st.markdown("**Obligations**")
+    st.dataframe(
+        [
+            {
+                "Due": e.obligation.due,
+                "Obligation": e.obligation.description,
+                "Amount": f"${e.obligation.amount:,.2f}" if e.obligation.amount else "",
+                "State": e.state,
+            }
+            for e in obligations
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+if view.next_statuses and ui.can("agreement.create"):
+    with st.form("agr_move"):
+        target = st.selectbox(
+            "Move to", view.next_statuses, format_func=lambda s: s.label, key="agr_move_to"
+        )
+        signed = st.date_input("Signed on (to execute)", value=None, key="agr_signed")
+        if st.form_submit_button("Move"):
+            ui.attempt(
+                agreements.change_agreement_status,
+                agreement_id=a.id,
+                status=target,
+                signed_on=signed,
+                success=f"{a.number}: {target.label}.",
+            )
+
+if AgreementStatus(a.status) in agreements.EDITABLE and ui.can("agreement.create"):
+    with st.expander("Edit the terms", icon=":material/edit:"):
+        form = terms_form(f"agr_edit_{a.id}", view)
+        if form is not None:
+            ui.attempt(
+                agreements.save_agreement,
+                form=form,
+                agreement_id=a.id,
+                success=f"{a.number} saved.",
+            )
