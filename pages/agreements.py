@@ -6,10 +6,11 @@ from tlo import ui
 from tlo.disclosures import queries
 from tlo.disclosures.queries import DisclosureFilters
 from tlo.errors import DomainError
-from tlo.licensing import agreements, outreach
+from tlo.licensing import agreements, drafts, outreach
 from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementForm
 from tlo.money import from_cents
+from tlo.ui import case_view
 
 actor = ui.actor()
 st.title("Agreements")
@@ -255,6 +256,26 @@ if view.next_statuses and ui.can("agreement.create"):
                 signed_on=signed,
                 success=f"{a.number}: {target.label}.",
             )
+
+st.markdown("**Word drafts**")
+with ui.reading() as session:
+    versions = drafts.list_drafts(session, actor=actor, agreement_id=a.id)
+for draft in versions:
+    st.download_button(
+        f"Version {draft.version} · {case_view.local(draft.generated_at)} · "
+        f"{draft.generated_by_name}",
+        ui.deferred(drafts.read_draft, draft_id=draft.id),
+        file_name=f"{a.number}-v{draft.version}.docx",
+        mime=ui.DOCX_MIME,
+        key=f"draft_{draft.id}",
+        icon=":material/description:",
+    )
+if ui.can("agreement.create") and st.button(
+    "Generate a new Word draft", icon=":material/note_add:"
+):
+    ui.attempt(
+        drafts.generate_draft, agreement_id=a.id, success=f"A new draft of {a.number} is ready."
+    )
 
 if AgreementStatus(a.status) in agreements.EDITABLE and ui.can("agreement.create"):
     with st.expander("Edit the terms", icon=":material/edit:"):

@@ -17,6 +17,7 @@ from tlo.disclosures.models import (
 )
 from tlo.licensing.agreement_models import (
     Agreement,
+    AgreementDraft,
     AgreementPatent,
     AgreementTechnology,
     AnnualFee,
@@ -44,6 +45,7 @@ __all__ = [
     "Account",
     "AccountRole",
     "Agreement",
+    "AgreementDraft",
     "AgreementPatent",
     "AgreementTechnology",
     "AnnualFee",

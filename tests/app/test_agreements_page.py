@@ -34,3 +34,16 @@ def test_an_officer_drafts_an_agreement_with_milestones(open_app):
 def test_a_badly_written_milestone_line_is_explained(open_app):
     app = fill_new_agreement(open_app("officer"), "First sale 100000 2028-06-30")
     assert messages(app.error) == ["Milestone line 1: write 'event; amount; YYYY-MM-DD'."]
+
+
+def test_the_director_generates_a_word_draft_of_an_exclusive_license(open_app):
+    app = open_app("director")
+    app.switch_page("pages/agreements.py").run()
+    pick = app.selectbox(key="agr_pick")
+    index = next(i for i, option in enumerate(pick.options) if "Exclusive license" in option)
+    pick.select_index(index).run()
+    [generate] = [b for b in app.button if b.label == "Generate a new Word draft"]
+    generate.click().run()
+    assert not app.exception
+    assert any(m.endswith("is ready.") for m in messages(app.success))
+    assert any(d.label.startswith("Version 1 ·") for d in app.get("download_button"))

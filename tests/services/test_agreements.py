@@ -322,3 +322,59 @@ def test_license_obligations_sit_on_the_docket_and_are_marked_there(engine, offi
             session, actor=office.officer, filters=DocketFilters(kind="license", within_days=45)
         )
     assert [e.item.label for e in left.entries] == ["Reimbursement of past patent costs"]
+
+
+def test_a_word_draft_is_generated_with_the_terms_and_kept_as_versions(
+    engine, office, tmp_path, monkeypatch
+):
+    from io import BytesIO
+
+    from docx import Document
+
+    from tlo.licensing import drafts
+
+    monkeypatch.setenv("TLO_DATA_DIR", str(tmp_path))
+    case_id, application_id = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(
+        engine,
+        office.officer,
+        exclusive_form(
+            company_id, [case_id], patent_ids=[application_id], effective_date=date(2027, 1, 1)
+        ),
+    )
+    with unit_of_work(engine) as session:
+        first = drafts.generate_draft(session, actor=office.officer, agreement_id=agreement_id)
+        second = drafts.generate_draft(session, actor=office.officer, agreement_id=agreement_id)
+    with unit_of_work(engine) as session:
+        versions = [
+            (d.version, d.generated_by_name)
+            for d in drafts.list_drafts(session, actor=office.finance, agreement_id=agreement_id)
+        ]
+        content = drafts.read_draft(session, actor=office.finance, draft_id=second.id)
+    assert versions == [(2, "Olivia Ortega"), (1, "Olivia Ortega")]
+    assert first.sha256 != second.sha256  # the version number is printed in the draft
+    document = Document(BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "VoltCell & Sons Inc." in text and "1 January 2027" in text
+    assert "$50,000.00" in text and "3 % of Net Sales" in text and "25 %" in text
+    assert "US Provisional 63/1" in text
+    assert "{{" not in text and "{%" not in text
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[0] == ["Milestone", "Payment", "Due date"]
+    assert sorted(rows[1:]) == [
+        ["First commercial sale", "$250,000.00", drafts.written_date(TODAY + timedelta(days=700))],
+        ["Raise a Series A", "none (diligence)", drafts.written_date(TODAY + timedelta(days=365))],
+    ]
+
+
+def test_a_type_without_a_template_says_so(engine, office):
+    from tlo.licensing import drafts
+
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(
+        engine, office.officer, exclusive_form(company_id, [case_id], agreement_type="cda")
+    )
+    with pytest.raises(ValidationError, match="no Word template"), unit_of_work(engine) as session:
+        drafts.generate_draft(session, actor=office.officer, agreement_id=agreement_id)

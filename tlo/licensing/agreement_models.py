@@ -133,3 +133,21 @@ class Milestone(SQLModel, table=True):
     event: str = Field(max_length=300)
     amount_cents: int = 0  # 0: a diligence obligation without a payment
     due_date: date
+
+
+class AgreementDraft(SQLModel, table=True):
+    """A generated Word draft, kept: a new generation is a new version, never an overwrite."""
+
+    __tablename__ = "agreement_draft"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    version: int
+    template_name: str = Field(max_length=100)
+    template_sha256: str = Field(max_length=64)  # which version of the template made it
+    sha256: str = Field(max_length=64)  # the file, stored under the data folder by this hash
+    size_bytes: int
+    generated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    generated_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    generated_by_name: str = Field(max_length=200)

@@ -1,0 +1,192 @@
+"""Word drafts of agreements, generated from the templates in templates_docx/ with the
+agreement's data. Every generation is kept as a new version, stored by its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, func, select
+
+from tlo import audit, documents
+from tlo.auth.permissions import Actor, require
+from tlo.config import get_settings
+from tlo.disclosures.models import DisclosureInventor, FundingSource
+from tlo.errors import NotFound, ValidationError
+from tlo.licensing.agreement_models import AgreementDraft, AgreementType, ReportPeriod
+from tlo.licensing.agreements import AgreementAccess, get_agreement
+from tlo.licensing.models import CompanySize
+from tlo.money import from_cents
+from tlo.patents.models import ApplicationType
+from tlo.people.models import Person
+
+TEMPLATES = {AgreementType.EXCLUSIVE: "exclusive_license"}
+UNIVERSITY = "The Board of Trustees of the University"
+
+
+def written_date(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "the date of the last signature"
+
+
+def dollars(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def draft_context(session: Session, *, actor: Actor, agreement_id: int, version: int) -> dict:
+    view = get_agreement(session, actor=actor, agreement_id=agreement_id)
+    a = view.agreement
+    ids = [d.id for d, _ in view.technologies]
+    inventors = session.exec(
+        select(Person.full_name)
+        .join(DisclosureInventor, DisclosureInventor.person_id == Person.id)
+        .where(col(DisclosureInventor.disclosure_id).in_(ids))
+        .distinct()
+        .order_by(Person.full_name)
+    ).all()
+    federal = session.exec(
+        select(FundingSource).where(
+            col(FundingSource.disclosure_id).in_(ids), FundingSource.is_federal
+        )
+    ).all()
+    fees = [from_cents(f.amount_cents) for f in view.annual_fees]
+    fee_text = (
+        "; ".join(
+            f"{dollars(amount)} on the {_ordinal(year)}"
+            + (" and each later anniversary" if year == len(fees) else " anniversary")
+            for year, amount in enumerate(fees, start=1)
+        )
+        or "none"
+    )
+    officer = session.get(Person, a.officer_person_id)
+    equity = []
+    if a.equity_shares:
+        equity.append(f"{a.equity_shares:,} shares")
+    if a.equity_percent_bp:
+        equity.append(f"{a.equity_percent_bp / 100:g} % of the fully diluted capital")
+    return {
+        "number": a.number,
+        "version": version,
+        "prepared_on": written_date(date.today()),
+        "effective_date": written_date(a.effective_date),
+        "university": UNIVERSITY,
+        "licensee": view.company.name,
+        "licensee_size": CompanySize(view.company.size).label.lower(),
+        "dockets": ", ".join(d.docket or "" for d, _ in view.technologies),
+        "inventors": " and ".join([", ".join(inventors[:-1]), inventors[-1]])
+        if len(inventors) > 1
+        else "".join(inventors),
+        "federal": bool(federal),
+        "agencies": ", ".join(
+            sorted({f"{f.agency} award {f.award_number}".strip() for f in federal})
+        ),
+        "patents": [
+            {
+                "jurisdiction": p.jurisdiction,
+                "kind": ApplicationType(p.application_type).label,
+                "number": p.grant_number or p.application_number or "(number pending)",
+                "filed": written_date(p.filing_date),
+            }
+            for p in view.patents
+        ],
+        "field_of_use": a.field_of_use or "all fields",
+        "territory": a.territory,
+        "sublicense_share": f"{a.sublicense_share_bp / 100:g} %",
+        "milestones": [
+            {
+                "event": m.event,
+                "amount": dollars(from_cents(m.amount_cents))
+                if m.amount_cents
+                else "none (diligence)",
+                "due": written_date(m.due_date),
+            }
+            for m in view.milestones
+        ],
+        "upfront_fee": dollars(from_cents(a.upfront_fee_cents)),
+        "annual_fees": fee_text,
+        "royalty_rates": "; ".join(
+            f"{r.rate_bp / 100:g} % of Net Sales ({r.applies_to})" for r in view.royalty_rates
+        )
+        or "none",
+        "equity": " (".join(equity) + (")" if len(equity) == 2 else "") if equity else "none",
+        "past_patent_costs": dollars(from_cents(a.past_patent_costs_cents)),
+        "ongoing_costs": a.reimburse_ongoing_costs,
+        "report_period": ReportPeriod(a.royalty_report_period).value,
+        "term": f"{a.term_months} months"
+        if a.term_months
+        else "until the last Licensed Patent expires",
+        "officer_name": officer.full_name if officer else "",
+    }
+
+
+def _stored(sha256: str):
+    return get_settings().data_dir / "drafts" / sha256[:2] / sha256
+
+
+def generate_draft(session: Session, *, actor: Actor, agreement_id: int) -> AgreementDraft:
+    view = get_agreement(session, actor=actor, agreement_id=agreement_id)
+    require(actor, "agreement.edit", AgreementAccess(view.agreement))
+    kind = AgreementType(view.agreement.agreement_type)
+    if kind not in TEMPLATES:
+        raise ValidationError(f"There is no Word template for a {kind.label.lower()} yet.")
+    name = TEMPLATES[kind]
+    version = (
+        session.exec(
+            select(func.max(AgreementDraft.version)).where(
+                AgreementDraft.agreement_id == agreement_id
+            )
+        ).one()
+        or 0
+    ) + 1
+    content = documents.render(
+        name, draft_context(session, actor=actor, agreement_id=agreement_id, version=version)
+    )
+    sha256 = hashlib.sha256(content).hexdigest()
+    path = _stored(sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    draft = AgreementDraft(
+        agreement_id=agreement_id,
+        version=version,
+        template_name=name,
+        template_sha256=hashlib.sha256(documents.template_path(name).read_bytes()).hexdigest(),
+        sha256=sha256,
+        size_bytes=len(content),
+        generated_by_account_id=actor.account_id,
+        generated_by_name=actor.name,
+    )
+    session.add(draft)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="agreement.draft_generated",
+        object_type="agreement",
+        object_id=agreement_id,
+        after={"version": version, "sha256": sha256},
+    )
+    return draft
+
+
+def list_drafts(session: Session, *, actor: Actor, agreement_id: int) -> list[AgreementDraft]:
+    require(actor, "agreement.read")
+    return list(
+        session.exec(
+            select(AgreementDraft)
+            .where(AgreementDraft.agreement_id == agreement_id)
+            .order_by(AgreementDraft.version.desc())
+        ).all()
+    )
+
+
+def read_draft(session: Session, *, actor: Actor, draft_id: int) -> bytes:
+    require(actor, "agreement.read")
+    draft = session.get(AgreementDraft, draft_id)
+    if draft is None or not _stored(draft.sha256).exists():
+        raise NotFound(f"There is no stored draft {draft_id}.")
+    return _stored(draft.sha256).read_bytes()
