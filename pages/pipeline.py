@@ -7,6 +7,7 @@ from tlo.auth.models import Role
 from tlo.disclosures import casework
 from tlo.licensing import outreach
 from tlo.licensing.models import Stage
+from tlo.ui import marketing_tab
 
 actor = ui.actor()
 st.title("Pipeline")
@@ -39,25 +40,7 @@ for stage, column in zip(open_stages, st.columns(len(open_stages)), strict=True)
 closed = [stage for stage in Stage if not stage.is_open]
 st.caption(" · ".join(f"{stage.label}: {len(counts[stage])}" for stage in closed))
 
-st.dataframe(
-    [
-        {
-            "Docket": r.docket,
-            "Technology": r.title,
-            "Company": r.company,
-            "Size": r.company_size.label,
-            "Stage": r.stage.label,
-            "Days in stage": r.days_in_stage,
-            "Touches": r.touches,
-            "Last touch": r.last_touch,
-            "Next follow-up": r.next_follow_up,
-            "Owner": r.owner,
-        }
-        for r in rows
-    ],
-    hide_index=True,
-    width="stretch",
-)
+marketing_tab.pipeline_table(rows)
 st.download_button(
     "Export the pipeline to Excel",
     ui.deferred(outreach.export_pipeline, owner_person_id=owner.person_id if owner else None),

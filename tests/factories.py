@@ -80,3 +80,39 @@ def submitted_case(engine: Engine, submitter: Actor, *inventors: tuple[int, str]
     with unit_of_work(engine) as session:
         intake.submit(session, actor=submitter, disclosure_id=draft.id)
     return draft.id
+
+
+EVERY_SCORE_4 = dict.fromkeys(
+    ["novelty", "patentability", "market_size", "licensing_interest", "stage_of_development"], 4
+)
+
+
+def case_approved_for_filing(engine: Engine, office, **form) -> int:
+    """A case submitted by office.inventor, assigned to office.officer, scored and approved
+    for a provisional filing; returns its id."""
+    from tlo.disclosures import casework
+    from tlo.disclosures.casework import Scorecard
+    from tlo.disclosures.workflow import Action
+
+    case_id = submitted_case(engine, office.inventor, **form)
+    with unit_of_work(engine) as session:
+        casework.assign_officer(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            officer_person_id=office.officer.person_id,
+        )
+        casework.record_evaluation(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            scorecard=Scorecard(EVERY_SCORE_4, {}),
+        )
+        casework.record_filing_decision(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            decision=Action.FILE_PROVISIONAL,
+            rationale="Strong",
+        )
+    return case_id

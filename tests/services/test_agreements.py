@@ -4,13 +4,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from tests.factories import make_actor, submitted_case
-from tlo.auth.models import Role
+from tests.factories import case_approved_for_filing, submitted_case
 from tlo.db import unit_of_work
-from tlo.disclosures import casework
-from tlo.disclosures.casework import Scorecard
 from tlo.disclosures.models import Disclosure, DisclosureStatus
-from tlo.disclosures.workflow import Action
 from tlo.errors import PermissionDenied, ValidationError
 from tlo.licensing import agreements, outreach
 from tlo.licensing.agreement_models import AgreementStatus
@@ -20,43 +16,12 @@ from tlo.licensing.outreach import CompanyForm
 from tlo.patents import services as patents
 from tlo.patents.services import ApplicationForm
 
-SCORES = dict.fromkeys(
-    ["novelty", "patentability", "market_size", "licensing_interest", "stage_of_development"], 4
-)
 TODAY = date.today()
 
 
-@pytest.fixture
-def office(engine):
-    class Office:
-        inventor = make_actor(engine, Role.INVENTOR)
-        officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
-        other_officer = make_actor(engine, Role.OFFICER)
-        director = make_actor(engine, Role.DIRECTOR)
-        finance = make_actor(engine, Role.FINANCE)
-
-    return Office
-
-
 def filed_technology(engine, office, title="Solid-state battery"):
-    case_id = submitted_case(engine, office.inventor, title=title)
+    case_id = case_approved_for_filing(engine, office, title=title)
     with unit_of_work(engine) as session:
-        casework.assign_officer(
-            session,
-            actor=office.officer,
-            disclosure_id=case_id,
-            officer_person_id=office.officer.person_id,
-        )
-        casework.record_evaluation(
-            session, actor=office.officer, disclosure_id=case_id, scorecard=Scorecard(SCORES, {})
-        )
-        casework.record_filing_decision(
-            session,
-            actor=office.officer,
-            disclosure_id=case_id,
-            decision=Action.FILE_PROVISIONAL,
-            rationale="Good",
-        )
         application = patents.add_application(
             session,
             actor=office.officer,

@@ -25,17 +25,6 @@ SCORES = {
 }
 
 
-@pytest.fixture
-def office(engine):
-    class Office:
-        inventor = make_actor(engine, Role.INVENTOR, name="Alice Chen")
-        officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
-        other_officer = make_actor(engine, Role.OFFICER, name="Marcus Lee")
-        director = make_actor(engine, Role.DIRECTOR, name="Diane Whitfield")
-
-    return Office
-
-
 def assigned_case(engine, office):
     case_id = submitted_case(engine, office.inventor)
     with unit_of_work(engine) as session:

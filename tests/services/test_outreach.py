@@ -4,8 +4,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
-from tests.factories import make_actor, submitted_case
-from tlo.auth.models import Role
+from tests.factories import submitted_case
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
 from tlo.errors import PermissionDenied, ValidationError
@@ -14,17 +13,6 @@ from tlo.licensing.models import Stage
 from tlo.licensing.outreach import CompanyForm
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def office(engine):
-    class Office:
-        inventor = make_actor(engine, Role.INVENTOR)
-        officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
-        other_officer = make_actor(engine, Role.OFFICER)
-        director = make_actor(engine, Role.DIRECTOR)
-
-    return Office
 
 
 def company(engine, actor, name, interests="", size="small", **extra):

@@ -3,11 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import make_actor, submitted_case
-from tlo.auth.models import Role
+from tests.factories import case_approved_for_filing, submitted_case
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
-from tlo.disclosures.casework import Scorecard
 from tlo.disclosures.intake import FundingEntry, PublicDisclosureEntry
 from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.disclosures.workflow import Action
@@ -17,43 +15,6 @@ from tlo.patents.models import ApplicationStatus
 from tlo.patents.services import ApplicationForm, DocketFilters
 
 TODAY = date(2026, 11, 25)
-SCORES = dict.fromkeys(
-    ["novelty", "patentability", "market_size", "licensing_interest", "stage_of_development"], 4
-)
-
-
-@pytest.fixture
-def office(engine):
-    class Office:
-        inventor = make_actor(engine, Role.INVENTOR)
-        officer = make_actor(engine, Role.OFFICER, name="Olivia Ortega")
-        other_officer = make_actor(engine, Role.OFFICER)
-        director = make_actor(engine, Role.DIRECTOR)
-        finance = make_actor(engine, Role.FINANCE)
-
-    return Office
-
-
-def case_for_filing(engine, office, **form):
-    case_id = submitted_case(engine, office.inventor, **form)
-    with unit_of_work(engine) as session:
-        casework.assign_officer(
-            session,
-            actor=office.officer,
-            disclosure_id=case_id,
-            officer_person_id=office.officer.person_id,
-        )
-        casework.record_evaluation(
-            session, actor=office.officer, disclosure_id=case_id, scorecard=Scorecard(SCORES, {})
-        )
-        casework.record_filing_decision(
-            session,
-            actor=office.officer,
-            disclosure_id=case_id,
-            decision=Action.FILE_PROVISIONAL,
-            rationale="Strong",
-        )
-    return case_id
 
 
 def add(engine, actor, case_id, **fields):
@@ -92,7 +53,7 @@ def docket_rules(engine, actor, **filters):
 def test_a_recorded_provisional_files_the_case_and_puts_its_conversion_on_the_docket(
     engine, office
 ):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     add(engine, office.officer, case_id, application_number="63/123,456")
     with unit_of_work(engine) as session:
         assert session.get(Disclosure, case_id).status == DisclosureStatus.FILED
@@ -102,7 +63,7 @@ def test_a_recorded_provisional_files_the_case_and_puts_its_conversion_on_the_do
 
 
 def test_converting_the_provisional_meets_its_deadline_and_the_pct_sets_new_ones(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     _provisional, pct = provisional_and_pct(engine, office, case_id)
     rules = docket_rules(engine, office.officer, include_closed=True)
     assert ("convert_provisional", date(2026, 3, 3), "met") in rules
@@ -124,7 +85,7 @@ def test_converting_the_provisional_meets_its_deadline_and_the_pct_sets_new_ones
 
 
 def test_family_priority_flows_down_the_tree(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     _provisional, pct = provisional_and_pct(engine, office, case_id)
     add(
         engine,
@@ -153,20 +114,22 @@ def test_family_priority_flows_down_the_tree(engine, office):
     ],
 )
 def test_impossible_applications_are_refused(engine, office, fields, message):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     with pytest.raises(ValidationError, match=message):
         add(engine, office.officer, case_id, **fields)
 
 
 def test_a_federally_funded_case_needs_the_government_support_clause(engine, office):
-    case_id = case_for_filing(engine, office, funding=[FundingEntry("NIH", "R01", True, "NIH")])
+    case_id = case_approved_for_filing(
+        engine, office, funding=[FundingEntry("NIH", "R01", True, "NIH")]
+    )
     with pytest.raises(ValidationError, match="government-support clause"):
         add(engine, office.officer, case_id)
     add(engine, office.officer, case_id, government_support_clause=True)
 
 
 def test_a_grant_schedules_the_maintenance_fees(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     app_id = add(
         engine,
         office.officer,
@@ -189,7 +152,7 @@ def test_a_grant_schedules_the_maintenance_fees(engine, office):
 
 
 def test_an_office_action_is_docketed_until_answered_and_overdue_shows(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     app_id = add(
         engine,
         office.officer,
@@ -221,7 +184,7 @@ def test_an_office_action_is_docketed_until_answered_and_overdue_shows(engine, o
 
 
 def test_marking_done_or_waiving_takes_an_item_off_the_docket_with_who_and_why(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     add(engine, office.officer, case_id)
     with unit_of_work(engine) as session:
         key = (
@@ -251,7 +214,9 @@ def test_marking_done_or_waiving_takes_an_item_off_the_docket_with_who_and_why(e
 
 
 def test_bayh_dole_items_are_as_visible_as_patent_deadlines(engine, office):
-    case_id = case_for_filing(engine, office, funding=[FundingEntry("NSF", "CCF-1", True, "NSF")])
+    case_id = case_approved_for_filing(
+        engine, office, funding=[FundingEntry("NSF", "CCF-1", True, "NSF")]
+    )
     with unit_of_work(engine) as session:
         received = session.get(Disclosure, case_id).submitted_at.date()
     rules = docket_rules(engine, office.officer, kind="bayh_dole")
@@ -298,7 +263,7 @@ def test_a_past_public_disclosure_without_a_us_filing_is_on_the_docket(engine, o
 
 
 def test_costs_are_exact_and_summed_per_case_and_application(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     app_id = add(engine, office.officer, case_id)
     with unit_of_work(engine) as session:
         for amount, paid in (("1,200.10", True), ("0.20", False), ("$3000", False)):
@@ -330,7 +295,7 @@ def test_costs_are_exact_and_summed_per_case_and_application(engine, office):
 
 
 def test_only_the_cases_officer_records_applications(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     with pytest.raises(PermissionDenied):
         add(engine, office.other_officer, case_id)
     with pytest.raises(PermissionDenied):
@@ -338,7 +303,7 @@ def test_only_the_cases_officer_records_applications(engine, office):
 
 
 def test_the_docket_of_another_officer_can_be_filtered(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     add(engine, office.officer, case_id)
     assert docket_rules(engine, office.director, officer_person_id=office.officer.person_id)
     assert (
@@ -350,7 +315,7 @@ def test_the_docket_of_another_officer_can_be_filtered(engine, office):
 
 
 def test_closed_cases_leave_the_docket(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     add(engine, office.officer, case_id)
     with unit_of_work(engine) as session:
         casework.take_action(
@@ -373,7 +338,7 @@ def test_closed_cases_leave_the_docket(engine, office):
 
 
 def test_a_us_non_provisional_of_the_same_priority_covers_the_pct_us_national_phase(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     provisional, _pct = provisional_and_pct(engine, office, case_id)
     add(
         engine,
@@ -391,7 +356,7 @@ def test_a_us_non_provisional_of_the_same_priority_covers_the_pct_us_national_ph
 def test_the_calendar_file_parses_back_with_stable_uids(engine, office):
     from icalendar import Calendar
 
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     add(engine, office.officer, case_id, filing_date=date(2026, 1, 30))
     with unit_of_work(engine) as session:
         first = patents.docket_calendar_file(
@@ -415,7 +380,7 @@ def test_the_docket_workbook_reads_back_with_real_dates(engine, office):
 
     import openpyxl
 
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     add(engine, office.officer, case_id, filing_date=date(2026, 1, 30))
     with unit_of_work(engine) as session:
         content = patents.docket_excel_file(
@@ -430,7 +395,7 @@ def test_the_docket_workbook_reads_back_with_real_dates(engine, office):
 
 
 def test_costs_are_totalled_per_family(engine, office):
-    case_id = case_for_filing(engine, office)
+    case_id = case_approved_for_filing(engine, office)
     first = add(engine, office.officer, case_id, filing_date=date(2025, 3, 3))
     child = add(
         engine,

@@ -15,7 +15,7 @@ from tlo.disclosures.models import CaseNote, DisclosureStatus, Evaluation, Filin
 from tlo.disclosures.rules import CRITERIA, check_score, evaluation_weights, weighted_score
 from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
-from tlo.errors import NotFound, ValidationError
+from tlo.errors import ValidationError
 from tlo.people.models import Person
 
 
@@ -217,12 +217,3 @@ def add_note(session: Session, *, actor: Actor, disclosure_id: int, text: str) -
         after={"note_id": note.id},
     )
     return note
-
-
-def officer_name(session: Session, person_id: int | None) -> str | None:
-    if person_id is None:
-        return None
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"There is no person {person_id}.")
-    return person.full_name

@@ -27,15 +27,14 @@ from tlo.disclosures.models import (
 from tlo.disclosures.numbering import next_docket
 from tlo.disclosures.rules import (
     InventorShare,
-    bp_to_share,
     fiscal_year_of,
     parse_share,
-    share_to_bp,
     validate_shares,
 )
 from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
+from tlo.money import bp_to_percent, percent_to_bp
 from tlo.people.models import Person
 
 OLDEST_PLAUSIBLE_DISCLOSURE = date(1950, 1, 1)
@@ -230,7 +229,7 @@ def _write_inventors(
     A change makes a new share version: the old one stays in the history and every
     confirmation given for it is reset.
     """
-    wanted = {share.person_id: share_to_bp(share.share) for share in shares}
+    wanted = {share.person_id: percent_to_bp(share.share) for share in shares}
     current = _current_shares(session, disclosure.id)
     if wanted == current:
         positions = {share.person_id: index for index, share in enumerate(shares)}
@@ -273,9 +272,9 @@ def _write_inventors(
             action="disclosure.shares_changed",
             object_type="disclosure",
             object_id=disclosure.id,
-            before={"shares": {str(k): str(bp_to_share(v)) for k, v in current.items()}},
+            before={"shares": {str(k): str(bp_to_percent(v)) for k, v in current.items()}},
             after={
-                "shares": {str(k): str(bp_to_share(v)) for k, v in wanted.items()},
+                "shares": {str(k): str(bp_to_percent(v)) for k, v in wanted.items()},
                 "version": disclosure.share_version,
             },
         )
@@ -399,7 +398,7 @@ def confirm_share(session: Session, *, actor: Actor, disclosure_id: int) -> None
         object_id=disclosure_id,
         after={
             "person_id": actor.person_id,
-            "share": str(bp_to_share(row.share_bp)),
+            "share": str(bp_to_percent(row.share_bp)),
             "version": case.disclosure.share_version,
         },
     )
@@ -437,7 +436,7 @@ def load_form(session: Session, *, actor: Actor, disclosure_id: int) -> Disclosu
     return DisclosureForm(
         **{name: getattr(disclosure, name) for name in TEXT_FIELDS},
         stage=disclosure.stage,
-        inventors=[InventorEntry(row.person_id, bp_to_share(row.share_bp)) for row in inventors],
+        inventors=[InventorEntry(row.person_id, bp_to_percent(row.share_bp)) for row in inventors],
         funding=[FundingEntry(f.sponsor, f.award_number, f.is_federal, f.agency) for f in funding],
         public_disclosures=[PublicDisclosureEntry(p.disclosed_on, p.kind, p.venue) for p in public],
     )

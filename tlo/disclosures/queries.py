@@ -33,8 +33,9 @@ from tlo.disclosures.models import (
     PublicDisclosure,
     StatusChange,
 )
-from tlo.disclosures.rules import bp_to_share, urgency_flags
+from tlo.disclosures.rules import urgency_flags
 from tlo.disclosures.workflow import allowed_actions
+from tlo.money import bp_to_percent
 from tlo.pagination import Page, paginate
 from tlo.people.models import Department, Person, School
 from tlo.reports.excel import Column, Sheet, workbook_bytes
@@ -101,7 +102,7 @@ def _inventor_lines(session: Session, disclosure_ids: list[int]) -> dict[int, li
                 department,
                 school,
                 person.organisation,
-                bp_to_share(inventor.share_bp),
+                bp_to_percent(inventor.share_bp),
                 inventor.confirmed_at,
             )
         )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from tlo.errors import ValidationError
+from tlo.money import bp_to_percent, parse_percent
 
 HUNDRED_PERCENT_BP = 10_000  # shares are kept in hundredths of a percent
 URGENT_WITHIN_DAYS = 60
@@ -21,23 +22,10 @@ def parse_share(text: str | Decimal | int) -> Decimal:
     """A contribution share in percent, e.g. "33.33": above 0, at most 100, two decimals."""
     if not str(text).strip():
         raise ValidationError("Give every inventor's share in percent, e.g. 50 or 33.33.")
-    try:
-        share = Decimal(str(text).strip().rstrip("%").strip())
-    except InvalidOperation:
-        raise ValidationError(f"{text!r} is not a percentage; write it like 33.33.") from None
-    if not share.is_finite() or share <= 0 or share > 100:
-        raise ValidationError(f"A share must be above 0 % and at most 100 %, not {share} %.")
-    if share != share.quantize(Decimal("0.01")):
-        raise ValidationError(f"Shares have at most two decimals: {share} % has more.")
+    share = parse_percent(text, what="A share")
+    if share == 0:
+        raise ValidationError("A share must be above 0 %; leave out who did not contribute.")
     return share
-
-
-def share_to_bp(share: Decimal) -> int:
-    return int(share * 100)
-
-
-def bp_to_share(share_bp: int) -> Decimal:
-    return (Decimal(share_bp) / 100).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +55,7 @@ def validate_shares(inventors: Sequence[InventorShare]) -> None:
 def equal_shares(count: int) -> list[Decimal]:
     """Equal shares to the hundredth that add up to 100 (the first ones get the extra 0.01s)."""
     base, extra = divmod(HUNDRED_PERCENT_BP, count)
-    return [bp_to_share(base + (1 if index < extra else 0)) for index in range(count)]
+    return [bp_to_percent(base + (1 if index < extra else 0)) for index in range(count)]
 
 
 # --- docket numbers --------------------------------------------------------------------------

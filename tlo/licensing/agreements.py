@@ -15,7 +15,7 @@ from tlo.auth.permissions import Actor, require, sees_all
 from tlo.disclosures import status as case_status
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import Disclosure, DisclosureStatus
-from tlo.disclosures.rules import equal_shares, parse_share, share_to_bp
+from tlo.disclosures.rules import equal_shares, parse_share
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import (
@@ -109,7 +109,7 @@ def _check(session: Session, form: AgreementForm) -> CheckedTerms:
     if len(set(form.technologies)) != len(form.technologies):
         raise ValidationError("A technology is listed twice.")
     if form.allocations is None:
-        allocations = [share_to_bp(share) for share in equal_shares(len(form.technologies))]
+        allocations = [percent_to_bp(share) for share in equal_shares(len(form.technologies))]
     else:
         if len(form.allocations) != len(form.technologies):
             raise ValidationError("Give every covered technology its share of the income.")
@@ -119,7 +119,7 @@ def _check(session: Session, form: AgreementForm) -> CheckedTerms:
                 f"The income allocation adds up to {sum(shares).normalize():f} %; "
                 "it must add up to 100 %."
             )
-        allocations = [share_to_bp(share) for share in shares]
+        allocations = [percent_to_bp(share) for share in shares]
     if form.term_months is not None and form.term_months <= 0:
         raise ValidationError(
             "The term is a number of months above 0 (or empty for the life of the patents)."

@@ -9,6 +9,7 @@ import streamlit as st
 
 from tlo.auth.permissions import Actor
 from tlo.disclosures.intake import (
+    TEXT_FIELDS,
     DisclosureForm,
     FundingEntry,
     InventorEntry,
@@ -22,16 +23,6 @@ LOADED_FOR = f"{PREFIX}loaded_for"
 INVENTORS = f"{PREFIX}inventors"
 FUNDING = f"{PREFIX}funding"
 PUBLIC = f"{PREFIX}public"
-TEXT_KEYS = (
-    "title",
-    "abstract",
-    "description",
-    "problem_and_advantages",
-    "keywords",
-    "applications",
-    "potential_licensees",
-    "related_materials",
-)
 
 
 def start_new(actor: Actor, own_label: str | None) -> None:
@@ -55,7 +46,7 @@ def open_draft(disclosure_id: int) -> None:
 
 
 def load(disclosure_id: int, form: DisclosureForm, labels: dict[int, str]) -> None:
-    for name in TEXT_KEYS:
+    for name in TEXT_FIELDS:
         st.session_state[f"{PREFIX}{name}"] = getattr(form, name)
     st.session_state[f"{PREFIX}stage"] = form.stage
     st.session_state[INVENTORS] = [
@@ -138,7 +129,7 @@ def empty_uploader() -> None:
 def current_form() -> DisclosureForm:
     state = st.session_state
     return DisclosureForm(
-        **{name: state.get(f"{PREFIX}{name}", "") or "" for name in TEXT_KEYS},
+        **{name: state.get(f"{PREFIX}{name}", "") or "" for name in TEXT_FIELDS},
         stage=state.get(f"{PREFIX}stage"),
         inventors=[
             InventorEntry(row["person_id"], state.get(share_key(row["person_id"]), ""))

@@ -13,6 +13,28 @@ from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Channel, Stage
 
 
+def pipeline_table(rows, *, with_technology: bool = True) -> None:
+    """Outreach rows as a table: across the office (with the technology) or for one."""
+    st.dataframe(
+        [
+            {
+                **({"Docket": r.docket, "Technology": r.title} if with_technology else {}),
+                "Company": r.company,
+                "Size": r.company_size.label,
+                "Stage": r.stage.label,
+                "Days in stage": r.days_in_stage,
+                "Touches": r.touches,
+                "Last touch": r.last_touch,
+                "Next follow-up": r.next_follow_up,
+                "Owner": r.owner,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
 def render(case_id: int, *, can_work: bool) -> None:
     actor = ui.actor()
     with ui.reading() as session:
@@ -25,23 +47,7 @@ def render(case_id: int, *, can_work: bool) -> None:
     if not rows:
         st.caption("No company approached yet.")
     else:
-        st.dataframe(
-            [
-                {
-                    "Company": r.company,
-                    "Size": r.company_size.label,
-                    "Stage": r.stage.label,
-                    "Days in stage": r.days_in_stage,
-                    "Touches": r.touches,
-                    "Last touch": r.last_touch,
-                    "Next follow-up": r.next_follow_up,
-                    "Owner": r.owner,
-                }
-                for r in rows
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+        pipeline_table(rows, with_technology=False)
 
     st.markdown("**Suggested companies**")
     if not suggestions:
