@@ -9,7 +9,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 from sqlmodel import col, select
 
-from tests.browser.test_disclosure_journey import choose, go_to, settle, type_into
+from tests.browser.test_disclosure_journey import choose, go_to, open_tab, settle, type_into
 from tests.browser.test_sign_in_journey import sign_in
 from tlo import db
 from tlo.demo import DEMO_PASSWORD
@@ -43,7 +43,7 @@ def test_an_officer_records_a_provisional_and_takes_its_deadline_to_the_calendar
     go_to(page, "Case file", "Case file")
     type_into(page, "Find a case by docket, e.g. S26-0007", docket)
     choose(page, "Matching cases", docket)
-    page.get_by_role("tab", name="Patents").click()
+    open_tab(page, "Patents")
     page.get_by_text("Record a filed application").click()
     # The date input is a row of year / month / day fields that advance as one types.
     page.get_by_role("spinbutton", name="year, Filing date").click()
@@ -55,7 +55,7 @@ def test_an_officer_records_a_provisional_and_takes_its_deadline_to_the_calendar
         page.get_by_text("Application recorded; its deadlines are on the docket.")
     ).to_be_visible()
     settle(page)
-    page.get_by_role("tab", name="Patents").click()
+    open_tab(page, "Patents")
     expect(
         page.get_by_text(re.compile(r"US Provisional \(63/555,123, filed 2026-11-02\)"))
     ).to_be_visible()

@@ -11,7 +11,7 @@ from docx import Document
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.browser.test_disclosure_journey import choose, go_to, settle, type_into
+from tests.browser.test_disclosure_journey import choose, go_to, open_tab, settle, type_into
 from tests.browser.test_sign_in_journey import sign_in
 from tlo import db
 from tlo.demo import DEMO_PASSWORD
@@ -49,7 +49,7 @@ def test_an_officer_adds_a_suggested_company_logs_a_call_and_downloads_the_summa
     go_to(page, "Case file", "Case file")
     type_into(page, "Find a case by docket, e.g. S26-0007", docket)
     choose(page, "Matching cases", docket)
-    page.get_by_role("tab", name="Marketing").click()
+    open_tab(page, "Marketing")
     first_suggestion = page.get_by_role("button", name="Add to pipeline").first
     expect(first_suggestion).to_be_visible()
     suggestion_text = page.get_by_text(re.compile(r"· matches ")).first.inner_text()
@@ -58,7 +58,7 @@ def test_an_officer_adds_a_suggested_company_logs_a_call_and_downloads_the_summa
     expect(page.get_by_text(f"{company} added to the pipeline.")).to_be_visible()
     settle(page)
 
-    page.get_by_role("tab", name="Marketing").click()
+    open_tab(page, "Marketing")
     form = page.get_by_test_id("stForm").filter(has_text="Log a touch")
     pick(page, form, "Company", company)
     pick(page, form, "Channel", "Call")
@@ -70,14 +70,14 @@ def test_an_officer_adds_a_suggested_company_logs_a_call_and_downloads_the_summa
     expect(page.get_by_text(f"Touch with {company} logged.")).to_be_visible()
     settle(page)
 
-    page.get_by_role("tab", name="Marketing").click()
+    open_tab(page, "Marketing")
     stage_form = page.get_by_test_id("stForm").filter(has_text="Move in the pipeline")
     pick(page, stage_form, "Company", company)
     pick(page, stage_form, "Stage", "Interested")
     stage_form.get_by_role("button", name="Move").click()
     expect(page.get_by_text(f"{company}: Interested.")).to_be_visible()
     settle(page)
-    page.get_by_role("tab", name="Marketing").click()
+    open_tab(page, "Marketing")
     screenshot("marketing-tab")
 
     with page.expect_download() as download:
