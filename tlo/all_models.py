@@ -40,6 +40,7 @@ from tlo.patents.models import (
     PatentCost,
 )
 from tlo.people.models import Department, Person, School
+from tlo.word_templates import TemplateVersion
 
 __all__ = [
     "Account",
@@ -77,4 +78,5 @@ __all__ = [
     "School",
     "ShareHistory",
     "StatusChange",
+    "TemplateVersion",
 ]

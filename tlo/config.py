@@ -72,10 +72,6 @@ class Settings:
             mail_from=os.environ.get("TLO_MAIL_FROM") or "tlo@localhost",
         )
 
-    @property
-    def attachments_dir(self) -> Path:
-        return self.data_dir / "attachments"
-
 
 def get_settings() -> Settings:
     return Settings.from_env()

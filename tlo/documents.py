@@ -8,19 +8,29 @@ ships a sample context (`NAME.sample.json`) that the tests render.
 from __future__ import annotations
 
 import json
+import re
+import zipfile
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from tlo.config import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates_docx"
+# docxtpl's own tag forms ({%tr ...%} repeats a table row, {{r ...}} a rich-text run).
+_DOCXTPL_TAG = re.compile(r"([{][{%])\s*(?:tr|tc|p|r)(?=\s)")
 
 
-def jinja_environment() -> SandboxedEnvironment:
+def jinja_environment(*, strict: bool = False) -> SandboxedEnvironment:
+    if strict:  # checking a template: a misspelt field is an error, not an empty string
+        return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     return SandboxedEnvironment(autoescape=True)
 
 
@@ -39,19 +49,82 @@ def template_names() -> list[str]:
     return sorted(path.stem for path in TEMPLATES_DIR.glob("*.docx"))
 
 
-def placeholders(name: str) -> set[str]:
+def _template(source: str | bytes) -> DocxTemplate:
+    """A template by name (the shipped file) or from a file's content (an uploaded version)."""
+    return DocxTemplate(BytesIO(source) if isinstance(source, bytes) else template_path(source))
+
+
+def placeholders(source: str | bytes) -> set[str]:
     """The variables a template uses (for checking that a context provides them all)."""
-    return DocxTemplate(template_path(name)).get_undeclared_template_variables(
-        jinja_env=jinja_environment()
-    )
+    return _template(source).get_undeclared_template_variables(jinja_env=jinja_environment())
 
 
-def render(name: str, context: dict[str, Any]) -> bytes:
-    missing = placeholders(name) - set(context)
+def render(name: str, context: dict[str, Any], *, template: bytes | None = None) -> bytes:
+    """Fill in the template `name` (or the given version of it) with `context`."""
+    source = name if template is None else template
+    missing = placeholders(source) - set(context)
     if missing:
         raise KeyError(f"The {name} template needs {', '.join(sorted(missing))}.")
-    document = DocxTemplate(template_path(name))
+    document = _template(source)
     document.render(context, jinja_env=jinja_environment())
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def template_problems(content: bytes, sample: Mapping[str, Any]) -> list[str]:
+    """What is wrong with an uploaded template, in words a Word user can act on (empty: fine).
+
+    `sample` is the renderer's sample context: its keys are exactly the placeholders the
+    renderer provides, and a trial render with it catches misspelt fields inside loops.
+    """
+    if not zipfile.is_zipfile(BytesIO(content)):
+        return ["The file is not a Word document (.docx)."]
+    try:
+        paragraphs = _paragraph_texts(content)
+    except Exception:  # any unreadable package is the same problem to a user
+        return ["The file is not a Word document (.docx) that python-docx can read."]
+    syntax = _syntax_problem(paragraphs)
+    if syntax:
+        return [syntax]
+    try:
+        used = placeholders(content)
+    except TemplateSyntaxError as err:  # a tag Word split in a way the plain text hides
+        return [f"The placeholders are malformed: {err.message}"]
+    unknown = sorted(used - set(sample))
+    if unknown:
+        return [
+            f"Unknown placeholder{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            f"This template may use: {', '.join(sorted(sample))}."
+        ]
+    return _trial_render_problems(content, sample)
+
+
+def _paragraph_texts(content: bytes) -> list[str]:
+    """Every paragraph's text in document order, tables included, as Word shows it."""
+    body = Document(BytesIO(content)).element.body
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def _syntax_problem(paragraphs: list[str]) -> str | None:
+    # Parse the text one paragraph per line, so an error points at the paragraph to fix.
+    text = "\n".join(_DOCXTPL_TAG.sub(r"\1", paragraph) for paragraph in paragraphs)
+    try:
+        jinja_environment().parse(text)
+    except TemplateSyntaxError as err:
+        line = paragraphs[err.lineno - 1] if 0 < err.lineno <= len(paragraphs) else ""
+        quoted = line.strip()[:120]
+        return f"Malformed placeholder in paragraph {err.lineno} (“{quoted}”): {err.message}"
+    return None
+
+
+def _trial_render_problems(content: bytes, sample: Mapping[str, Any]) -> list[str]:
+    try:
+        _template(content).render(dict(sample), jinja_env=jinja_environment(strict=True))
+    except UndefinedError as err:
+        return [f"A placeholder asks for something the data does not have: {err.message}."]
+    except SecurityError as err:
+        return [f"The template tries something templates may not do: {err}."]
+    except TemplateError as err:
+        return [f"The template cannot be filled in: {err.message or err}."]
+    return []

@@ -93,6 +93,13 @@ PAGES: list[PageSpec] = [
         "account.manage",
     ),
     PageSpec(
+        "pages/templates.py",
+        "Word templates",
+        ":material/description:",
+        "Administration",
+        "template.manage",
+    ),
+    PageSpec(
         "pages/audit_log.py", "Audit log", ":material/history:", "Administration", "audit.read"
     ),
 ]

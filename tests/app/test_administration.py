@@ -47,3 +47,16 @@ def test_the_audit_log_shows_who_changed_what(open_app):
     assert len(table) == 3
     assert set(table["Action"]) == {"school.created"}
     assert set(table["Who"]) == {"system (demo data)"}
+
+
+def test_the_director_lists_the_word_templates_and_their_versions(open_app):
+    app = open_app("director")
+    app.switch_page("pages/templates.py").run()
+    assert not app.exception
+    catalogue = app.dataframe[0].value
+    assert "marketing_summary" in list(catalogue["Template"])
+    assert set(catalogue["Current version"]) == {1}
+    shown = [m.value for m in app.markdown]
+    assert any(m.startswith("**Version 1** (current) · shipped with tlo") for m in shown)
+    assert [d.label for d in app.get("download_button")] == ["Download"]
+

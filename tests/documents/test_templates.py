@@ -6,6 +6,17 @@ import pytest
 from docx import Document
 
 from tlo import documents
+from tlo.licensing.drafts import TEMPLATES
+
+AGREEMENT_TEMPLATES = [
+    "cda",
+    "exclusive_license",
+    "nonexclusive_license",
+    "option_agreement",
+    "startup_license",
+]
+# Licenses and options carry patents, milestones and the federal recital; a CDA does not.
+LICENSE_TEMPLATES = [name for name in AGREEMENT_TEMPLATES if name != "cda"]
 
 
 def text_of(content: bytes) -> str:
@@ -41,6 +52,92 @@ def test_the_marketing_summary_keeps_ampersands_and_repeats_patent_rows():
         ["US", "Provisional", "63/123,456", "Pending"],
         ["WO", "PCT", "PCT/US2027/012345", "Pending"],
     ]
+
+
+def milestone_rows(content: bytes) -> list[list[str]]:
+    for table in Document(BytesIO(content)).tables:
+        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        if rows[0] == ["Milestone", "Payment", "Due date"]:
+            return rows[1:]
+    raise AssertionError("The draft has no milestones table.")
+
+
+@pytest.mark.parametrize("name", documents.template_names())
+def test_every_sample_gives_exactly_the_placeholders_its_template_uses(name):
+    assert set(documents.sample_context(name)) == documents.placeholders(name)
+
+
+def test_every_agreement_type_with_a_template_has_one_listed_here():
+    assert sorted(set(TEMPLATES.values())) == AGREEMENT_TEMPLATES
+
+
+@pytest.mark.parametrize("name", AGREEMENT_TEMPLATES)
+def test_an_agreement_draft_names_the_licensee_with_its_ampersand_intact(name):
+    context = documents.sample_context(name)
+    assert "&" in context["licensee"]
+    text = text_of(documents.render(name, context))
+    assert text.count(context["licensee"]) >= 2  # the parties and the signature block
+    assert "&amp;" not in text
+    assert "{{" not in text and "{%" not in text and "}}" not in text and "%}" not in text
+
+
+@pytest.mark.parametrize("name", LICENSE_TEMPLATES)
+def test_a_license_draft_lists_every_patent_and_repeats_a_row_per_milestone(name):
+    context = documents.sample_context(name)
+    content = documents.render(name, context)
+    text = text_of(content)
+    for patent in context["patents"]:
+        assert patent["number"] in text
+    assert len(context["milestones"]) == 2
+    assert milestone_rows(content) == [
+        [m["event"], m["amount"], m["due"]] for m in context["milestones"]
+    ]
+
+
+def test_the_option_milestone_rows_read_exactly_as_the_sample_gives_them():
+    content = documents.render("option_agreement", documents.sample_context("option_agreement"))
+    assert milestone_rows(content) == [
+        ["Evaluation report on prototype cells", "none (diligence)", "31 March 2027"],
+        ["Business plan for Licensed Products", "none (diligence)", "31 May 2027"],
+    ]
+
+
+@pytest.mark.parametrize("name", LICENSE_TEMPLATES)
+def test_the_federal_recital_appears_only_for_federally_funded_technology(name):
+    context = documents.sample_context(name)
+    funded = text_of(documents.render(name, context | {"federal": True}))
+    unfunded = text_of(documents.render(name, context | {"federal": False}))
+    assert "35 U.S.C." in funded and context["agencies"] in funded
+    assert "35 U.S.C." not in unfunded and context["agencies"] not in unfunded
+    assert "No federal funding supported the Technology." in unfunded
+
+
+def test_the_startup_license_issues_equity_protected_until_a_qualified_financing():
+    text = text_of(documents.render("startup_license", documents.sample_context("startup_license")))
+    assert "Equity: 250,000 shares (5 % of the fully diluted capital)." in text
+    assert "Until a Qualified Financing closes" in text
+
+
+def test_the_option_agreement_states_its_fee_period_and_the_license_it_leads_to():
+    text = text_of(
+        documents.render("option_agreement", documents.sample_context("option_agreement"))
+    )
+    assert "Option fee: $15,000.00" in text
+    assert '"Option Period" means 6 months from the Effective Date.' in text
+    assert "negotiate an exclusive or non-exclusive license" in text
+
+
+def test_the_cda_lists_the_technologies_disclosed_and_grants_no_license():
+    content = documents.render("cda", documents.sample_context("cda"))
+    text = text_of(content)
+    rows = [[cell.text for cell in row.cells] for row in Document(BytesIO(content)).tables[0].rows]
+    assert rows == [
+        ["Docket", "Technology"],
+        ["S26-0042", "Solid-state lithium battery with a sulfide electrolyte"],
+        ["S26-0057", "Fast charging protocol for solid-state cells"],
+    ]
+    assert '"Disclosure Period" means 24 months from the Effective Date.' in text
+    assert "No license or other right" in text and "return or destroy" in text
 
 
 def test_a_context_missing_a_placeholder_is_refused_by_name():

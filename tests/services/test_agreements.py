@@ -339,7 +339,121 @@ def test_a_type_without_a_template_says_so(engine, office):
     case_id, _ = filed_technology(engine, office)
     company_id = licensee(engine, office)
     agreement_id = save(
-        engine, office.officer, exclusive_form(company_id, [case_id], agreement_type="cda")
+        engine, office.officer, exclusive_form(company_id, [case_id], agreement_type="mta")
     )
     with pytest.raises(ValidationError, match="no Word template"), unit_of_work(engine) as session:
         drafts.generate_draft(session, actor=office.officer, agreement_id=agreement_id)
+
+
+def word_text(content: bytes) -> str:
+    from io import BytesIO
+
+    from docx import Document
+
+    document = Document(BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize(
+    ("agreement_type", "terms", "expected"),
+    [
+        (
+            "nonexclusive_license",
+            {},
+            ["NON-EXCLUSIVE LICENSE AGREEMENT", "License issue fee: $50,000.00", "63/1"],
+        ),
+        (
+            "option",
+            {"term_months": 6, "upfront_fee": "15,000"},
+            ["Option fee: $15,000.00", '"Option Period" means 6 months', "63/1"],
+        ),
+        (
+            "startup_license",
+            {"equity_shares": 250_000, "equity_percent": "5"},
+            [
+                "Upfront license issue fee: $50,000.00",
+                "Equity: 250,000 shares (5 % of the fully diluted capital).",
+            ],
+        ),
+        (
+            "cda",
+            {"term_months": 24, "upfront_fee": "0", "milestones": []},
+            [
+                '"Disclosure Period" means 24 months',
+                "seek a license to it, in the field of Electric vehicles",
+                "Solid-state battery",
+            ],
+        ),
+    ],
+)
+def test_a_word_draft_is_generated_for_each_kind_of_agreement_with_its_terms(
+    engine, office, tmp_path, monkeypatch, agreement_type, terms, expected
+):
+    from tlo.licensing import drafts
+
+    monkeypatch.setenv("TLO_DATA_DIR", str(tmp_path))
+    case_id, application_id = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    form = exclusive_form(
+        company_id,
+        [case_id],
+        patent_ids=[application_id],
+        agreement_type=agreement_type,
+        **terms,
+    )
+    agreement_id = save(engine, office.officer, form)
+    with unit_of_work(engine) as session:
+        draft = drafts.generate_draft(session, actor=office.officer, agreement_id=agreement_id)
+    with unit_of_work(engine) as session:
+        text = word_text(drafts.read_draft(session, actor=office.finance, draft_id=draft.id))
+    assert draft.template_name == drafts.TEMPLATES[agreement_type]
+    assert text.count("VoltCell & Sons Inc.") >= 2  # the parties and the signature block
+    for phrase in expected:
+        assert phrase in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_the_draft_context_fills_every_placeholder_of_every_agreement_template(engine, office):
+    from tlo import documents
+    from tlo.licensing import drafts
+
+    case_id, application_id = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(
+        engine, office.officer, exclusive_form(company_id, [case_id], patent_ids=[application_id])
+    )
+    with unit_of_work(engine) as session:
+        context = drafts.draft_context(
+            session, actor=office.officer, agreement_id=agreement_id, version=1
+        )
+    for name in drafts.TEMPLATES.values():
+        assert documents.placeholders(name) <= set(context), name
+    # Uploaded templates are checked against the samples: they must offer what the renderer does.
+    assert set(drafts.sample_context()) == set(context)
+
+
+def test_an_option_or_cda_without_a_term_or_field_gets_a_proposal_marked_to_be_agreed(
+    engine, office
+):
+    from tlo.licensing import drafts
+
+    case_id, _ = filed_technology(engine, office)
+    company_id = licensee(engine, office)
+    agreement_id = save(
+        engine,
+        office.officer,
+        exclusive_form(
+            company_id, [case_id], agreement_type="cda", term_months=None, field_of_use=""
+        ),
+    )
+    with unit_of_work(engine) as session:
+        context = drafts.draft_context(
+            session, actor=office.officer, agreement_id=agreement_id, version=1
+        )
+    assert context["option_period"] == "[12] months"
+    assert context["disclosure_period"] == "[24] months"
+    assert context["purpose"] == (
+        "evaluating the Technology to decide whether to seek a license to it"
+    )
+    assert [t["title"] for t in context["technologies"]] == ["Solid-state battery"]

@@ -106,6 +106,18 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "agreement.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "agreement.create": {Role.OFFICER: A, Role.DIRECTOR: A},
     "agreement.edit": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
+    # Word templates: staff upload new versions after validation.
+    "template.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # Income and revenue sharing: finance records and posts; inventors read their own lines.
+    "income.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "income.record": {Role.FINANCE: A, Role.DIRECTOR: A},
+    "distribution.post": {Role.FINANCE: A, Role.DIRECTOR: A},
+    "policy.manage": {Role.FINANCE: A, Role.ADMIN: A, Role.DIRECTOR: A},
+    "statement.read": {Role.INVENTOR: OWN, Role.FINANCE: A, Role.DIRECTOR: A},
+    # Reports.
+    "report.dashboard": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "report.autm": {Role.FINANCE: A, Role.DIRECTOR: A},
+    "data.import": {Role.ADMIN: A, Role.DIRECTOR: A},
 }
 
 

@@ -3,16 +3,13 @@ by the uploaded name; the original name (sanitised) is kept for download."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from sqlmodel import Session, select
 
-from tlo import audit
+from tlo import audit, file_store
 from tlo.auth.permissions import Actor, can
 from tlo.config import get_settings
 from tlo.disclosures.access import load_case
@@ -60,22 +57,6 @@ def _content_type(name: str, content: bytes) -> str:
     return content_type
 
 
-def stored_path(sha256: str) -> Path:
-    return get_settings().attachments_dir / sha256[:2] / sha256
-
-
-def _store(content: bytes, sha256: str) -> None:
-    """Write once, atomically: a file with this hash already holds these very bytes."""
-    target = stored_path(sha256)
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent)
-    with os.fdopen(handle, "wb") as file:
-        file.write(content)
-    os.replace(temporary, target)
-
-
 def add_attachment(
     session: Session, *, actor: Actor, disclosure_id: int, name: str, content: bytes
 ) -> Attachment:
@@ -89,8 +70,7 @@ def add_attachment(
         raise ValidationError(f"{name} is empty.")
     safe_name = sanitise_name(name)
     content_type = _content_type(safe_name, content)
-    sha256 = hashlib.sha256(content).hexdigest()
-    _store(content, sha256)
+    sha256 = file_store.put("attachments", content)
     attachment = Attachment(
         disclosure_id=disclosure_id,
         sha256=sha256,
@@ -124,10 +104,8 @@ def read_attachment(session: Session, *, actor: Actor, attachment_id: int) -> At
     if attachment is None:
         raise NotFound(f"There is no attachment {attachment_id}.")
     load_case(session, actor, attachment.disclosure_id, "disclosure.read")
-    path = stored_path(attachment.sha256)
-    if not path.exists():
-        raise NotFound(f"The file of {attachment.original_name} is missing from the data folder.")
-    return AttachmentFile(attachment.original_name, attachment.content_type, path.read_bytes())
+    content = file_store.get("attachments", attachment.sha256)
+    return AttachmentFile(attachment.original_name, attachment.content_type, content)
 
 
 def list_attachments(session: Session, disclosure_id: int) -> list[Attachment]:

@@ -145,7 +145,8 @@ class AgreementDraft(SQLModel, table=True):
     agreement_id: int = Field(foreign_key="agreement.id", index=True)
     version: int
     template_name: str = Field(max_length=100)
-    template_sha256: str = Field(max_length=64)  # which version of the template made it
+    template_version: int = 1  # tlo.word_templates: 1 is the file shipped in templates_docx/
+    template_sha256: str = Field(max_length=64)  # the exact template file that made it
     sha256: str = Field(max_length=64)  # the file, stored under the data folder by this hash
     size_bytes: int
     generated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -3,15 +3,13 @@ agreement's data. Every generation is kept as a new version, stored by its SHA-2
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
-from tlo import audit, documents
+from tlo import audit, documents, file_store, word_templates
 from tlo.auth.permissions import Actor, require
-from tlo.config import get_settings
 from tlo.disclosures.models import DisclosureInventor, FundingSource
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import AgreementDraft, AgreementType, ReportPeriod
@@ -21,8 +19,26 @@ from tlo.money import from_cents
 from tlo.patents.models import ApplicationType
 from tlo.people.models import Person
 
-TEMPLATES = {AgreementType.EXCLUSIVE: "exclusive_license"}
+TEMPLATES = {
+    AgreementType.EXCLUSIVE: "exclusive_license",
+    AgreementType.NON_EXCLUSIVE: "nonexclusive_license",
+    AgreementType.OPTION: "option_agreement",
+    AgreementType.STARTUP: "startup_license",
+    AgreementType.CDA: "cda",
+}
 UNIVERSITY = "The Board of Trustees of the University"
+
+
+def sample_context() -> dict:
+    """What draft_context provides, by example: the agreement templates' samples together.
+
+    Every agreement template is filled in by draft_context, so an edited template may use any
+    of its keys; uploads are checked against this (see tlo.word_templates).
+    """
+    merged: dict = {}
+    for name in TEMPLATES.values():
+        merged.update(documents.sample_context(name))
+    return merged
 
 
 def written_date(day: date | None) -> str:
@@ -31,6 +47,12 @@ def written_date(day: date | None) -> str:
 
 def dollars(amount: Decimal) -> str:
     return f"${amount:,.2f}"
+
+
+def _months(months: int | None, *, otherwise: str) -> str:
+    if months is None:
+        return otherwise
+    return "1 month" if months == 1 else f"{months} months"
 
 
 def _ordinal(n: int) -> str:
@@ -78,6 +100,9 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
         "licensee": view.company.name,
         "licensee_size": CompanySize(view.company.size).label.lower(),
         "dockets": ", ".join(d.docket or "" for d, _ in view.technologies),
+        "technologies": [
+            {"docket": d.docket or "", "title": d.title} for d, _ in view.technologies
+        ],
         "inventors": " and ".join([", ".join(inventors[:-1]), inventors[-1]])
         if len(inventors) > 1
         else "".join(inventors),
@@ -117,15 +142,15 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
         "past_patent_costs": dollars(from_cents(a.past_patent_costs_cents)),
         "ongoing_costs": a.reimburse_ongoing_costs,
         "report_period": ReportPeriod(a.royalty_report_period).value,
-        "term": f"{a.term_months} months"
-        if a.term_months
-        else "until the last Licensed Patent expires",
+        "term": _months(a.term_months, otherwise="until the last Licensed Patent expires"),
+        # An option or CDA without a term gets a bracketed proposal: in a draft, brackets
+        # mark a term still to be agreed (and the obligations calendar has no end date yet).
+        "option_period": _months(a.term_months, otherwise="[12] months"),
+        "disclosure_period": _months(a.term_months, otherwise="[24] months"),
+        "purpose": "evaluating the Technology to decide whether to seek a license to it"
+        + (f", in the field of {a.field_of_use}" if a.field_of_use else ""),
         "officer_name": officer.full_name if officer else "",
     }
-
-
-def _stored(sha256: str):
-    return get_settings().data_dir / "drafts" / sha256[:2] / sha256
 
 
 def generate_draft(session: Session, *, actor: Actor, agreement_id: int) -> AgreementDraft:
@@ -143,18 +168,19 @@ def generate_draft(session: Session, *, actor: Actor, agreement_id: int) -> Agre
         ).one()
         or 0
     ) + 1
+    template = word_templates.current_template(session, name)
     content = documents.render(
-        name, draft_context(session, actor=actor, agreement_id=agreement_id, version=version)
+        name,
+        draft_context(session, actor=actor, agreement_id=agreement_id, version=version),
+        template=template.content,
     )
-    sha256 = hashlib.sha256(content).hexdigest()
-    path = _stored(sha256)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    sha256 = file_store.put("drafts", content)
     draft = AgreementDraft(
         agreement_id=agreement_id,
         version=version,
         template_name=name,
-        template_sha256=hashlib.sha256(documents.template_path(name).read_bytes()).hexdigest(),
+        template_version=template.version,
+        template_sha256=template.sha256,
         sha256=sha256,
         size_bytes=len(content),
         generated_by_account_id=actor.account_id,
@@ -168,7 +194,7 @@ def generate_draft(session: Session, *, actor: Actor, agreement_id: int) -> Agre
         action="agreement.draft_generated",
         object_type="agreement",
         object_id=agreement_id,
-        after={"version": version, "sha256": sha256},
+        after={"version": version, "sha256": sha256, "template_version": template.version},
     )
     return draft
 
@@ -187,6 +213,6 @@ def list_drafts(session: Session, *, actor: Actor, agreement_id: int) -> list[Ag
 def read_draft(session: Session, *, actor: Actor, draft_id: int) -> bytes:
     require(actor, "agreement.read")
     draft = session.get(AgreementDraft, draft_id)
-    if draft is None or not _stored(draft.sha256).exists():
-        raise NotFound(f"There is no stored draft {draft_id}.")
-    return _stored(draft.sha256).read_bytes()
+    if draft is None:
+        raise NotFound(f"There is no draft {draft_id}.")
+    return file_store.get("drafts", draft.sha256)

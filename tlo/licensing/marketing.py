@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from tlo import audit, documents
+from tlo import audit, documents, word_templates
 from tlo.auth.permissions import Actor
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import DevelopmentStage, Disclosure, DisclosureInventor
@@ -148,6 +148,9 @@ def summary_context(
 
 
 def summary_docx(session: Session, *, actor: Actor, disclosure_id: int) -> bytes:
+    template = word_templates.current_template(session, "marketing_summary")
     return documents.render(
-        "marketing_summary", summary_context(session, actor=actor, disclosure_id=disclosure_id)
+        "marketing_summary",
+        summary_context(session, actor=actor, disclosure_id=disclosure_id),
+        template=template.content,
     )
