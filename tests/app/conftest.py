@@ -38,7 +38,11 @@ def seeded_template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("template") / "tlo.db"
     url = f"sqlite:///{path}"
     db.migrate(url)
-    with db.unit_of_work(db.get_engine(url)) as session:
+    with (
+        pytest.MonkeyPatch.context() as env,
+        db.unit_of_work(db.get_engine(url)) as session,
+    ):
+        env.setenv("TLO_DATA_DIR", str(path.parent))  # the demo's Word drafts go beside it
         demo.seed(session)
         account_ids = dict(session.exec(select(Account.username, Account.id)).all())
     db.dispose_engine(url)  # checkpoints the WAL into the file we copy
@@ -50,6 +54,7 @@ def database_url(seeded_template, tmp_path, monkeypatch) -> str:
     template, _ = seeded_template
     copy = tmp_path / "tlo.db"
     shutil.copyfile(template, copy)
+    shutil.copytree(template.parent / "drafts", tmp_path / "drafts")
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("TLO_DATABASE_URL", url)
     monkeypatch.setenv("TLO_DATA_DIR", str(tmp_path))

@@ -3,11 +3,20 @@ from sqlmodel import func, select
 from tlo import demo
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
+from tlo.auth.permissions import system_actor
 from tlo.db import unit_of_work
+from tlo.licensing import drafts
+from tlo.licensing.agreement_models import (
+    Agreement,
+    AgreementDraft,
+    AgreementStatus,
+    AgreementType,
+)
 from tlo.people.models import Department, Person, School
 
 
-def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine):
+def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("TLO_DATA_DIR", str(tmp_path))
     with unit_of_work(engine) as session:
         assert demo.is_empty(session)
         demo.seed(session)
@@ -23,3 +32,17 @@ def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine):
             roles_seen |= result.actor.roles
     assert roles_seen == set(Role)
     assert "officer" in demo.sign_in_help() and demo.DEMO_PASSWORD in demo.sign_in_help()
+
+    with unit_of_work(engine) as session:
+        agreements = session.exec(select(Agreement)).all()
+        drafted = set(session.exec(select(AgreementDraft.agreement_id)).all())
+        some_draft = session.exec(select(AgreementDraft)).first()
+        content = drafts.read_draft(session, actor=system_actor("test"), draft_id=some_draft.id)
+    assert 18 <= len(agreements) <= 25
+    assert {a.agreement_type for a in agreements} == {t.value for t in AgreementType}
+    assert {a.status for a in agreements} == {s.value for s in AgreementStatus}
+    with_template = {
+        a.id for a in agreements if AgreementType(a.agreement_type) in drafts.TEMPLATES
+    }
+    assert drafted == with_template
+    assert content.startswith(b"PK")  # a Word file

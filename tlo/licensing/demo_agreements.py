@@ -8,41 +8,77 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from tlo.auth.models import Role
-from tlo.auth.permissions import Actor
+from tlo.auth.permissions import Actor, system_actor
 from tlo.disclosures.models import Disclosure, DisclosureStatus
-from tlo.licensing import agreements
-from tlo.licensing.agreement_models import AgreementStatus
+from tlo.licensing import agreements, drafts, outreach
+from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementType
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
-from tlo.licensing.models import Outreach, Stage
+from tlo.licensing.models import Company, CompanySize, Outreach, Stage
+from tlo.licensing.outreach import CompanyForm
 from tlo.patents.models import DocketItemState
 
 S = DisclosureStatus
+INTERESTED = {Stage.INTERESTED, Stage.CDA_SIGNED, Stage.EVALUATING, Stage.TERM_SHEET}
 
 
-def _officer(case: Disclosure, names: dict[int, str]) -> Actor:
-    return Actor(
-        None,
-        case.officer_person_id,
-        names[case.officer_person_id],
-        "demo",
-        frozenset({Role.OFFICER}),
+def _officer(case_or_agreement: Disclosure | Agreement, names: dict[int, str]) -> Actor:
+    person_id = case_or_agreement.officer_person_id
+    return Actor(None, person_id, names[person_id], "demo", frozenset({Role.OFFICER}))
+
+
+def _partners(session: Session, case: Disclosure, stages: set[Stage]) -> list[int]:
+    return list(
+        session.exec(
+            select(Outreach.company_id)
+            .where(
+                Outreach.disclosure_id == case.id,
+                col(Outreach.stage).in_([s.value for s in stages]),
+            )
+            .order_by(Outreach.id)
+        ).all()
     )
 
 
 def _partner(session: Session, case: Disclosure, stages: set[Stage]) -> int | None:
-    return session.exec(
-        select(Outreach.company_id)
-        .where(
-            Outreach.disclosure_id == case.id, col(Outreach.stage).in_([s.value for s in stages])
+    return next(iter(_partners(session, case, stages)), None)
+
+
+def _cases(session: Session, status: DisclosureStatus) -> list[Disclosure]:
+    return list(
+        session.exec(
+            select(Disclosure).where(Disclosure.status == status.value).order_by(Disclosure.id)
+        ).all()
+    )
+
+
+def _move(session, officer, agreement_id, *statuses, signed_on=None, today) -> None:
+    for status in statuses:
+        agreements.change_agreement_status(
+            session,
+            actor=officer,
+            agreement_id=agreement_id,
+            status=status,
+            signed_on=signed_on if status is AgreementStatus.EXECUTED else None,
+            today=today,
         )
-        .order_by(Outreach.id)
-    ).first()
 
 
 def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> None:
-    licensed = session.exec(
-        select(Disclosure).where(Disclosure.status == S.LICENSED.value).order_by(Disclosure.id)
-    ).all()
+    """About twenty agreements of every type and status, each with a generated Word draft."""
+    licensed = _cases(session, S.LICENSED)
+    _licenses(session, licensed, today=today, officer_names=officer_names)
+    _options_before_licenses(session, licensed, today=today, officer_names=officer_names)
+    _non_exclusive_licenses(session, licensed, today=today, officer_names=officer_names)
+    marketed = _cases(session, S.MARKETING)
+    _agreements_in_marketing(session, marketed, today=today, officer_names=officer_names)
+    _negotiated_license(session, marketed, today=today, officer_names=officer_names)
+    _research_agreements(
+        session, _cases(session, S.FILED), today=today, officer_names=officer_names
+    )
+    _drafts(session, today=today, officer_names=officer_names)
+
+
+def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) -> None:
     for index, case in enumerate(licensed):
         company_id = _partner(session, case, {Stage.LICENSED})
         if company_id is None:
@@ -102,9 +138,9 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
                         key=entry.key, state="done", note="Received", marked_by_name=officer.name
                     )
                 )
-    marketed = session.exec(
-        select(Disclosure).where(Disclosure.status == S.MARKETING.value).order_by(Disclosure.id)
-    ).all()
+
+
+def _agreements_in_marketing(session, marketed, *, today: date, officer_names) -> None:
     for index, case in enumerate(marketed):
         officer = _officer(case, officer_names)
         company_id = _partner(
@@ -151,3 +187,171 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
                 signed_on=today - timedelta(days=15),
                 today=today,
             )
+
+
+def _options_before_licenses(session, licensed, *, today: date, officer_names) -> None:
+    """The licensee of the first technologies held a year's option first: executed, expired."""
+    for case in licensed[:3]:
+        company_id = _partner(session, case, {Stage.LICENSED})
+        if company_id is None:
+            continue
+        officer = _officer(case, officer_names)
+        signed = case.submitted_at.date() + timedelta(days=400)
+        option = agreements.save_agreement(
+            session,
+            actor=officer,
+            form=AgreementForm(
+                agreement_type="option",
+                company_id=company_id,
+                title=f"Option: {case.title}",
+                technologies=[case.id],
+                field_of_use="All fields",
+                effective_date=signed,
+                term_months=12,
+                upfront_fee="10000",
+            ),
+        )
+        _move(
+            session,
+            officer,
+            option.id,
+            AgreementStatus.EXECUTED,
+            AgreementStatus.ACTIVE,
+            AgreementStatus.EXPIRED,
+            signed_on=signed,
+            today=today,
+        )
+
+
+def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) -> None:
+    """A second licensee takes research-tool rights; the last one has since terminated."""
+    pairs = [
+        (case, partners[1])
+        for case in licensed
+        if len(partners := _partners(session, case, INTERESTED | {Stage.LICENSED})) > 1
+    ]
+    for index, (case, company_id) in enumerate(pairs):
+        officer = _officer(case, officer_names)
+        signed = min(case.submitted_at.date() + timedelta(days=1000), today - timedelta(days=60))
+        license_ = agreements.save_agreement(
+            session,
+            actor=officer,
+            form=AgreementForm(
+                agreement_type="nonexclusive_license",
+                company_id=company_id,
+                title=f"Non-exclusive license (research tools): {case.title}",
+                technologies=[case.id],
+                field_of_use="Research tools and contract research services",
+                effective_date=signed,
+                upfront_fee="10000",
+                annual_fees=["5000"],
+                royalty_rates=[("Net sales of research tools", "1.5")],
+                milestones=[
+                    MilestoneEntry("First sale of a research kit", "0", signed + timedelta(365))
+                ],
+            ),
+        )
+        ending = [AgreementStatus.TERMINATED] if index == len(pairs) - 1 else []
+        _move(
+            session,
+            officer,
+            license_.id,
+            AgreementStatus.EXECUTED,
+            AgreementStatus.ACTIVE,
+            *ending,
+            signed_on=signed,
+            today=today,
+        )
+
+
+def _negotiated_license(session, marketed, *, today: date, officer_names) -> None:
+    """An exclusive license under negotiation, with the milestones on the table."""
+    for case in marketed:
+        company_id = _partner(session, case, {Stage.TERM_SHEET, Stage.NEGOTIATING})
+        if company_id is None:
+            continue
+        officer = _officer(case, officer_names)
+        start = today + timedelta(days=45)
+        license_ = agreements.save_agreement(
+            session,
+            actor=officer,
+            form=AgreementForm(
+                agreement_type="exclusive_license",
+                company_id=company_id,
+                title=f"Exclusive license: {case.title}",
+                technologies=[case.id],
+                field_of_use="Human diagnostics",
+                territory="United States and Europe",
+                effective_date=start,
+                upfront_fee="60000",
+                annual_fees=["15000", "25000"],
+                royalty_rates=[("Net sales of licensed products", "3")],
+                milestones=[
+                    MilestoneEntry("FDA 510(k) clearance", "100000", start + timedelta(days=900)),
+                    MilestoneEntry("First commercial sale", "200000", start + timedelta(1200)),
+                ],
+                sublicense_share="20",
+                past_patent_costs="24000",
+                reimburse_ongoing_costs=True,
+            ),
+        )
+        _move(session, officer, license_.id, AgreementStatus.NEGOTIATING, today=today)
+        return
+
+
+def _research_agreements(session, filed, *, today: date, officer_names) -> None:
+    """Material transfers to companies and an inter-institutional agreement with a co-owner."""
+    co_owner = outreach.save_company(
+        session,
+        actor=system_actor("demo data"),
+        form=CompanyForm(
+            name="Pacific Coast University",
+            size=CompanySize.LARGE,
+            sector="Higher education",
+            notes="Co-owner of jointly invented technologies.",
+        ),
+    )
+    companies = session.exec(select(Company.id).order_by(Company.id).limit(2)).all()
+    plans = [
+        ("mta", companies[0], "Material transfer (cell line)", [AgreementStatus.EXECUTED]),
+        ("mta", companies[1], "Material transfer (prototype sensor)", []),
+        (
+            "inter_institutional",
+            co_owner.id,
+            "Inter-institutional agreement",
+            [AgreementStatus.NEGOTIATING],
+        ),
+    ]
+    for case, (kind, company_id, title, statuses) in zip(filed, plans, strict=False):
+        officer = _officer(case, officer_names)
+        agreement = agreements.save_agreement(
+            session,
+            actor=officer,
+            form=AgreementForm(
+                agreement_type=kind,
+                company_id=company_id,
+                title=f"{title}: {case.title}",
+                technologies=[case.id],
+                effective_date=today - timedelta(days=10),
+                term_months=24,
+            ),
+        )
+        _move(
+            session,
+            officer,
+            agreement.id,
+            *statuses,
+            signed_on=today - timedelta(days=10),
+            today=today,
+        )
+
+
+def _drafts(session, *, today: date, officer_names) -> None:
+    """A Word draft of every agreement that has a template; two for those in negotiation."""
+    for agreement in session.exec(select(Agreement).order_by(Agreement.id)).all():
+        if AgreementType(agreement.agreement_type) not in drafts.TEMPLATES:
+            continue
+        officer = _officer(agreement, officer_names)
+        negotiating = agreement.status == AgreementStatus.NEGOTIATING.value
+        for _ in range(2 if negotiating else 1):
+            drafts.generate_draft(session, actor=officer, agreement_id=agreement.id)
