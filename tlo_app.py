@@ -50,7 +50,7 @@ else:
         ]
         for section, specs in pages_for(actor).items()
     }
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # every page in view, no "View more"
     with st.sidebar:
         st.markdown(f"**{actor.name}**  \n{actor.role_labels}")
         if st.button("Sign out", icon=":material/logout:"):

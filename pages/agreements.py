@@ -195,9 +195,14 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
 
 if ui.can("agreement.create"):
     with st.expander("New agreement", icon=":material/note_add:"):
-        form = terms_form("agr_new")
+        form = terms_form(ui.widget_key("agr_new"))
         if form is not None:
-            ui.attempt(agreements.save_agreement, form=form, success="Agreement saved as a draft.")
+            ui.attempt(
+                agreements.save_agreement,
+                form=form,
+                success="Agreement saved as a draft.",
+                clear=("agr_new", "agr_pick"),  # an empty form; the new agreement shown below
+            )
 
 if not page.items:
     st.stop()
@@ -205,7 +210,7 @@ st.subheader("An agreement")
 chosen, _company = st.selectbox(
     "Agreement (from the list above)",
     page.items,
-    key="agr_pick",
+    key=ui.widget_key("agr_pick"),
     format_func=lambda pair: f"{pair[0].number} · {pair[1]} · {pair[0].title}",
 )
 with ui.reading() as session:
@@ -263,7 +268,7 @@ with ui.reading() as session:
 for draft in versions:
     st.download_button(
         f"Version {draft.version} · {case_view.local(draft.generated_at)} · "
-        f"{draft.generated_by_name}",
+        f"{draft.generated_by_name} · template version {draft.template_version}",
         ui.deferred(drafts.read_draft, draft_id=draft.id),
         file_name=f"{a.number}-v{draft.version}.docx",
         mime=ui.DOCX_MIME,

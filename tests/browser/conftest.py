@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = ROOT / "test-results" / "screenshots"
+SCREENSHOTS = ROOT / "screenshots"  # pytest-playwright owns test-results/ and empties it
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +101,8 @@ def app_url(app_database_url) -> str:
             str(port),
             "--browser.gatherUsageStats",
             "false",
+            "--server.fileWatcherType",  # a source edit elsewhere must not rerun the pages
+            "none",
         ],
         env=env,
         cwd=ROOT,
@@ -122,7 +124,7 @@ def app_url(app_database_url) -> str:
 
 @pytest.fixture
 def screenshot(page):
-    """screenshot("name") saves what the user sees under test-results/screenshots/."""
+    """screenshot("name") saves what the user sees under screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:

@@ -130,14 +130,7 @@ def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) 
             status=AgreementStatus.ACTIVE,
             today=today,
         )
-        # The licensee has met everything that fell due before the last two weeks.
-        for entry in agreements.obligations(session, actor=officer, agreement_id=agreement.id):
-            if entry.obligation.due < today - timedelta(days=14):
-                session.add(
-                    DocketItemState(
-                        key=entry.key, state="done", note="Received", marked_by_name=officer.name
-                    )
-                )
+        _obligations_met(session, officer, agreement.id, today=today)
 
 
 def _agreements_in_marketing(session, marketed, *, today: date, officer_names) -> None:
@@ -186,6 +179,17 @@ def _agreements_in_marketing(session, marketed, *, today: date, officer_names) -
                 else AgreementStatus.NEGOTIATING,
                 signed_on=today - timedelta(days=15),
                 today=today,
+            )
+
+
+def _obligations_met(session, officer: Actor, agreement_id: int, *, today: date) -> None:
+    """The licensee has met everything that fell due before the last two weeks."""
+    for entry in agreements.obligations(session, actor=officer, agreement_id=agreement_id):
+        if entry.obligation.due < today - timedelta(days=14):
+            session.add(
+                DocketItemState(
+                    key=entry.key, state="done", note="Received", marked_by_name=officer.name
+                )
             )
 
 
@@ -262,6 +266,7 @@ def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) ->
             signed_on=signed,
             today=today,
         )
+        _obligations_met(session, officer, license_.id, today=today)
 
 
 def _negotiated_license(session, marketed, *, today: date, officer_names) -> None:

@@ -24,6 +24,7 @@ OPEN_CASE_KEY = "open_case_id"
 ACCOUNT_KEY = "account_id"
 ACTOR_KEY = "_actor"
 FLASH_KEY = "_flash"
+GENERATIONS_KEY = "_widget_generations"
 
 
 def actor() -> Actor:
@@ -67,12 +68,15 @@ def open_case(disclosure_id: int) -> None:
     st.switch_page("pages/case.py")
 
 
-def attempt(use_case, /, *, success: str | None = None, clear: str | None = None, **kwargs):
+def attempt(
+    use_case, /, *, success: str | None = None, clear: str | tuple[str, ...] = (), **kwargs
+):
     """Run one use case in its own transaction; show its error or flash `success` and rerun.
 
     On failure the form keeps what the user typed, so they can correct it; on success the
-    widgets whose keys start with `clear` are emptied. Returns the use case's result, or None
-    when it failed (the error is already shown).
+    widgets whose keys start with `clear` (a prefix or several) are emptied, and those keyed
+    with `widget_key` move to a fresh key. Returns the use case's result, or None when it
+    failed (the error is already shown).
     """
     try:
         with unit_of_work() as session:
@@ -80,13 +84,28 @@ def attempt(use_case, /, *, success: str | None = None, clear: str | None = None
     except DomainError as err:
         st.error(str(err))
         return None
-    if clear:
-        for key in [key for key in st.session_state if str(key).startswith(clear)]:
+    prefixes = (clear,) if isinstance(clear, str) else clear
+    if prefixes:
+        for key in [key for key in st.session_state if str(key).startswith(prefixes)]:
             del st.session_state[key]
+        generations = st.session_state.setdefault(GENERATIONS_KEY, {})
+        for prefix in prefixes:
+            generations[prefix] = generations.get(prefix, 0) + 1
     if success:
         flash(success)
         st.rerun()
     return result
+
+
+def widget_key(name: str) -> str:
+    """The key for a widget (or a form's prefix) that `attempt(clear=name)` should reset.
+
+    Deleting a key from session state is not enough: the browser remembers the widget's last
+    value and sends it back on the next interaction. A reset therefore moves the widget to a
+    new key, which the browser has never seen.
+    """
+    generation = st.session_state.get(GENERATIONS_KEY, {}).get(name, 0)
+    return name if generation == 0 else f"{name}~{generation}"
 
 
 def flash(message: str) -> None:
