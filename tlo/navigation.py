@@ -77,6 +77,10 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/agreements.py", "Agreements", ":material/handshake:", "Licensing", "agreement.read"
     ),
+    PageSpec(
+        "pages/dashboard.py", "Dashboard", ":material/monitoring:", "Reports", "report.dashboard"
+    ),
+    PageSpec("pages/autm.py", "AUTM metrics", ":material/summarize:", "Reports", "report.autm"),
     PageSpec("pages/people.py", "People", ":material/group:", "Administration", "person.manage"),
     PageSpec(
         "pages/organisation.py",

@@ -1,0 +1,58 @@
+"""AUTM annual metrics of a fiscal year: each metric, the records it counts, the workbook."""
+
+import streamlit as st
+
+from tlo import ui
+from tlo.reports import autm
+
+actor = ui.actor()
+st.title("AUTM annual metrics")
+
+with ui.reading() as session:
+    years = autm.fiscal_years(session, actor=actor)
+# The last complete fiscal year is the one usually reported; the current one is still running.
+fiscal_year = st.selectbox(
+    "Fiscal year",
+    years,
+    index=1 if len(years) > 1 else 0,
+    format_func=lambda year: f"FY{year}" + (" (in progress)" if year == years[0] else ""),
+    key="autm_year",
+)
+with ui.reading() as session:
+    report = autm.autm_metrics(session, actor=actor, fiscal_year=fiscal_year)
+st.caption(
+    f"FY{report.fiscal_year} runs from {report.first_day:%d %B %Y} to "
+    f"{report.last_day:%d %B %Y}. License income and legal fees reimbursed are added once "
+    "income is recorded."
+)
+
+headline = report.headline
+for start in range(0, len(headline), 4):
+    for metric, column in zip(headline[start : start + 4], st.columns(4), strict=False):
+        column.metric(metric.card_label, metric.display, help=metric.rule, border=True)
+
+st.download_button(
+    f"Download the FY{fiscal_year} workbook",
+    ui.deferred(autm.autm_workbook_file, fiscal_year=fiscal_year),
+    file_name=f"autm-FY{fiscal_year}.xlsx",
+    mime=ui.XLSX_MIME,
+    icon=":material/download:",
+    type="primary",
+)
+
+st.subheader("Every metric")
+st.table(
+    [
+        {"Metric": metric.label, "Value": metric.display, "How it is counted": metric.rule}
+        for metric in report.metrics
+    ],
+    hide_index=True,
+)
+
+st.subheader("What is counted")
+for table in report.record_tables:
+    with st.expander(f"{table.sheet} ({len(table.rows)})"):
+        if table.rows:
+            st.dataframe(table.as_dicts(), hide_index=True, width="stretch")
+        else:
+            st.caption("None in this fiscal year.")

@@ -1,0 +1,250 @@
+"""Director's dashboard: disclosures, the pipeline, patent spend, licenses and the docket, for
+a range of fiscal years, narrowed by school, department or officer."""
+
+import calendar
+import statistics
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from tlo import ui
+from tlo.reports import dashboard
+from tlo.reports.dashboard import DashboardFilters
+
+actor = ui.actor()
+st.title("Dashboard")
+
+with ui.reading() as session:
+    choices = dashboard.filter_choices(session, actor=actor)
+years = choices.fiscal_years
+years_col, school_col, department_col, officer_col = st.columns([3, 2, 2, 2])
+first_year, last_year = years_col.select_slider(
+    "Fiscal years",
+    options=years,
+    value=(years[max(0, len(years) - 5)], years[-1]),
+    format_func=lambda year: f"FY{year}",
+    key="dash_years",
+)
+school = school_col.selectbox(
+    "School",
+    choices.schools,
+    index=None,
+    format_func=lambda choice: choice.name,
+    placeholder="Every school",
+    key="dash_school",
+)
+department = department_col.selectbox(
+    "Department",
+    choices.departments_of(school.id if school else None),
+    index=None,
+    format_func=lambda choice: choice.name,
+    placeholder="Every department",
+    key=f"dash_department_{school.id if school else 'all'}",  # fresh when the school changes
+)
+officer = officer_col.selectbox(
+    "Officer",
+    choices.officers,
+    index=None,
+    format_func=lambda choice: choice.name,
+    placeholder="Every officer",
+    key="dash_officer",
+)
+filters = DashboardFilters(
+    first_fiscal_year=first_year,
+    last_fiscal_year=last_year,
+    school_id=school.id if school else None,
+    department_id=department.id if department else None,
+    officer_person_id=officer.id if officer else None,
+)
+show_deadlines = ui.can("docket.read")
+with ui.reading() as session:
+    credits = dashboard.disclosures_by_school(session, actor=actor, filters=filters)
+    funnel = dashboard.pipeline_funnel(session, actor=actor, filters=filters)
+    spend = dashboard.patent_spend(session, actor=actor, filters=filters)
+    licenses = dashboard.licenses_by_size(session, actor=actor, filters=filters)
+    to_license = dashboard.time_to_first_license(session, actor=actor, filters=filters)
+    deadlines = (
+        dashboard.deadlines_by_month(session, actor=actor, filters=filters)
+        if show_deadlines
+        else []
+    )
+
+LAYOUT = dict(
+    height=340,
+    margin=dict(l=10, r=10, t=10, b=10),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
+)
+period = f"FY{first_year}" if first_year == last_year else f"FY{first_year}–FY{last_year}"
+
+
+def panel(title: str, chart: str, figure, *, caption: str, empty: str | None = None) -> None:
+    """A bordered panel: the chart (or why there is none), what it shows, its data as Excel."""
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        if empty:
+            st.info(empty, icon=":material/info:")
+        else:
+            figure.update_layout(**LAYOUT)
+            # No mode bar: it hides the legend, and the data comes as Excel below.
+            st.plotly_chart(figure, key=f"chart_{chart}", config={"displayModeBar": False})
+        st.caption(caption)
+        st.download_button(
+            "Data as Excel",
+            ui.deferred(dashboard.chart_excel_file, chart=chart, filters=filters),
+            file_name=f"{chart}-FY{first_year}-FY{last_year}.xlsx",
+            mime=ui.XLSX_MIME,
+            icon=":material/table:",
+            key=f"excel_{chart}",
+        )
+
+
+left, right = st.columns(2)
+with left:
+    unit_kind = credits[0].unit_kind if credits else "School"
+    panel(
+        f"Disclosures per fiscal year by {unit_kind.lower()}",
+        "disclosures",
+        px.bar(
+            x=[f"FY{row.fiscal_year}" for row in credits],
+            y=[float(row.disclosures) for row in credits],
+            color=[row.unit for row in credits],
+            labels={"x": "Fiscal year", "y": "Disclosures", "color": unit_kind},
+        )
+        .update_traces(hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>")
+        .add_bar(  # an empty bar in every year, so that years without disclosures show too
+            x=[f"FY{year}" for year in range(first_year, last_year + 1)],
+            y=[0] * (last_year - first_year + 1),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        .update_xaxes(
+            categoryorder="array",
+            categoryarray=[f"FY{year}" for year in range(first_year, last_year + 1)],
+        ),
+        caption="A disclosure is credited to schools (departments) by its inventors' shares, "
+        "so each year's bar adds up to the disclosures received.",
+        empty=None if credits else f"No disclosures received in {period}.",
+    )
+with right:
+    panel(
+        "Pipeline: disclosed → filed → marketed → licensed",
+        "funnel",
+        go.Figure(
+            go.Funnel(
+                y=[stage.label for stage in funnel],
+                x=[stage.technologies for stage in funnel],
+                text=[
+                    f"{stage.technologies}"
+                    if stage.percent_of_previous is None
+                    else f"{stage.technologies} · {stage.percent_of_disclosed} %"
+                    for stage in funnel
+                ],
+                customdata=[
+                    f"{stage.percent_of_disclosed} % of disclosed, {stage.percent_of_previous} % "
+                    "of the stage before"
+                    if stage.percent_of_previous is not None
+                    else "every technology disclosed"
+                    for stage in funnel
+                ],
+                textinfo="text",
+                textposition="inside",
+                insidetextfont={"color": "white"},
+                hovertemplate="%{y}: %{x}<br>%{customdata}<extra></extra>",
+                marker={"color": "#8C1515"},
+            )
+        ),
+        caption=f"Technologies disclosed in {period} and how far each has come (in % of those "
+        "disclosed): a patent application, outreach to a company, a signed license.",
+        empty=None if funnel[0].technologies else f"No disclosures received in {period}.",
+    )
+
+left, right = st.columns(2)
+with left:
+    panel(
+        "Patent spend by fiscal year",
+        "patent_spend",
+        px.bar(
+            x=[f"FY{row.fiscal_year}" for row in spend],
+            y=[float(row.amount) for row in spend],
+            labels={"x": "Fiscal year", "y": "Invoiced ($)"},
+            color_discrete_sequence=["#8C1515"],
+        )
+        .update_traces(hovertemplate="%{x}: $%{y:,.2f}<extra></extra>")
+        .update_yaxes(tickprefix="$"),
+        caption="Outside counsel's invoices by the fiscal year of their date. Reimbursements "
+        "by licensees appear here once income is recorded.",
+        empty=None if any(row.invoices for row in spend) else f"No invoices in {period}.",
+    )
+with right:
+    panel(
+        "Licenses and options by licensee size",
+        "licenses",
+        px.bar(
+            x=[row.licensee_size for row in licenses],
+            y=[row.licenses for row in licenses],
+            color=[row.exclusivity for row in licenses],
+            labels={"x": "Licensee", "y": "Signed", "color": "License"},
+        ),
+        caption=f"Signed in {period}; start-up licenses are exclusive.",
+        empty=None if any(row.licenses for row in licenses) else f"Nothing signed in {period}.",
+    )
+
+left, right = st.columns(2)
+with left:
+    median = statistics.median(row.days for row in to_license) if to_license else 0
+    panel(
+        "Time from disclosure to first license",
+        "time_to_license",
+        px.histogram(
+            x=[row.days for row in to_license],
+            labels={"x": "Days from disclosure to first license (90-day bins)"},
+            color_discrete_sequence=["#8C1515"],
+        )
+        .update_traces(xbins={"start": 0, "size": 90})
+        .update_layout(yaxis_title="Technologies", bargap=0.05),
+        caption=f"Technologies first licensed in {period}: {len(to_license)}, "
+        f"median {median:,.0f} days.",
+        empty=None if to_license else f"No technology was first licensed in {period}.",
+    )
+with right:
+    if show_deadlines:
+        months = dashboard.fiscal_months()
+        rows = [f"FY{year}" for year in range(first_year, last_year + 1)]
+        total = {(row.fiscal_year, row.month.month): 0 for row in deadlines}
+        detail: dict[tuple[int, int], list[str]] = {}
+        for row in deadlines:
+            total[row.fiscal_year, row.month.month] += row.deadlines
+            detail.setdefault((row.fiscal_year, row.month.month), []).append(
+                f"{row.kind}: {row.deadlines} ({row.still_open} open)"
+            )
+        panel(
+            "Docket: deadlines by month",
+            "deadlines",
+            go.Figure(
+                go.Heatmap(
+                    x=[calendar.month_abbr[month] for month in months],
+                    y=rows,
+                    z=[
+                        [total.get((year, month), 0) for month in months]
+                        for year in range(first_year, last_year + 1)
+                    ],
+                    customdata=[
+                        ["<br>".join(detail.get((year, month), ["none"])) for month in months]
+                        for year in range(first_year, last_year + 1)
+                    ],
+                    hovertemplate="%{x} %{y}<br>%{customdata}<extra></extra>",
+                    colorscale="Reds",
+                    xgap=2,
+                    ygap=2,
+                    colorbar={"title": {"text": "Due"}},
+                )
+            ).update_yaxes(autorange="reversed"),
+            caption="Deadlines of live cases and license obligations by the month they fall "
+            "due, done or not; hover for the kinds and how many are still open.",
+            empty=None if deadlines else f"No deadlines fall in {period}.",
+        )
+    else:
+        with st.container(border=True):
+            st.markdown("**Docket: deadlines by month**")
+            st.caption("The docket is shown to licensing officers and the director.")

@@ -1,0 +1,723 @@
+"""AUTM-style annual metrics of one fiscal year, each with the records it counts, and the
+formatted workbook that reports them.
+
+A fiscal year is named by the calendar year in which it ends and starts in the configured
+month (TLO_FISCAL_YEAR_START_MONTH): with September, FY2026 runs 2025-09-01 to 2026-08-31.
+How each metric is counted is written on the metric itself (`Metric.rule`), so the page and
+the workbook tell the reader the same thing the code does.
+
+The metrics are a list, so that the ones that need income records (license income by kind,
+legal fees reimbursed: issue #7) join it as more `Metric`s without changing the report's shape.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
+
+from tlo.audit import AuditEntry
+from tlo.auth.permissions import Actor, require
+from tlo.clock import utcnow
+from tlo.config import get_settings
+from tlo.disclosures.models import Disclosure, DisclosureStatus
+from tlo.disclosures.rules import fiscal_year_of
+from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
+from tlo.licensing.agreement_models import AgreementType as T
+from tlo.licensing.models import Company, CompanySize
+from tlo.licensing.obligations import Terms, end_of_term
+from tlo.money import from_cents
+from tlo.patents.models import ApplicationType, PatentApplication, PatentCost
+from tlo.people.models import Person
+from tlo.reports.excel import Column, Sheet, workbook_bytes
+
+# --- definitions the dashboard shares ---------------------------------------------------------
+
+LICENSE_TYPES = tuple(kind for kind in T if kind.is_license)
+LICENSES_AND_OPTIONS = (*LICENSE_TYPES, T.OPTION)
+# An agreement in one of these statuses was signed, whatever became of it later.
+SIGNED_STATUSES = (
+    AgreementStatus.EXECUTED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.EXPIRED,
+    AgreementStatus.TERMINATED,
+)
+IN_FORCE_STATUSES = (AgreementStatus.EXECUTED, AgreementStatus.ACTIVE)
+ENDING_ACTIONS = ("agreement.expired", "agreement.terminated")  # audit actions of an end
+TO_SIZE = {
+    CompanySize.STARTUP: "start-ups",
+    CompanySize.SMALL: "small companies",
+    CompanySize.LARGE: "large companies",
+}
+
+
+class Exclusivity(StrEnum):
+    """How AUTM splits licenses: a start-up license is exclusive. Options are counted on their
+    own: an option agreement here does not record whether the license it offers is exclusive."""
+
+    EXCLUSIVE = "exclusive"
+    NON_EXCLUSIVE = "nonexclusive"
+    OPTION = "option"
+
+    @property
+    def label(self) -> str:
+        return {"exclusive": "Exclusive", "nonexclusive": "Non-exclusive", "option": "Option"}[
+            self.value
+        ]
+
+    @classmethod
+    def of(cls, agreement_type: str) -> Exclusivity:
+        return {
+            T.EXCLUSIVE: cls.EXCLUSIVE,
+            T.STARTUP: cls.EXCLUSIVE,
+            T.NON_EXCLUSIVE: cls.NON_EXCLUSIVE,
+            T.OPTION: cls.OPTION,
+        }[T(agreement_type)]
+
+
+def fiscal_year_span(fiscal_year: int, start_month: int) -> tuple[date, date]:
+    """The first and last day of a fiscal year (the inverse of rules.fiscal_year_of)."""
+    if start_month == 1:
+        return date(fiscal_year, 1, 1), date(fiscal_year, 12, 31)
+    first = date(fiscal_year - 1, start_month, 1)
+    return first, date(fiscal_year, start_month, 1) - timedelta(days=1)
+
+
+def current_fiscal_year(today: date | None = None) -> int:
+    return fiscal_year_of(today or date.today(), get_settings().fiscal_year_start_month)
+
+
+def local_date(moment: datetime | None) -> date | None:
+    """The office's calendar date of a stored (UTC) moment."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(get_settings().office_timezone)).date()
+
+
+def agreement_number(agreement_id: int) -> str:
+    """AGR-00042: the agreement's own rule, for a query that selected only its id."""
+    return Agreement(id=agreement_id).number
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Records:
+    """The records behind one or more metrics, as a table (and as one sheet of the workbook)."""
+
+    sheet: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        headers = [column.header for column in self.columns]
+        return [dict(zip(headers, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: int | Decimal
+    rule: str  # how it is counted, in words
+    records: Records  # a detail shares the records of the metric it details
+    money: bool = False
+    detail_of: str | None = None  # the key of the headline metric this one details
+    short_label: str = ""  # for a headline's card, where the label must fit a narrow column
+
+    @property
+    def card_label(self) -> str:
+        return self.short_label or self.label
+
+    @property
+    def display(self) -> str:
+        return f"${self.value:,.2f}" if self.money else f"{self.value:,}"
+
+
+@dataclass(frozen=True)
+class AutmReport:
+    fiscal_year: int
+    first_day: date
+    last_day: date
+    generated_at: datetime
+    metrics: list[Metric] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Metric:
+        for metric in self.metrics:
+            if metric.key == key:
+                return metric
+        raise KeyError(key)
+
+    @property
+    def headline(self) -> list[Metric]:
+        return [metric for metric in self.metrics if metric.detail_of is None]
+
+    @property
+    def record_tables(self) -> list[Records]:
+        """Each table of records once, in the order of the metrics."""
+        tables: dict[str, Records] = {}
+        for metric in self.metrics:
+            tables.setdefault(metric.records.sheet, metric.records)
+        return list(tables.values())
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _disclosures_received(session: Session, fiscal_year: int) -> list[Metric]:
+    rows = session.exec(
+        select(
+            Disclosure.docket,
+            Disclosure.title,
+            Disclosure.submitted_at,
+            Disclosure.status,
+            Person.full_name,
+        )
+        .join(Person, Person.id == Disclosure.officer_person_id, isouter=True)
+        .where(
+            Disclosure.fiscal_year == fiscal_year,
+            Disclosure.status != DisclosureStatus.DRAFT.value,
+        )
+        .order_by(Disclosure.docket)
+    ).all()
+    records = Records(
+        "Disclosures",
+        (
+            Column("Docket"),
+            Column("Title", width=50),
+            Column("Received", "date"),
+            Column("Status now"),
+            Column("Officer"),
+        ),
+        tuple(
+            (docket, title, local_date(received), DisclosureStatus(status).label, officer or "")
+            for docket, title, received, status, officer in rows
+        ),
+    )
+    return [
+        Metric(
+            "disclosures_received",
+            "Invention disclosures received",
+            len(records.rows),
+            "Disclosures submitted in the fiscal year: the year of their docket number, given "
+            "on the day of submission. Drafts are not counted.",
+            records,
+            short_label="Disclosures received",
+        )
+    ]
+
+
+def _continuing_us_applications(session: Session, first: date, last: date) -> set[int]:
+    """US applications filed in the period that descend from an earlier US application (a
+    conversion, continuation, divisional or national phase of a US priority)."""
+    filed = (
+        PatentApplication.jurisdiction == "US",
+        col(PatentApplication.filing_date).between(first, last),
+    )
+    ancestry = (
+        select(
+            PatentApplication.id.label("application_id"),
+            PatentApplication.parent_id.label("ancestor_id"),
+        )
+        .where(*filed, col(PatentApplication.parent_id).is_not(None))
+        .cte("ancestry", recursive=True)
+    )
+    step, parent = ancestry.alias(), aliased(PatentApplication)
+    ancestry = ancestry.union(  # UNION, not UNION ALL: a (corrupt) cycle still ends
+        select(step.c.application_id, parent.parent_id)
+        .join(parent, parent.id == step.c.ancestor_id)
+        .where(col(parent.parent_id).is_not(None))
+    )
+    ancestor = aliased(PatentApplication)
+    return set(
+        session.exec(
+            select(ancestry.c.application_id)
+            .join(ancestor, ancestor.id == ancestry.c.ancestor_id)
+            .where(ancestor.jurisdiction == "US")
+            .distinct()
+        ).all()
+    )
+
+
+def _application_name(kind: str, number: str) -> str:
+    return f"{ApplicationType(kind).label} {number}".strip()
+
+
+def _us_applications(session: Session, first: date, last: date) -> list[Metric]:
+    continuing = _continuing_us_applications(session, first, last)
+    rows = session.exec(
+        select(PatentApplication, Disclosure.docket, Disclosure.title)
+        .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
+        .where(
+            PatentApplication.jurisdiction == "US",
+            col(PatentApplication.filing_date).between(first, last),
+        )
+        .order_by(PatentApplication.filing_date, PatentApplication.id)
+    ).all()
+    new = [(a, docket, title) for a, docket, title in rows if a.id not in continuing]
+    records = Records(
+        "US applications",
+        (
+            Column("Docket"),
+            Column("Title", width=50),
+            Column("Type"),
+            Column("Application number"),
+            Column("Filed", "date"),
+            Column("New (first US filing)"),
+        ),
+        tuple(
+            (
+                docket,
+                title,
+                ApplicationType(a.application_type).label,
+                a.application_number,
+                a.filing_date,
+                _yes(a.id not in continuing),
+            )
+            for a, docket, title in rows
+        ),
+    )
+    return [
+        Metric(
+            "us_applications_new",
+            "New US patent applications filed",
+            len(new),
+            "US applications filed in the fiscal year that do not descend from an earlier US "
+            "application: a first provisional, or a non-provisional, PCT national phase or "
+            "continuation without a US parent. Conversions of a US provisional and "
+            "continuations of US applications are listed but not new.",
+            records,
+            short_label="New US applications",
+        ),
+        Metric(
+            "us_applications_new_provisional",
+            "New US patent applications that are provisional",
+            sum(1 for a, _, _ in new if a.application_type == ApplicationType.PROVISIONAL),
+            "Of the new US applications, those filed as provisionals.",
+            records,
+            detail_of="us_applications_new",
+        ),
+        Metric(
+            "us_applications_all",
+            "All US patent applications filed",
+            len(rows),
+            "Every US application filed in the fiscal year, new or not.",
+            records,
+            detail_of="us_applications_new",
+        ),
+    ]
+
+
+def _us_patents_issued(session: Session, first: date, last: date) -> list[Metric]:
+    rows = session.exec(
+        select(PatentApplication, Disclosure.docket, Disclosure.title)
+        .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
+        .where(
+            PatentApplication.jurisdiction == "US",
+            col(PatentApplication.grant_date).between(first, last),
+        )
+        .order_by(PatentApplication.grant_date, PatentApplication.id)
+    ).all()
+    records = Records(
+        "US patents issued",
+        (
+            Column("Docket"),
+            Column("Title", width=50),
+            Column("Patent number"),
+            Column("Granted", "date"),
+            Column("Application"),
+            Column("Filed", "date"),
+        ),
+        tuple(
+            (
+                docket,
+                title,
+                a.grant_number,
+                a.grant_date,
+                _application_name(a.application_type, a.application_number),
+                a.filing_date,
+            )
+            for a, docket, title in rows
+        ),
+    )
+    return [
+        Metric(
+            "us_patents_issued",
+            "US patents issued",
+            len(records.rows),
+            "US applications with a grant date in the fiscal year.",
+            records,
+        )
+    ]
+
+
+def _dockets_of(session: Session, *conditions) -> dict[int, str]:
+    """The dockets each agreement matching `conditions` covers, comma-separated."""
+    dockets: dict[int, list[str]] = defaultdict(list)
+    for agreement_id, docket in session.exec(
+        select(AgreementTechnology.agreement_id, Disclosure.docket)
+        .join(Agreement, Agreement.id == AgreementTechnology.agreement_id)
+        .join(Disclosure, Disclosure.id == AgreementTechnology.disclosure_id)
+        .where(*conditions)
+        .order_by(Disclosure.docket)
+    ).all():
+        dockets[agreement_id].append(docket or "")
+    return {agreement_id: ", ".join(items) for agreement_id, items in dockets.items()}
+
+
+def _licenses_executed(session: Session, first: date, last: date) -> list[Metric]:
+    conditions = (
+        col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
+        col(Agreement.signed_on).between(first, last),
+    )
+    rows = session.exec(
+        select(Agreement, Company.name, Company.size)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(*conditions)
+        .order_by(Agreement.signed_on, Agreement.id)
+    ).all()
+    dockets = _dockets_of(session, *conditions)
+    records = Records(
+        "Licenses & options",
+        (
+            Column("Agreement"),
+            Column("Type", width=30),
+            Column("Exclusivity"),
+            Column("Licensee", width=30),
+            Column("Licensee size"),
+            Column("Signed", "date"),
+            Column("Status now"),
+            Column("Technologies", width=30),
+        ),
+        tuple(
+            (
+                a.number,
+                T(a.agreement_type).label,
+                Exclusivity.of(a.agreement_type).label,
+                company,
+                CompanySize(size).label,
+                a.signed_on,
+                AgreementStatus(a.status).label,
+                dockets.get(a.id, ""),
+            )
+            for a, company, size in rows
+        ),
+    )
+    by_exclusivity = defaultdict(int)
+    by_size = defaultdict(int)
+    for a, _, size in rows:
+        by_exclusivity[Exclusivity.of(a.agreement_type)] += 1
+        by_size[CompanySize(size)] += 1
+    total = Metric(
+        "licenses_executed",
+        "Licenses and options executed",
+        len(rows),
+        "Exclusive, non-exclusive and start-up licenses and option agreements signed in the "
+        "fiscal year (their signature date), whatever their status now.",
+        records,
+        short_label="Licenses & options signed",
+    )
+    splits = [
+        (
+            "licenses_exclusive",
+            "Exclusive licenses executed",
+            by_exclusivity[Exclusivity.EXCLUSIVE],
+            "Exclusive and start-up licenses signed in the fiscal year.",
+        ),
+        (
+            "licenses_nonexclusive",
+            "Non-exclusive licenses executed",
+            by_exclusivity[Exclusivity.NON_EXCLUSIVE],
+            "Non-exclusive licenses signed in the fiscal year.",
+        ),
+        (
+            "options_executed",
+            "Options executed",
+            by_exclusivity[Exclusivity.OPTION],
+            "Option agreements signed in the fiscal year (not split by exclusivity: the "
+            "option does not record it).",
+        ),
+        *(
+            (
+                f"licenses_to_{size.value}",
+                f"Licenses and options to {TO_SIZE[size]}",
+                by_size[size],
+                f"Licenses and options signed in the fiscal year with a licensee recorded as "
+                f"a {size.label.lower()} (the company's size now).",
+            )
+            for size in CompanySize
+        ),
+    ]
+    return [total] + [
+        Metric(key, label, value, rule, records, detail_of="licenses_executed")
+        for key, label, value, rule in splits
+    ]
+
+
+def _startups_formed(session: Session, first: date, last: date) -> list[Metric]:
+    startup = (Agreement.agreement_type == T.STARTUP.value, col(Agreement.signed_on).is_not(None))
+    first_license = (
+        select(Agreement.company_id, func.min(Agreement.signed_on).label("signed_on"))
+        .where(*startup)
+        .group_by(Agreement.company_id)
+        .having(func.min(Agreement.signed_on).between(first, last))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Company.name, Company.size, first_license.c.signed_on, func.min(Agreement.id))
+        .join(first_license, first_license.c.company_id == Company.id)
+        .join(
+            Agreement,
+            sa.and_(
+                Agreement.company_id == Company.id,
+                Agreement.signed_on == first_license.c.signed_on,
+                *startup,
+            ),
+        )
+        .group_by(Company.id, Company.name, Company.size, first_license.c.signed_on)
+        .order_by(first_license.c.signed_on, Company.name)
+    ).all()
+    records = Records(
+        "Start-ups",
+        (
+            Column("Company", width=30),
+            Column("Size recorded"),
+            Column("First start-up license"),
+            Column("Signed", "date"),
+        ),
+        tuple(
+            (name, CompanySize(size).label, agreement_number(agreement_id), signed_on)
+            for name, size, signed_on, agreement_id in rows
+        ),
+    )
+    return [
+        Metric(
+            "startups_formed",
+            "Start-ups formed",
+            len(rows),
+            "Companies whose first start-up license (the license with equity) was signed in the "
+            "fiscal year. A company counts once, in the year of its first start-up license, "
+            "whatever size is recorded for it.",
+            records,
+        )
+    ]
+
+
+def _legal_fees(session: Session, first: date, last: date) -> list[Metric]:
+    # Columns, not entities: a large office has thousands of invoices a year.
+    rows = session.exec(
+        select(
+            PatentCost.invoice_date,
+            PatentCost.invoice_number,
+            Disclosure.docket,
+            PatentApplication.jurisdiction,
+            PatentApplication.application_type,
+            PatentApplication.application_number,
+            PatentCost.description,
+            PatentCost.amount_cents,
+            PatentCost.paid,
+        )
+        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+        .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
+        .where(col(PatentCost.invoice_date).between(first, last))
+        .order_by(PatentCost.invoice_date, PatentCost.id)
+    ).all()
+    records = Records(
+        "Legal fees",
+        (
+            Column("Invoice date", "date"),
+            Column("Invoice number"),
+            Column("Docket"),
+            Column("Application", width=30),
+            Column("Description", width=40),
+            Column("Amount", "money"),
+            Column("Paid"),
+        ),
+        tuple(
+            (
+                row.invoice_date,
+                row.invoice_number,
+                row.docket,
+                f"{row.jurisdiction} "
+                + _application_name(row.application_type, row.application_number),
+                row.description,
+                from_cents(row.amount_cents),
+                _yes(row.paid),
+            )
+            for row in rows
+        ),
+    )
+    return [
+        Metric(
+            "legal_fees_expended",
+            "Legal fees expended",
+            from_cents(sum(row.amount_cents for row in rows)),
+            "Outside counsel's patent invoices dated in the fiscal year, paid or not (an invoice "
+            "records no payment date), summed exactly in cents.",
+            records,
+            money=True,
+        )
+    ]
+
+
+def _active_at_year_end(session: Session, last: date) -> list[Metric]:
+    timezone = ZoneInfo(get_settings().office_timezone)
+    after_last_day = datetime.combine(last + timedelta(days=1), time(0), tzinfo=timezone)
+    ended = (
+        select(AuditEntry.object_id, func.min(AuditEntry.at).label("ended_at"))
+        .where(AuditEntry.object_type == "agreement", col(AuditEntry.action).in_(ENDING_ACTIONS))
+        .group_by(AuditEntry.object_id)
+        .subquery()
+    )
+    conditions = (
+        col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
+        col(Agreement.signed_on) <= last,
+        sa.or_(
+            col(Agreement.status).in_([status.value for status in IN_FORCE_STATUSES]),
+            sa.and_(
+                col(Agreement.status).in_([status.value for status in SIGNED_STATUSES]),
+                ended.c.ended_at >= after_last_day,
+            ),
+        ),
+    )
+    candidates = session.exec(
+        select(Agreement, Company.name, Company.size)
+        .join(Company, Company.id == Agreement.company_id)
+        .join(ended, ended.c.object_id == sa.cast(Agreement.id, sa.String), isouter=True)
+        .where(*conditions)
+        .order_by(Agreement.signed_on, Agreement.id)
+    ).all()
+    rows = []
+    for a, company, size in candidates:
+        start = a.effective_date or a.signed_on
+        term_ends = end_of_term(Terms(T(a.agreement_type), start, a.term_months))
+        if term_ends > last:  # the term still ran the day after the fiscal year's last day
+            rows.append((a, company, size, term_ends))
+    records = Records(
+        "Active at year end",
+        (
+            Column("Agreement"),
+            Column("Type", width=30),
+            Column("Licensee", width=30),
+            Column("Licensee size"),
+            Column("Signed", "date"),
+            Column("Term ends", "date"),
+            Column("Status now"),
+        ),
+        tuple(
+            (
+                a.number,
+                T(a.agreement_type).label,
+                company,
+                CompanySize(size).label,
+                a.signed_on,
+                term_ends if a.term_months else None,
+                AgreementStatus(a.status).label,
+            )
+            for a, company, size, term_ends in rows
+        ),
+    )
+    return [
+        Metric(
+            "active_licenses",
+            "Active licenses and options at year end",
+            len(rows),
+            "Licenses and options signed on or before the fiscal year's last day that were "
+            "still in force after it: not marked expired or terminated by then (the date of "
+            "that change in the audit log; one without a recorded date counts as ended) and "
+            "their term, from the effective date, not over. A license for the life of the "
+            "patents runs 20 years.",
+            records,
+            short_label="Active licenses & options",
+        )
+    ]
+
+
+def autm_metrics(
+    session: Session, *, actor: Actor, fiscal_year: int, now: datetime | None = None
+) -> AutmReport:
+    """Every AUTM metric of `fiscal_year`, with the records each one counts."""
+    require(actor, "report.autm")
+    first, last = fiscal_year_span(fiscal_year, get_settings().fiscal_year_start_month)
+    return AutmReport(
+        fiscal_year=fiscal_year,
+        first_day=first,
+        last_day=last,
+        generated_at=now or utcnow(),
+        metrics=[
+            *_disclosures_received(session, fiscal_year),
+            *_us_applications(session, first, last),
+            *_us_patents_issued(session, first, last),
+            *_licenses_executed(session, first, last),
+            *_startups_formed(session, first, last),
+            *_legal_fees(session, first, last),
+            *_active_at_year_end(session, last),
+            # License income (running royalties, cashed-in equity, other) and legal fees
+            # reimbursed join here with the income records (issue #7).
+        ],
+    )
+
+
+def fiscal_years(session: Session, *, actor: Actor, today: date | None = None) -> list[int]:
+    """Fiscal years a report can be made for, newest first: from the first disclosure's to
+    the current one."""
+    require(actor, "report.autm")
+    current = current_fiscal_year(today)
+    earliest = session.exec(select(func.min(Disclosure.fiscal_year))).one() or current
+    return list(range(max(current, earliest), min(current, earliest) - 1, -1))
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = (
+    Column("Metric", width=48),
+    Column("Count", "integer"),
+    Column("Amount", "money"),
+    Column("Records (sheet)", width=20),
+    Column("How it is counted", width=90),
+)
+
+
+def autm_workbook(report: AutmReport) -> bytes:
+    """The summary of every metric, one sheet per table of records, and the period covered."""
+    summary = Sheet(
+        "Summary",
+        SUMMARY_COLUMNS,
+        [
+            (
+                metric.label,
+                None if metric.money else metric.value,
+                metric.value if metric.money else None,
+                metric.records.sheet,
+                metric.rule,
+            )
+            for metric in report.metrics
+        ],
+    )
+    records = [Sheet(table.sheet, table.columns, table.rows) for table in report.record_tables]
+    period = Sheet(
+        "Fiscal year",
+        (
+            Column("Fiscal year", width=12),
+            Column("First day", "date"),
+            Column("Last day", "date"),
+            Column("Generated", "datetime"),
+        ),
+        [(f"FY{report.fiscal_year}", report.first_day, report.last_day, report.generated_at)],
+    )
+    return workbook_bytes([summary, *records, period])
+
+
+def autm_workbook_file(session: Session, *, actor: Actor, fiscal_year: int) -> bytes:
+    """The workbook of one fiscal year, built when the user downloads it."""
+    return autm_workbook(autm_metrics(session, actor=actor, fiscal_year=fiscal_year))

@@ -1,0 +1,581 @@
+"""The director's dashboard: the data of each chart, aggregated in the database.
+
+Every chart takes the same filters. The fiscal-year range applies to each chart's own date
+(a disclosure's fiscal year, an invoice's date, a license's signature, a deadline's due date);
+the school, department and officer narrow the technologies counted: cases with an inventor in
+that school or department, cases of that officer. Licenses count when they cover at least one
+such technology.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from tlo.auth.permissions import Actor, require
+from tlo.config import get_settings
+from tlo.disclosures.models import Disclosure, DisclosureInventor, DisclosureStatus
+from tlo.disclosures.rules import HUNDRED_PERCENT_BP, fiscal_year_of
+from tlo.errors import ValidationError
+from tlo.licensing.agreement_models import Agreement, AgreementTechnology
+from tlo.licensing.models import Company, CompanySize, Outreach
+from tlo.money import from_cents
+from tlo.patents import services as patents
+from tlo.patents.models import PatentApplication, PatentCost
+from tlo.patents.services import DocketFilters
+from tlo.people.models import Department, Person, School
+from tlo.reports.autm import (
+    LICENSE_TYPES,
+    LICENSES_AND_OPTIONS,
+    SIGNED_STATUSES,
+    Exclusivity,
+    current_fiscal_year,
+    fiscal_year_span,
+    local_date,
+)
+from tlo.reports.excel import Column, Sheet, workbook_bytes
+
+OUTSIDE = "Outside the university"  # inventors with no department
+DOCKET_KINDS = {"patent": "Patent", "bayh_dole": "Bayh-Dole", "license": "License obligation"}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    first_fiscal_year: int
+    last_fiscal_year: int
+    school_id: int | None = None
+    department_id: int | None = None
+    officer_person_id: int | None = None
+
+    def span(self) -> tuple[date, date]:
+        """The first day of the first fiscal year and the last day of the last."""
+        if self.first_fiscal_year > self.last_fiscal_year:
+            raise ValidationError("The first fiscal year comes after the last; swap them.")
+        start_month = get_settings().fiscal_year_start_month
+        return (
+            fiscal_year_span(self.first_fiscal_year, start_month)[0],
+            fiscal_year_span(self.last_fiscal_year, start_month)[1],
+        )
+
+    @property
+    def narrows_technologies(self) -> bool:
+        return any(
+            value is not None
+            for value in (self.school_id, self.department_id, self.officer_person_id)
+        )
+
+
+def _technologies(filters: DashboardFilters):
+    """The ids of the technologies the school, department and officer filters select, as a
+    subquery; None when no such filter is set."""
+    if not filters.narrows_technologies:
+        return None
+    query = select(Disclosure.id)
+    if filters.officer_person_id is not None:
+        query = query.where(Disclosure.officer_person_id == filters.officer_person_id)
+    if filters.school_id is not None or filters.department_id is not None:
+        inventors = select(DisclosureInventor.disclosure_id).join(
+            Person, Person.id == DisclosureInventor.person_id
+        )
+        if filters.department_id is not None:
+            inventors = inventors.where(Person.department_id == filters.department_id)
+        if filters.school_id is not None:
+            inventors = inventors.join(Department, Department.id == Person.department_id).where(
+                Department.school_id == filters.school_id
+            )
+        query = query.where(col(Disclosure.id).in_(inventors))
+    return query
+
+
+def _received_in(filters: DashboardFilters) -> tuple:
+    """Disclosures received in the fiscal years (by their docket's year; drafts are not)."""
+    return (
+        col(Disclosure.fiscal_year).between(filters.first_fiscal_year, filters.last_fiscal_year),
+        Disclosure.status != DisclosureStatus.DRAFT.value,
+    )
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+
+
+# --- filter choices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DepartmentChoice:
+    id: int
+    name: str
+    school_id: int
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    fiscal_years: list[int]  # oldest first, every year from the first disclosure's to now
+    schools: list[Choice]
+    departments: list[DepartmentChoice]
+    officers: list[Choice]  # everyone who has been the officer of a case
+
+    def departments_of(self, school_id: int | None) -> list[DepartmentChoice]:
+        return [d for d in self.departments if school_id is None or d.school_id == school_id]
+
+
+def filter_choices(session: Session, *, actor: Actor, today: date | None = None) -> FilterChoices:
+    require(actor, "report.dashboard")
+    current = current_fiscal_year(today)
+    earliest, latest = session.exec(
+        select(func.min(Disclosure.fiscal_year), func.max(Disclosure.fiscal_year))
+    ).one()
+    first, last = min(earliest or current, current), max(latest or current, current)
+    officers = session.exec(
+        select(Person.id, Person.full_name)
+        .where(
+            col(Person.id).in_(
+                select(Disclosure.officer_person_id).where(
+                    col(Disclosure.officer_person_id).is_not(None)
+                )
+            )
+        )
+        .order_by(Person.full_name)
+    ).all()
+    return FilterChoices(
+        fiscal_years=list(range(first, last + 1)),
+        schools=[
+            Choice(id, name)
+            for id, name in session.exec(select(School.id, School.name).order_by(School.name))
+        ],
+        departments=[
+            DepartmentChoice(id, name, school_id)
+            for id, name, school_id in session.exec(
+                select(Department.id, Department.name, Department.school_id).order_by(
+                    Department.name
+                )
+            )
+        ],
+        officers=[Choice(id, name) for id, name in officers],
+    )
+
+
+# --- disclosures per fiscal year by school ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisclosureCredit:
+    fiscal_year: int
+    unit_kind: str  # "School", or "Department" once a school or department is chosen
+    unit: str
+    disclosures: Decimal  # credited by inventor share: a year's credits add up to its cases
+
+
+def disclosures_by_school(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[DisclosureCredit]:
+    """Disclosures received per fiscal year, credited to schools by their inventors' shares (a
+    case with two inventors at 50 % in two schools counts 0.5 for each), so that each year's
+    bar adds up to the cases received. With a school or department chosen, only its inventors'
+    credit counts, by department."""
+    require(actor, "report.dashboard")
+    filters.span()
+    by_department = filters.school_id is not None or filters.department_id is not None
+    unit = (Department.name if by_department else School.name).label("unit")
+    query = (
+        select(Disclosure.fiscal_year, unit, func.sum(DisclosureInventor.share_bp))
+        .join(DisclosureInventor, DisclosureInventor.disclosure_id == Disclosure.id)
+        .join(Person, Person.id == DisclosureInventor.person_id)
+        .join(Department, Department.id == Person.department_id, isouter=True)
+        .join(School, School.id == Department.school_id, isouter=True)
+        .where(*_received_in(filters))
+        .group_by(Disclosure.fiscal_year, unit)
+    )
+    if filters.officer_person_id is not None:
+        query = query.where(Disclosure.officer_person_id == filters.officer_person_id)
+    if filters.department_id is not None:
+        query = query.where(Person.department_id == filters.department_id)
+    if filters.school_id is not None:
+        query = query.where(Department.school_id == filters.school_id)
+    kind = "Department" if by_department else "School"
+    rows = [
+        DisclosureCredit(year, kind, name or OUTSIDE, Decimal(int(bp)) / HUNDRED_PERCENT_BP)
+        for year, name, bp in session.exec(query).all()
+    ]
+    # Databases disagree where NULL sorts: the university's own units first, then outsiders.
+    return sorted(rows, key=lambda row: (row.fiscal_year, row.unit == OUTSIDE, row.unit))
+
+
+# --- the pipeline funnel ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    stage: str
+    label: str
+    technologies: int
+    percent_of_disclosed: Decimal | None
+    percent_of_previous: Decimal | None
+
+
+def pipeline_funnel(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[FunnelStage]:
+    """Of the technologies disclosed in the fiscal years, how many were ever filed (have a
+    patent application), marketed (have outreach to a company) and licensed (are covered by a
+    license that was signed). A later stage need not pass through the earlier ones."""
+    require(actor, "report.dashboard")
+    filters.span()
+    filed = sa.exists().where(PatentApplication.disclosure_id == Disclosure.id)
+    marketed = sa.exists().where(Outreach.disclosure_id == Disclosure.id)
+    licensed = sa.exists().where(
+        AgreementTechnology.disclosure_id == Disclosure.id,
+        Agreement.id == AgreementTechnology.agreement_id,
+        col(Agreement.agreement_type).in_([kind.value for kind in LICENSE_TYPES]),
+        col(Agreement.status).in_([status.value for status in SIGNED_STATUSES]),
+    )
+
+    def count(condition):
+        return func.coalesce(func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    query = select(func.count(), count(filed), count(marketed), count(licensed)).where(
+        *_received_in(filters)
+    )
+    technologies = _technologies(filters)
+    if technologies is not None:
+        query = query.where(col(Disclosure.id).in_(technologies))
+    counts = [int(n) for n in session.exec(query).one()]
+    stages = [
+        ("disclosed", "Disclosed"),
+        ("filed", "Patent filed"),
+        ("marketed", "Marketed"),
+        ("licensed", "Licensed"),
+    ]
+    return [
+        FunnelStage(
+            stage,
+            label,
+            counts[index],
+            _percent(counts[index], counts[0]),
+            _percent(counts[index], counts[index - 1]) if index else None,
+        )
+        for index, (stage, label) in enumerate(stages)
+    ]
+
+
+# --- patent spend -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatentSpend:
+    fiscal_year: int
+    invoices: int
+    amount: Decimal
+
+
+def patent_spend(session: Session, *, actor: Actor, filters: DashboardFilters) -> list[PatentSpend]:
+    """Outside counsel's invoices per fiscal year of their date, every year of the range."""
+    require(actor, "report.dashboard")
+    first, last = filters.span()
+    year = sa.extract("year", PatentCost.invoice_date)
+    month = sa.extract("month", PatentCost.invoice_date)
+    query = (
+        select(year, month, func.count(), func.sum(PatentCost.amount_cents))
+        .where(col(PatentCost.invoice_date).between(first, last))
+        .group_by(year, month)
+    )
+    technologies = _technologies(filters)
+    if technologies is not None:
+        query = query.join(
+            PatentApplication, PatentApplication.id == PatentCost.application_id
+        ).where(col(PatentApplication.disclosure_id).in_(technologies))
+    start_month = get_settings().fiscal_year_start_month
+    invoices: Counter[int] = Counter()
+    cents: Counter[int] = Counter()
+    for in_year, in_month, count, total in session.exec(query).all():
+        fiscal_year = fiscal_year_of(date(int(in_year), int(in_month), 1), start_month)
+        invoices[fiscal_year] += int(count)
+        cents[fiscal_year] += int(total)
+    return [
+        PatentSpend(fiscal_year, invoices[fiscal_year], from_cents(cents[fiscal_year]))
+        for fiscal_year in range(filters.first_fiscal_year, filters.last_fiscal_year + 1)
+    ]
+
+
+# --- licenses by licensee size and exclusivity ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LicenseCount:
+    licensee_size: str  # a CompanySize label
+    exclusivity: str  # an Exclusivity label
+    licenses: int
+
+
+def _license_conditions(filters: DashboardFilters, first: date, last: date) -> list:
+    conditions = [
+        col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
+        col(Agreement.signed_on).between(first, last),
+    ]
+    technologies = _technologies(filters)
+    if technologies is not None:
+        conditions.append(
+            col(Agreement.id).in_(
+                select(AgreementTechnology.agreement_id).where(
+                    col(AgreementTechnology.disclosure_id).in_(technologies)
+                )
+            )
+        )
+    return conditions
+
+
+def licenses_by_size(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[LicenseCount]:
+    """Licenses and options signed in the fiscal years, by the licensee's size and whether
+    the license is exclusive (start-up licenses are); every combination, zeros included."""
+    require(actor, "report.dashboard")
+    first, last = filters.span()
+    counts: Counter[tuple[CompanySize, Exclusivity]] = Counter()
+    for size, kind, count in session.exec(
+        select(Company.size, Agreement.agreement_type, func.count())
+        .join(Company, Company.id == Agreement.company_id)
+        .where(*_license_conditions(filters, first, last))
+        .group_by(Company.size, Agreement.agreement_type)
+    ).all():
+        counts[CompanySize(size), Exclusivity.of(kind)] += int(count)
+    return [
+        LicenseCount(size.label, exclusivity.label, counts[size, exclusivity])
+        for size in CompanySize
+        for exclusivity in Exclusivity
+    ]
+
+
+# --- time from disclosure to first license ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeToLicense:
+    docket: str
+    title: str
+    received_on: date
+    first_licensed_on: date
+    days: int
+
+
+def time_to_first_license(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[TimeToLicense]:
+    """For each technology whose first license was signed in the fiscal years: the days from
+    its disclosure to that license (one row per technology, for a histogram)."""
+    require(actor, "report.dashboard")
+    first, last = filters.span()
+    first_license = func.min(Agreement.signed_on)
+    query = (
+        select(Disclosure.docket, Disclosure.title, Disclosure.submitted_at, first_license)
+        .join(AgreementTechnology, AgreementTechnology.disclosure_id == Disclosure.id)
+        .join(Agreement, Agreement.id == AgreementTechnology.agreement_id)
+        .where(
+            col(Agreement.agreement_type).in_([kind.value for kind in LICENSE_TYPES]),
+            col(Agreement.signed_on).is_not(None),
+            col(Disclosure.submitted_at).is_not(None),
+        )
+        .group_by(Disclosure.id, Disclosure.docket, Disclosure.title, Disclosure.submitted_at)
+        .having(first_license.between(first, last))
+        .order_by(first_license, Disclosure.docket)
+    )
+    technologies = _technologies(filters)
+    if technologies is not None:
+        query = query.where(col(Disclosure.id).in_(technologies))
+    rows = []
+    for docket, title, submitted_at, licensed_on in session.exec(query).all():
+        received_on = local_date(submitted_at)
+        rows.append(
+            TimeToLicense(
+                docket or "", title, received_on, licensed_on, (licensed_on - received_on).days
+            )
+        )
+    return rows
+
+
+# --- the docket by month ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineMonth:
+    month: date  # its first day
+    fiscal_year: int
+    kind: str  # a DOCKET_KINDS label
+    deadlines: int
+    still_open: int
+
+
+def deadlines_by_month(
+    session: Session, *, actor: Actor, filters: DashboardFilters, today: date | None = None
+) -> list[DeadlineMonth]:
+    """Deadlines of live cases and license obligations due in the fiscal years, per month and
+    kind, with how many are still open. Computed by the docket (which needs "docket.read")."""
+    require(actor, "report.dashboard")
+    first, last = filters.span()
+    view = patents.docket(
+        session,
+        actor=actor,
+        filters=DocketFilters(officer_person_id=filters.officer_person_id, include_closed=True),
+        today=today,
+    )
+    selected = None
+    if filters.school_id is not None or filters.department_id is not None:
+        selected = set(session.exec(_technologies(filters)).all())
+    start_month = get_settings().fiscal_year_start_month
+    deadlines: Counter[tuple[date, str]] = Counter()
+    still_open: Counter[tuple[date, str]] = Counter()
+    for entry in view.entries:
+        item = entry.item
+        if not first <= item.due <= last:
+            continue
+        if selected is not None and item.disclosure_id not in selected:
+            continue
+        key = (item.due.replace(day=1), item.kind)
+        deadlines[key] += 1
+        still_open[key] += int(entry.state == "open")
+    return [
+        DeadlineMonth(
+            month,
+            fiscal_year_of(month, start_month),
+            DOCKET_KINDS[kind],
+            count,
+            still_open[month, kind],
+        )
+        for (month, kind), count in sorted(deadlines.items())
+    ]
+
+
+def fiscal_months() -> list[int]:
+    """The months of a fiscal year in their order (9, 10, ..., 8 with a September start)."""
+    start_month = get_settings().fiscal_year_start_month
+    return [(start_month - 1 + offset) % 12 + 1 for offset in range(12)]
+
+
+# --- each chart's data as Excel ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartExport:
+    title: str
+    data: Callable[..., Sequence[Any]]
+    columns: tuple[Column, ...]
+    row: Callable[[Any], tuple]
+
+
+CHARTS: dict[str, ChartExport] = {
+    "disclosures": ChartExport(
+        "Disclosures by school",
+        disclosures_by_school,
+        (
+            Column("Fiscal year", "integer"),
+            Column("School or department", width=40),
+            Column("Disclosures (credited by share)", "decimal"),
+        ),
+        lambda r: (r.fiscal_year, r.unit, r.disclosures),
+    ),
+    "funnel": ChartExport(
+        "Pipeline funnel",
+        pipeline_funnel,
+        (
+            Column("Stage"),
+            Column("Technologies", "integer"),
+            Column("% of disclosed", "percent"),
+            Column("% of previous stage", "percent"),
+        ),
+        lambda r: (r.label, r.technologies, r.percent_of_disclosed, r.percent_of_previous),
+    ),
+    "patent_spend": ChartExport(
+        "Patent spend",
+        patent_spend,
+        (
+            Column("Fiscal year", "integer"),
+            Column("Invoices", "integer"),
+            Column("Amount", "money"),
+        ),
+        lambda r: (r.fiscal_year, r.invoices, r.amount),
+    ),
+    "licenses": ChartExport(
+        "Licenses by licensee size",
+        licenses_by_size,
+        (
+            Column("Licensee size"),
+            Column("Exclusivity"),
+            Column("Licenses and options", "integer"),
+        ),
+        lambda r: (r.licensee_size, r.exclusivity, r.licenses),
+    ),
+    "time_to_license": ChartExport(
+        "Time to first license",
+        time_to_first_license,
+        (
+            Column("Docket"),
+            Column("Title", width=50),
+            Column("Received", "date"),
+            Column("First licensed", "date"),
+            Column("Days", "integer"),
+        ),
+        lambda r: (r.docket, r.title, r.received_on, r.first_licensed_on, r.days),
+    ),
+    "deadlines": ChartExport(
+        "Deadlines by month",
+        deadlines_by_month,
+        (
+            Column("Month", "date"),
+            Column("Fiscal year", "integer"),
+            Column("Kind"),
+            Column("Deadlines", "integer"),
+            Column("Still open", "integer"),
+        ),
+        lambda r: (r.month, r.fiscal_year, r.kind, r.deadlines, r.still_open),
+    ),
+}
+
+
+def describe_filters(session: Session, filters: DashboardFilters) -> list[tuple[str, str]]:
+    """The filters in words, as a reader of an exported chart needs them."""
+
+    def name(model, attribute, key, everyone):
+        if key is None:
+            return everyone
+        return session.exec(select(getattr(model, attribute)).where(model.id == key)).one()
+
+    return [
+        ("Fiscal years", f"FY{filters.first_fiscal_year} to FY{filters.last_fiscal_year}"),
+        ("School", name(School, "name", filters.school_id, "Every school")),
+        ("Department", name(Department, "name", filters.department_id, "Every department")),
+        ("Officer", name(Person, "full_name", filters.officer_person_id, "Every officer")),
+    ]
+
+
+def chart_excel_file(
+    session: Session, *, actor: Actor, chart: str, filters: DashboardFilters
+) -> bytes:
+    """One chart's data as a formatted workbook, with the filters it was drawn with."""
+    export = CHARTS[chart]
+    rows = export.data(session, actor=actor, filters=filters)
+    return workbook_bytes(
+        [
+            Sheet(export.title, export.columns, [export.row(r) for r in rows]),
+            Sheet(
+                "Filters",
+                (Column("Filter"), Column("Value", width=40)),
+                describe_filters(session, filters),
+            ),
+        ]
+    )
