@@ -17,6 +17,8 @@ AGREEMENT_TEMPLATES = [
 ]
 # Licenses and options carry patents, milestones and the federal recital; a CDA does not.
 LICENSE_TEMPLATES = [name for name in AGREEMENT_TEMPLATES if name != "cda"]
+# An exclusive licensee of federally funded technology must make in the US (35 U.S.C. § 204).
+EXCLUSIVE_LICENSES = ["exclusive_license", "startup_license"]
 
 
 def text_of(content: bytes) -> str:
@@ -110,6 +112,49 @@ def test_the_federal_recital_appears_only_for_federally_funded_technology(name):
     assert "35 U.S.C." in funded and context["agencies"] in funded
     assert "35 U.S.C." not in unfunded and context["agencies"] not in unfunded
     assert "No federal funding supported the Technology." in unfunded
+
+
+@pytest.mark.parametrize("name", EXCLUSIVE_LICENSES)
+def test_an_exclusive_license_cites_bayh_dole_and_us_manufacture_only_when_federally_funded(name):
+    context = documents.sample_context(name)
+    funded = text_of(documents.render(name, context | {"federal": True}))
+    unfunded = text_of(documents.render(name, context | {"federal": False}))
+    for citation in ("35 U.S.C. §§ 200-212", "37 C.F.R. Part 401", "§ 204"):
+        assert citation in funded
+        assert citation not in unfunded
+    assert "substantially in the United States" in funded
+
+
+def headings(content: bytes) -> list[str]:
+    document = Document(BytesIO(content))
+    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+@pytest.mark.parametrize("name", LICENSE_TEMPLATES)
+def test_a_license_defines_licensed_product_and_has_separate_indemnity_and_insurance(name):
+    content = documents.render(name, documents.sample_context(name))
+    assert '"Licensed Product" means' in text_of(content)
+    titles = headings(content)
+    assert any(title.endswith("Indemnity") for title in titles)
+    assert any(title.endswith("Insurance") for title in titles)
+    assert not any("Indemn" in title and "Insurance" in title for title in titles)
+
+
+@pytest.mark.parametrize("name", EXCLUSIVE_LICENSES)
+def test_an_exclusive_license_without_equity_asks_for_no_shares(name):
+    context = documents.sample_context(name) | {"equity": "none"}
+    text = text_of(documents.render(name, context))
+    assert "Equity: none" not in text
+    assert "issue this equity" not in text and "further shares" not in text
+    assert "University's shares" not in text
+
+
+def test_a_startup_license_without_equity_says_so_and_drops_the_anti_dilution_terms():
+    context = documents.sample_context("startup_license") | {"equity": "none"}
+    text = text_of(documents.render("startup_license", context))
+    assert "in return for fees and royalties." in text
+    assert "No equity in Licensee is part of the consideration for this license." in text
+    assert "Qualified Financing" not in text and "Fully Diluted Capital" not in text
 
 
 def test_the_startup_license_issues_equity_protected_until_a_qualified_financing():
