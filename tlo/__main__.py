@@ -3,6 +3,11 @@
 python -m tlo migrate               bring the database to the newest schema
 python -m tlo seed-demo [--if-empty] load the demo data (and print the demo sign-ins)
 python -m tlo check-db              exit 0 when the database is migrated to the newest schema
+python -m tlo import KIND FILE.xlsx [--dry-run]
+                                    import legacy records (people, companies, disclosures,
+                                    patents, agreements, income), all or nothing
+python -m tlo revenue preview --income FILE.json [--policy FILE.toml]
+                                    share one income under a policy and print the lines (JSON)
 """
 
 from __future__ import annotations
@@ -82,6 +87,44 @@ def _remind(args) -> int:
     return 0
 
 
+def _revenue_preview(args) -> int:
+    from tlo.revenue.cli import preview
+
+    return preview(policy_path=args.policy, income_path=args.income)
+
+
+def _import(args) -> int:
+    from tlo.auth.permissions import system_actor
+    from tlo.reports import importer
+
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as err:
+        print(f"import: {err}", file=sys.stderr)
+        return 2
+    actor = system_actor("import")
+    use_case = importer.check_file if args.dry_run else importer.import_file
+    try:
+        with db.unit_of_work() as session:
+            report = use_case(session, actor=actor, kind=args.kind, content=content)
+    except importer.ImportRefused as refusal:
+        report = refusal.report
+    except ValidationError as err:
+        print(f"import: {err}", file=sys.stderr)
+        return 2
+    for problem in report.problems:
+        where = f"row {problem.row}" + (f", {problem.column}" if problem.column else "")
+        print(f"{where}: {problem.message}", file=sys.stderr)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) in {report.rows_read} rows; nothing imported.")
+        return 1
+    if args.dry_run:
+        print(f"{report.rows_read} rows checked, no problems (dry run: nothing imported).")
+    else:
+        print(f"{report.created} {args.kind} record(s) imported from {args.file}.")
+    return 0
+
+
 def _safe_url() -> str:
     """The database URL without its password, for printing."""
     from sqlalchemy.engine import make_url
@@ -104,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     remind.add_argument("--horizon", type=int, default=None, help="days ahead (default: setting)")
     remind.add_argument("--dry-run", action="store_true", help="list, but send no e-mail")
     remind.set_defaults(run=_remind)
+    revenue = commands.add_parser("revenue", help="revenue sharing, no database needed")
+    revenue_commands = revenue.add_subparsers(dest="revenue_command", required=True)
+    preview = revenue_commands.add_parser("preview", help="share one income under a policy")
+    preview.add_argument("--income", required=True, help="JSON file of the income, or - for stdin")
+    preview.add_argument(
+        "--policy", help="policy TOML file (default: the one in force when received)"
+    )
+    preview.set_defaults(run=_revenue_preview)
+    imports = commands.add_parser("import", help="import legacy records from Excel")
+    imports.add_argument("kind", help="people, companies, disclosures, patents, agreements, income")
+    imports.add_argument("file", help="the filled-in template (.xlsx)")
+    imports.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    imports.set_defaults(run=_import)
     args = parser.parse_args(argv)
     return args.run(args)
 

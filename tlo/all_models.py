@@ -40,6 +40,7 @@ from tlo.patents.models import (
     PatentCost,
 )
 from tlo.people.models import Department, Person, School
+from tlo.revenue.models import Distribution, DistributionLine, Income, RevenuePolicy
 from tlo.word_templates import TemplateVersion
 
 __all__ = [
@@ -59,11 +60,14 @@ __all__ = [
     "Department",
     "Disclosure",
     "DisclosureInventor",
+    "Distribution",
+    "DistributionLine",
     "DocketCounter",
     "DocketItemState",
     "Evaluation",
     "FilingDecision",
     "FundingSource",
+    "Income",
     "MarketingSummary",
     "Milestone",
     "OfficeAction",
@@ -74,6 +78,7 @@ __all__ = [
     "PatentCost",
     "Person",
     "PublicDisclosure",
+    "RevenuePolicy",
     "RoyaltyRate",
     "School",
     "ShareHistory",

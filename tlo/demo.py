@@ -19,6 +19,7 @@ from tlo.licensing import demo_agreements
 from tlo.patents import demo as demo_patents
 from tlo.people import services as people
 from tlo.people.models import Person
+from tlo.revenue import demo as demo_income
 
 DEMO_PASSWORD = "tlo-demo-2026"
 
@@ -167,6 +168,7 @@ def seed(session: Session, *, today: date | None = None) -> None:
     demo_patents.seed(session, today=today or date.today(), officer_names=officer_names)
     demo_licensing.seed(session, today=today or date.today(), officer_names=officer_names)
     demo_agreements.seed(session, today=today or date.today(), officer_names=officer_names)
+    demo_income.seed(session, actor=actor, today=today or date.today())
 
 
 def sign_in_help() -> str:

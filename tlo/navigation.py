@@ -77,6 +77,14 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/agreements.py", "Agreements", ":material/handshake:", "Licensing", "agreement.read"
     ),
+    PageSpec("pages/income.py", "Income", ":material/payments:", "Revenue", "income.read"),
+    PageSpec(
+        "pages/statements.py",
+        "Royalty statements",
+        ":material/receipt_long:",
+        "Revenue",
+        "statement.read",
+    ),
     PageSpec(
         "pages/dashboard.py", "Dashboard", ":material/monitoring:", "Reports", "report.dashboard"
     ),
@@ -102,6 +110,13 @@ PAGES: list[PageSpec] = [
         ":material/description:",
         "Administration",
         "template.manage",
+    ),
+    PageSpec(
+        "pages/data_import.py",
+        "Import legacy records",
+        ":material/upload_file:",
+        "Administration",
+        "data.import",
     ),
     PageSpec(
         "pages/audit_log.py", "Audit log", ":material/history:", "Administration", "audit.read"

@@ -13,6 +13,7 @@ from tlo.licensing.agreement_models import (
     AgreementType,
 )
 from tlo.people.models import Department, Person, School
+from tlo.revenue.models import Distribution, DistributionLine, Income
 
 
 def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine, tmp_path, monkeypatch):
@@ -46,3 +47,14 @@ def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine, tmp_
     }
     assert drafted == with_template
     assert content.startswith(b"PK")  # a Word file
+    with unit_of_work(engine) as session:
+        incomes = session.exec(select(func.count()).select_from(Income)).one()
+        unbalanced = session.exec(
+            select(Distribution.id)
+            .join(DistributionLine, DistributionLine.distribution_id == Distribution.id)
+            .group_by(Distribution.id, Distribution.amount_cents)
+            .having(func.sum(DistributionLine.amount_cents) != Distribution.amount_cents)
+        ).all()
+        posted = session.exec(select(func.count()).select_from(Distribution)).one()
+    assert incomes > 20 and posted > 20
+    assert unbalanced == []  # every distribution's lines add up to its amount, to the cent

@@ -1,0 +1,215 @@
+"""Income: record what licensees paid, review each draft distribution line by line, post it;
+reverse a posted one; distribute a whole fiscal year at once."""
+
+import streamlit as st
+
+from tlo import ui
+from tlo.money import from_cents
+from tlo.revenue import services as revenue
+from tlo.revenue import statements
+from tlo.revenue.services import IncomeForm
+from tlo.revenue.types import IncomeType
+
+actor = ui.actor()
+st.title("Income and distributions")
+ui.show_flashes()
+
+
+def money(cents: int) -> str:
+    return f"${from_cents(cents):,.2f}"
+
+
+with ui.reading() as session:
+    signed = revenue.agreements_receiving_income(session, actor=actor)
+    years = revenue.fiscal_years_with_income(session, actor=actor)
+
+if ui.can("income.record"):
+    with (
+        st.expander("Record a payment", icon=":material/payments:"),
+        st.form(ui.widget_key("inc_new")),
+    ):
+        agreement = st.selectbox(
+            "Agreement",
+            signed,
+            format_func=lambda pair: f"{pair[0].number} · {pair[1]} · {pair[0].title}",
+            index=None,
+            placeholder="Choose a signed agreement",
+        )
+        left, middle, right = st.columns(3)
+        received = left.date_input("Received on", value=None)
+        kind = middle.selectbox("Type", list(IncomeType), format_func=lambda k: k.label)
+        amount = right.text_input("Amount ($)")
+        reference = st.text_input("Licensee's reference (e.g. their payment or report no.)")
+        report = st.file_uploader("Royalty report (optional)")
+        note = st.text_input("Note")
+        if st.form_submit_button("Record payment", type="primary"):
+            ui.attempt(
+                revenue.record_income,
+                form=IncomeForm(
+                    agreement_id=agreement[0].id if agreement else 0,
+                    received_on=received,
+                    income_type=kind,
+                    amount=amount,
+                    licensee_reference=reference,
+                    note=note,
+                    report_name=report.name if report else None,
+                    report_content=report.getvalue() if report else None,
+                ),
+                success="Payment recorded. Compute its distribution below.",
+                clear=("inc_new", "inc_pick"),  # an empty form; the new payment opened below
+            )
+
+year = st.selectbox(
+    "Fiscal year",
+    years,
+    index=0 if years else None,
+    key="inc_year",
+    on_change=ui.reset_offset,
+    args=("incomes",),
+    placeholder="No income yet",
+)
+with ui.reading() as session:
+    page = revenue.list_incomes(
+        session, actor=actor, fiscal_year=year, offset=ui.offset_for("incomes")
+    )
+st.dataframe(
+    [
+        {
+            "Received": row.income.received_on,
+            "Agreement": row.agreement_number,
+            "Licensee": row.licensee,
+            "Type": IncomeType(row.income.income_type).label,
+            "Amount": money(row.income.amount_cents),
+            "Reference": row.income.licensee_reference,
+            "Distribution": row.state,
+        }
+        for row in page.items
+    ],
+    hide_index=True,
+    width="stretch",
+)
+ui.pager(page, key="incomes")
+
+if page.items:
+    st.subheader("Distribution of one payment")
+    chosen = st.selectbox(
+        "Payment",
+        page.items,
+        format_func=lambda row: (
+            f"{row.income.received_on} · {row.agreement_number} · "
+            f"{row.licensee} · {IncomeType(row.income.income_type).label} · "
+            f"{money(row.income.amount_cents)} · {row.state}"
+        ),
+        key=ui.widget_key("inc_pick"),
+    )
+    income = chosen.income
+    if income.report_sha256:
+        st.download_button(
+            f"Royalty report: {income.report_name}",
+            ui.deferred(revenue.read_report, income_id=income.id),
+            file_name=income.report_name,
+            key=f"inc_report_{income.id}",
+        )
+    with ui.reading() as session:
+        views = revenue.distributions_of(session, actor=actor, income_id=income.id)
+    for view in views:
+        d = view.distribution
+        state = "reversal" if d.reverses_id else d.status
+        if view.reversed_by:
+            state += f" (reversed by {view.reversed_by})"
+        st.markdown(
+            f"**Distribution {d.id} · {view.docket} {view.title}** · {state} · "
+            f"{money(d.amount_cents)} under {d.policy_name} (from {d.policy_effective_from})  \n"
+            f"Patent costs outstanding before: {money(d.costs_outstanding_cents)}, recovered "
+            f"{money(d.costs_recovered_cents)} · cumulative before "
+            f"{money(d.cumulative_before_cents)}" + (f" · reason: {d.reason}" if d.reason else "")
+        )
+        st.dataframe(
+            [
+                {
+                    "Recipient": line.recipient,
+                    "Class": line.recipient_class,
+                    "Amount": money(line.amount_cents),
+                    "Rule": line.rule,
+                }
+                for line in view.lines
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        if (
+            ui.can("distribution.post")
+            and d.status == "posted"
+            and not d.reverses_id
+            and not view.reversed_by
+        ):
+            with st.form(f"inc_reverse_{d.id}"):
+                reason = st.text_input("Reason for reversing", key=f"inc_reason_{d.id}")
+                if st.form_submit_button(f"Reverse distribution {d.id}"):
+                    ui.attempt(
+                        revenue.reverse_distribution,
+                        distribution_id=d.id,
+                        reason=reason,
+                        success=f"Distribution {d.id} reversed. Compute the payment again.",
+                    )
+    if ui.can("distribution.post") and chosen.state != "posted":
+        left, right = st.columns(2)
+        if left.button("Compute the draft distribution", icon=":material/calculate:"):
+            ui.attempt(
+                revenue.compute_distribution,
+                income_id=income.id,
+                success="Draft computed: review every line, then post it.",
+            )
+        if chosen.state == "draft" and right.button(
+            "Post the distribution", type="primary", icon=":material/done_all:"
+        ):
+            ui.attempt(
+                revenue.post_income,
+                income_id=income.id,
+                success="Distribution posted. It can no longer change; a correction is a reversal.",
+            )
+
+if ui.can("distribution.post") and years:
+    with st.expander("Annual run: distribute a whole fiscal year", icon=":material/event_repeat:"):
+        run_year = st.selectbox("Fiscal year to distribute", years, key="inc_run_year")
+        if st.button(f"Distribute and post all undistributed income of FY{run_year}"):
+            bar = st.progress(0.0, text="Starting…")
+
+            def show(done: int, total: int) -> None:
+                bar.progress(done / total, text=f"{done} of {total} payments distributed")
+
+            summary = ui.attempt(revenue.annual_run, fiscal_year=run_year, progress=show)
+            if summary is not None:
+                bar.progress(1.0, text="Done")
+                st.success(
+                    f"FY{summary.fiscal_year}: {summary.incomes} payments, "
+                    f"{summary.distributions} distributions posted, ${summary.total:,.2f} in all."
+                )
+                st.dataframe(
+                    [
+                        {
+                            "Recipient": t.recipient,
+                            "Class": t.recipient_class,
+                            "Total": f"${t.amount:,.2f}",
+                        }
+                        for t in summary.by_recipient
+                    ],
+                    hide_index=True,
+                    width="stretch",
+                )
+
+if ui.can("distribution.post"):
+    st.subheader("Exports")
+    left, right = st.columns(2)
+    left.download_button(
+        "Ledger (Excel)",
+        ui.deferred(statements.ledger_xlsx, fiscal_year=year),
+        file_name=f"ledger-FY{year}.xlsx" if year else "ledger.xlsx",
+        mime=ui.XLSX_MIME,
+    )
+    right.download_button(
+        "Departments and schools (Excel)",
+        ui.deferred(statements.units_statement_xlsx, fiscal_year=year),
+        file_name=f"departments-schools-FY{year}.xlsx" if year else "departments-schools.xlsx",
+        mime=ui.XLSX_MIME,
+    )

@@ -1,0 +1,47 @@
+"""The income and statements pages on the demo office."""
+
+from tests.app.conftest import button, messages
+
+
+def test_finance_computes_and_posts_the_distribution_of_a_payment(open_app):
+    app = open_app("finance")
+    app.switch_page("pages/income.py").run()
+    assert not app.exception
+    incomes = app.dataframe[0].value
+    assert set(incomes["Distribution"]) == {"undistributed"}  # the current year is still open
+    button(app, "Compute the draft distribution").click().run()
+    assert messages(app.success) == ["Draft computed: review every line, then post it."]
+    lines = app.dataframe[1].value
+    assert {"Recipient", "Class", "Amount", "Rule"} <= set(lines.columns)
+    assert "office" in set(lines["Recipient"])
+    button(app, "Post the distribution").click().run()
+    assert messages(app.success)[0].startswith("Distribution posted.")
+    assert "posted" in set(app.dataframe[0].value["Distribution"])
+
+
+def test_an_inventor_reads_their_own_statement(open_app):
+    app = open_app("inventor")
+    app.switch_page("pages/statements.py").run()
+    assert not app.exception
+    assert app.metric[0].value.startswith("$")
+    labels = [d.label for d in app.get("download_button")]
+    assert labels == ["Statement (Word)", "Statement (Excel)"]
+    assert set(app.dataframe[0].value["To"]) <= {"Alice Chen", "Lab of Alice Chen"}
+    assert not app.selectbox  # no one else to choose
+
+
+def test_finance_chooses_whose_statement_to_read(open_app):
+    app = open_app("finance")
+    app.switch_page("pages/statements.py").run()
+    people = app.selectbox(key="stmt_person")
+    assert len(people.options) > 3
+    assert not app.exception
+    assert app.subheader[0].value == people.options[0]  # AppTest cannot pick by format_func
+
+
+def test_an_officer_reads_income_but_cannot_distribute_it(open_app):
+    app = open_app("officer")
+    app.switch_page("pages/income.py").run()
+    assert not app.exception
+    labels = [b.label for b in app.button]
+    assert "Compute the draft distribution" not in labels

@@ -1,0 +1,1 @@
+"""Revenue: income, revenue-sharing policies (data), the distribution engine, statements."""

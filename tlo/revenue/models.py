@@ -1,0 +1,126 @@
+"""Income from licensees and its distribution. Money in integer cents (64-bit: a milestone
+payment can pass the 32-bit limit of $21 million).
+
+A distribution shares one income's part for one technology. It is a draft until finance posts
+it; a posted distribution and its lines are never changed again: a correction is a reversing
+distribution (the same lines, negated, pointing at the original) plus a new one. Cumulative
+amounts (for tiers) and outstanding patent costs are sums over posted distributions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlmodel import Field, Session, SQLModel
+
+from tlo.clock import utcnow
+from tlo.db import UTCDateTime
+from tlo.errors import ValidationError
+
+
+class DistributionStatus(StrEnum):
+    DRAFT = "draft"
+    POSTED = "posted"
+
+
+class Income(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    received_on: date = Field(index=True)
+    fiscal_year: int = Field(index=True)
+    income_type: str = Field(max_length=30, index=True)
+    amount_cents: int = Field(sa_type=sa.BigInteger)
+    licensee_reference: str = Field(default="", max_length=200)
+    note: str = ""
+    # A royalty report the licensee sent with the payment (stored by hash, see file_store).
+    report_name: str | None = Field(default=None, max_length=255)
+    report_sha256: str | None = Field(default=None, max_length=64)
+    recorded_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    recorded_by_name: str = Field(max_length=200)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Distribution(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_distribution_income_tech", "income_id", "disclosure_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    income_id: int = Field(foreign_key="income.id", index=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    status: str = Field(default=DistributionStatus.DRAFT.value, max_length=10, index=True)
+    amount_cents: int = Field(
+        sa_type=sa.BigInteger
+    )  # this technology's part of the income (negative in a reversal)
+    policy_name: str = Field(max_length=200)
+    policy_effective_from: date
+    # What the computation started from; posting refuses a draft whose basis has moved on.
+    costs_outstanding_cents: int = Field(sa_type=sa.BigInteger)
+    cumulative_before_cents: int = Field(sa_type=sa.BigInteger)
+    costs_recovered_cents: int = Field(
+        sa_type=sa.BigInteger
+    )  # including a patent-cost reimbursement's whole amount
+    split_base_cents: int = Field(
+        sa_type=sa.BigInteger
+    )  # what entered the split: the next income's cumulative grows by it
+    # A posted distribution is reversed at most once: by the distribution that names it here.
+    reverses_id: int | None = Field(default=None, foreign_key="distribution.id", unique=True)
+    reason: str = ""  # why a reversal was made
+    computed_by_name: str = Field(max_length=200)
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    posted_by_name: str | None = Field(default=None, max_length=200)
+    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DistributionLine(SQLModel, table=True):
+    __tablename__ = "distribution_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    distribution_id: int = Field(foreign_key="distribution.id", index=True)
+    position: int
+    recipient: str = Field(max_length=300)
+    recipient_class: str = Field(max_length=20, index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
+    amount_cents: int = Field(sa_type=sa.BigInteger)
+    rule: str
+
+
+class RevenuePolicy(SQLModel, table=True):
+    """A policy an administrator added from the app (the shipped ones are files in policies/)."""
+
+    __tablename__ = "revenue_policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    effective_from: date = Field(index=True)
+    toml: str
+    added_by_name: str = Field(max_length=200)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- posted records are final ----------------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _posted_records_are_final(session, _context, _instances) -> None:
+    """The last guard: whatever code tries, a posted distribution or its lines never change."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Distribution):
+            history = inspect(obj).attrs.status.history
+            before = (history.deleted or history.unchanged or [obj.status])[0]
+            changed = obj in session.deleted or session.is_modified(obj)
+            if before == DistributionStatus.POSTED.value and changed:
+                raise ValidationError(
+                    f"Distribution {obj.id} is posted and cannot change; reverse it instead."
+                )
+        elif isinstance(obj, DistributionLine):
+            with session.no_autoflush:
+                parent = session.get(Distribution, obj.distribution_id)
+            if parent is not None and parent.status == DistributionStatus.POSTED.value:
+                raise ValidationError(
+                    f"Lines of posted distribution {parent.id} cannot change; reverse it instead."
+                )

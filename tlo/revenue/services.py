@@ -1,0 +1,734 @@
+"""Income and its distribution: record a payment, compute the draft distribution of each
+technology's part under the policy in force, review, post; reverse a posted one; run a whole
+fiscal year at once.
+
+Everything the engine needs comes from posted records: a technology's outstanding patent
+costs are its invoices less what posted distributions recovered (reimbursements included);
+the cumulative amount for tiers is the sum of what entered the split in posted distributions
+of the same agreement or technology. A draft remembers both figures; posting refuses a draft
+whose basis has moved on since (another income was posted first), so it is computed again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from tlo import audit, file_store
+from tlo.auth.permissions import Actor, require
+from tlo.clock import utcnow
+from tlo.config import PROJECT_ROOT, get_settings
+from tlo.disclosures.models import Disclosure, DisclosureInventor
+from tlo.disclosures.rules import fiscal_year_of
+from tlo.errors import NotFound, ValidationError
+from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
+from tlo.licensing.models import Company
+from tlo.money import from_cents, parse_money, to_cents
+from tlo.pagination import Page, paginate
+from tlo.patents.models import PatentApplication, PatentCost
+from tlo.people.models import Department, Person, School
+from tlo.revenue import engine
+from tlo.revenue.engine import InventorShare, LineClass, round_largest_remainder
+from tlo.revenue.models import (
+    Distribution,
+    DistributionLine,
+    DistributionStatus,
+    Income,
+    RevenuePolicy,
+)
+from tlo.revenue.policy import (
+    Policy,
+    SplitStep,
+    TierBasis,
+    parse_policy,
+    policies_in,
+    policy_in_force,
+)
+from tlo.revenue.types import IncomeType, parse_income_type
+
+POLICIES_FOLDER = PROJECT_ROOT / "policies"
+SIGNED = {
+    AgreementStatus.EXECUTED.value,
+    AgreementStatus.ACTIVE.value,
+    AgreementStatus.EXPIRED.value,
+    AgreementStatus.TERMINATED.value,
+}
+D = DistributionStatus
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+
+def policies(session: Session) -> list[Policy]:
+    """The shipped policies (policies/*.toml) and those added in the app, oldest first."""
+    added = [
+        parse_policy(row.toml, source=f"added in the app by {row.added_by_name}")
+        for row in session.exec(select(RevenuePolicy)).all()
+    ]
+    return sorted(policies_in(POLICIES_FOLDER) + added, key=lambda p: p.effective_from)
+
+
+def add_policy(session: Session, *, actor: Actor, text: str) -> RevenuePolicy:
+    """Adopt a policy written in TOML, once it is valid and no other starts on its day."""
+    require(actor, "policy.manage")
+    policy = parse_policy(text)
+    policy_in_force([*policies(session), policy], policy.effective_from)  # same-day check
+    row = RevenuePolicy(
+        name=policy.name, effective_from=policy.effective_from, toml=text, added_by_name=actor.name
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="policy.added",
+        object_type="revenue_policy",
+        object_id=row.id,
+        after={"name": row.name, "effective_from": row.effective_from.isoformat()},
+    )
+    return row
+
+
+# --- income ------------------------------------------------------------------------------------
+
+
+@dataclass
+class IncomeForm:
+    agreement_id: int
+    received_on: date | None
+    income_type: IncomeType | str
+    amount: str | Decimal
+    licensee_reference: str = ""
+    note: str = ""
+    report_name: str | None = None
+    report_content: bytes | None = None
+
+
+def record_income(
+    session: Session, *, actor: Actor, form: IncomeForm, today: date | None = None
+) -> Income:
+    require(actor, "income.record")
+    agreement = session.get(Agreement, form.agreement_id)
+    if agreement is None:
+        raise NotFound(f"There is no agreement {form.agreement_id}.")
+    if agreement.status not in SIGNED:
+        raise ValidationError(
+            f"{agreement.number} is {agreement.status}; income is recorded on signed agreements."
+        )
+    kind = parse_income_type(form.income_type)
+    amount = parse_money(form.amount)
+    if amount <= 0:
+        raise ValidationError("The amount received must be more than zero.")
+    if form.received_on is None:
+        raise ValidationError("Give the date the payment was received.")
+    if form.received_on > (today or date.today()):
+        raise ValidationError("A payment is recorded once it is received, not before.")
+    report_sha256 = None
+    if form.report_content:
+        report_sha256 = file_store.put("reports", form.report_content)
+    income = Income(
+        agreement_id=agreement.id,
+        received_on=form.received_on,
+        fiscal_year=fiscal_year_of(form.received_on, get_settings().fiscal_year_start_month),
+        income_type=kind.value,
+        amount_cents=to_cents(amount),
+        licensee_reference=form.licensee_reference.strip(),
+        note=form.note.strip(),
+        report_name=(form.report_name or "report").strip() if report_sha256 else None,
+        report_sha256=report_sha256,
+        recorded_by_account_id=actor.account_id,
+        recorded_by_name=actor.name,
+    )
+    session.add(income)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="income.recorded",
+        object_type="income",
+        object_id=income.id,
+        after={
+            "agreement": agreement.number,
+            "type": kind.value,
+            "amount": str(amount),
+            "received_on": form.received_on.isoformat(),
+        },
+    )
+    return income
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    income: Income
+    agreement_number: str
+    licensee: str
+    state: str  # "undistributed", "draft", "posted"
+
+
+def _distribution_state(session: Session, income_ids: Sequence[int]) -> dict[int, str]:
+    """Per income: "posted" when a posted distribution stands (not reversed), else "draft"
+    when drafts exist, else "undistributed". One query for the whole page."""
+    reversed_ids = select(Distribution.reverses_id).where(
+        col(Distribution.reverses_id).is_not(None)
+    )
+    rows = session.exec(
+        select(Distribution.income_id, Distribution.status)
+        .where(
+            col(Distribution.income_id).in_(income_ids),
+            col(Distribution.reverses_id).is_(None),
+            col(Distribution.id).not_in(reversed_ids),
+        )
+        .distinct()
+    ).all()
+    state: dict[int, str] = {}
+    for income_id, status in rows:
+        if status == D.POSTED.value or state.get(income_id) != "posted":
+            state[income_id] = "posted" if status == D.POSTED.value else "draft"
+    return state
+
+
+def list_incomes(
+    session: Session,
+    *,
+    actor: Actor,
+    fiscal_year: int | None = None,
+    agreement_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[IncomeRow]:
+    require(actor, "income.read")
+    query = (
+        select(Income, Agreement, Company.name)
+        .join(Agreement, Agreement.id == Income.agreement_id)
+        .join(Company, Company.id == Agreement.company_id)
+    )
+    if fiscal_year is not None:
+        query = query.where(Income.fiscal_year == fiscal_year)
+    if agreement_id is not None:
+        query = query.where(Income.agreement_id == agreement_id)
+    page = paginate(
+        session,
+        query.order_by(Income.received_on.desc(), Income.id.desc()),
+        offset=offset,
+        limit=limit,
+    )
+    states = _distribution_state(session, [income.id for income, _, _ in page.items])
+    rows = [
+        IncomeRow(income, agreement.number, company, states.get(income.id, "undistributed"))
+        for income, agreement, company in page.items
+    ]
+    return Page(items=rows, total=page.total, offset=page.offset, limit=page.limit)
+
+
+def read_report(session: Session, *, actor: Actor, income_id: int) -> bytes:
+    require(actor, "income.read")
+    income = _income(session, income_id)
+    if income.report_sha256 is None:
+        raise NotFound("No royalty report came with this payment.")
+    return file_store.get("reports", income.report_sha256)
+
+
+def _income(session: Session, income_id: int) -> Income:
+    income = session.get(Income, income_id)
+    if income is None:
+        raise NotFound(f"There is no income {income_id}.")
+    return income
+
+
+# --- what the engine starts from ---------------------------------------------------------------
+
+
+def _posted_sum(session: Session, column, *conditions) -> int:
+    return session.exec(
+        select(func.coalesce(func.sum(column), 0)).where(
+            Distribution.status == D.POSTED.value, *conditions
+        )
+    ).one()
+
+
+def costs_outstanding_cents(session: Session, disclosure_id: int) -> int:
+    """Invoiced patent costs of a technology not yet recovered or reimbursed (never below 0)."""
+    invoiced = session.exec(
+        select(func.coalesce(func.sum(PatentCost.amount_cents), 0))
+        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+        .where(PatentApplication.disclosure_id == disclosure_id)
+    ).one()
+    recovered = _posted_sum(
+        session, Distribution.costs_recovered_cents, Distribution.disclosure_id == disclosure_id
+    )
+    return max(0, invoiced - recovered)
+
+
+def cumulative_cents(session: Session, basis: TierBasis, *, agreement_id: int, disclosure_id: int):
+    """What entered the split in posted distributions of this agreement or technology."""
+    if basis is TierBasis.AGREEMENT:
+        where = Distribution.agreement_id == agreement_id
+    else:
+        where = Distribution.disclosure_id == disclosure_id
+    return _posted_sum(session, Distribution.split_base_cents, where)
+
+
+def _tier_basis(policy: Policy) -> TierBasis:
+    split = next((step for step in policy.steps if isinstance(step, SplitStep)), None)
+    return split.tier_basis if split else TierBasis.TECHNOLOGY
+
+
+@dataclass(frozen=True)
+class _Inventor:
+    share: InventorShare
+    department_id: int | None
+    school_id: int | None
+
+
+def _inventors(session: Session, disclosure_id: int) -> list[_Inventor]:
+    rows = session.exec(
+        select(DisclosureInventor, Person, Department, School)
+        .join(Person, Person.id == DisclosureInventor.person_id)
+        .join(Department, Department.id == Person.department_id, isouter=True)
+        .join(School, School.id == Department.school_id, isouter=True)
+        .where(DisclosureInventor.disclosure_id == disclosure_id)
+        .order_by(DisclosureInventor.position, DisclosureInventor.id)
+    ).all()
+    inventors = []
+    for link, person, department, school in rows:
+        # An outside co-inventor has no department here: their department and school parts go
+        # to their own institution, named so that finance can see and settle it.
+        outside = person.organisation or "Outside institution"
+        inventors.append(
+            _Inventor(
+                InventorShare(
+                    name=person.full_name,
+                    share=Decimal(link.share_bp) / 100,
+                    department=department.name if department else outside,
+                    school=school.name if school else outside,
+                    person_id=person.id,
+                ),
+                department.id if department else None,
+                school.id if school else None,
+            )
+        )
+    return inventors
+
+
+def _allocation(session: Session, income: Income) -> list[tuple[int, int]]:
+    """(technology, cents) of the income, by the agreement's allocation, exact to the cent."""
+    links = session.exec(
+        select(AgreementTechnology)
+        .where(AgreementTechnology.agreement_id == income.agreement_id)
+        .order_by(AgreementTechnology.disclosure_id)
+    ).all()
+    if not links:
+        raise ValidationError("The agreement covers no technology; nothing to distribute to.")
+    exact = [Fraction(income.amount_cents * link.allocation_bp, 10000) for link in links]
+    cents = round_largest_remainder(exact, income.amount_cents)
+    return [(link.disclosure_id, amount) for link, amount in zip(links, cents, strict=True)]
+
+
+# --- computing and posting ---------------------------------------------------------------------
+
+
+def _standing(session: Session, income_id: int) -> list[Distribution]:
+    """The income's posted distributions that have not been reversed."""
+    reversed_ids = select(Distribution.reverses_id).where(
+        col(Distribution.reverses_id).is_not(None)
+    )
+    return list(
+        session.exec(
+            select(Distribution).where(
+                Distribution.income_id == income_id,
+                Distribution.status == D.POSTED.value,
+                col(Distribution.reverses_id).is_(None),
+                col(Distribution.id).not_in(reversed_ids),
+            )
+        ).all()
+    )
+
+
+def _drafts_of(session: Session, income_id: int) -> list[Distribution]:
+    return list(
+        session.exec(
+            select(Distribution)
+            .where(Distribution.income_id == income_id, Distribution.status == D.DRAFT.value)
+            .order_by(Distribution.id)
+        ).all()
+    )
+
+
+def _discard_drafts(session: Session, income_id: int) -> None:
+    drafts = _drafts_of(session, income_id)
+    if drafts:
+        ids = [d.id for d in drafts]
+        session.exec(
+            sa.delete(DistributionLine).where(col(DistributionLine.distribution_id).in_(ids))
+        )
+        for draft in drafts:
+            session.delete(draft)
+        session.flush()
+
+
+def _compute(
+    session: Session, actor: Actor, income: Income, policy_list: list[Policy]
+) -> list[Distribution]:
+    if _standing(session, income.id):
+        raise ValidationError(
+            f"Income {income.id} is already distributed; reverse the posted distribution first."
+        )
+    _discard_drafts(session, income.id)
+    kind = IncomeType(income.income_type)
+    policy = policy_in_force(policy_list, income.received_on)
+    basis = _tier_basis(policy)
+    # With tiers per agreement, each technology's part counts towards the next one's tier.
+    earlier_parts = 0
+    made = []
+    for disclosure_id, cents in _allocation(session, income):
+        costs = costs_outstanding_cents(session, disclosure_id)
+        cumulative = cumulative_cents(
+            session, basis, agreement_id=income.agreement_id, disclosure_id=disclosure_id
+        )
+        if basis is TierBasis.AGREEMENT:
+            cumulative += earlier_parts
+        if kind.is_shared:
+            result = engine.distribute(
+                policy,
+                amount=from_cents(cents),
+                income_type=kind,
+                costs_outstanding=from_cents(costs),
+                cumulative_before=from_cents(cumulative),
+                inventors=[i.share for i in _inventors(session, disclosure_id)],
+            )
+            recovered, split_base = to_cents(result.costs_recovered), to_cents(result.split_base)
+            lines = list(result.lines)
+        else:  # a reimbursement pays back costs; it is not shared
+            recovered, split_base = cents, 0
+            lines = [
+                engine.Line(
+                    engine.COSTS_RECIPIENT,
+                    LineClass.COSTS,
+                    from_cents(cents),
+                    "patent-cost reimbursement: pays back patent costs, not shared",
+                )
+            ]
+        distribution = Distribution(
+            income_id=income.id,
+            disclosure_id=disclosure_id,
+            agreement_id=income.agreement_id,
+            amount_cents=cents,
+            policy_name=policy.name,
+            policy_effective_from=policy.effective_from,
+            costs_outstanding_cents=costs,
+            cumulative_before_cents=cumulative,
+            costs_recovered_cents=recovered,
+            split_base_cents=split_base,
+            computed_by_name=actor.name,
+        )
+        session.add(distribution)
+        session.flush()
+        _add_lines(session, distribution, lines, _inventors(session, disclosure_id))
+        earlier_parts += split_base
+        made.append(distribution)
+    return made
+
+
+def _add_lines(session, distribution, lines, inventors: list[_Inventor]) -> None:
+    departments = {i.share.department: i.department_id for i in inventors}
+    schools = {i.share.school: (i.school_id) for i in inventors}
+    for position, line in enumerate(lines, start=1):
+        session.add(
+            DistributionLine(
+                distribution_id=distribution.id,
+                position=position,
+                recipient=line.to,
+                recipient_class=line.klass.value,
+                person_id=line.person_id,
+                department_id=departments.get(line.to)
+                if line.klass is LineClass.DEPARTMENT
+                else None,
+                school_id=schools.get(line.to) if line.klass is LineClass.SCHOOL else None,
+                amount_cents=to_cents(line.amount),
+                rule=line.rule,
+            )
+        )
+    session.flush()
+
+
+def compute_distribution(session: Session, *, actor: Actor, income_id: int) -> list[Distribution]:
+    """The draft distribution of each technology's part of an income (replacing old drafts)."""
+    require(actor, "distribution.post")
+    income = _income(session, income_id)
+    made = _compute(session, actor, income, policies(session))
+    audit.record(
+        session,
+        actor=actor,
+        action="distribution.computed",
+        object_type="income",
+        object_id=income_id,
+        after={"distributions": [d.id for d in made]},
+    )
+    return made
+
+
+def _check_basis(session: Session, draft: Distribution, basis: TierBasis, earlier: int) -> None:
+    cumulative = cumulative_cents(
+        session, basis, agreement_id=draft.agreement_id, disclosure_id=draft.disclosure_id
+    )
+    costs = costs_outstanding_cents(session, draft.disclosure_id)
+    if (costs, cumulative + earlier) != (
+        draft.costs_outstanding_cents,
+        draft.cumulative_before_cents,
+    ):
+        raise ValidationError(
+            f"Distribution {draft.id} was computed before other income was posted (outstanding "
+            "costs or the cumulative amount have changed); compute it again, then post."
+        )
+
+
+def _post_drafts(
+    session: Session, actor: Actor, income: Income, policy_list: list[Policy]
+) -> list[Distribution]:
+    drafts = _drafts_of(session, income.id)
+    if not drafts:
+        raise ValidationError("There is no draft to post; compute the distribution first.")
+    basis = _tier_basis(policy_in_force(policy_list, income.received_on))
+    earlier = 0  # the income's parts are checked before any of them is posted
+    for draft in drafts:
+        _check_basis(session, draft, basis, earlier)
+        if basis is TierBasis.AGREEMENT:
+            earlier += draft.split_base_cents
+    for draft in drafts:
+        draft.status = D.POSTED.value
+        draft.posted_by_name = actor.name
+        draft.posted_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="distribution.posted",
+        object_type="income",
+        object_id=income.id,
+        after={"distributions": [d.id for d in drafts]},
+    )
+    return drafts
+
+
+def post_income(session: Session, *, actor: Actor, income_id: int) -> list[Distribution]:
+    """Post every draft distribution of an income, in one transaction."""
+    require(actor, "distribution.post")
+    return _post_drafts(session, actor, _income(session, income_id), policies(session))
+
+
+def reverse_distribution(
+    session: Session, *, actor: Actor, distribution_id: int, reason: str
+) -> Distribution:
+    """Cancel a posted distribution by a posted mirror image; the original stays as it was."""
+    require(actor, "distribution.post")
+    original = session.get(Distribution, distribution_id)
+    if original is None:
+        raise NotFound(f"There is no distribution {distribution_id}.")
+    if original.status != D.POSTED.value or original.reverses_id is not None:
+        raise ValidationError("Only a posted distribution (not itself a reversal) is reversed.")
+    if session.exec(select(Distribution.id).where(Distribution.reverses_id == original.id)).first():
+        raise ValidationError(f"Distribution {original.id} has already been reversed.")
+    if not reason.strip():
+        raise ValidationError("Say why the distribution is reversed.")
+    now = utcnow()
+    mirror = Distribution(
+        income_id=original.income_id,
+        disclosure_id=original.disclosure_id,
+        agreement_id=original.agreement_id,
+        status=D.POSTED.value,
+        amount_cents=-original.amount_cents,
+        policy_name=original.policy_name,
+        policy_effective_from=original.policy_effective_from,
+        costs_outstanding_cents=original.costs_outstanding_cents,
+        cumulative_before_cents=original.cumulative_before_cents,
+        costs_recovered_cents=-original.costs_recovered_cents,
+        split_base_cents=-original.split_base_cents,
+        reverses_id=original.id,
+        reason=reason.strip(),
+        computed_by_name=actor.name,
+        posted_by_name=actor.name,
+        posted_at=now,
+    )
+    session.add(mirror)
+    session.flush()
+    for line in lines_of(session, original.id):
+        session.add(
+            DistributionLine(
+                distribution_id=mirror.id,
+                position=line.position,
+                recipient=line.recipient,
+                recipient_class=line.recipient_class,
+                person_id=line.person_id,
+                department_id=line.department_id,
+                school_id=line.school_id,
+                amount_cents=-line.amount_cents,
+                rule=f"reversal of distribution {original.id}: {line.rule}",
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="distribution.reversed",
+        object_type="distribution",
+        object_id=original.id,
+        after={"reversal": mirror.id, "reason": mirror.reason},
+    )
+    return mirror
+
+
+def lines_of(session: Session, distribution_id: int) -> list[DistributionLine]:
+    return list(
+        session.exec(
+            select(DistributionLine)
+            .where(DistributionLine.distribution_id == distribution_id)
+            .order_by(DistributionLine.position)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class DistributionView:
+    distribution: Distribution
+    docket: str
+    title: str
+    lines: list[DistributionLine]
+    reversed_by: int | None
+
+
+def distributions_of(session: Session, *, actor: Actor, income_id: int) -> list[DistributionView]:
+    """Every distribution of an income (drafts, posted, reversals) with its lines."""
+    require(actor, "income.read")
+    rows = session.exec(
+        select(Distribution, Disclosure.docket, Disclosure.title)
+        .join(Disclosure, Disclosure.id == Distribution.disclosure_id)
+        .where(Distribution.income_id == income_id)
+        .order_by(Distribution.id)
+    ).all()
+    ids = [d.id for d, _, _ in rows]
+    reversals = dict(
+        session.exec(
+            select(Distribution.reverses_id, Distribution.id).where(
+                col(Distribution.reverses_id).in_(ids)
+            )
+        ).all()
+    )
+    lines: dict[int, list[DistributionLine]] = defaultdict(list)
+    for line in session.exec(
+        select(DistributionLine)
+        .where(col(DistributionLine.distribution_id).in_(ids))
+        .order_by(DistributionLine.distribution_id, DistributionLine.position)
+    ).all():
+        lines[line.distribution_id].append(line)
+    return [
+        DistributionView(d, docket or "", title, lines[d.id], reversals.get(d.id))
+        for d, docket, title in rows
+    ]
+
+
+# --- the annual run ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipientTotal:
+    recipient: str
+    recipient_class: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    fiscal_year: int
+    incomes: int
+    distributions: int
+    total: Decimal
+    by_recipient: list[RecipientTotal]
+
+
+def undistributed_incomes(session: Session, fiscal_year: int) -> list[Income]:
+    incomes = session.exec(
+        select(Income)
+        .where(Income.fiscal_year == fiscal_year)
+        .order_by(Income.received_on, Income.id)
+    ).all()
+    states = _distribution_state(session, [i.id for i in incomes])
+    return [i for i in incomes if states.get(i.id) != "posted"]
+
+
+def annual_run(
+    session: Session,
+    *,
+    actor: Actor,
+    fiscal_year: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Distribute and post every undistributed income of a fiscal year, oldest first, in the
+    caller's one transaction: any error leaves nothing posted."""
+    require(actor, "distribution.post")
+    incomes = undistributed_incomes(session, fiscal_year)
+    policy_list = policies(session)
+    posted: list[Distribution] = []
+    for done, income in enumerate(incomes, start=1):
+        # Each income is posted before the next is computed: tiers and costs follow in order.
+        _compute(session, actor, income, policy_list)
+        posted += _post_drafts(session, actor, income, policy_list)
+        if progress:
+            progress(done, len(incomes))
+    totals = (
+        session.exec(
+            select(
+                DistributionLine.recipient,
+                DistributionLine.recipient_class,
+                func.sum(DistributionLine.amount_cents),
+            )
+            .where(col(DistributionLine.distribution_id).in_([d.id for d in posted]))
+            .group_by(DistributionLine.recipient, DistributionLine.recipient_class)
+            .order_by(func.sum(DistributionLine.amount_cents).desc(), DistributionLine.recipient)
+        ).all()
+        if posted
+        else []
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="distribution.annual_run",
+        object_type="fiscal_year",
+        object_id=fiscal_year,
+        after={"incomes": len(incomes), "distributions": len(posted)},
+    )
+    return RunSummary(
+        fiscal_year=fiscal_year,
+        incomes=len(incomes),
+        distributions=len(posted),
+        total=from_cents(sum(d.amount_cents for d in posted)),
+        by_recipient=[RecipientTotal(r, c, from_cents(a)) for r, c, a in totals],
+    )
+
+
+def agreements_receiving_income(session: Session, *, actor: Actor) -> list[tuple[Agreement, str]]:
+    """Signed agreements (executed, active, expired or terminated), newest first."""
+    require(actor, "income.read")
+    return list(
+        session.exec(
+            select(Agreement, Company.name)
+            .join(Company, Company.id == Agreement.company_id)
+            .where(col(Agreement.status).in_(SIGNED))
+            .order_by(Agreement.id.desc())
+        ).all()
+    )
+
+
+def fiscal_years_with_income(session: Session, *, actor: Actor) -> list[int]:
+    require(actor, "income.read")
+    return list(
+        session.exec(
+            select(Income.fiscal_year).distinct().order_by(Income.fiscal_year.desc())
+        ).all()
+    )

@@ -1,0 +1,284 @@
+"""Statements: what posted distributions paid each inventor, department and school, line by
+line with the technology, the income and the rule; and the whole ledger. Only posted lines
+count (a reversal shows as a negative line). Word for inventors, Excel for everyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from sqlmodel import Session, col, func, select
+
+from tlo.auth.permissions import Actor, require, sees_all
+from tlo.clock import utcnow
+from tlo.disclosures.models import Disclosure
+from tlo.errors import NotFound, PermissionDenied
+from tlo.licensing.agreement_models import Agreement
+from tlo.licensing.models import Company
+from tlo.money import from_cents
+from tlo.people.models import Person
+from tlo.reports.excel import Column, Sheet, workbook_bytes
+from tlo.revenue.models import Distribution, DistributionLine, DistributionStatus, Income
+from tlo.revenue.types import IncomeType
+
+PERSONAL_CLASSES = ("inventor", "lab")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    posted_on: date
+    received_on: date
+    fiscal_year: int
+    income_type: str
+    agreement: str
+    licensee: str
+    docket: str
+    technology: str
+    recipient: str
+    recipient_class: str
+    amount: Decimal
+    rule: str
+    distribution_id: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    person_id: int
+    name: str
+    lines: list[StatementLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    def by_fiscal_year(self) -> dict[int, Decimal]:
+        totals: dict[int, Decimal] = {}
+        for line in self.lines:
+            totals[line.fiscal_year] = totals.get(line.fiscal_year, Decimal(0)) + line.amount
+        return dict(sorted(totals.items()))
+
+
+def _posted_lines(session: Session, *conditions) -> list[StatementLine]:
+    rows = session.exec(
+        select(DistributionLine, Distribution, Income, Agreement, Company.name, Disclosure)
+        .join(Distribution, Distribution.id == DistributionLine.distribution_id)
+        .join(Income, Income.id == Distribution.income_id)
+        .join(Agreement, Agreement.id == Distribution.agreement_id)
+        .join(Company, Company.id == Agreement.company_id)
+        .join(Disclosure, Disclosure.id == Distribution.disclosure_id)
+        .where(Distribution.status == DistributionStatus.POSTED.value, *conditions)
+        .order_by(Income.received_on, Distribution.id, DistributionLine.position)
+    ).all()
+    return [
+        StatementLine(
+            posted_on=distribution.posted_at.date()
+            if distribution.posted_at
+            else income.received_on,
+            received_on=income.received_on,
+            fiscal_year=income.fiscal_year,
+            income_type=IncomeType(income.income_type).value,
+            agreement=agreement.number,
+            licensee=licensee,
+            docket=disclosure.docket or "",
+            technology=disclosure.title,
+            recipient=line.recipient,
+            recipient_class=line.recipient_class,
+            amount=from_cents(line.amount_cents),
+            rule=line.rule,
+            distribution_id=distribution.id,
+        )
+        for line, distribution, income, agreement, licensee, disclosure in rows
+    ]
+
+
+def inventor_statement(
+    session: Session, *, actor: Actor, person_id: int, fiscal_year: int | None = None
+) -> Statement:
+    """What reached one inventor (and their lab): an inventor may read only their own."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person {person_id}.")
+    require(actor, "statement.read", person)
+    conditions = [
+        DistributionLine.person_id == person_id,
+        col(DistributionLine.recipient_class).in_(PERSONAL_CLASSES),
+    ]
+    if fiscal_year is not None:
+        conditions.append(Income.fiscal_year == fiscal_year)
+    return Statement(person.id, person.full_name, _posted_lines(session, *conditions))
+
+
+def people_paid(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """Everyone who has received something, for finance to pick a statement."""
+    _require_all(actor)
+    return list(
+        session.exec(
+            select(Person.id, Person.full_name)
+            .join(DistributionLine, DistributionLine.person_id == Person.id)
+            .join(Distribution, Distribution.id == DistributionLine.distribution_id)
+            .where(Distribution.status == DistributionStatus.POSTED.value)
+            .distinct()
+            .order_by(Person.full_name)
+        ).all()
+    )
+
+
+def _require_all(actor: Actor) -> None:
+    require(actor, "statement.read")
+    if not sees_all(actor, "statement.read"):
+        raise PermissionDenied(f"{actor.name} may read only their own statement.")
+
+
+LINE_COLUMNS = (
+    Column("Received", "date"),
+    Column("Fiscal year", "integer"),
+    Column("Income type"),
+    Column("Agreement"),
+    Column("Licensee"),
+    Column("Docket"),
+    Column("Technology", width=40),
+    Column("Recipient"),
+    Column("Class"),
+    Column("Amount", "money"),
+    Column("Rule", width=60),
+    Column("Distribution", "integer"),
+)
+
+
+def _line_row(line: StatementLine) -> tuple:
+    return (
+        line.received_on,
+        line.fiscal_year,
+        line.income_type,
+        line.agreement,
+        line.licensee,
+        line.docket,
+        line.technology,
+        line.recipient,
+        line.recipient_class,
+        line.amount,
+        line.rule,
+        line.distribution_id,
+    )
+
+
+def _totals_sheet(title: str, lines: list[StatementLine]) -> Sheet:
+    totals: dict[tuple[str, str], Decimal] = {}
+    for line in lines:
+        key = (line.recipient_class, line.recipient)
+        totals[key] = totals.get(key, Decimal(0)) + line.amount
+    return Sheet(
+        title,
+        (Column("Class"), Column("Recipient"), Column("Total", "money")),
+        [(klass, name, total) for (klass, name), total in sorted(totals.items())],
+    )
+
+
+def inventor_statement_xlsx(
+    session: Session, *, actor: Actor, person_id: int, fiscal_year: int | None = None
+) -> bytes:
+    statement = inventor_statement(
+        session, actor=actor, person_id=person_id, fiscal_year=fiscal_year
+    )
+    return workbook_bytes(
+        [
+            _totals_sheet("Summary", statement.lines),
+            Sheet("Lines", LINE_COLUMNS, [_line_row(line) for line in statement.lines]),
+        ]
+    )
+
+
+def inventor_statement_docx(
+    session: Session, *, actor: Actor, person_id: int, fiscal_year: int | None = None
+) -> bytes:
+    statement = inventor_statement(
+        session, actor=actor, person_id=person_id, fiscal_year=fiscal_year
+    )
+    document = Document()
+    document.add_heading("Statement of license income shared", level=1)
+    period = f"fiscal year {fiscal_year}" if fiscal_year else "all years"
+    document.add_paragraph(
+        f"{statement.name} · {period} · prepared {utcnow():%d %B %Y}".lstrip("0")
+    )
+    document.add_paragraph(
+        "Each line is your part of one income a licensee paid for a technology you invented, "
+        "under the revenue-sharing policy in force when it was received."
+    )
+    table = document.add_table(rows=1, cols=6)
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ("Received", "Technology", "Agreement", "Income", "Rule", "Amount"),
+        strict=True,
+    ):
+        cell.text = text
+    for line in statement.lines:
+        cells = table.add_row().cells
+        cells[0].text = f"{line.received_on:%Y-%m-%d}"
+        cells[1].text = f"{line.docket} {line.technology}"
+        cells[2].text = f"{line.agreement} · {line.licensee}"
+        cells[3].text = line.income_type.replace("_", " ")
+        cells[4].text = line.rule
+        cells[5].text = f"${line.amount:,.2f}"
+        cells[5].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    total = document.add_paragraph()
+    total.add_run(f"Total: ${statement.total:,.2f}").bold = True
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def units_statement_xlsx(
+    session: Session, *, actor: Actor, fiscal_year: int | None = None
+) -> bytes:
+    """Departments and schools: their totals and every line that reached them."""
+    _require_all(actor)
+    sheets = []
+    for klass, title in (("department", "Departments"), ("school", "Schools")):
+        conditions = [DistributionLine.recipient_class == klass]
+        if fiscal_year is not None:
+            conditions.append(Income.fiscal_year == fiscal_year)
+        lines = _posted_lines(session, *conditions)
+        sheets += [
+            _totals_sheet(f"{title} totals", lines),
+            Sheet(f"{title} lines", LINE_COLUMNS, [_line_row(line) for line in lines]),
+        ]
+    return workbook_bytes(sheets)
+
+
+def ledger_xlsx(session: Session, *, actor: Actor, fiscal_year: int | None = None) -> bytes:
+    """Every posted line, with the totals by recipient."""
+    _require_all(actor)
+    conditions = [] if fiscal_year is None else [Income.fiscal_year == fiscal_year]
+    lines = _posted_lines(session, *conditions)
+    return workbook_bytes(
+        [
+            _totals_sheet("Totals", lines),
+            Sheet("Ledger", LINE_COLUMNS, [_line_row(line) for line in lines]),
+        ]
+    )
+
+
+def income_by_year(session: Session, *, actor: Actor, person_id: int) -> list[tuple[int, Decimal]]:
+    """An inventor's income per fiscal year, summed in SQL (for the inventor's home chart)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person {person_id}.")
+    require(actor, "statement.read", person)
+    rows = session.exec(
+        select(Income.fiscal_year, func.sum(DistributionLine.amount_cents))
+        .join(Distribution, Distribution.id == DistributionLine.distribution_id)
+        .join(Income, Income.id == Distribution.income_id)
+        .where(
+            Distribution.status == DistributionStatus.POSTED.value,
+            DistributionLine.person_id == person_id,
+            col(DistributionLine.recipient_class).in_(PERSONAL_CLASSES),
+        )
+        .group_by(Income.fiscal_year)
+        .order_by(Income.fiscal_year)
+    ).all()
+    return [(year, from_cents(cents)) for year, cents in rows]
