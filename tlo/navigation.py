@@ -86,6 +86,9 @@ PAGES: list[PageSpec] = [
         "statement.read",
     ),
     PageSpec(
+        "pages/policies.py", "Sharing policies", ":material/policy:", "Revenue", "income.read"
+    ),
+    PageSpec(
         "pages/dashboard.py", "Dashboard", ":material/monitoring:", "Reports", "report.dashboard"
     ),
     PageSpec("pages/autm.py", "AUTM metrics", ":material/summarize:", "Reports", "report.autm"),

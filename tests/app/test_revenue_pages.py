@@ -45,3 +45,21 @@ def test_an_officer_reads_income_but_cannot_distribute_it(open_app):
     assert not app.exception
     labels = [b.label for b in app.button]
     assert "Compute the draft distribution" not in labels
+
+
+def test_finance_tries_a_policy_and_sees_why_a_broken_one_is_refused(open_app):
+    from tlo.revenue.services import POLICIES_FOLDER
+
+    app = open_app("finance")
+    app.switch_page("pages/policies.py").run()
+    assert not app.exception
+    assert any("in force today" in e.label for e in app.expander)
+    stanford = (POLICIES_FOLDER / "stanford.toml").read_text("utf-8")
+    trial = stanford.replace("2020-09-01", "2031-09-01")
+    app.text_area(key="pol_text").input(trial).run()
+    button(app, "Check and try").click().run()
+    assert messages(app.success)[0].startswith("The policy is valid.")
+    assert "office" in set(app.dataframe[0].value["To"])
+    app.text_area(key="pol_text").input(trial.replace('percent = "15"', 'percent = "150"')).run()
+    button(app, "Check and try").click().run()
+    assert "150" in messages(app.error)[0]

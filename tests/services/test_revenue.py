@@ -423,3 +423,30 @@ def test_statements_show_each_inventor_only_their_own_lines(engine, office, lice
     assert workbook["Lines"]["J2"].number_format == '"$"#,##0.00'
     rows = list(load_workbook(BytesIO(ledger))["Ledger"].iter_rows(min_row=2, values_only=True))
     assert sum(Decimal(str(row[9])) for row in rows) == Decimal("200000.00")
+
+
+def test_a_new_policy_is_adopted_after_it_validates_and_applies_from_its_date(
+    engine, office, license_
+):
+    uc = (revenue.POLICIES_FOLDER / "uc_1997.toml").read_text("utf-8")
+    newer = uc.replace("1997-10-01", (TODAY - timedelta(days=10)).isoformat()).replace(
+        'name = "University of California', 'name = "Our new policy'
+    )
+    broken = newer.replace('"35"', '"36"')
+    with unit_of_work(engine) as session:
+        with pytest.raises(PermissionDenied):
+            revenue.add_policy(session, actor=office.officer, text=newer)
+        with pytest.raises(ValidationError, match="add up to"):
+            revenue.add_policy(session, actor=office.finance, text=broken)
+        with pytest.raises(ValidationError, match="both take effect"):
+            revenue.add_policy(session, actor=office.finance, text=uc)  # same day as the file
+        tried = revenue.try_policy(session, actor=office.finance, text=newer)
+        assert sum(line.amount for line in tried.lines) == Decimal("100000.00")
+        revenue.add_policy(session, actor=office.finance, text=newer)
+    income_id = receive(engine, office, license_.agreement_id, "1000")
+    [distribution_id] = distribute(engine, office, income_id)
+    with unit_of_work(engine) as session:
+        used = session.get(Distribution, distribution_id).policy_name
+        views = revenue.policy_views(session, actor=office.finance)
+    assert used.startswith("Our new policy")
+    assert [v.policy.name for v in views if v.in_force] == [used]

@@ -47,6 +47,7 @@ from tlo.revenue.policy import (
     Policy,
     SplitStep,
     TierBasis,
+    load_policy,
     parse_policy,
     policies_in,
     policy_in_force,
@@ -94,6 +95,59 @@ def add_policy(session: Session, *, actor: Actor, text: str) -> RevenuePolicy:
         after={"name": row.name, "effective_from": row.effective_from.isoformat()},
     )
     return row
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    policy: Policy
+    text: str
+    origin: str
+    in_force: bool  # the one that applies to income received today
+
+
+def policy_views(session: Session, *, actor: Actor, today: date | None = None) -> list[PolicyView]:
+    """Every policy with its TOML text, newest first, marking the one in force today."""
+    require(actor, "income.read")
+    views = [
+        (load_policy(path), path.read_text("utf-8"), f"policies/{path.name}")
+        for path in sorted(POLICIES_FOLDER.glob("*.toml"))
+    ]
+    views += [
+        (
+            parse_policy(row.toml),
+            row.toml,
+            f"added by {row.added_by_name} on {row.added_at:%Y-%m-%d}",
+        )
+        for row in session.exec(select(RevenuePolicy)).all()
+    ]
+    current = policy_in_force([policy for policy, _, _ in views], today or date.today())
+    return [
+        PolicyView(policy, text, origin, policy == current)
+        for policy, text, origin in sorted(views, key=lambda v: v[0].effective_from, reverse=True)
+    ]
+
+
+SAMPLE_INVENTORS = (
+    InventorShare("First inventor", Decimal(60), "Department A", "School X"),
+    InventorShare("Second inventor", Decimal(40), "Department B", "School Y"),
+)
+
+
+def try_policy(
+    session: Session, *, actor: Actor, text: str, amount: str = "100000"
+) -> engine.Distribution:
+    """Check a policy and share a sample royalty under it (two inventors, 60/40, no costs)."""
+    require(actor, "policy.manage")
+    policy = parse_policy(text)
+    policy_in_force([*policies(session), policy], policy.effective_from)  # same-day check
+    return engine.distribute(
+        policy,
+        amount=parse_money(amount),
+        income_type=IncomeType.ROYALTY,
+        costs_outstanding=Decimal(0),
+        cumulative_before=Decimal(0),
+        inventors=SAMPLE_INVENTORS,
+    )
 
 
 # --- income ------------------------------------------------------------------------------------
@@ -275,9 +329,12 @@ def cumulative_cents(session: Session, basis: TierBasis, *, agreement_id: int, d
     return _posted_sum(session, Distribution.split_base_cents, where)
 
 
-def _tier_basis(policy: Policy) -> TierBasis:
-    split = next((step for step in policy.steps if isinstance(step, SplitStep)), None)
-    return split.tier_basis if split else TierBasis.TECHNOLOGY
+def _tier_basis(policy: Policy, income_type: str) -> TierBasis:
+    """How the split sharing this type of income counts its cumulative amount (a split with
+    one tier has no basis: the count does not matter, technology is as good as any)."""
+    kind = IncomeType(income_type)
+    split = next((s for s in policy.steps_for(kind) if isinstance(s, SplitStep)), None)
+    return (split.tier_basis if split else None) or TierBasis.TECHNOLOGY
 
 
 @dataclass(frozen=True)
@@ -383,7 +440,7 @@ def _compute(
     _discard_drafts(session, income.id)
     kind = IncomeType(income.income_type)
     policy = policy_in_force(policy_list, income.received_on)
-    basis = _tier_basis(policy)
+    basis = _tier_basis(policy, income.income_type)
     # With tiers per agreement, each technology's part counts towards the next one's tier.
     earlier_parts = 0
     made = []
@@ -495,7 +552,7 @@ def _post_drafts(
     drafts = _drafts_of(session, income.id)
     if not drafts:
         raise ValidationError("There is no draft to post; compute the distribution first.")
-    basis = _tier_basis(policy_in_force(policy_list, income.received_on))
+    basis = _tier_basis(policy_in_force(policy_list, income.received_on), income.income_type)
     earlier = 0  # the income's parts are checked before any of them is posted
     for draft in drafts:
         _check_basis(session, draft, basis, earlier)
