@@ -3,7 +3,7 @@ date formats, sensible widths, and text that Excel would run as a formula neutra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,6 +43,35 @@ class Sheet:
     title: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
+
+
+def infer_kind(values: Iterable[Any]) -> Kind:
+    """The kind of a column from its first value: Decimal is money unless told otherwise."""
+    first = next((value for value in values if value is not None), None)
+    if isinstance(first, bool) or first is None:
+        return "text"
+    if isinstance(first, int):
+        return "integer"
+    if isinstance(first, Decimal):
+        return "money"
+    if isinstance(first, datetime):
+        return "datetime"
+    if isinstance(first, date):
+        return "date"
+    return "text"
+
+
+def records_sheet(
+    title: str, records: Sequence[Mapping[str, Any]], kinds: Mapping[str, Kind] | None = None
+) -> Sheet:
+    """A sheet of dict rows (as pages show them), each column's kind given or inferred."""
+    headers = list(records[0]) if records else []
+    kinds = kinds or {}
+    columns = [
+        Column(header, kinds.get(header) or infer_kind(record[header] for record in records))
+        for header in headers
+    ]
+    return Sheet(title, columns, [[record[header] for header in headers] for record in records])
 
 
 def neutralise(text: str) -> str:

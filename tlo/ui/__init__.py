@@ -6,8 +6,9 @@ without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from tlo.auth.permissions import Actor
 from tlo.db import unit_of_work
 from tlo.errors import DomainError
 from tlo.pagination import Page
+from tlo.reports import excel
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -61,6 +63,48 @@ def deferred(query, /, **kwargs):
             return query(session, actor=current, **kwargs)
 
     return build
+
+
+def table(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    name: str,
+    kinds: Mapping[str, excel.Kind] | None = None,
+    key: str | None = None,
+) -> None:
+    """Show rows and offer exactly them as a formatted Excel file (real numbers, dates and
+    currency there; money and percentages written out here)."""
+    sheet = excel.records_sheet(name, records, kinds)
+    st.dataframe(
+        [
+            {
+                column.header: _shown(value, column.kind)
+                for column, value in zip(sheet.columns, row, strict=True)
+            }
+            for row in sheet.rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    if records:
+        st.download_button(
+            "Excel",
+            data=lambda: excel.workbook_bytes([sheet]),
+            file_name=f"{name}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/download:",
+            key=f"xlsx_{key or name}",
+        )
+
+
+def _shown(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return f"${value:,.2f}"
+    if kind == "percent":
+        return f"{value:g} %"
+    return value
 
 
 def open_case(disclosure_id: int) -> None:
