@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from tlo import db, demo
+from tlo import db
 from tlo.config import get_settings
 from tlo.errors import ValidationError
 
@@ -29,6 +29,8 @@ def _migrate(_args) -> int:
 
 
 def _seed_demo(args) -> int:
+    from tlo import demo  # loads every domain package: only the commands that need it pay
+
     db.migrate()
     with db.unit_of_work() as session:
         if args.if_empty and not demo.is_empty(session):
