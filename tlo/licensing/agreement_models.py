@@ -70,7 +70,7 @@ class Agreement(SQLModel, table=True):
     territory: str = Field(default="Worldwide", max_length=300)
     effective_date: date | None = None
     term_months: int | None = None  # None: for the life of the licensed patents
-    signed_on: date | None = None
+    signed_on: date | None = Field(default=None, index=True)
     upfront_fee_cents: int = 0
     sublicense_share_bp: int = 0
     equity_shares: int = 0

@@ -63,7 +63,7 @@ class PatentApplication(SQLModel, table=True):
     publication_number: str = Field(default="", max_length=50)
     publication_date: date | None = None
     grant_number: str = Field(default="", max_length=50)
-    grant_date: date | None = None
+    grant_date: date | None = Field(default=None, index=True)
     abandoned_on: date | None = None
     government_support_clause: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -86,7 +86,7 @@ class PatentCost(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="patent_application.id", index=True)
-    invoice_date: date
+    invoice_date: date = Field(index=True)
     invoice_number: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=300)
     amount_cents: int
