@@ -87,14 +87,14 @@ EVERY_SCORE_4 = dict.fromkeys(
 )
 
 
-def case_approved_for_filing(engine: Engine, office, **form) -> int:
-    """A case submitted by office.inventor, assigned to office.officer, scored and approved
-    for a provisional filing; returns its id."""
+def case_approved_for_filing(engine: Engine, office, *inventors: tuple[int, str], **form) -> int:
+    """A case submitted by office.inventor (with the given (person_id, share) inventors, else
+    alone), assigned to office.officer, scored and approved for a provisional filing."""
     from tlo.disclosures import casework
     from tlo.disclosures.casework import Scorecard
     from tlo.disclosures.workflow import Action
 
-    case_id = submitted_case(engine, office.inventor, **form)
+    case_id = submitted_case(engine, office.inventor, *inventors, **form)
     with unit_of_work(engine) as session:
         casework.assign_officer(
             session,

@@ -8,13 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from tests.factories import make_department, submitted_case
+from tests.factories import case_approved_for_filing, make_department
 from tests.services.test_agreements import exclusive_form, licensee, save
 from tlo.auth.permissions import system_actor
 from tlo.db import unit_of_work
-from tlo.disclosures import casework
-from tlo.disclosures.casework import Scorecard
-from tlo.disclosures.workflow import Action
 from tlo.errors import PermissionDenied, ValidationError
 from tlo.licensing import agreements
 from tlo.licensing.agreement_models import AgreementStatus
@@ -27,9 +24,6 @@ from tlo.revenue.models import Distribution, DistributionLine
 from tlo.revenue.services import IncomeForm
 
 TODAY = date.today()
-SCORES = dict.fromkeys(
-    ["novelty", "patentability", "market_size", "licensing_interest", "stage_of_development"], 4
-)
 
 
 @dataclass
@@ -55,26 +49,10 @@ def technology(engine, office, *, costs="20000", title="Solid-state battery") ->
             email=f"bob.{abs(hash(title))}@test.example",
             department_id=second,
         ).id
-    case_id = submitted_case(
-        engine, office.inventor, (office.inventor.person_id, "60"), (bob, "40"), title=title
+    case_id = case_approved_for_filing(
+        engine, office, (office.inventor.person_id, "60"), (bob, "40"), title=title
     )
     with unit_of_work(engine) as session:
-        casework.assign_officer(
-            session,
-            actor=office.officer,
-            disclosure_id=case_id,
-            officer_person_id=office.officer.person_id,
-        )
-        casework.record_evaluation(
-            session, actor=office.officer, disclosure_id=case_id, scorecard=Scorecard(SCORES, {})
-        )
-        casework.record_filing_decision(
-            session,
-            actor=office.officer,
-            disclosure_id=case_id,
-            decision=Action.FILE_PROVISIONAL,
-            rationale="Strong",
-        )
         application = patents.add_application(
             session,
             actor=office.officer,
