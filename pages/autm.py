@@ -21,14 +21,13 @@ fiscal_year = st.selectbox(
 with ui.reading() as session:
     report = autm.autm_metrics(session, actor=actor, fiscal_year=fiscal_year)
 st.caption(
-    f"FY{report.fiscal_year} runs from {report.first_day:%d %B %Y} to "
-    f"{report.last_day:%d %B %Y}. License income and legal fees reimbursed are added once "
-    "income is recorded."
+    f"FY{report.fiscal_year} runs from {report.first_day:%d %B %Y} to {report.last_day:%d %B %Y}."
 )
 
+# Three a row: the pipeline, the licenses, the money (in the order of the metrics).
 headline = report.headline
-for start in range(0, len(headline), 4):
-    for metric, column in zip(headline[start : start + 4], st.columns(4), strict=False):
+for start in range(0, len(headline), 3):
+    for metric, column in zip(headline[start : start + 3], st.columns(3), strict=False):
         column.metric(metric.card_label, metric.display, help=metric.rule, border=True)
 
 st.download_button(

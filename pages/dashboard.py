@@ -1,8 +1,10 @@
-"""Director's dashboard: disclosures, the pipeline, patent spend, licenses and the docket, for
-a range of fiscal years, narrowed by school, department or officer."""
+"""Director's dashboard: disclosures, the pipeline, license income, patent spend and
+reimbursement, licenses and the docket, for a range of fiscal years, narrowed by school,
+department or officer."""
 
 import calendar
 import statistics
+import textwrap
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -62,6 +64,9 @@ with ui.reading() as session:
     credits = dashboard.disclosures_by_school(session, actor=actor, filters=filters)
     funnel = dashboard.pipeline_funnel(session, actor=actor, filters=filters)
     spend = dashboard.patent_spend(session, actor=actor, filters=filters)
+    income = dashboard.income_by_type(session, actor=actor, filters=filters)
+    top_technologies = dashboard.top_technologies(session, actor=actor, filters=filters)
+    top_licensees = dashboard.top_licensees(session, actor=actor, filters=filters)
     licenses = dashboard.licenses_by_size(session, actor=actor, filters=filters)
     to_license = dashboard.time_to_first_license(session, actor=actor, filters=filters)
     deadlines = (
@@ -76,6 +81,33 @@ LAYOUT = dict(
     legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
 )
 period = f"FY{first_year}" if first_year == last_year else f"FY{first_year}–FY{last_year}"
+fiscal_year_labels = [f"FY{year}" for year in range(first_year, last_year + 1)]
+MONEY_HOVER = "%{y}: $%{x:,.2f}<br>%{customdata}<extra></extra>"
+narrowed = filters.narrows_technologies
+credit_note = (
+    " Income on a license of several technologies is credited to each by its posted "
+    "distribution, or by the license's allocation until it is distributed."
+)
+
+
+def ranking(rows, labels, hover) -> go.Figure:
+    """Horizontal bars, largest on top; amounts reach plotly as floats only here."""
+    return (
+        go.Figure(
+            go.Bar(
+                x=[float(row.amount) for row in rows],
+                y=labels,
+                orientation="h",
+                customdata=hover,
+                hovertemplate=MONEY_HOVER,
+                marker={"color": "#8C1515"},
+                text=[f"${row.amount:,.0f}" for row in rows],
+                textposition="auto",
+            )
+        )
+        .update_yaxes(autorange="reversed", type="category")
+        .update_xaxes(tickprefix="$", title="License income")
+    )
 
 
 def panel(title: str, chart: str, figure, *, caption: str, empty: str | None = None) -> None:
@@ -162,21 +194,97 @@ with right:
 left, right = st.columns(2)
 with left:
     panel(
-        "Patent spend by fiscal year",
-        "patent_spend",
+        "License income by fiscal year and type",
+        "income",
         px.bar(
-            x=[f"FY{row.fiscal_year}" for row in spend],
-            y=[float(row.amount) for row in spend],
-            labels={"x": "Fiscal year", "y": "Invoiced ($)"},
-            color_discrete_sequence=["#8C1515"],
+            x=[f"FY{row.fiscal_year}" for row in income],
+            y=[float(row.amount) for row in income],
+            color=[row.income_type for row in income],
+            labels={"x": "Fiscal year", "y": "Received ($)", "color": "Type"},
+            category_orders={"color": dashboard.LICENSE_INCOME_LABELS},
         )
-        .update_traces(hovertemplate="%{x}: $%{y:,.2f}<extra></extra>")
+        .update_traces(hovertemplate="%{x}: $%{y:,.2f}<extra>%{fullData.name}</extra>")
+        .add_bar(  # an empty bar in every year, so that years without income show too
+            x=fiscal_year_labels,
+            y=[0] * len(fiscal_year_labels),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        .update_xaxes(categoryorder="array", categoryarray=fiscal_year_labels)
         .update_yaxes(tickprefix="$"),
-        caption="Outside counsel's invoices by the fiscal year of their date. Reimbursements "
-        "by licensees appear here once income is recorded.",
-        empty=None if any(row.invoices for row in spend) else f"No invoices in {period}.",
+        caption="Payments received from licensees, by the fiscal year recorded with each; "
+        "patent-cost reimbursements are not license income and show with the patent spend."
+        + (credit_note if narrowed else ""),
+        empty=None if income else f"No license income received in {period}.",
     )
 with right:
+    panel(
+        "Patent spend and reimbursement by fiscal year",
+        "patent_spend",
+        go.Figure(
+            [
+                go.Bar(
+                    name="Invoiced by counsel",
+                    x=[f"FY{row.fiscal_year}" for row in spend],
+                    y=[float(row.amount) for row in spend],
+                    customdata=[f"{row.invoices} invoices" for row in spend],
+                    marker={"color": "#8C1515"},
+                ),
+                go.Bar(
+                    name="Reimbursed by licensees",
+                    x=[f"FY{row.fiscal_year}" for row in spend],
+                    y=[float(row.reimbursed) for row in spend],
+                    customdata=[f"{row.reimbursements} payments" for row in spend],
+                    marker={"color": "#7F7776"},
+                ),
+            ]
+        )
+        .update_traces(
+            hovertemplate="%{x}: $%{y:,.2f} (%{customdata})<extra>%{fullData.name}</extra>"
+        )
+        .update_layout(barmode="group")
+        .update_yaxes(tickprefix="$"),
+        caption="Outside counsel's invoices by the fiscal year of their date; what licensees "
+        "paid back (income recorded as patent-cost reimbursement) by its fiscal year. Costs "
+        "recovered out of royalties by revenue sharing are license income, not reimbursement.",
+        empty=None
+        if any(row.invoices or row.reimbursements for row in spend)
+        else f"No invoices or reimbursements in {period}.",
+    )
+
+left, right = st.columns(2)
+with left:
+    panel(
+        "Top technologies by license income",
+        "top_technologies",
+        ranking(
+            top_technologies,
+            [
+                f"{row.docket} {textwrap.shorten(row.title, 30, placeholder='…')}"
+                for row in top_technologies
+            ],
+            [f"{row.title} ({row.payments} payments)" for row in top_technologies],
+        ),
+        caption=f"Up to {dashboard.TOP} technologies: those credited with the most license "
+        f"income received in {period}." + credit_note,
+        empty=None if top_technologies else f"No license income received in {period}.",
+    )
+with right:
+    panel(
+        "Top licensees by license income",
+        "top_licensees",
+        ranking(
+            top_licensees,
+            [row.licensee for row in top_licensees],
+            [f"{row.licensee_size}, {row.payments} payments" for row in top_licensees],
+        ),
+        caption=f"Up to {dashboard.TOP} licensees: those that paid the most license income in "
+        f"{period}" + (", for the technologies selected." if narrowed else "."),
+        empty=None if top_licensees else f"No license income received in {period}.",
+    )
+
+left, right = st.columns(2)
+with left:
     panel(
         "Licenses and options by licensee size",
         "licenses",
@@ -189,9 +297,7 @@ with right:
         caption=f"Signed in {period}; start-up licenses are exclusive.",
         empty=None if any(row.licenses for row in licenses) else f"Nothing signed in {period}.",
     )
-
-left, right = st.columns(2)
-with left:
+with right:
     median = statistics.median(row.days for row in to_license) if to_license else 0
     panel(
         "Time from disclosure to first license",
@@ -207,44 +313,44 @@ with left:
         f"median {median:,.0f} days.",
         empty=None if to_license else f"No technology was first licensed in {period}.",
     )
-with right:
-    if show_deadlines:
-        months = dashboard.fiscal_months()
-        rows = [f"FY{year}" for year in range(first_year, last_year + 1)]
-        total = {(row.fiscal_year, row.month.month): 0 for row in deadlines}
-        detail: dict[tuple[int, int], list[str]] = {}
-        for row in deadlines:
-            total[row.fiscal_year, row.month.month] += row.deadlines
-            detail.setdefault((row.fiscal_year, row.month.month), []).append(
-                f"{row.kind}: {row.deadlines} ({row.still_open} open)"
-            )
-        panel(
-            "Docket: deadlines by month",
-            "deadlines",
-            go.Figure(
-                go.Heatmap(
-                    x=[calendar.month_abbr[month] for month in months],
-                    y=rows,
-                    z=[
-                        [total.get((year, month), 0) for month in months]
-                        for year in range(first_year, last_year + 1)
-                    ],
-                    customdata=[
-                        ["<br>".join(detail.get((year, month), ["none"])) for month in months]
-                        for year in range(first_year, last_year + 1)
-                    ],
-                    hovertemplate="%{x} %{y}<br>%{customdata}<extra></extra>",
-                    colorscale="Reds",
-                    xgap=2,
-                    ygap=2,
-                    colorbar={"title": {"text": "Due"}},
-                )
-            ).update_yaxes(autorange="reversed"),
-            caption="Deadlines of live cases and license obligations by the month they fall "
-            "due, done or not; hover for the kinds and how many are still open.",
-            empty=None if deadlines else f"No deadlines fall in {period}.",
+# The docket runs the page's width: twelve months side by side.
+if show_deadlines:
+    months = dashboard.fiscal_months()
+    rows = [f"FY{year}" for year in range(first_year, last_year + 1)]
+    total = {(row.fiscal_year, row.month.month): 0 for row in deadlines}
+    detail: dict[tuple[int, int], list[str]] = {}
+    for row in deadlines:
+        total[row.fiscal_year, row.month.month] += row.deadlines
+        detail.setdefault((row.fiscal_year, row.month.month), []).append(
+            f"{row.kind}: {row.deadlines} ({row.still_open} open)"
         )
-    else:
-        with st.container(border=True):
-            st.markdown("**Docket: deadlines by month**")
-            st.caption("The docket is shown to licensing officers and the director.")
+    panel(
+        "Docket: deadlines by month",
+        "deadlines",
+        go.Figure(
+            go.Heatmap(
+                x=[calendar.month_abbr[month] for month in months],
+                y=rows,
+                z=[
+                    [total.get((year, month), 0) for month in months]
+                    for year in range(first_year, last_year + 1)
+                ],
+                customdata=[
+                    ["<br>".join(detail.get((year, month), ["none"])) for month in months]
+                    for year in range(first_year, last_year + 1)
+                ],
+                hovertemplate="%{x} %{y}<br>%{customdata}<extra></extra>",
+                colorscale="Reds",
+                xgap=2,
+                ygap=2,
+                colorbar={"title": {"text": "Due"}},
+            )
+        ).update_yaxes(autorange="reversed"),
+        caption="Deadlines of live cases and license obligations by the month they fall "
+        "due, done or not; hover for the kinds and how many are still open.",
+        empty=None if deadlines else f"No deadlines fall in {period}.",
+    )
+else:
+    with st.container(border=True):
+        st.markdown("**Docket: deadlines by month**")
+        st.caption("The docket is shown to licensing officers and the director.")

@@ -1,6 +1,9 @@
 """The dashboard and the AUTM page on the demo office, as the roles that open them."""
 
+import base64
 import json
+
+import numpy as np
 
 from tests.app.conftest import navigation_paths
 from tlo import db
@@ -31,14 +34,52 @@ def test_the_director_opens_the_dashboard_with_every_chart(open_app):
     app.switch_page("pages/dashboard.py").run()
     assert not app.exception
     assert [figure["data"][0]["type"] for figure in figures(app)] == [
-        "bar",
+        "bar",  # disclosures
         "funnel",
-        "bar",
-        "bar",
+        "bar",  # license income by type
+        "bar",  # patent spend and reimbursement
+        "bar",  # top technologies
+        "bar",  # top licensees
+        "bar",  # licenses by size
         "histogram",
         "heatmap",
     ]
-    assert len(app.get("download_button")) == 6
+    assert len(app.get("download_button")) == 9
+
+
+def values(array) -> list:
+    """A trace's values: plotly sends a numeric array as base64 ("bdata") with its dtype."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def dollars(traces: list[dict], x: str) -> str:
+    """What the bars at `x` add up to, written as the AUTM page writes money."""
+    total = sum(
+        y
+        for trace in traces
+        for tx, y in zip(values(trace["x"]), values(trace["y"]), strict=True)
+        if tx == x
+    )
+    return f"${total:,.2f}"
+
+
+def test_the_income_charts_agree_with_the_autm_metrics(open_app, database_url):
+    app = open_app("director")
+    app.switch_page("pages/dashboard.py").run()
+    _, _, income, spend, top_technologies, top_licensees, *_ = figures(app)
+    year = f"FY{LAST_YEAR}"
+    assert dollars(income["data"], year) == metric_value(database_url, LAST_YEAR, "license_income")
+    invoiced, reimbursed = spend["data"]
+    assert dollars([invoiced], year) == metric_value(database_url, LAST_YEAR, "legal_fees_expended")
+    assert dollars([reimbursed], year) == metric_value(
+        database_url, LAST_YEAR, "legal_fees_reimbursed"
+    )
+    for ranking in (top_technologies, top_licensees):
+        amounts = values(ranking["data"][0]["x"])
+        assert 0 < len(amounts) <= 10
+        assert amounts == sorted(amounts, reverse=True)
 
 
 def test_narrowing_the_fiscal_years_redraws_the_charts(open_app, database_url):
@@ -75,7 +116,7 @@ def test_finance_sees_the_charts_but_not_the_docket(open_app):
     app = open_app("finance")
     app.switch_page("pages/dashboard.py").run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 5
+    assert len(app.get("plotly_chart")) == 8
     assert any("licensing officers and the director" in caption.value for caption in app.caption)
 
 
@@ -95,6 +136,8 @@ def test_the_director_reads_the_autm_metrics_of_a_chosen_year(open_app, database
         ("disclosures_received", "Disclosures received"),
         ("startups_formed", "Start-ups formed"),
         ("legal_fees_expended", "Legal fees expended"),
+        ("license_income", "License income"),
+        ("legal_fees_reimbursed", "Legal fees reimbursed"),
     ):
         assert metrics[label] == metric_value(database_url, LAST_YEAR - 1, key)
     assert metrics != before

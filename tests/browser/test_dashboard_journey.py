@@ -25,7 +25,7 @@ def test_the_director_narrows_the_dashboard_and_downloads_the_autm_workbook(
     sign_in(page, app_url, "director", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome, Diane Whitfield")).to_be_visible()
     go_to(page, "Dashboard")
-    expect(page.locator(".js-plotly-plot")).to_have_count(6)
+    expect(page.locator(".js-plotly-plot")).to_have_count(9)
     funnel_caption = page.get_by_text(re.compile(r"^Technologies disclosed in FY\d+–FY\d+"))
     expect(funnel_caption).to_contain_text(f"–FY{CURRENT_YEAR} ")
 
@@ -37,8 +37,9 @@ def test_the_director_narrows_the_dashboard_and_downloads_the_autm_workbook(
     settle(page)
     expect(upper).to_have_attribute("aria-valuetext", f"FY{CURRENT_YEAR - 1}")
     expect(funnel_caption).to_contain_text(f"–FY{CURRENT_YEAR - 1} ")
-    expect(page.locator(".js-plotly-plot")).to_have_count(6)
-    page.set_viewport_size({"width": 1400, "height": 2200})
+    expect(page.locator(".js-plotly-plot")).to_have_count(9)
+    expect(page.get_by_text("License income by fiscal year and type")).to_be_visible()
+    page.set_viewport_size({"width": 1400, "height": 3100})  # every panel, to the docket
     settle(page)
     screenshot("dashboard")
     page.set_viewport_size({"width": 1400, "height": 1000})
@@ -46,6 +47,8 @@ def test_the_director_narrows_the_dashboard_and_downloads_the_autm_workbook(
     go_to(page, "AUTM metrics", "AUTM annual metrics")
     year = CURRENT_YEAR - 1  # the last complete fiscal year is chosen first
     expect(page.get_by_text(f"FY{year} runs from")).to_be_visible()
+    expect(page.get_by_test_id("stMetric")).to_have_count(9)  # drawn, not still loading
+    settle(page)
     screenshot("autm-metrics")
     with page.expect_download() as download:
         page.get_by_role("button", name=f"Download the FY{year} workbook").click()
@@ -58,3 +61,5 @@ def test_the_director_narrows_the_dashboard_and_downloads_the_autm_workbook(
         report = autm.autm_metrics(session, actor=system_actor("test"), fiscal_year=year)
     assert summary["Invention disclosures received"][0] == report["disclosures_received"].value
     assert summary["Legal fees expended"][1] == float(report["legal_fees_expended"].value)
+    assert summary["License income received"][1] == float(report["license_income"].value)
+    assert "License income" in workbook.sheetnames

@@ -17,6 +17,9 @@ from tlo.licensing.agreement_models import Agreement, AgreementTechnology
 from tlo.licensing.models import Company
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.reports import autm
+from tlo.revenue import services as revenue
+from tlo.revenue.models import Distribution
+from tlo.revenue.services import IncomeForm
 
 FY = 2025
 
@@ -207,7 +210,12 @@ def test_every_metric_of_the_fiscal_year_has_its_known_value(engine, office, aut
         "licenses_to_small": 1,
         "licenses_to_large": 3,
         "startups_formed": 1,
+        "license_income": Decimal("0.00"),  # no income in this office: see below
+        "license_income_running_royalties": Decimal("0.00"),
+        "license_income_cashed_in_equity": Decimal("0.00"),
+        "license_income_other": Decimal("0.00"),
         "legal_fees_expended": Decimal("3500.16"),
+        "legal_fees_reimbursed": Decimal("0.00"),
         "active_licenses": 6,
     }
 
@@ -293,8 +301,10 @@ def test_the_workbook_has_a_summary_and_a_sheet_of_records_per_metric(engine, of
         "US patents issued",
         "Licenses & options",
         "Start-ups",
-        "Legal fees",
         "Active at year end",
+        "License income",
+        "Legal fees",
+        "Legal fees reimbursed",
         "Fiscal year",
     ]
     summary = workbook["Summary"]
@@ -328,3 +338,139 @@ def test_the_workbook_has_a_summary_and_a_sheet_of_records_per_metric(engine, of
         datetime(2024, 7, 1),
         datetime(2025, 6, 30),
     ]
+
+
+# --- income --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def autm_income(engine, office, autm_office):
+    """Payments on both sides of FY2025's boundaries, of every kind; the first royalty's
+    distribution posted and reversed (a distribution is not income: nothing changes)."""
+    ids = {}
+
+    def receive(name, agreement, kind, amount, day, reference=""):
+        with unit_of_work(engine) as session:
+            ids[name] = revenue.record_income(
+                session,
+                actor=office.finance,
+                form=IncomeForm(
+                    autm_office[agreement],
+                    date.fromisoformat(day),
+                    kind,
+                    amount,
+                    licensee_reference=reference,
+                ),
+                today=date(2026, 11, 25),
+            ).id
+
+    receive("I0", "G1", "royalty", "3.00", "2024-06-30")  # FY2024: the day before
+    receive("I1", "G1", "royalty", "1000.01", "2024-07-01", "Q2 report")  # the first day
+    receive("I2", "G3", "upfront", "500.00", "2024-08-08")
+    receive("I3", "G1", "cost_reimbursement", "400.00", "2024-10-01", "=SUM(A1)")
+    receive("I4", "G9", "milestone", "750.00", "2024-12-31")
+    receive("I5", "G1", "sublicense", "250.50", "2025-01-15")
+    receive("I6", "G2", "equity", "12345.67", "2025-03-03")
+    receive("I7", "G1", "royalty", "2000.00", "2025-06-30")  # the last day
+    receive("I8", "G1", "royalty", "9999.99", "2025-07-01")  # FY2026: the day after
+    receive("I9", "G3", "cost_reimbursement", "66.00", "2025-07-01")
+    with unit_of_work(engine) as session:
+        common = dict(
+            income_id=ids["I1"],
+            disclosure_id=autm_office["D1"],
+            agreement_id=autm_office["G1"],
+            status="posted",
+            policy_name="Test",
+            policy_effective_from=date(2020, 9, 1),
+            costs_outstanding_cents=0,
+            cumulative_before_cents=0,
+            computed_by_name="Fiona Nakamura",
+        )
+        posted = Distribution(
+            **common,
+            amount_cents=100_001,
+            costs_recovered_cents=0,
+            split_base_cents=85_001,
+        )
+        session.add(posted)
+        session.flush()
+        session.add(
+            Distribution(
+                **common,
+                amount_cents=-100_001,
+                costs_recovered_cents=0,
+                split_base_cents=-85_001,
+                reverses_id=posted.id,
+                reason="Wrong report",
+            )
+        )
+    return ids
+
+
+def test_license_income_is_split_as_autm_asks(engine, office, autm_income):
+    report = report_of(engine, office.director)
+    assert {
+        metric.key: metric.value
+        for metric in report.metrics
+        if metric.key.startswith(("license_income", "legal_fees"))
+    } == {
+        "license_income": Decimal("16846.18"),
+        "license_income_running_royalties": Decimal("3000.01"),  # the first and last day
+        "license_income_cashed_in_equity": Decimal("12345.67"),
+        "license_income_other": Decimal("1500.50"),  # upfront, milestone and sublicense
+        "legal_fees_expended": Decimal("3500.16"),
+        "legal_fees_reimbursed": Decimal("400.00"),
+    }
+    assert [m.key for m in report.metrics if m.detail_of == "license_income"] == [
+        "license_income_running_royalties",
+        "license_income_cashed_in_equity",
+        "license_income_other",
+    ]
+    next_year = report_of(engine, office.director, fiscal_year=2026)
+    assert next_year["license_income"].value == Decimal("9999.99")
+    assert next_year["license_income_running_royalties"].value == Decimal("9999.99")
+    assert next_year["legal_fees_reimbursed"].value == Decimal("66.00")
+
+
+def test_the_income_metrics_list_every_payment_they_count(engine, office, autm_office, autm_income):
+    report = report_of(engine, office.director)
+    income = report["license_income"].records.as_dicts()
+    assert [
+        (row["Received"], row["Type"], row["AUTM category"], row["Amount"]) for row in income
+    ] == [
+        (date(2024, 7, 1), "Running royalty", "Running royalties", Decimal("1000.01")),
+        (date(2024, 8, 8), "Upfront (issue) fee", "All other license income", Decimal("500.00")),
+        (date(2024, 12, 31), "Milestone payment", "All other license income", Decimal("750.00")),
+        (date(2025, 1, 15), "Sublicense income", "All other license income", Decimal("250.50")),
+        (date(2025, 3, 3), "Equity cash-out", "Cashed-in equity", Decimal("12345.67")),
+        (date(2025, 6, 30), "Running royalty", "Running royalties", Decimal("2000.00")),
+    ]
+    assert sum(row["Amount"] for row in income) == report["license_income"].value
+    first = income[0]
+    assert (first["Agreement"], first["Licensee"], first["Technologies"]) == (
+        f"AGR-{autm_office['G1']:05d}",
+        "BigCo",
+        "S25-0001, S25-0002",
+    )
+    assert first["Licensee reference"] == "Q2 report"
+    assert report["license_income_other"].records is report["license_income"].records
+    reimbursed = report["legal_fees_reimbursed"].records.as_dicts()
+    assert [(row["Received"], row["Licensee"], row["Amount"]) for row in reimbursed] == [
+        (date(2024, 10, 1), "BigCo", Decimal("400.00"))
+    ]
+
+
+def test_the_workbook_traces_license_income_and_reimbursements(engine, office, autm_income):
+    workbook = load_workbook(BytesIO(autm.autm_workbook(report_of(engine, office.director))))
+    summary = {row[0]: row[1:4] for row in workbook["Summary"].iter_rows(2, values_only=True)}
+    assert summary["License income received"] == (None, 16846.18, "License income")
+    assert summary["Running royalties"] == (None, 3000.01, "License income")
+    assert summary["Cashed-in equity"] == (None, 12345.67, "License income")
+    assert summary["All other license income"] == (None, 1500.5, "License income")
+    assert summary["Legal fees reimbursed"] == (None, 400, "Legal fees reimbursed")
+    income = workbook["License income"]
+    assert income.max_row == 7
+    assert income["H2"].value == 1000.01 and income["H2"].number_format == '"$"#,##0.00'
+    reimbursed = workbook["Legal fees reimbursed"]
+    assert reimbursed["E2"].value == "'=SUM(A1)"  # a licensee's text is never a formula
+    assert reimbursed["F2"].value == 400

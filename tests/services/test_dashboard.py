@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import col, select
 
 from tlo.db import unit_of_work
 from tlo.disclosures.models import Disclosure, DisclosureInventor
@@ -17,6 +18,9 @@ from tlo.patents.models import DocketItemState, PatentApplication, PatentCost
 from tlo.people.models import Department, Person, School
 from tlo.reports import dashboard
 from tlo.reports.dashboard import DashboardFilters
+from tlo.revenue import services as revenue
+from tlo.revenue.models import Distribution
+from tlo.revenue.services import IncomeForm
 
 TODAY = date(2026, 11, 25)
 
@@ -330,6 +334,362 @@ def test_a_chart_downloads_as_a_workbook_with_its_filters(engine, office, campus
         ("Department", "Every department"),
         ("Officer", "Every officer"),
     ]
+
+
+# --- income ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def income(engine, office, campus):
+    """Income on the campus's licenses, received on both sides of FY2025's boundaries, and L6:
+    a license of D2 (33.33 %) and D3 (66.67 %) whose parts need rounding. Posted: I1, the
+    reimbursement I6, and I5 (posted, both parts reversed, distributed and posted again); the
+    rest is undistributed. Returns income ids by name (and L6's id)."""
+    with unit_of_work(engine) as session:
+        l6 = Agreement(
+            agreement_type="exclusive_license",
+            status="active",
+            company_id=campus["BigCo"],
+            officer_person_id=office.officer.person_id,
+            title="Agreement L6",
+            signed_on=date(2025, 2, 1),
+            effective_date=date(2025, 2, 1),
+        )
+        session.add(l6)
+        session.flush()
+        for technology, allocation_bp in (("D2", 3333), ("D3", 6667)):
+            session.add(
+                AgreementTechnology(
+                    agreement_id=l6.id,
+                    disclosure_id=campus[technology],
+                    allocation_bp=allocation_bp,
+                )
+            )
+        ids = {"L6": l6.id}
+
+    def receive(name, agreement, kind, amount, day):
+        with unit_of_work(engine) as session:
+            ids[name] = revenue.record_income(
+                session,
+                actor=office.finance,
+                form=IncomeForm(ids.get(agreement) or campus[agreement], day, kind, amount),
+                today=TODAY,
+            ).id
+
+    def post(name):
+        with unit_of_work(engine) as session:
+            made = revenue.compute_distribution(session, actor=office.finance, income_id=ids[name])
+            revenue.post_income(session, actor=office.finance, income_id=ids[name])
+            return [distribution.id for distribution in made]
+
+    receive("I1", "L1", "royalty", "1000.00", date(2024, 9, 1))  # FY2025's first day
+    receive("I2", "L1", "upfront", "500.00", date(2025, 8, 31))  # its last day
+    receive("I3", "L1", "royalty", "7777.77", date(2024, 8, 31))  # FY2024: just outside
+    receive("I4", "L6", "milestone", "100.01", date(2025, 3, 1))
+    receive("I5", "L6", "royalty", "300.00", date(2025, 5, 5))
+    receive("I6", "L1", "cost_reimbursement", "200.00", date(2025, 1, 10))
+    receive("I7", "L6", "cost_reimbursement", "50.00", date(2025, 9, 1))  # FY2026
+    receive("I8", "L2", "equity", "12345.67", date(2025, 6, 30))
+    receive("I9", "L4", "sublicense", "250.00", date(2024, 12, 12))
+    post("I1")
+    post("I6")
+    for distribution_id in post("I5"):
+        with unit_of_work(engine) as session:
+            revenue.reverse_distribution(
+                session,
+                actor=office.finance,
+                distribution_id=distribution_id,
+                reason="The licensee corrected its report",
+            )
+    post("I5")
+    return ids
+
+
+def by_type(rows):
+    return [(r.fiscal_year, r.income_type, r.payments, r.amount) for r in rows]
+
+
+def test_license_income_is_added_up_by_fiscal_year_and_type(engine, office, income):
+    assert by_type(chart(engine, office.director, dashboard.income_by_type)) == [
+        (2025, "Upfront (issue) fee", 1, Decimal("500.00")),
+        (2025, "Running royalty", 2, Decimal("1300.00")),  # not I3, the day before FY2025
+        (2025, "Milestone payment", 1, Decimal("100.01")),
+        (2025, "Sublicense income", 1, Decimal("250.00")),
+        (2025, "Equity cash-out", 1, Decimal("12345.67")),
+    ]
+    assert by_type(
+        chart(
+            engine,
+            office.director,
+            dashboard.income_by_type,
+            first_fiscal_year=2024,
+            last_fiscal_year=2024,
+        )
+    ) == [(2024, "Running royalty", 1, Decimal("7777.77"))]
+
+
+def test_income_of_a_license_of_several_technologies_is_credited_to_each(engine, office, income):
+    marcus = chart(
+        engine,
+        office.director,
+        dashboard.income_by_type,
+        officer_person_id=office.other_officer.person_id,  # D2 only
+    )
+    # I5 by its standing posted distribution (30000 x 33.33 % = 9999 cents); the
+    # undistributed I4 by the allocation: 10001 x 33.33 % = 3333.33 cents, rounded down.
+    assert by_type(marcus) == [
+        (2025, "Running royalty", 1, Decimal("99.99")),
+        (2025, "Milestone payment", 1, Decimal("33.33")),
+    ]
+    olivia = chart(
+        engine,
+        office.director,
+        dashboard.income_by_type,
+        officer_person_id=office.officer.person_id,  # D1, D3, D5
+    )
+    assert by_type(olivia) == [
+        (2025, "Upfront (issue) fee", 1, Decimal("500.00")),
+        (2025, "Running royalty", 2, Decimal("1200.01")),  # I1 and D3's 200.01 of I5
+        (2025, "Milestone payment", 1, Decimal("66.68")),  # 6667.67 and the leftover cent
+        (2025, "Sublicense income", 1, Decimal("250.00")),
+        (2025, "Equity cash-out", 1, Decimal("12345.67")),
+    ]
+
+
+def test_the_technologies_credits_add_up_to_the_income_received(engine, office, income):
+    everything = sum(r.amount for r in chart(engine, office.director, dashboard.income_by_type))
+    technologies = chart(engine, office.director, dashboard.top_technologies)
+    assert sum(r.amount for r in technologies) == everything == Decimal("14495.68")
+
+
+def test_technologies_are_ranked_by_the_income_credited_to_them(engine, office, income):
+    assert [
+        (r.docket, r.payments, r.amount)
+        for r in chart(engine, office.director, dashboard.top_technologies)
+    ] == [
+        ("S25-0001", 3, Decimal("13845.67")),
+        ("S26-0003", 2, Decimal("266.69")),
+        ("S24-0005", 1, Decimal("250.00")),
+        ("S25-0002", 2, Decimal("133.32")),
+    ]
+    engineering = chart(
+        engine, office.director, dashboard.top_technologies, school_id=campus_id(engine, "ENG")
+    )
+    assert [r.docket for r in engineering] == ["S25-0001", "S26-0003", "S24-0005", "S25-0002"]
+    medicine = chart(
+        engine, office.director, dashboard.top_technologies, school_id=campus_id(engine, "MED")
+    )
+    assert [(r.docket, r.title) for r in medicine] == [("S25-0001", "Technology D1")]
+
+
+def campus_id(engine, code):
+    with unit_of_work(engine) as session:
+        return session.exec(select(School.id).where(School.code == code)).one()
+
+
+def test_licensees_are_ranked_by_the_income_they_paid(engine, office, income):
+    assert [
+        (r.licensee, r.licensee_size, r.payments, r.amount)
+        for r in chart(engine, office.director, dashboard.top_licensees)
+    ] == [
+        ("NewCo", "Start-up", 1, Decimal("12345.67")),
+        ("BigCo", "Large company", 4, Decimal("1900.01")),  # I1, I2, I4, I5
+        ("SmallCo", "Small company", 1, Decimal("250.00")),
+    ]
+    marcus = chart(
+        engine,
+        office.director,
+        dashboard.top_licensees,
+        officer_person_id=office.other_officer.person_id,
+    )
+    assert [(r.licensee, r.payments, r.amount) for r in marcus] == [("BigCo", 2, Decimal("133.32"))]
+
+
+def test_only_the_top_ten_are_ranked(engine, office, campus):
+    with unit_of_work(engine) as session:
+        session.add_all(
+            Company(name=f"Licensee {n:02d}", normalized_name=f"licensee {n:02d}", size="small")
+            for n in range(12)
+        )
+    with unit_of_work(engine) as session:
+        companies = session.exec(
+            select(Company.id).where(Company.name.startswith("Licensee")).order_by(Company.name)
+        ).all()
+        for n, company_id in enumerate(companies):
+            agreement = Agreement(
+                agreement_type="nonexclusive_license",
+                status="active",
+                company_id=company_id,
+                officer_person_id=office.officer.person_id,
+                title=f"Research license {n}",
+                signed_on=date(2025, 1, 1),
+            )
+            session.add(agreement)
+            session.flush()
+            session.add(
+                AgreementTechnology(
+                    agreement_id=agreement.id, disclosure_id=campus["D5"], allocation_bp=10000
+                )
+            )
+            revenue.record_income(
+                session,
+                actor=office.finance,
+                form=IncomeForm(agreement.id, date(2025, 2, 1), "annual_fee", 100 + n),
+                today=TODAY,
+            )
+    licensees = chart(engine, office.director, dashboard.top_licensees)
+    assert len(licensees) == dashboard.TOP
+    assert (licensees[0].licensee, licensees[0].amount) == ("Licensee 11", Decimal("111.00"))
+    assert licensees[-1].licensee == "Licensee 02"
+    [technology] = chart(engine, office.director, dashboard.top_technologies)
+    assert (technology.docket, technology.payments, technology.amount) == (
+        "S24-0005",
+        12,
+        Decimal("1266.00"),
+    )
+
+
+def test_a_posted_part_stands_when_the_allocation_changes_and_a_reversed_one_does_not(
+    engine, office, income
+):
+    with unit_of_work(engine) as session:
+        for link in session.exec(
+            select(AgreementTechnology).where(AgreementTechnology.agreement_id == income["L6"])
+        ):
+            link.allocation_bp = 5000
+
+    def marcus():
+        rows = chart(
+            engine,
+            office.director,
+            dashboard.income_by_type,
+            officer_person_id=office.other_officer.person_id,
+        )
+        return {r.income_type: r.amount for r in rows}
+
+    # I4 is undistributed: 50.005 each, the leftover cent to the lower id (D2), as the engine.
+    assert marcus() == {"Running royalty": Decimal("99.99"), "Milestone payment": Decimal("50.01")}
+    with unit_of_work(engine) as session:
+        standing = session.exec(
+            select(Distribution.id).where(
+                Distribution.income_id == income["I5"],
+                col(Distribution.reverses_id).is_(None),
+                col(Distribution.id).not_in(
+                    select(Distribution.reverses_id).where(
+                        col(Distribution.reverses_id).is_not(None)
+                    )
+                ),
+            )
+        ).all()
+        for distribution_id in standing:
+            revenue.reverse_distribution(
+                session, actor=office.finance, distribution_id=distribution_id, reason="Again"
+            )
+    assert marcus() == {"Running royalty": Decimal("150.00"), "Milestone payment": Decimal("50.01")}
+    # The undistributed income is now worked out as compute_distribution would allocate it.
+    with unit_of_work(engine) as session:
+        drafts = revenue.compute_distribution(session, actor=office.finance, income_id=income["I4"])
+        assert sorted(d.amount_cents for d in drafts) == [5000, 5001]
+
+
+def test_a_partly_reversed_income_counts_only_its_standing_parts(engine, office, campus, income):
+    with unit_of_work(engine) as session:
+        [d2_part] = session.exec(
+            select(Distribution.id).where(
+                Distribution.income_id == income["I5"],
+                Distribution.disclosure_id == campus["D2"],
+                Distribution.status == "posted",
+                col(Distribution.reverses_id).is_(None),
+                col(Distribution.id).not_in(
+                    select(Distribution.reverses_id).where(
+                        col(Distribution.reverses_id).is_not(None)
+                    )
+                ),
+            )
+        ).all()
+        revenue.reverse_distribution(
+            session, actor=office.finance, distribution_id=d2_part, reason="Wrong technology"
+        )
+
+    def royalties(officer):
+        rows = chart(engine, office.director, dashboard.income_by_type, officer_person_id=officer)
+        return [(r.payments, r.amount) for r in rows if r.income_type == "Running royalty"]
+
+    # D2's part is reversed and I5 not yet distributed again: D2 has nothing of it for now.
+    assert royalties(office.other_officer.person_id) == [(1, Decimal("0.00"))]
+    assert royalties(office.officer.person_id) == [(2, Decimal("1200.01"))]
+
+
+def test_patent_spend_is_shown_beside_what_licensees_reimbursed(engine, office, income):
+    def spend(**filters):
+        rows = chart(engine, office.finance, dashboard.patent_spend, **filters)
+        return [(s.fiscal_year, s.invoices, s.amount, s.reimbursements, s.reimbursed) for s in rows]
+
+    assert spend() == [
+        (2025, 2, Decimal("150.50"), 1, Decimal("200.00")),
+        (2026, 1, Decimal("10.01"), 1, Decimal("50.00")),  # I7, on FY2026's first day
+    ]
+    # I7's 50.00 on L6: 16.665 and 33.335 cents x 100, the leftover cent to D2 (a tie).
+    assert spend(officer_person_id=office.other_officer.person_id) == [
+        (2025, 0, Decimal("0.00"), 0, Decimal("0.00")),
+        (2026, 0, Decimal("0.00"), 1, Decimal("16.67")),
+    ]
+    assert spend(school_id=campus_id(engine, "MED")) == [
+        (2025, 2, Decimal("150.50"), 1, Decimal("200.00")),
+        (2026, 0, Decimal("0.00"), 0, Decimal("0.00")),
+    ]
+
+
+def test_the_dashboard_and_the_autm_report_agree_on_income(engine, office, income):
+    from tlo.reports import autm
+
+    with unit_of_work(engine) as session:
+        report = autm.autm_metrics(session, actor=office.director, fiscal_year=2025)
+    rows = chart(engine, office.director, dashboard.income_by_type, first_fiscal_year=2025)
+    assert report["license_income"].value == sum(r.amount for r in rows if r.fiscal_year == 2025)
+    [fy2025, _] = chart(engine, office.director, dashboard.patent_spend)
+    assert report["legal_fees_reimbursed"].value == fy2025.reimbursed
+    assert report["legal_fees_expended"].value == fy2025.amount
+
+
+def test_income_charts_download_as_workbooks(engine, office, income):
+    with unit_of_work(engine) as session:
+        data = dashboard.chart_excel_file(
+            session,
+            actor=office.director,
+            chart="patent_spend",
+            filters=DashboardFilters(2025, 2026),
+        )
+        top = dashboard.chart_excel_file(
+            session,
+            actor=office.director,
+            chart="top_technologies",
+            filters=DashboardFilters(2025, 2026),
+        )
+    sheet = load_workbook(BytesIO(data))["Patent spend and reimbursement"]
+    assert [cell.value for cell in sheet[1]] == [
+        "Fiscal year",
+        "Invoices",
+        "Invoiced",
+        "Reimbursements",
+        "Reimbursed",
+    ]
+    assert [cell.value for cell in sheet[2]] == [2025, 2, 150.50, 1, 200.00]  # Excel numbers
+    assert sheet["E2"].number_format == '"$"#,##0.00'
+    technologies = load_workbook(BytesIO(top))["Top technologies by income"]
+    assert [cell.value for cell in technologies[2]] == [
+        "S25-0001",
+        "Technology D1",
+        3,
+        13845.67,
+    ]
+
+
+def test_without_income_the_income_charts_are_empty(engine, office, campus):
+    assert chart(engine, office.director, dashboard.income_by_type) == []
+    assert chart(engine, office.director, dashboard.top_technologies) == []
+    assert chart(engine, office.director, dashboard.top_licensees) == []
+    assert all(not s.reimbursements for s in chart(engine, office.director, dashboard.patent_spend))
 
 
 CHARTS = [pytest.param(export.data, id=name) for name, export in dashboard.CHARTS.items()]

@@ -6,8 +6,12 @@ month (TLO_FISCAL_YEAR_START_MONTH): with September, FY2026 runs 2025-09-01 to 2
 How each metric is counted is written on the metric itself (`Metric.rule`), so the page and
 the workbook tell the reader the same thing the code does.
 
-The metrics are a list, so that the ones that need income records (license income by kind,
-legal fees reimbursed: issue #7) join it as more `Metric`s without changing the report's shape.
+Income follows AUTM's survey. License income is what licensees paid for their licenses:
+running royalties, cashed-in equity and all other (issue, annual and maintenance fees,
+milestones, sublicense income). Patent-cost reimbursements are not license income: they are
+"legal fees reimbursed", the amounts licensees paid back. Patent costs recovered out of
+royalties under the revenue-sharing policy are not reimbursements; that money is license income
+the office keeps back, already counted once. The dashboard uses the same definitions.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from tlo.money import from_cents
 from tlo.patents.models import ApplicationType, PatentApplication, PatentCost
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
+from tlo.revenue.models import Income
+from tlo.revenue.types import IncomeType
 
 # --- definitions the dashboard shares ---------------------------------------------------------
 
@@ -57,6 +63,40 @@ TO_SIZE = {
     CompanySize.SMALL: "small companies",
     CompanySize.LARGE: "large companies",
 }
+
+
+# Licensees' payments that are license income (AUTM): every kind but a patent-cost reimbursement.
+LICENSE_INCOME_TYPES = tuple(IncomeType.shared())
+# "Legal fees reimbursed" (AUTM): what licensees paid back of the patent costs.
+REIMBURSEMENT_TYPES = (IncomeType.COST_REIMBURSEMENT,)
+
+
+class LicenseIncomeKind(StrEnum):
+    """AUTM's split of license income received. Sublicense income is "all other": AUTM counts
+    a running royalty only on sales, and tlo does not record whether a share of sublicense
+    income came from a sublicensee's sales or from its fees."""
+
+    RUNNING_ROYALTIES = "running_royalties"
+    CASHED_IN_EQUITY = "cashed_in_equity"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "running_royalties": "Running royalties",
+            "cashed_in_equity": "Cashed-in equity",
+            "other": "All other license income",
+        }[self.value]
+
+    @classmethod
+    def of(cls, income_type: str) -> LicenseIncomeKind:
+        kind = IncomeType(income_type)
+        if kind not in LICENSE_INCOME_TYPES:
+            raise ValueError(f"{kind.label} is not license income.")
+        return {
+            IncomeType.ROYALTY: cls.RUNNING_ROYALTIES,
+            IncomeType.EQUITY: cls.CASHED_IN_EQUITY,
+        }.get(kind, cls.OTHER)
 
 
 class Exclusivity(StrEnum):
@@ -570,6 +610,141 @@ def _legal_fees(session: Session, first: date, last: date) -> list[Metric]:
     ]
 
 
+def _income_received(session: Session, fiscal_year: int, income_types) -> list:
+    """The payments of these kinds received in the fiscal year (the year recorded with each
+    income from its date, as the annual distribution run uses it), oldest first, with the
+    licensee and the technologies of the agreement."""
+    in_year = (
+        Income.fiscal_year == fiscal_year,
+        col(Income.income_type).in_([kind.value for kind in income_types]),
+    )
+    rows = session.exec(
+        select(
+            Income.received_on,
+            Income.agreement_id,
+            Company.name.label("licensee"),
+            Income.income_type,
+            Income.licensee_reference,
+            Income.amount_cents,
+        )
+        .join(Agreement, Agreement.id == Income.agreement_id)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(*in_year)
+        .order_by(Income.received_on, Income.id)
+    ).all()
+    dockets = _dockets_of(
+        session, col(Agreement.id).in_(select(Income.agreement_id).where(*in_year))
+    )
+    # One number per agreement: building an Agreement for each of thousands of rows is slow.
+    numbers = {key: agreement_number(key) for key in {row.agreement_id for row in rows}}
+    return [(row, numbers[row.agreement_id], dockets.get(row.agreement_id, "")) for row in rows]
+
+
+def _license_income(session: Session, fiscal_year: int) -> list[Metric]:
+    rows = _income_received(session, fiscal_year, LICENSE_INCOME_TYPES)
+    records = Records(
+        "License income",
+        (
+            Column("Received", "date"),
+            Column("Agreement"),
+            Column("Licensee", width=30),
+            Column("Type", width=26),
+            Column("AUTM category", width=24),
+            Column("Technologies", width=30),
+            Column("Licensee reference", width=24),
+            Column("Amount", "money"),
+        ),
+        tuple(
+            (
+                row.received_on,
+                number,
+                row.licensee,
+                IncomeType(row.income_type).label,
+                LicenseIncomeKind.of(row.income_type).label,
+                dockets,
+                row.licensee_reference,
+                from_cents(row.amount_cents),
+            )
+            for row, number, dockets in rows
+        ),
+    )
+    cents = defaultdict(int)
+    for row, _, _ in rows:
+        cents[LicenseIncomeKind.of(row.income_type)] += row.amount_cents
+    total = Metric(
+        "license_income",
+        "License income received",
+        from_cents(sum(cents.values())),
+        "Payments licensees made for their licenses, received in the fiscal year (the fiscal "
+        "year recorded with each income, from the day it was received): running royalties, "
+        "cashed-in equity and all other license income, summed exactly in cents. Patent-cost "
+        "reimbursements are not license income; they are legal fees reimbursed.",
+        records,
+        money=True,
+        short_label="License income",
+    )
+    rules = {
+        LicenseIncomeKind.RUNNING_ROYALTIES: "Income recorded as running royalties: royalties "
+        "on the licensees' sales.",
+        LicenseIncomeKind.CASHED_IN_EQUITY: "Income recorded as equity cash-out: cash from "
+        "selling equity taken under a license. Equity not yet sold is not income.",
+        LicenseIncomeKind.OTHER: "Upfront (issue) fees, annual and maintenance fees, milestone "
+        "payments and sublicense income. Sublicense income is counted here, not as running "
+        "royalties: tlo does not record whether it came from a sublicensee's sales.",
+    }
+    return [total] + [
+        Metric(
+            f"license_income_{kind.value}",
+            kind.label,
+            from_cents(cents[kind]),
+            rules[kind],
+            records,
+            money=True,
+            detail_of="license_income",
+        )
+        for kind in LicenseIncomeKind
+    ]
+
+
+def _legal_fees_reimbursed(session: Session, fiscal_year: int) -> list[Metric]:
+    rows = _income_received(session, fiscal_year, REIMBURSEMENT_TYPES)
+    records = Records(
+        "Legal fees reimbursed",
+        (
+            Column("Received", "date"),
+            Column("Agreement"),
+            Column("Licensee", width=30),
+            Column("Technologies", width=30),
+            Column("Licensee reference", width=24),
+            Column("Amount", "money"),
+        ),
+        tuple(
+            (
+                row.received_on,
+                number,
+                row.licensee,
+                dockets,
+                row.licensee_reference,
+                from_cents(row.amount_cents),
+            )
+            for row, number, dockets in rows
+        ),
+    )
+    return [
+        Metric(
+            "legal_fees_reimbursed",
+            "Legal fees reimbursed",
+            from_cents(sum(row.amount_cents for row, _, _ in rows)),
+            "Patent costs licensees paid back: income recorded as patent-cost reimbursement, "
+            "received in the fiscal year (the fiscal year recorded with it). Patent costs the "
+            "revenue-sharing policy recovers out of royalties are not counted: that money is "
+            "license income.",
+            records,
+            money=True,
+        )
+    ]
+
+
 def _active_at_year_end(session: Session, last: date) -> list[Metric]:
     timezone = ZoneInfo(get_settings().office_timezone)
     after_last_day = datetime.combine(last + timedelta(days=1), time(0), tzinfo=timezone)
@@ -660,10 +835,10 @@ def autm_metrics(
             *_us_patents_issued(session, first, last),
             *_licenses_executed(session, first, last),
             *_startups_formed(session, first, last),
-            *_legal_fees(session, first, last),
             *_active_at_year_end(session, last),
-            # License income (running royalties, cashed-in equity, other) and legal fees
-            # reimbursed join here with the income records (issue #7).
+            *_license_income(session, fiscal_year),
+            *_legal_fees(session, first, last),
+            *_legal_fees_reimbursed(session, fiscal_year),
         ],
     )
 

@@ -1,10 +1,24 @@
 """The director's dashboard: the data of each chart, aggregated in the database.
 
 Every chart takes the same filters. The fiscal-year range applies to each chart's own date
-(a disclosure's fiscal year, an invoice's date, a license's signature, a deadline's due date);
-the school, department and officer narrow the technologies counted: cases with an inventor in
-that school or department, cases of that officer. Licenses count when they cover at least one
-such technology.
+(a disclosure's fiscal year, an invoice's date, a license's signature, a deadline's due date,
+the fiscal year recorded with an income); the school, department and officer narrow the
+technologies counted: cases with an inventor in that school or department, cases of that
+officer. Licenses count when they cover at least one such technology.
+
+Income is the licensee's payment, on an agreement that may cover several technologies. With
+no technology filter the charts add up the incomes themselves. Once technologies are
+selected, or technologies ranked, each income is credited to the technologies of its
+agreement (`_credited_income`): once distributed, by its posted distributions (a reversal is
+posted negated, so it cancels what it reverses); until then, by the part the agreement's
+allocation gives each technology, rounded to the cent as the distribution engine rounds it.
+So an income's credits add up to the income exactly, and the technologies' totals to the
+unfiltered totals (only income on an agreement that covers no technology is credited to none,
+and a partly reversed income counts its standing parts alone until distributed again).
+
+License income and patent-cost reimbursements are kept apart as the AUTM report keeps them
+(see `tlo.reports.autm`): the income charts show license income, and reimbursements appear
+beside the patent spend they pay back.
 """
 
 from __future__ import annotations
@@ -17,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from tlo.auth.permissions import Actor, require
@@ -32,8 +47,10 @@ from tlo.patents.models import PatentApplication, PatentCost
 from tlo.patents.services import DocketFilters
 from tlo.people.models import Department, Person, School
 from tlo.reports.autm import (
+    LICENSE_INCOME_TYPES,
     LICENSE_TYPES,
     LICENSES_AND_OPTIONS,
+    REIMBURSEMENT_TYPES,
     SIGNED_STATUSES,
     Exclusivity,
     current_fiscal_year,
@@ -41,8 +58,12 @@ from tlo.reports.autm import (
     local_date,
 )
 from tlo.reports.excel import Column, Sheet, workbook_bytes
+from tlo.revenue.models import Distribution, DistributionStatus, Income
+from tlo.revenue.types import IncomeType
 
 OUTSIDE = "Outside the university"  # inventors with no department
+TOP = 10  # technologies and licensees ranked by income
+LICENSE_INCOME_LABELS = [kind.label for kind in LICENSE_INCOME_TYPES]  # in the charts' order
 DOCKET_KINDS = {"patent": "Patent", "bayh_dole": "Bayh-Dole", "license": "License obligation"}
 
 
@@ -274,7 +295,189 @@ def pipeline_funnel(
     ]
 
 
-# --- patent spend -----------------------------------------------------------------------------
+# --- income -----------------------------------------------------------------------------------
+
+
+def _incomes_in(filters: DashboardFilters, income_types) -> tuple:
+    return (
+        col(Income.fiscal_year).between(filters.first_fiscal_year, filters.last_fiscal_year),
+        col(Income.income_type).in_([kind.value for kind in income_types]),
+    )
+
+
+def _credited_income(filters: DashboardFilters, income_types):
+    """(income_id, disclosure_id, cents): the incomes of the fiscal years credited to the
+    technologies of their agreement, as a subquery of rows to add up.
+
+    An income with a standing posted distribution (posted, not a reversal, not reversed) is
+    credited by its posted distributions: each technology's part, less its reversals (posted
+    with the amount negated), plus its redistribution. Any other income (undistributed, only
+    drafts, or every part reversed) is credited by the share the agreement's allocation gives
+    each technology, exactly as `revenue.services._allocation` computes it: amount x
+    allocation_bp / 10000 rounded down, the leftover cents one each to the largest remainders,
+    ties to the lower technology id (window functions over the income's technologies). So an
+    income's credits add up to it; only a partly reversed income (a step on the way to
+    distributing it again) counts its standing parts alone."""
+    in_range = _incomes_in(filters, income_types)
+    posted = Distribution.status == DistributionStatus.POSTED.value
+    reversal = aliased(Distribution)
+    stands = sa.exists().where(
+        Distribution.income_id == Income.id,
+        posted,
+        col(Distribution.reverses_id).is_(None),
+        ~sa.exists().where(reversal.reverses_id == Distribution.id),
+    )
+    exact = Income.amount_cents * AgreementTechnology.allocation_bp  # in 1/10000 of a cent
+    per_income = {"partition_by": Income.id}
+    rounded_down = exact // HUNDRED_PERCENT_BP
+    leftover = Income.amount_cents - func.sum(rounded_down).over(**per_income)
+    rank = func.row_number().over(
+        **per_income,
+        order_by=((exact % HUNDRED_PERCENT_BP).desc(), AgreementTechnology.disclosure_id),
+    )
+    return sa.union_all(
+        select(
+            Distribution.income_id.label("income_id"),
+            Distribution.disclosure_id.label("disclosure_id"),
+            Distribution.amount_cents.label("cents"),
+        )
+        .join(Income, Income.id == Distribution.income_id)
+        .where(posted, *in_range),
+        select(
+            Income.id,
+            AgreementTechnology.disclosure_id,
+            rounded_down + sa.case((rank <= leftover, 1), else_=0),
+        )
+        .join(AgreementTechnology, AgreementTechnology.agreement_id == Income.agreement_id)
+        .where(*in_range, ~stands),
+    ).subquery("credited")
+
+
+def _income_amounts(filters: DashboardFilters, income_types, *group_by, by_licensee=False):
+    """A query of (*group_by, payments, cents) over the incomes of the fiscal years, and its
+    cents column: the incomes themselves or, with a technology filter, what is credited to the
+    selected technologies. `payments` counts incomes (one credited to two selected
+    technologies counts once). `by_licensee` joins the agreement's Company."""
+    technologies = _technologies(filters)
+    if technologies is None:
+        payments, cents = func.count(Income.id), func.sum(Income.amount_cents)
+        query = (
+            select(*group_by, payments, cents)
+            .select_from(Income)
+            .where(*_incomes_in(filters, income_types))
+        )
+    else:
+        credited = _credited_income(filters, income_types)
+        payments = func.count(sa.distinct(credited.c.income_id))
+        cents = func.sum(credited.c.cents)
+        query = (
+            select(*group_by, payments, cents)
+            .select_from(credited)
+            .join(Income, Income.id == credited.c.income_id)
+            .where(col(credited.c.disclosure_id).in_(technologies))
+        )
+    if by_licensee:
+        query = query.join(Agreement, Agreement.id == Income.agreement_id).join(
+            Company, Company.id == Agreement.company_id
+        )
+    return query.group_by(*group_by), cents
+
+
+@dataclass(frozen=True)
+class IncomeByType:
+    fiscal_year: int
+    income_type: str  # an IncomeType label
+    payments: int
+    amount: Decimal
+
+
+def income_by_type(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[IncomeByType]:
+    """License income (every kind but patent-cost reimbursements) per fiscal year and kind.
+    Filtered by technology, the income credited to the selected technologies."""
+    require(actor, "report.dashboard")
+    filters.span()
+    order = list(IncomeType)
+    query, _ = _income_amounts(
+        filters, LICENSE_INCOME_TYPES, Income.fiscal_year, Income.income_type
+    )
+    rows = session.exec(query).all()
+    return [
+        IncomeByType(fiscal_year, IncomeType(kind).label, int(payments), from_cents(int(cents)))
+        for fiscal_year, kind, payments, cents in sorted(
+            rows, key=lambda row: (row[0], order.index(IncomeType(row[1])))
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class TechnologyIncome:
+    docket: str
+    title: str
+    payments: int
+    amount: Decimal
+
+
+def top_technologies(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[TechnologyIncome]:
+    """The ten technologies credited with the most license income in the fiscal years."""
+    require(actor, "report.dashboard")
+    filters.span()
+    credited = _credited_income(filters, LICENSE_INCOME_TYPES)
+    cents = func.sum(credited.c.cents)
+    query = (
+        select(
+            Disclosure.docket,
+            Disclosure.title,
+            func.count(sa.distinct(credited.c.income_id)),
+            cents,
+        )
+        .select_from(credited)
+        .join(Disclosure, Disclosure.id == credited.c.disclosure_id)
+        .group_by(Disclosure.id, Disclosure.docket, Disclosure.title)
+        .having(cents != 0)
+        .order_by(cents.desc(), Disclosure.id)
+        .limit(TOP)
+    )
+    technologies = _technologies(filters)
+    if technologies is not None:
+        query = query.where(col(credited.c.disclosure_id).in_(technologies))
+    return [
+        TechnologyIncome(docket or "", title, int(payments), from_cents(int(total)))
+        for docket, title, payments, total in session.exec(query).all()
+    ]
+
+
+@dataclass(frozen=True)
+class LicenseeIncome:
+    licensee: str
+    licensee_size: str  # a CompanySize label
+    payments: int
+    amount: Decimal
+
+
+def top_licensees(
+    session: Session, *, actor: Actor, filters: DashboardFilters
+) -> list[LicenseeIncome]:
+    """The ten licensees that paid the most license income in the fiscal years (for the
+    selected technologies, once technologies are filtered)."""
+    require(actor, "report.dashboard")
+    filters.span()
+    query, cents = _income_amounts(
+        filters, LICENSE_INCOME_TYPES, Company.id, Company.name, Company.size, by_licensee=True
+    )
+    rows = session.exec(
+        query.having(cents != 0).order_by(cents.desc(), Company.id).limit(TOP)
+    ).all()
+    return [
+        LicenseeIncome(name, CompanySize(size).label, int(payments), from_cents(int(total)))
+        for _, name, size, payments, total in rows
+    ]
+
+
+# --- patent spend and reimbursement -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -282,10 +485,15 @@ class PatentSpend:
     fiscal_year: int
     invoices: int
     amount: Decimal
+    reimbursements: int
+    reimbursed: Decimal
 
 
 def patent_spend(session: Session, *, actor: Actor, filters: DashboardFilters) -> list[PatentSpend]:
-    """Outside counsel's invoices per fiscal year of their date, every year of the range."""
+    """Outside counsel's invoices per fiscal year of their date, and what licensees paid back
+    (income recorded as patent-cost reimbursement, by its fiscal year: AUTM's "legal fees
+    reimbursed"), every year of the range. Patent costs recovered out of royalties by the
+    revenue-sharing policy are not reimbursements: they are license income."""
     require(actor, "report.dashboard")
     first, last = filters.span()
     year = sa.extract("year", PatentCost.invoice_date)
@@ -307,8 +515,19 @@ def patent_spend(session: Session, *, actor: Actor, filters: DashboardFilters) -
         fiscal_year = fiscal_year_of(date(int(in_year), int(in_month), 1), start_month)
         invoices[fiscal_year] += int(count)
         cents[fiscal_year] += int(total)
+    reimbursements: Counter[int] = Counter()
+    reimbursed: Counter[int] = Counter()
+    query, _ = _income_amounts(filters, REIMBURSEMENT_TYPES, Income.fiscal_year)
+    for fiscal_year, count, total in session.exec(query).all():
+        reimbursements[fiscal_year], reimbursed[fiscal_year] = int(count), int(total)
     return [
-        PatentSpend(fiscal_year, invoices[fiscal_year], from_cents(cents[fiscal_year]))
+        PatentSpend(
+            fiscal_year,
+            invoices[fiscal_year],
+            from_cents(cents[fiscal_year]),
+            reimbursements[fiscal_year],
+            from_cents(reimbursed[fiscal_year]),
+        )
         for fiscal_year in range(filters.first_fiscal_year, filters.last_fiscal_year + 1)
     ]
 
@@ -500,15 +719,50 @@ CHARTS: dict[str, ChartExport] = {
         ),
         lambda r: (r.label, r.technologies, r.percent_of_disclosed, r.percent_of_previous),
     ),
+    "income": ChartExport(
+        "License income by type",
+        income_by_type,
+        (
+            Column("Fiscal year", "integer"),
+            Column("Type", width=28),
+            Column("Payments", "integer"),
+            Column("Amount", "money"),
+        ),
+        lambda r: (r.fiscal_year, r.income_type, r.payments, r.amount),
+    ),
     "patent_spend": ChartExport(
-        "Patent spend",
+        "Patent spend and reimbursement",
         patent_spend,
         (
             Column("Fiscal year", "integer"),
             Column("Invoices", "integer"),
-            Column("Amount", "money"),
+            Column("Invoiced", "money"),
+            Column("Reimbursements", "integer"),
+            Column("Reimbursed", "money"),
         ),
-        lambda r: (r.fiscal_year, r.invoices, r.amount),
+        lambda r: (r.fiscal_year, r.invoices, r.amount, r.reimbursements, r.reimbursed),
+    ),
+    "top_technologies": ChartExport(
+        "Top technologies by income",
+        top_technologies,
+        (
+            Column("Docket"),
+            Column("Title", width=50),
+            Column("Payments", "integer"),
+            Column("License income", "money"),
+        ),
+        lambda r: (r.docket, r.title, r.payments, r.amount),
+    ),
+    "top_licensees": ChartExport(
+        "Top licensees by income",
+        top_licensees,
+        (
+            Column("Licensee", width=40),
+            Column("Licensee size"),
+            Column("Payments", "integer"),
+            Column("License income", "money"),
+        ),
+        lambda r: (r.licensee, r.licensee_size, r.payments, r.amount),
     ),
     "licenses": ChartExport(
         "Licenses by licensee size",

@@ -52,7 +52,6 @@ from tlo.revenue.policy import (
     FeeStep,
     Policy,
     SplitStep,
-    Tier,
     format_percent,
 )
 from tlo.revenue.types import IncomeType, parse_income_type
@@ -247,8 +246,8 @@ def _tier_label(split: SplitStep, number: int) -> str:
 
 def _tier_portions(
     split: SplitStep, cumulative_before: Fraction, base: Fraction
-) -> list[tuple[int, Tier, Fraction]]:
-    """How much of `base` falls in each tier, counting on from `cumulative_before`."""
+) -> list[tuple[int, Fraction]]:
+    """(tier number, amount) for each tier `base` reaches, counting on from `cumulative_before`."""
     start, end = cumulative_before, cumulative_before + base
     portions = []
     lower = Fraction(0)
@@ -256,7 +255,7 @@ def _tier_portions(
         upper = None if tier.up_to is None else Fraction(tier.up_to)
         portion = (end if upper is None else min(end, upper)) - max(start, lower)
         if portion > 0:
-            portions.append((number, tier, portion))
+            portions.append((number, portion))
         if upper is not None:
             lower = upper
     return portions
@@ -403,9 +402,7 @@ def distribute(
             left -= recovered
         else:
             split_base = left
-            for tier_number, _tier, portion in _tier_portions(
-                step, Fraction(cumulative_before), left
-            ):
+            for tier_number, portion in _tier_portions(step, Fraction(cumulative_before), left):
                 _share_tier(parts, number, step, tier_number, portion, inventors)
             left = Fraction(0)
     if left != 0:  # cannot happen: a policy is refused unless every income ends in a split
