@@ -15,6 +15,7 @@ from tlo.disclosures.rules import fiscal_year_of
 from tlo.licensing import agreements
 from tlo.licensing.agreement_models import Agreement, AgreementType
 from tlo.revenue import services as revenue
+from tlo.revenue.models import Income
 from tlo.revenue.services import IncomeForm
 from tlo.revenue.types import IncomeType
 
@@ -68,7 +69,49 @@ def seed(session: Session, *, actor: Actor, today: date) -> None:
                 ),
                 today=today,
             )
+    _startup_windfall(session, actor, licenses, today)
     current = fiscal_year_of(today, get_settings().fiscal_year_start_month)
     for year in revenue.fiscal_years_with_income(session, actor=actor)[::-1]:
         if year < current:
             revenue.annual_run(session, actor=actor, fiscal_year=year)
+    _a_correction(session, actor)
+
+
+def _startup_windfall(session: Session, actor: Actor, licenses, today: date) -> None:
+    """A start-up sublicensed and was acquired: sublicense income, then equity cashed in."""
+    startup = next((a for a in licenses if a.agreement_type == AgreementType.STARTUP.value), None)
+    if startup is None:
+        return
+    for days_ago, kind, amount in (
+        (240, IncomeType.SUBLICENSE, Decimal("40000.00")),
+        (200, IncomeType.EQUITY, Decimal("250000.00")),
+    ):
+        received = today - timedelta(days=days_ago)
+        if received > startup.signed_on:
+            revenue.record_income(
+                session,
+                actor=actor,
+                form=IncomeForm(startup.id, received, kind, amount, licensee_reference="M&A"),
+                today=today,
+            )
+
+
+def _a_correction(session: Session, actor: Actor) -> None:
+    """One royalty was posted, then reversed when the licensee corrected its report, and
+    distributed again: the ledger shows all three."""
+    royalty = session.exec(
+        select(Income)
+        .where(Income.income_type == IncomeType.ROYALTY.value)
+        .order_by(Income.received_on)
+    ).first()
+    if royalty is None:
+        return
+    for distribution in revenue.distributions_of(session, actor=actor, income_id=royalty.id):
+        revenue.reverse_distribution(
+            session,
+            actor=actor,
+            distribution_id=distribution.distribution.id,
+            reason="The licensee corrected its royalty report",
+        )
+    revenue.compute_distribution(session, actor=actor, income_id=royalty.id)
+    revenue.post_income(session, actor=actor, income_id=royalty.id)
