@@ -21,7 +21,7 @@ with ui.reading() as session:
         session, actor=actor, search=search, offset=ui.offset_for("accounts")
     )
 
-st.dataframe(
+ui.table(
     [
         {
             "Username": row.username,
@@ -34,8 +34,8 @@ st.dataframe(
         }
         for row in page.items
     ],
-    hide_index=True,
-    width="stretch",
+    name="accounts",
+    kinds={"Locked until": "datetime", "Last sign-in": "datetime"},
 )
 ui.pager(page, key="accounts")
 

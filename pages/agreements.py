@@ -27,7 +27,7 @@ with ui.reading() as session:
     page = agreements.list_agreements(
         session, actor=actor, status=status_filter, offset=ui.offset_for("agreements")
     )
-st.dataframe(
+ui.table(
     [
         {
             "Number": a.number,
@@ -40,8 +40,8 @@ st.dataframe(
         }
         for a, company in page.items
     ],
-    hide_index=True,
-    width="stretch",
+    name="agreements",
+    kinds={"Effective": "date", "Signed": "date"},
 )
 ui.pager(page, key="agreements")
 
@@ -233,18 +233,18 @@ st.caption(
 
 if obligations:
     st.markdown("**Obligations**")
-    st.dataframe(
+    ui.table(
         [
             {
                 "Due": e.obligation.due,
                 "Obligation": e.obligation.description,
-                "Amount": f"${e.obligation.amount:,.2f}" if e.obligation.amount else "",
+                "Amount": e.obligation.amount or None,  # none for reports and diligence
                 "State": e.state,
             }
             for e in obligations
         ],
-        hide_index=True,
-        width="stretch",
+        name=f"obligations-{a.number}",
+        kinds={"Amount": "money"},
     )
 
 if view.next_statuses and ui.can("agreement.create"):

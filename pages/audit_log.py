@@ -31,10 +31,10 @@ with ui.reading() as session:
         offset=ui.offset_for("audit"),
     )
 
-st.dataframe(
+ui.table(
     [
         {
-            "When (UTC)": entry.at,
+            "When": entry.at,  # shown, like every moment, in the office's local time
             "Who": entry.actor_name,
             "Action": entry.action,
             "Object": f"{entry.object_type} {entry.object_id}",
@@ -43,7 +43,6 @@ st.dataframe(
         }
         for entry in page.items
     ],
-    hide_index=True,
-    width="stretch",
+    name="audit-log",
 )
 ui.pager(page, key="audit")

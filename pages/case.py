@@ -36,6 +36,7 @@ if case_id is None:
 with ui.reading() as session:
     view = queries.get_case(session, actor=actor, disclosure_id=case_id)
 disclosure = view.disclosure
+file_stem = case_view.file_stem(disclosure)
 
 st.title(f"{disclosure.docket or 'Draft'} · {disclosure.title}")
 badge_col, officer_col, received_col = st.columns(3)
@@ -118,7 +119,7 @@ with tabs[3]:
                 else ""
             )
         )
-        st.dataframe(
+        ui.table(
             [
                 {
                     "Criterion": label,
@@ -127,8 +128,8 @@ with tabs[3]:
                 }
                 for name, label in CRITERIA.items()
             ],
-            hide_index=True,
-            width="stretch",
+            name=f"scorecard-{file_stem}-{case_view.local(evaluation.evaluated_at)[:10]}",
+            key=f"scorecard_{evaluation.id}",
         )
         if evaluation.prior_art_notes:
             st.caption(f"Prior art: {evaluation.prior_art_notes}")
@@ -246,10 +247,10 @@ with tabs[6]:
         st.text(note.text)
 
 with tabs[7]:
-    st.dataframe(
+    ui.table(
         [
             {
-                "When": case_view.local(entry.at),
+                "When": entry.at,
                 "Who": entry.actor_name,
                 "Action": entry.action,
                 "Before": audit.as_text(entry.before),
@@ -257,15 +258,14 @@ with tabs[7]:
             }
             for entry in view.history
         ],
-        hide_index=True,
-        width="stretch",
+        name=f"history-{file_stem}",
     )
 
 with tabs[8]:
-    patents_tab.render(case_id, can_work=view.can_work)
+    patents_tab.render(case_id, can_work=view.can_work, file_stem=file_stem)
 
 with tabs[9]:
     if ui.can("outreach.read"):
-        marketing_tab.render(case_id, can_work=view.can_work)
+        marketing_tab.render(case_id, can_work=view.can_work, file_stem=file_stem)
     else:
         st.caption("Outreach is the licensing officers' work.")

@@ -34,7 +34,7 @@ with ui.reading() as session:
         size=size.value if size else None,
         offset=ui.offset_for("companies"),
     )
-st.dataframe(
+ui.table(  # the companies listed; the export below is every company, with its contacts
     [
         {
             "Company": c.name,
@@ -46,12 +46,11 @@ st.dataframe(
         }
         for c in page.items
     ],
-    hide_index=True,
-    width="stretch",
+    name="companies-listed",
 )
 ui.pager(page, key="companies")
 st.download_button(
-    "Export companies to Excel",
+    "Every company with its contacts (Excel)",
     ui.deferred(outreach.export_companies),
     file_name="companies.xlsx",
     mime=ui.XLSX_MIME,
@@ -116,13 +115,12 @@ if page.items:
         )
     with ui.reading() as session:
         contacts = outreach.contacts_of(session, actor=actor, company_id=chosen.id)
-    st.dataframe(
+    ui.table(
         [
             {"Contact": c.name, "Title": c.title, "E-mail": c.email, "Phone": c.phone}
             for c in contacts
         ],
-        hide_index=True,
-        width="stretch",
+        name=f"contacts-{chosen.name}",
     )
     with st.form("co_contact"):
         name_col, title_col, email_col, phone_col = st.columns(4)

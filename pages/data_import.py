@@ -34,6 +34,7 @@ st.download_button(
     key="imp_template",
 )
 with st.expander("What each column holds"):
+    # The template workbook carries the same table on its "Columns" sheet.
     st.dataframe(
         [
             {
@@ -112,7 +113,7 @@ if report is not None:
             f"{len(report.problems):,} problem(s) in {report.rows_with_problems:,} row(s). "
             "Correct the file and check it again; nothing is imported while a row is wrong."
         )
-        st.dataframe(
+        st.dataframe(  # downloadable as the problems workbook just below
             [{"Row": p.row, "Column": p.column, "Problem": p.message} for p in report.problems],
             hide_index=True,
             width="stretch",

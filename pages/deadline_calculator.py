@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tlo import ui
 from tlo.patents.deadlines import Event, EventKind, deadlines_for
 
 st.title("Deadline calculator")
@@ -38,7 +39,7 @@ if kind is EventKind.PCT_FILED and priority is None:
 deadlines = deadlines_for([Event(kind, on, federal=federal, priority_date=priority)])
 if not deadlines:
     st.info("This trigger sets no deadline unless the case is federally funded.")
-st.dataframe(
+ui.table(
     [
         {
             "Deadline": deadline.label,
@@ -49,6 +50,6 @@ st.dataframe(
         }
         for deadline in deadlines
     ],
-    hide_index=True,
-    width="stretch",
+    name=f"deadlines-{on}",
+    kinds={"Window opens": "date", "Surcharge grace ends": "date"},
 )

@@ -59,7 +59,7 @@ overdue, upcoming = len(view.overdue), len(view.entries) - len(view.overdue)
 left, right = st.columns(2)
 left.metric("Overdue", overdue)
 right.metric("Listed", len(view.entries))
-st.dataframe(
+ui.table(  # the deadlines listed; the export below adds the file-by and grace dates
     [
         {
             "Docket": e.item.docket,
@@ -74,13 +74,12 @@ st.dataframe(
         }
         for e in view.entries
     ],
-    hide_index=True,
-    width="stretch",
+    name="docket-listed",
 )
 
 excel_col, ics_col = st.columns(2)
 excel_col.download_button(
-    "Export to Excel",
+    "Export with every date (Excel)",
     ui.deferred(patents.docket_excel_file, filters=filters),
     file_name="docket.xlsx",
     mime=ui.XLSX_MIME,

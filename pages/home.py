@@ -143,13 +143,12 @@ def officer_home(overview: home.OfficerOverview) -> None:
     if not overview.cases_by_status:
         st.caption("No case is assigned to you yet.")
     else:
-        st.dataframe(
+        ui.table(
             [
                 {"Status": count.status.label, "Cases": count.cases}
                 for count in overview.cases_by_status
             ],
-            hide_index=True,
-            width=360,
+            name="my-cases-by-status",
         )
 
 

@@ -72,21 +72,20 @@ with ui.reading() as session:
     page = revenue.list_incomes(
         session, actor=actor, fiscal_year=year, offset=ui.offset_for("incomes")
     )
-st.dataframe(
+ui.table(
     [
         {
             "Received": row.income.received_on,
             "Agreement": row.agreement_number,
             "Licensee": row.licensee,
             "Type": IncomeType(row.income.income_type).label,
-            "Amount": money(row.income.amount_cents),
+            "Amount": from_cents(row.income.amount_cents),
             "Reference": row.income.licensee_reference,
             "Distribution": row.state,
         }
         for row in page.items
     ],
-    hide_index=True,
-    width="stretch",
+    name=f"income-FY{year}" if year else "income",
 )
 ui.pager(page, key="incomes")
 
@@ -124,18 +123,17 @@ if page.items:
             f"{money(d.costs_recovered_cents)} · cumulative before "
             f"{money(d.cumulative_before_cents)}" + (f" · reason: {d.reason}" if d.reason else "")
         )
-        st.dataframe(
+        ui.table(
             [
                 {
                     "Recipient": line.recipient,
                     "Class": line.recipient_class,
-                    "Amount": money(line.amount_cents),
+                    "Amount": from_cents(line.amount_cents),
                     "Rule": line.rule,
                 }
                 for line in view.lines
             ],
-            hide_index=True,
-            width="stretch",
+            name=f"distribution-{d.id}",
         )
         if (
             ui.can("distribution.post")
@@ -185,17 +183,16 @@ if ui.can("distribution.post") and years:
                     f"FY{summary.fiscal_year}: {summary.incomes} payments, "
                     f"{summary.distributions} distributions posted, ${summary.total:,.2f} in all."
                 )
-                st.dataframe(
+                ui.table(
                     [
                         {
                             "Recipient": t.recipient,
                             "Class": t.recipient_class,
-                            "Total": f"${t.amount:,.2f}",
+                            "Total": t.amount,
                         }
                         for t in summary.by_recipient
                     ],
-                    hide_index=True,
-                    width="stretch",
+                    name=f"annual-run-FY{summary.fiscal_year}",
                 )
 
 if ui.can("distribution.post"):

@@ -15,10 +15,9 @@ with ui.reading() as session:
 schools_tab, departments_tab = st.tabs(["Schools", "Departments"])
 
 with schools_tab:
-    st.dataframe(
+    ui.table(
         [{"School": s.name, "Code": s.code, "Active": s.active} for s in schools],
-        hide_index=True,
-        width="stretch",
+        name="schools",
     )
     with st.form("add_school"):
         st.markdown("**Add a school**")
@@ -43,13 +42,12 @@ with schools_tab:
             )
 
 with departments_tab:
-    st.dataframe(
+    ui.table(
         [
             {"Department": d.name, "Code": d.code, "School": d.school_name, "Active": d.active}
             for d in departments
         ],
-        hide_index=True,
-        width="stretch",
+        name="departments",
     )
     active_schools = [s for s in schools if s.active]
     with st.form("add_department"):

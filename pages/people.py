@@ -24,7 +24,7 @@ with ui.reading() as session:
     )
     departments = people.list_departments(session, actor=actor)
 
-st.dataframe(
+ui.table(
     [
         {
             "Name": row.full_name,
@@ -37,8 +37,7 @@ st.dataframe(
         }
         for row in page.items
     ],
-    hide_index=True,
-    width="stretch",
+    name="people",
 )
 ui.pager(page, key="people")
 

@@ -32,18 +32,17 @@ if ui.can("policy.manage"):
         result = ui.attempt(revenue.try_policy, text=text, amount=amount)
         if result is not None:
             st.success("The policy is valid. Shared under it, two inventors (60/40) would see:")
-            st.dataframe(
+            ui.table(
                 [
                     {
                         "To": line.to,
                         "Class": str(line.klass),
-                        "Amount": f"${line.amount:,.2f}",
+                        "Amount": line.amount,
                         "Rule": line.rule,
                     }
                     for line in result.lines
                 ],
-                hide_index=True,
-                width="stretch",
+                name="policy-trial",
             )
     if right.button("Adopt the policy", type="primary", disabled=not text.strip()):
         ui.attempt(

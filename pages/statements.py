@@ -54,7 +54,7 @@ right.download_button(
     mime=ui.XLSX_MIME,
     icon=":material/table:",
 )
-st.dataframe(
+ui.table(  # the lines shown; "Statement (Excel)" is the statement to send
     [
         {
             "Received": line.received_on,
@@ -62,11 +62,10 @@ st.dataframe(
             "Agreement": f"{line.agreement} · {line.licensee}",
             "Income": line.income_type.replace("_", " "),
             "To": line.recipient,
-            "Amount": f"${line.amount:,.2f}",
+            "Amount": line.amount,
             "Rule": line.rule,
         }
         for line in statement.lines
     ],
-    hide_index=True,
-    width="stretch",
+    name=f"statement-lines-{person_id}",
 )

@@ -15,13 +15,12 @@ ui.show_flashes()
 
 with ui.reading() as session:
     catalogue = word_templates.catalogue(session, actor=actor)
-st.dataframe(
+ui.table(
     [
         {"Template": t.name, "Used for": t.purpose, "Current version": t.current_version}
         for t in catalogue
     ],
-    hide_index=True,
-    width="stretch",
+    name="word-templates",
 )
 
 chosen = st.selectbox(

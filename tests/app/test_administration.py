@@ -58,4 +58,5 @@ def test_the_director_lists_the_word_templates_and_their_versions(open_app):
     assert set(catalogue["Current version"]) == {1}
     shown = [m.value for m in app.markdown]
     assert any(m.startswith("**Version 1** (current) · shipped with tlo") for m in shown)
-    assert [d.label for d in app.get("download_button")] == ["Download"]
+    # the catalogue's Excel, then one Download per version
+    assert [d.label for d in app.get("download_button")] == ["Excel", "Download"]

@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 from tests.app.conftest import messages
+from tlo.licensing.agreement_models import AgreementStatus
 
 
 def option_object(option: str):
@@ -47,3 +48,26 @@ def test_the_director_generates_a_word_draft_of_an_exclusive_license(open_app):
     assert not app.exception
     assert any(m.endswith("is ready.") for m in messages(app.success))
     assert any(d.label.startswith("Version 1 ·") for d in app.get("download_button"))
+
+
+def excel_buttons(app) -> list[str]:
+    """The keys of the tables' Excel buttons (ui.table keys them xlsx_<name>)."""
+    return [
+        d.proto.id.split("-xlsx_", 1)[1]
+        for d in app.get("download_button")
+        if d.proto.label == "Excel"
+    ]
+
+
+def test_the_director_can_download_the_agreements_and_obligations_shown(open_app):
+    app = open_app("director")
+    app.switch_page("pages/agreements.py").run()
+    assert "agreements" in excel_buttons(app)
+    app.selectbox(key="agr_status").select(AgreementStatus.EXECUTED).run()
+    pick = app.selectbox(key="agr_pick")
+    index = next(i for i, option in enumerate(pick.options) if "· Option:" in option)
+    pick.select_index(index).run()
+    number = pick.options[index].split(" · ")[0]
+    assert f"obligations-{number}" in excel_buttons(app)
+    amounts = [amount for amount in app.dataframe[1].value["Amount"] if isinstance(amount, str)]
+    assert amounts and all(amount.startswith("$") for amount in amounts)  # the option fee

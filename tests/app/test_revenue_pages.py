@@ -25,7 +25,7 @@ def test_an_inventor_reads_their_own_statement(open_app):
     assert not app.exception
     assert app.metric[0].value.startswith("$")
     labels = [d.label for d in app.get("download_button")]
-    assert labels == ["Statement (Word)", "Statement (Excel)"]
+    assert labels == ["Statement (Word)", "Statement (Excel)", "Excel"]  # Excel: the lines shown
     assert set(app.dataframe[0].value["To"]) <= {"Alice Chen", "Lab of Alice Chen"}
     assert not app.selectbox  # no one else to choose
 

@@ -43,7 +43,8 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def go_to(page: Page, link: str, heading: str | None = None) -> None:
-    page.get_by_role("link", name=link).click()
+    # The sidebar's link: a page (e.g. Home) may link to the same page by the same name.
+    page.get_by_role("navigation", name="App pages").get_by_role("link", name=link).click()
     expect(page.get_by_role("heading", name=heading or link).first).to_be_visible()
     settle(page)
 

@@ -3,6 +3,7 @@ date formats, sensible widths, and text that Excel would run as a formula neutra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,6 +75,16 @@ def records_sheet(
     return Sheet(title, columns, [[record[header] for header in headers] for record in records])
 
 
+def sheet_title(title: str) -> str:
+    """A title Excel accepts for a sheet: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet"
+
+
+def file_stem(name: str) -> str:
+    """A name safe for a downloaded file on every system ('A/B Labs' -> 'A-B-Labs')."""
+    return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "table"
+
+
 def neutralise(text: str) -> str:
     """Text Excel would take for a formula (=, +, -, @) gets a leading apostrophe."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -94,12 +105,33 @@ def _cell_value(value: Any, kind: Kind, timezone: ZoneInfo) -> Any:
     return neutralise(str(value))
 
 
+def _shown_length(value: Any, kind: Kind) -> int:
+    """How many characters Excel shows for a value in its format: a column narrower than that
+    shows a number as ####."""
+    if value is None:
+        return 0
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        shown = {
+            "money": f"${value:,.2f}",
+            "decimal": f"{value:,.2f}",
+            "percent": f"{value:,.2f}%",
+            "integer": f"{value:,}",
+        }.get(kind)
+        if shown is not None:
+            return len(shown)
+    if kind == "datetime" and isinstance(value, datetime):
+        return len("yyyy-mm-dd hh:mm")
+    if kind == "date" and isinstance(value, date):
+        return len("yyyy-mm-dd")
+    return len(str(value))
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     timezone = ZoneInfo(get_settings().office_timezone)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:
-        worksheet = workbook.create_sheet(sheet.title[:31])
+        worksheet = workbook.create_sheet(sheet_title(sheet.title))
         worksheet.append([column.header for column in sheet.columns])
         for cell in worksheet[1]:
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
@@ -112,8 +144,8 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                     for value, column in zip(row, sheet.columns, strict=True)
                 ]
             )
-            for index, value in enumerate(row):
-                widths[index] = max(widths[index], min(len(str(value or "")), 60))
+            for index, (value, column) in enumerate(zip(row, sheet.columns, strict=True)):
+                widths[index] = max(widths[index], min(_shown_length(value, column.kind), 60))
         for index, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(index)
             worksheet.column_dimensions[letter].width = (column.width or widths[index - 1]) + 2

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 from sqlmodel import Session
 
 from tlo.auth import permissions
 from tlo.auth.permissions import Actor
+from tlo.config import get_settings
 from tlo.db import unit_of_work
 from tlo.errors import DomainError
 from tlo.pagination import Page
@@ -65,6 +68,13 @@ def deferred(query, /, **kwargs):
     return build
 
 
+_COLUMN_CONFIG = {  # amounts written out stay aligned like numbers
+    "money": st.column_config.TextColumn(alignment="right"),
+    "percent": st.column_config.TextColumn(alignment="right"),
+    "datetime": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+}
+
+
 def table(
     records: Sequence[Mapping[str, Any]],
     *,
@@ -73,33 +83,44 @@ def table(
     key: str | None = None,
 ) -> None:
     """Show rows and offer exactly them as a formatted Excel file (real numbers, dates and
-    currency there; money and percentages written out here)."""
+    currency there; money and percentages written out here). Moments are shown, as in the
+    file, in the office's local time."""
     sheet = excel.records_sheet(name, records, kinds)
+    timezone = ZoneInfo(get_settings().office_timezone)
     st.dataframe(
         [
             {
-                column.header: _shown(value, column.kind)
+                column.header: _shown(value, column.kind, timezone)
                 for column, value in zip(sheet.columns, row, strict=True)
             }
             for row in sheet.rows
         ],
         hide_index=True,
         width="stretch",
+        column_config={
+            column.header: _COLUMN_CONFIG[column.kind]
+            for column in sheet.columns
+            if column.kind in _COLUMN_CONFIG
+        },
     )
     if records:
         st.download_button(
             "Excel",
             data=lambda: excel.workbook_bytes([sheet]),
-            file_name=f"{name}.xlsx",
+            file_name=f"{excel.file_stem(name)}.xlsx",
             mime=XLSX_MIME,
             icon=":material/download:",
+            help="The rows above as an Excel file",
             key=f"xlsx_{key or name}",
+            on_click="ignore",  # the page stays as it is (e.g. a summary shown after a run)
         )
 
 
-def _shown(value: Any, kind: str) -> Any:
+def _shown(value: Any, kind: str, timezone: ZoneInfo) -> Any:
     if value is None:
         return None
+    if kind == "datetime" and isinstance(value, datetime) and value.tzinfo:
+        return value.astimezone(timezone).replace(tzinfo=None)
     if kind == "money":
         return f"${value:,.2f}"
     if kind == "percent":

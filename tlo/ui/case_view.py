@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from tlo import ui
 from tlo.config import get_settings
 from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
 from tlo.disclosures.queries import CaseView, DisclosureRow
@@ -32,6 +34,18 @@ def local(moment) -> str:
     return moment.astimezone(ZoneInfo(get_settings().office_timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+def local_date(moment) -> date | None:
+    """The office's calendar day of a moment (received at 23:30 there: that day)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(get_settings().office_timezone)).date()
+
+
+def file_stem(disclosure) -> str:
+    """How the Excel files of a case's tables begin: its docket number."""
+    return disclosure.docket or f"draft-{disclosure.id}"
+
+
 def status_badge(status: DisclosureStatus) -> None:
     st.badge(status.label, color=STATUS_COLOURS[status])
 
@@ -42,19 +56,19 @@ def flags(view_flags: list[str]) -> None:
 
 
 def inventors(view: CaseView) -> None:
-    st.dataframe(
+    ui.table(
         [
             {
                 "Inventor": line.name,
                 "Department / organisation": line.department or line.organisation or "",
                 "School": line.school or "",
-                "Share %": f"{line.share:.2f}",
-                "Confirmed": local(line.confirmed_at) or "not yet",
+                "Share": line.share,
+                "Confirmed": line.confirmed_at,  # empty: not yet
             }
             for line in view.inventors
         ],
-        hide_index=True,
-        width="stretch",
+        name=f"inventors-{file_stem(view.disclosure)}",
+        kinds={"Share": "percent", "Confirmed": "datetime"},
     )
     st.caption(f"Share version {view.disclosure.share_version}.")
 
@@ -82,22 +96,26 @@ def timeline(view: CaseView) -> None:
         st.markdown(f"**{local(change.at)}** · {label} · by {change.actor_name}{note}")
 
 
-def rows_table(rows: list[DisclosureRow], *, with_officer: bool = True) -> None:
-    st.dataframe(
+def rows_table(
+    rows: list[DisclosureRow], *, with_officer: bool = True, name: str = "disclosures-listed"
+) -> None:
+    """A page of disclosures; its Excel button gives these rows (a page's "Export to Excel"
+    gives the whole filtered list with more columns)."""
+    ui.table(
         [
             {
                 "Docket": row.docket or "(draft)",
                 "Title": row.title,
                 "Status": row.status.label,
-                "Received": local(row.submitted_at)[:10],
+                "Received": local_date(row.submitted_at),
                 "Flags": "; ".join(row.flags),
                 **({"Officer": row.officer or ""} if with_officer else {}),
                 "Inventors": row.inventors,
             }
             for row in rows
         ],
-        hide_index=True,
-        width="stretch",
+        name=name,
+        kinds={"Received": "date"},
     )
 
 

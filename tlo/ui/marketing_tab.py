@@ -13,9 +13,9 @@ from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Channel, Stage
 
 
-def pipeline_table(rows, *, with_technology: bool = True) -> None:
+def pipeline_table(rows, *, with_technology: bool = True, name: str = "pipeline-listed") -> None:
     """Outreach rows as a table: across the office (with the technology) or for one."""
-    st.dataframe(
+    ui.table(
         [
             {
                 **({"Docket": r.docket, "Technology": r.title} if with_technology else {}),
@@ -30,12 +30,13 @@ def pipeline_table(rows, *, with_technology: bool = True) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
-        width="stretch",
+        name=name,
+        kinds={"Last touch": "date", "Next follow-up": "date"},
     )
 
 
-def render(case_id: int, *, can_work: bool) -> None:
+def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
+    """`file_stem` begins the names of the tables' Excel files (the case's docket)."""
     actor = ui.actor()
     with ui.reading() as session:
         rows = outreach.pipeline(session, actor=actor, disclosure_id=case_id)
@@ -47,7 +48,7 @@ def render(case_id: int, *, can_work: bool) -> None:
     if not rows:
         st.caption("No company approached yet.")
     else:
-        pipeline_table(rows, with_technology=False)
+        pipeline_table(rows, with_technology=False, name=f"pipeline-{file_stem}")
 
     st.markdown("**Suggested companies**")
     if not suggestions:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tlo import ui
+from tlo.money import from_cents
 from tlo.patents import services as patents
 from tlo.patents.models import ApplicationStatus, ApplicationType
 from tlo.patents.services import ApplicationForm, DocketFilters
@@ -18,7 +19,8 @@ def _name(application) -> str:
     )
 
 
-def render(case_id: int, *, can_work: bool) -> None:
+def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
+    """`file_stem` begins the names of the tables' Excel files (the case's docket)."""
     actor = ui.actor()
     with ui.reading() as session:
         view = patents.patent_case(session, actor=actor, disclosure_id=case_id)
@@ -53,7 +55,7 @@ def render(case_id: int, *, can_work: bool) -> None:
 
     if deadlines:
         st.markdown("**Deadlines**")
-        st.dataframe(
+        ui.table(
             [
                 {
                     "Deadline": e.item.label,
@@ -64,8 +66,7 @@ def render(case_id: int, *, can_work: bool) -> None:
                 }
                 for e in deadlines
             ],
-            hide_index=True,
-            width="stretch",
+            name=f"deadlines-{file_stem}",
         )
 
     total, paid, unpaid = st.columns(3)
@@ -83,20 +84,19 @@ def render(case_id: int, *, can_work: bool) -> None:
     invoices = [(app_id, cost) for app_id, costs in view.costs.items() for cost in costs]
     if invoices:
         names = {node.application.id: _name(node.application) for node in view.family}
-        st.dataframe(
+        ui.table(
             [
                 {
                     "Application": names[app_id],
                     "Invoice date": cost.invoice_date,
                     "Invoice": cost.invoice_number,
                     "Description": cost.description,
-                    "Amount": f"${cost.amount_cents / 100:,.2f}",
+                    "Amount": from_cents(cost.amount_cents),
                     "Paid": cost.paid,
                 }
                 for app_id, cost in invoices
             ],
-            hide_index=True,
-            width="stretch",
+            name=f"patent-costs-{file_stem}",
         )
 
     applications = [node.application for node in view.family]
