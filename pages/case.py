@@ -135,23 +135,22 @@ with tabs[3]:
             st.caption(f"Prior art: {evaluation.prior_art_notes}")
     if view.can_work:
         with st.form("scorecard"):
+            k = ui.widget_key("score_")  # a fresh key after saving: the browser forgets the text
             st.markdown("**New scorecard** (1 = poor, 5 = excellent)")
             scores, notes = {}, {}
             for name, label in CRITERIA.items():
                 score_col, note_col = st.columns([1, 3])
                 scores[name] = score_col.number_input(
-                    label, min_value=1, max_value=5, value=3, step=1, key=f"score_{name}"
+                    label, min_value=1, max_value=5, value=3, step=1, key=f"{k}{name}"
                 )
-                notes[name] = note_col.text_input(
-                    f"Note on {label.lower()}", key=f"score_note_{name}"
-                )
-            prior_art = st.text_area("Prior-art notes", key="score_prior_art")
+                notes[name] = note_col.text_input(f"Note on {label.lower()}", key=f"{k}note_{name}")
+            prior_art = st.text_area("Prior-art notes", key=f"{k}prior_art")
             recommendation = st.selectbox(
                 "Recommendation",
                 FILING_DECISIONS,
                 index=None,
                 format_func=lambda a: a.label,
-                key="score_recommendation",
+                key=f"{k}recommendation",
             )
             if st.form_submit_button("Save scorecard", type="primary"):
                 ui.attempt(
@@ -174,15 +173,16 @@ with tabs[4]:
     open_decisions = [action for action in FILING_DECISIONS if action in view.actions]
     if open_decisions:
         with st.form("decision"):
+            k = ui.widget_key("decision_")
             choice = st.selectbox(
                 "Filing decision",
                 open_decisions,
                 format_func=lambda a: a.label,
-                key="decision_choice",
+                key=f"{k}choice",
             )
-            rationale = st.text_area("Rationale", key="decision_rationale")
+            rationale = st.text_area("Rationale", key=f"{k}rationale")
             review_on = st.date_input(
-                "Review date (for a deferral)", value=None, key="decision_review_on"
+                "Review date (for a deferral)", value=None, key=f"{k}review_on"
             )
             if st.form_submit_button("Record decision", type="primary"):
                 ui.attempt(
@@ -202,10 +202,9 @@ with tabs[5]:
     steps = [action for action in MANUAL_ACTIONS if action in view.actions]
     if steps:
         with st.form("workflow"):
-            step = st.selectbox(
-                "Next step", steps, format_func=lambda a: a.label, key="workflow_step"
-            )
-            reason = st.text_input("Reason or reference", key="workflow_reason")
+            k = ui.widget_key("workflow_")
+            step = st.selectbox("Next step", steps, format_func=lambda a: a.label, key=f"{k}step")
+            reason = st.text_input("Reason or reference", key=f"{k}reason")
             if st.form_submit_button("Move the case"):
                 ui.attempt(
                     casework.take_action,
@@ -233,7 +232,7 @@ with tabs[5]:
 with tabs[6]:
     if view.can_work:
         with st.form("note"):
-            text = st.text_area("Note", key="note_text")
+            text = st.text_area("Note", key=f"{ui.widget_key('note_')}text")
             if st.form_submit_button("Add note"):
                 ui.attempt(
                     casework.add_note,

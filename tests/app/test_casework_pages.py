@@ -47,7 +47,8 @@ def test_the_assigned_officer_scores_and_decides_on_the_case_page(open_app):
     app.text_area(key="decision_rationale").input("Strong data; two companies asked")
     app.button(key="FormSubmitter:decision-Record decision").click().run()
     assert "Decision recorded: File provisional." in messages(app.success)
-    assert app.text_area(key="decision_rationale").value == ""  # the form starts afresh
+    # The form starts afresh, under a new key the browser has not seen (see ui.widget_key).
+    assert app.text_area(key="decision_~1rationale").value == ""
     assert any("Patent filing approved" in markdown.value for markdown in app.markdown)
 
 
