@@ -90,22 +90,26 @@ with ui.reading() as session:
     candidates = people.list_people(
         session, actor=actor, search=find, without_account=True, limit=25
     ).items
+fresh = ui.widget_key("new_account_")  # fresh keys once saved: the browser forgets the text
 with st.form("create_account"):
     person = st.selectbox(
         "Person without an account",
         candidates,
         index=None,
         format_func=lambda row: f"{row.full_name} <{row.email}>",
-        key="new_account_person",
+        key=f"{fresh}person",
     )
-    username = st.text_input("Username", key="new_account_username")
+    username = st.text_input("Username", key=f"{fresh}username")
     new_roles = st.multiselect(
-        "Roles", list(Role), format_func=lambda role: role.label, key="new_account_roles"
+        "Roles",
+        list(Role),
+        format_func=lambda role: role.label,
+        key=f"{fresh}roles",
     )
     password = st.text_input(
         "Initial password (leave empty for single sign-on only)",
         type="password",
-        key="new_account_password",
+        key=f"{fresh}password",
     )
     if st.form_submit_button("Create account"):
         if person is None:

@@ -122,12 +122,13 @@ if page.items:
         ],
         name=f"contacts-{chosen.name}",
     )
+    fresh = ui.widget_key("co_contact_")  # fresh keys once saved: the browser forgets the text
     with st.form("co_contact"):
         name_col, title_col, email_col, phone_col = st.columns(4)
-        name = name_col.text_input("Contact name", key="co_contact_name")
-        title = title_col.text_input("Title", key="co_contact_title")
-        email = email_col.text_input("E-mail", key="co_contact_email")
-        phone = phone_col.text_input("Phone", key="co_contact_phone")
+        name = name_col.text_input("Contact name", key=f"{fresh}name")
+        title = title_col.text_input("Title", key=f"{fresh}title")
+        email = email_col.text_input("E-mail", key=f"{fresh}email")
+        phone = phone_col.text_input("Phone", key=f"{fresh}phone")
         if st.form_submit_button("Add contact"):
             ui.attempt(
                 outreach.add_contact,

@@ -96,17 +96,18 @@ ics_col.download_button(
 open_entries = [e for e in view.entries if e.state == "open"]
 if open_entries:
     st.subheader("Mark a deadline")
+    fresh = ui.widget_key("mark_")  # fresh keys once saved: the browser forgets the text
     with st.form("mark"):
         entry = st.selectbox(
             "Deadline",
             open_entries,
-            key="mark_entry",
+            key=f"{fresh}entry",
             format_func=lambda e: (
                 f"{e.item.docket} · {e.item.label} · {e.item.subject} · due {e.item.due}"
             ),
         )
-        state = st.radio("Mark as", ["done", "waived"], horizontal=True, key="mark_state")
-        note = st.text_input("Note (required to waive)", key="mark_note")
+        state = st.radio("Mark as", ["done", "waived"], horizontal=True, key=f"{fresh}state")
+        note = st.text_input("Note (required to waive)", key=f"{fresh}note")
         if st.form_submit_button("Save"):
             ui.attempt(
                 patents.mark_docket_item,

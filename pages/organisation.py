@@ -19,10 +19,11 @@ with schools_tab:
         [{"School": s.name, "Code": s.code, "Active": s.active} for s in schools],
         name="schools",
     )
+    school_keys = ui.widget_key("school_")  # fresh keys once saved: the browser forgets the text
     with st.form("add_school"):
         st.markdown("**Add a school**")
-        name = st.text_input("Name", key="school_name")
-        code = st.text_input("Code (short, e.g. ENG)", key="school_code")
+        name = st.text_input("Name", key=f"{school_keys}name")
+        code = st.text_input("Code (short, e.g. ENG)", key=f"{school_keys}code")
         if st.form_submit_button("Add school"):
             ui.attempt(
                 people.create_school,
@@ -50,16 +51,17 @@ with departments_tab:
         name="departments",
     )
     active_schools = [s for s in schools if s.active]
+    department_keys = ui.widget_key("department_")  # fresh keys once saved
     with st.form("add_department"):
         st.markdown("**Add a department**")
-        name = st.text_input("Name", key="department_name")
-        code = st.text_input("Code (short, e.g. EE)", key="department_code")
+        name = st.text_input("Name", key=f"{department_keys}name")
+        code = st.text_input("Code (short, e.g. EE)", key=f"{department_keys}code")
         school = st.selectbox(
             "School",
             active_schools,
             index=None,
             format_func=lambda s: s.name,
-            key="department_school",
+            key=f"{department_keys}school",
         )
         if st.form_submit_button("Add department"):
             ui.attempt(

@@ -41,20 +41,19 @@ ui.table(
 )
 ui.pager(page, key="people")
 
+fresh = ui.widget_key("new_person_")  # fresh keys once saved: the browser forgets the text
 with st.expander("Add a person", icon=":material/person_add:"), st.form("add_person"):
-    full_name = st.text_input("Full name", key="new_person_name")
-    email = st.text_input("E-mail", key="new_person_email")
-    is_external = st.checkbox(
-        "External (not employed by the university)", key="new_person_external"
-    )
+    full_name = st.text_input("Full name", key=f"{fresh}name")
+    email = st.text_input("E-mail", key=f"{fresh}email")
+    is_external = st.checkbox("External (not employed by the university)", key=f"{fresh}external")
     department = st.selectbox(
         "Department (university people)",
         departments,
         index=None,
         format_func=lambda d: f"{d.name} · {d.school_name}",
-        key="new_person_department",
+        key=f"{fresh}department",
     )
-    organisation = st.text_input("Organisation (external people)", key="new_person_org")
+    organisation = st.text_input("Organisation (external people)", key=f"{fresh}org")
     if st.form_submit_button("Add person"):
         ui.attempt(
             people.create_person,
