@@ -9,7 +9,7 @@ from tlo.errors import DomainError
 from tlo.licensing import agreements, drafts, outreach
 from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementForm
-from tlo.money import from_cents
+from tlo.money import dollars, from_cents
 from tlo.ui import case_view
 
 actor = ui.actor()
@@ -223,9 +223,9 @@ st.markdown(
     f"Field: {a.field_of_use or '—'} · Territory: {a.territory} · Effective "
     f"{a.effective_date or '—'} · Term: "
     f"{f'{a.term_months} months' if a.term_months else 'life of the patents'}  \n"
-    f"Upfront ${from_cents(a.upfront_fee_cents):,.2f} · Sublicense share "
+    f"Upfront {dollars(from_cents(a.upfront_fee_cents))} · Sublicense share "
     f"{a.sublicense_share_bp / 100:g} % · Past patent costs "
-    f"${from_cents(a.past_patent_costs_cents):,.2f}"
+    f"{dollars(from_cents(a.past_patent_costs_cents))}"
 )
 st.caption(
     "Covers: " + "; ".join(f"{d.docket} {d.title} ({share:g} %)" for d, share in view.technologies)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from tlo import ui
 from tlo.auth.models import Role
+from tlo.money import dollars
 from tlo.navigation import welcome_for
 from tlo.reports import home
 from tlo.ui import case_view
@@ -194,7 +195,7 @@ def inventor_home(overview: home.InventorOverview) -> None:
 
     st.subheader("My income")
     if overview.income_by_year:
-        st.metric("Received to date", f"${overview.income_to_date:,.2f}")
+        st.metric("Received to date", f"{dollars(overview.income_to_date)}")
         st.plotly_chart(
             px.bar(
                 x=[f"FY{year}" for year, _ in overview.income_by_year],

@@ -4,7 +4,7 @@ reverse a posted one; distribute a whole fiscal year at once."""
 import streamlit as st
 
 from tlo import ui
-from tlo.money import from_cents
+from tlo.money import dollars, from_cents
 from tlo.revenue import services as revenue
 from tlo.revenue import statements
 from tlo.revenue.services import IncomeForm
@@ -16,7 +16,7 @@ ui.show_flashes()
 
 
 def money(cents: int) -> str:
-    return f"${from_cents(cents):,.2f}"
+    return f"{dollars(from_cents(cents))}"
 
 
 with ui.reading() as session:
@@ -181,7 +181,8 @@ if ui.can("distribution.post") and years:
                 bar.progress(1.0, text="Done")
                 st.success(
                     f"FY{summary.fiscal_year}: {summary.incomes} payments, "
-                    f"{summary.distributions} distributions posted, ${summary.total:,.2f} in all."
+                    f"{summary.distributions} distributions posted, "
+                    f"{dollars(summary.total)} in all."
                 )
                 ui.table(
                     [

@@ -5,6 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from tlo import ui
+from tlo.money import dollars
 from tlo.revenue import statements
 
 actor = ui.actor()
@@ -29,7 +30,7 @@ st.subheader(statement.name)
 if not statement.lines:
     st.info("Nothing has been distributed to you yet. Income appears here once it is posted.")
     st.stop()
-st.metric("Received to date", f"${statement.total:,.2f}")
+st.metric("Received to date", f"{dollars(statement.total)}")
 st.plotly_chart(
     px.bar(
         x=[f"FY{year}" for year, _ in by_year],

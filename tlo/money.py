@@ -28,6 +28,11 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
+def dollars(amount: Decimal) -> str:
+    """An amount as people write it: $1,234.50, and -$902.22 for a reversal."""
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
+
 def parse_percent(text: str | Decimal | int, *, what: str = "A percentage") -> Decimal:
     """A percentage from 0 to 100 with at most two decimals ('3' or '3.5 %')."""
     try:

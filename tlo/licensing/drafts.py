@@ -4,7 +4,6 @@ agreement's data. Every generation is kept as a new version, stored by its SHA-2
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
@@ -15,7 +14,7 @@ from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import AgreementDraft, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementAccess, get_agreement
 from tlo.licensing.models import CompanySize
-from tlo.money import from_cents
+from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationType
 from tlo.people.models import Person
 
@@ -43,10 +42,6 @@ def sample_context() -> dict:
 
 def written_date(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else "the date of the last signature"
-
-
-def dollars(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
 
 
 def _months(months: int | None, *, otherwise: str) -> str:

@@ -38,7 +38,7 @@ from tlo.licensing.agreement_models import Agreement, AgreementStatus, Agreement
 from tlo.licensing.agreement_models import AgreementType as T
 from tlo.licensing.models import Company, CompanySize
 from tlo.licensing.obligations import Terms, end_of_term
-from tlo.money import from_cents
+from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationType, PatentApplication, PatentCost
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
@@ -180,7 +180,7 @@ class Metric:
 
     @property
     def display(self) -> str:
-        return f"${self.value:,.2f}" if self.money else f"{self.value:,}"
+        return f"{dollars(self.value)}" if self.money else f"{self.value:,}"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tlo.config import get_settings
+from tlo.money import dollars
 
 Kind = Literal["text", "integer", "decimal", "money", "percent", "date", "datetime"]
 FORMATS: dict[str, str] = {
@@ -112,7 +113,7 @@ def _shown_length(value: Any, kind: Kind) -> int:
         return 0
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         shown = {
-            "money": f"${value:,.2f}",
+            "money": dollars(value),
             "decimal": f"{value:,.2f}",
             "percent": f"{value:,.2f}%",
             "integer": f"{value:,}",

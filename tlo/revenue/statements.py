@@ -19,7 +19,7 @@ from tlo.disclosures.models import Disclosure
 from tlo.errors import NotFound, PermissionDenied
 from tlo.licensing.agreement_models import Agreement
 from tlo.licensing.models import Company
-from tlo.money import from_cents
+from tlo.money import dollars, from_cents
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
 from tlo.revenue.models import Distribution, DistributionLine, DistributionStatus, Income
@@ -223,10 +223,10 @@ def inventor_statement_docx(
         cells[2].text = f"{line.agreement} · {line.licensee}"
         cells[3].text = line.income_type.replace("_", " ")
         cells[4].text = line.rule
-        cells[5].text = f"${line.amount:,.2f}"
+        cells[5].text = f"{dollars(line.amount)}"
         cells[5].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     total = document.add_paragraph()
-    total.add_run(f"Total: ${statement.total:,.2f}").bold = True
+    total.add_run(f"Total: {dollars(statement.total)}").bold = True
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -20,6 +20,7 @@ from tlo.auth.permissions import Actor
 from tlo.config import get_settings
 from tlo.db import unit_of_work
 from tlo.errors import DomainError
+from tlo.money import dollars
 from tlo.pagination import Page
 from tlo.reports import excel
 
@@ -122,7 +123,7 @@ def _shown(value: Any, kind: str, timezone: ZoneInfo) -> Any:
     if kind == "datetime" and isinstance(value, datetime) and value.tzinfo:
         return value.astimezone(timezone).replace(tzinfo=None)
     if kind == "money":
-        return f"${value:,.2f}"
+        return dollars(value)
     if kind == "percent":
         return f"{value:g} %"
     return value

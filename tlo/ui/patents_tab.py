@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tlo import ui
-from tlo.money import from_cents
+from tlo.money import dollars, from_cents
 from tlo.patents import services as patents
 from tlo.patents.models import ApplicationStatus, ApplicationType
 from tlo.patents.services import ApplicationForm, DocketFilters
@@ -70,15 +70,16 @@ def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
         )
 
     total, paid, unpaid = st.columns(3)
-    total.metric("Patent costs", f"${view.totals.total:,.2f}")
-    paid.metric("Paid", f"${view.totals.paid:,.2f}")
-    unpaid.metric("Unpaid invoices", f"${view.totals.unpaid:,.2f}")
+    total.metric("Patent costs", f"{dollars(view.totals.total)}")
+    paid.metric("Paid", f"{dollars(view.totals.paid)}")
+    unpaid.metric("Unpaid invoices", f"{dollars(view.totals.unpaid)}")
     families = view.family_totals
     if len(families) > 1:
         roots = {node.application.id: node.application for node in view.family}
         st.caption(
             " · ".join(
-                f"Family of {_name(roots[root])}: ${total:,.2f}" for root, total in families.items()
+                f"Family of {_name(roots[root])}: {dollars(total)}"
+                for root, total in families.items()
             )
         )
     invoices = [(app_id, cost) for app_id, costs in view.costs.items() for cost in costs]
