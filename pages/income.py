@@ -109,8 +109,10 @@ if page.items:
             file_name=income.report_name,
             key=f"inc_report_{income.id}",
         )
-    with ui.reading() as session:
-        views = revenue.distributions_of(session, actor=actor, income_id=income.id)
+    views = []
+    if ui.can("distribution.read"):
+        with ui.reading() as session:
+            views = revenue.distributions_of(session, actor=actor, income_id=income.id)
     for view in views:
         d = view.distribution
         state = "reversal" if d.reverses_id else d.status
@@ -135,21 +137,16 @@ if page.items:
             ],
             name=f"distribution-{d.id}",
         )
-        if (
-            ui.can("distribution.post")
-            and d.status == "posted"
-            and not d.reverses_id
-            and not view.reversed_by
-        ):
-            with st.form(f"inc_reverse_{d.id}"):
-                reason = st.text_input("Reason for reversing", key=f"inc_reason_{d.id}")
-                if st.form_submit_button(f"Reverse distribution {d.id}"):
-                    ui.attempt(
-                        revenue.reverse_distribution,
-                        distribution_id=d.id,
-                        reason=reason,
-                        success=f"Distribution {d.id} reversed. Compute the payment again.",
-                    )
+    if ui.can("distribution.post") and chosen.state == "posted":
+        with st.form(f"inc_reverse_{income.id}"):
+            reason = st.text_input("Reason for reversing", key=f"inc_reason_{income.id}")
+            if st.form_submit_button("Reverse this payment's distribution"):
+                ui.attempt(
+                    revenue.reverse_income,
+                    income_id=income.id,
+                    reason=reason,
+                    success="Distribution reversed. Compute the payment again.",
+                )
     if ui.can("distribution.post") and chosen.state != "posted":
         left, right = st.columns(2)
         if left.button("Compute the draft distribution", icon=":material/calculate:"):
@@ -158,12 +155,14 @@ if page.items:
                 income_id=income.id,
                 success="Draft computed: review every line, then post it.",
             )
+        drafts_shown = [v.distribution.id for v in views if v.distribution.status == "draft"]
         if chosen.state == "draft" and right.button(
             "Post the distribution", type="primary", icon=":material/done_all:"
         ):
             ui.attempt(
                 revenue.post_income,
                 income_id=income.id,
+                reviewed=drafts_shown,
                 success="Distribution posted. It can no longer change; a correction is a reversal.",
             )
 

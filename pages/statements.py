@@ -11,7 +11,7 @@ from tlo.revenue import statements
 actor = ui.actor()
 st.title("Royalty statements")
 
-if ui.can("income.read"):
+if ui.sees_all("statement.read"):
     with ui.reading() as session:
         paid = statements.people_paid(session, actor=actor)
     if not paid:

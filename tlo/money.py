@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from tlo.errors import ValidationError
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e12")  # far below the 64-bit cents the database holds
 
 
 def parse_money(text: str | Decimal | int) -> Decimal:
@@ -15,7 +16,9 @@ def parse_money(text: str | Decimal | int) -> Decimal:
         amount = Decimal(str(text).replace(",", "").replace("$", "").strip() or "0")
     except InvalidOperation:
         raise ValidationError(f"{text!r} is not an amount; write it like 1234.56.") from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise ValidationError(f"{text!r} is not an amount tlo can take (at most $999 billion).")
+    if amount != amount.quantize(CENT):
         raise ValidationError(f"An amount has at most two decimals: {text!r} has more.")
     return amount
 

@@ -86,7 +86,7 @@ PAGES: list[PageSpec] = [
         "statement.read",
     ),
     PageSpec(
-        "pages/policies.py", "Sharing policies", ":material/policy:", "Revenue", "income.read"
+        "pages/policies.py", "Sharing policies", ":material/policy:", "Revenue", "policy.manage"
     ),
     PageSpec(
         "pages/dashboard.py", "Dashboard", ":material/monitoring:", "Reports", "report.dashboard"

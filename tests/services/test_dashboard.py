@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import col, select
+from sqlmodel import select
 
 from tlo.db import unit_of_work
 from tlo.disclosures.models import Disclosure, DisclosureInventor
@@ -19,7 +19,6 @@ from tlo.people.models import Department, Person, School
 from tlo.reports import dashboard
 from tlo.reports.dashboard import DashboardFilters
 from tlo.revenue import services as revenue
-from tlo.revenue.models import Distribution
 from tlo.revenue.services import IncomeForm
 
 TODAY = date(2026, 11, 25)
@@ -393,14 +392,14 @@ def income(engine, office, campus):
     receive("I9", "L4", "sublicense", "250.00", date(2024, 12, 12))
     post("I1")
     post("I6")
-    for distribution_id in post("I5"):
-        with unit_of_work(engine) as session:
-            revenue.reverse_distribution(
-                session,
-                actor=office.finance,
-                distribution_id=distribution_id,
-                reason="The licensee corrected its report",
-            )
+    post("I5")
+    with unit_of_work(engine) as session:
+        revenue.reverse_income(
+            session,
+            actor=office.finance,
+            income_id=ids["I5"],
+            reason="The licensee corrected its report",
+        )
     post("I5")
     return ids
 
@@ -570,54 +569,14 @@ def test_a_posted_part_stands_when_the_allocation_changes_and_a_reversed_one_doe
     # I4 is undistributed: 50.005 each, the leftover cent to the lower id (D2), as the engine.
     assert marcus() == {"Running royalty": Decimal("99.99"), "Milestone payment": Decimal("50.01")}
     with unit_of_work(engine) as session:
-        standing = session.exec(
-            select(Distribution.id).where(
-                Distribution.income_id == income["I5"],
-                col(Distribution.reverses_id).is_(None),
-                col(Distribution.id).not_in(
-                    select(Distribution.reverses_id).where(
-                        col(Distribution.reverses_id).is_not(None)
-                    )
-                ),
-            )
-        ).all()
-        for distribution_id in standing:
-            revenue.reverse_distribution(
-                session, actor=office.finance, distribution_id=distribution_id, reason="Again"
-            )
+        revenue.reverse_income(
+            session, actor=office.finance, income_id=income["I5"], reason="Again"
+        )
     assert marcus() == {"Running royalty": Decimal("150.00"), "Milestone payment": Decimal("50.01")}
     # The undistributed income is now worked out as compute_distribution would allocate it.
     with unit_of_work(engine) as session:
         drafts = revenue.compute_distribution(session, actor=office.finance, income_id=income["I4"])
         assert sorted(d.amount_cents for d in drafts) == [5000, 5001]
-
-
-def test_a_partly_reversed_income_counts_only_its_standing_parts(engine, office, campus, income):
-    with unit_of_work(engine) as session:
-        [d2_part] = session.exec(
-            select(Distribution.id).where(
-                Distribution.income_id == income["I5"],
-                Distribution.disclosure_id == campus["D2"],
-                Distribution.status == "posted",
-                col(Distribution.reverses_id).is_(None),
-                col(Distribution.id).not_in(
-                    select(Distribution.reverses_id).where(
-                        col(Distribution.reverses_id).is_not(None)
-                    )
-                ),
-            )
-        ).all()
-        revenue.reverse_distribution(
-            session, actor=office.finance, distribution_id=d2_part, reason="Wrong technology"
-        )
-
-    def royalties(officer):
-        rows = chart(engine, office.director, dashboard.income_by_type, officer_person_id=officer)
-        return [(r.payments, r.amount) for r in rows if r.income_type == "Running royalty"]
-
-    # D2's part is reversed and I5 not yet distributed again: D2 has nothing of it for now.
-    assert royalties(office.other_officer.person_id) == [(1, Decimal("0.00"))]
-    assert royalties(office.officer.person_id) == [(2, Decimal("1200.01"))]
 
 
 def test_patent_spend_is_shown_beside_what_licensees_reimbursed(engine, office, income):

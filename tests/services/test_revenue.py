@@ -194,8 +194,8 @@ def test_a_reversal_restores_costs_and_cumulative_and_allows_a_new_distribution(
     income_id = receive(engine, office, license_.agreement_id, "200000")
     [original] = distribute(engine, office, income_id)
     with unit_of_work(engine) as session:
-        mirror = revenue.reverse_distribution(
-            session, actor=office.finance, distribution_id=original, reason="Wrong licensee report"
+        [mirror] = revenue.reverse_income(
+            session, actor=office.finance, income_id=income_id, reason="Wrong licensee report"
         )
         mirror_id = mirror.id
     assert {k: -v for k, v in lines(engine, mirror_id).items()} == lines(engine, original)
@@ -210,9 +210,9 @@ def test_a_reversal_restores_costs_and_cumulative_and_allows_a_new_distribution(
             )
             == 0
         )
-        with pytest.raises(ValidationError, match="already been reversed"):
-            revenue.reverse_distribution(
-                session, actor=office.finance, distribution_id=original, reason="again"
+        with pytest.raises(ValidationError, match="nothing to reverse"):
+            revenue.reverse_income(
+                session, actor=office.finance, income_id=income_id, reason="again"
             )
     [again] = distribute(engine, office, income_id)
     assert lines(engine, again) == lines(engine, original)
@@ -428,3 +428,80 @@ def test_a_new_policy_is_adopted_after_it_validates_and_applies_from_its_date(
         views = revenue.policy_views(session, actor=office.finance)
     assert used.startswith("Our new policy")
     assert [v.policy.name for v in views if v.in_force] == [used]
+
+
+def test_two_sessions_posting_one_payment_post_it_once(engine, office, license_):
+    import threading
+    import time
+
+    income_id = receive(engine, office, license_.agreement_id, "1000")
+    distribute(engine, office, income_id, post=False)
+    first_locked, outcome = threading.Event(), {}
+
+    def first():
+        with unit_of_work(engine) as session:
+            revenue.post_income(session, actor=office.finance, income_id=income_id)
+            first_locked.set()
+            time.sleep(0.5)  # the second session tries meanwhile and must wait
+
+    def second():
+        first_locked.wait()
+        try:
+            with unit_of_work(engine) as session:
+                revenue.post_income(session, actor=office.director, income_id=income_id)
+        except ValidationError as err:
+            outcome["second"] = str(err)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcome["second"].startswith("There is no draft to post")
+    with unit_of_work(engine) as session:
+        posted = session.exec(select(Distribution)).all()
+    assert [(d.status, d.posted_by_name) for d in posted] == [("posted", "Fiona Nakamura")]
+
+
+def test_a_reimbursement_pays_back_the_technologies_that_have_costs(engine, office):
+    without_costs = technology(engine, office, title="Anode", costs="0")
+    with_costs = technology(engine, office, title="Cathode", costs="10000")
+    agreement_id = signed_license(
+        engine, office, [without_costs, with_costs], title="Two technologies"
+    )
+    income_id = receive(engine, office, agreement_id, "10000", kind="cost_reimbursement")
+    made = distribute(engine, office, income_id)
+    with unit_of_work(engine) as session:
+        parts = {
+            session.get(Distribution, d).disclosure_id: session.get(Distribution, d).amount_cents
+            for d in made
+        }
+        outstanding = [
+            revenue.costs_outstanding_cents(session, case_id)
+            for case_id in (without_costs, with_costs)
+        ]
+    assert parts == {without_costs: 0, with_costs: 1_000_000}
+    assert outstanding == [0, 0]  # nothing left to recover twice from royalties
+
+
+def test_a_draft_is_not_posted_when_it_is_stale_or_not_the_one_reviewed(engine, office, license_):
+    income_id = receive(engine, office, license_.agreement_id, "1000")
+    [draft] = distribute(engine, office, income_id, post=False)
+    with (
+        pytest.raises(ValidationError, match="changed since you opened it"),
+        unit_of_work(engine) as session,
+    ):
+        revenue.post_income(
+            session, actor=office.finance, income_id=income_id, reviewed=[draft + 1]
+        )
+    uc = (revenue.POLICIES_FOLDER / "uc_1997.toml").read_text("utf-8")
+    with unit_of_work(engine) as session:
+        revenue.add_policy(
+            session,
+            actor=office.finance,
+            text=uc.replace("1997-10-01", (TODAY - timedelta(days=20)).isoformat()),
+        )
+    with pytest.raises(ValidationError, match="another policy"), unit_of_work(engine) as session:
+        revenue.post_income(session, actor=office.finance, income_id=income_id, reviewed=[draft])
+    with unit_of_work(engine) as session, pytest.raises(PermissionDenied):
+        revenue.distributions_of(session, actor=office.officer, income_id=income_id)

@@ -111,6 +111,7 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     # Income and revenue sharing: finance records and posts; inventors read their own lines.
     "income.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "income.record": {Role.FINANCE: A, Role.DIRECTOR: A},
+    "distribution.read": {Role.FINANCE: A, Role.DIRECTOR: A},  # every inventor's payout
     "distribution.post": {Role.FINANCE: A, Role.DIRECTOR: A},
     "policy.manage": {Role.FINANCE: A, Role.ADMIN: A, Role.DIRECTOR: A},
     "statement.read": {Role.INVENTOR: OWN, Role.FINANCE: A, Role.DIRECTOR: A},

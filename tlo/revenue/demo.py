@@ -106,12 +106,11 @@ def _a_correction(session: Session, actor: Actor) -> None:
     ).first()
     if royalty is None:
         return
-    for distribution in revenue.distributions_of(session, actor=actor, income_id=royalty.id):
-        revenue.reverse_distribution(
-            session,
-            actor=actor,
-            distribution_id=distribution.distribution.id,
-            reason="The licensee corrected its royalty report",
-        )
+    revenue.reverse_income(
+        session,
+        actor=actor,
+        income_id=royalty.id,
+        reason="The licensee corrected its royalty report",
+    )
     revenue.compute_distribution(session, actor=actor, income_id=royalty.id)
     revenue.post_income(session, actor=actor, income_id=royalty.id)

@@ -107,7 +107,7 @@ class PolicyView:
 
 def policy_views(session: Session, *, actor: Actor, today: date | None = None) -> list[PolicyView]:
     """Every policy with its TOML text, newest first, marking the one in force today."""
-    require(actor, "income.read")
+    require(actor, "policy.manage")
     views = [
         (load_policy(path), path.read_text("utf-8"), f"policies/{path.name}")
         for path in sorted(POLICIES_FOLDER.glob("*.toml"))
@@ -289,6 +289,15 @@ def read_report(session: Session, *, actor: Actor, income_id: int) -> bytes:
     return file_store.get("reports", income.report_sha256)
 
 
+def _locked_income(session: Session, income_id: int) -> Income:
+    """The income, locked with its technologies (the first statement of the transaction, so
+    that on SQLite the lock is taken before anything is read)."""
+    session.exec(sa.update(Income).where(Income.id == income_id).values(id=Income.id))
+    income = _income(session, income_id)
+    _lock(session, income)
+    return income
+
+
 def _income(session: Session, income_id: int) -> Income:
     income = session.get(Income, income_id)
     if income is None:
@@ -300,15 +309,17 @@ def _income(session: Session, income_id: int) -> Income:
 
 
 def _posted_sum(session: Session, column, *conditions) -> int:
-    return session.exec(
+    total = session.exec(
         select(func.coalesce(func.sum(column), 0)).where(
             Distribution.status == D.POSTED.value, *conditions
         )
     ).one()
+    return int(total)  # PostgreSQL sums integers as NUMERIC
 
 
 def costs_outstanding_cents(session: Session, disclosure_id: int) -> int:
-    """Invoiced patent costs of a technology not yet recovered or reimbursed (never below 0)."""
+    """Invoiced patent costs of a technology not yet recovered or reimbursed; below zero when
+    a licensee paid back more than was invoiced (a credit against later invoices)."""
     invoiced = session.exec(
         select(func.coalesce(func.sum(PatentCost.amount_cents), 0))
         .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
@@ -317,7 +328,7 @@ def costs_outstanding_cents(session: Session, disclosure_id: int) -> int:
     recovered = _posted_sum(
         session, Distribution.costs_recovered_cents, Distribution.disclosure_id == disclosure_id
     )
-    return max(0, invoiced - recovered)
+    return int(invoiced) - recovered  # PostgreSQL sums integers as NUMERIC
 
 
 def cumulative_cents(session: Session, basis: TierBasis, *, agreement_id: int, disclosure_id: int):
@@ -374,18 +385,53 @@ def _inventors(session: Session, disclosure_id: int) -> list[_Inventor]:
     return inventors
 
 
-def _allocation(session: Session, income: Income) -> list[tuple[int, int]]:
-    """(technology, cents) of the income, by the agreement's allocation, exact to the cent."""
-    links = session.exec(
-        select(AgreementTechnology)
-        .where(AgreementTechnology.agreement_id == income.agreement_id)
-        .order_by(AgreementTechnology.disclosure_id)
-    ).all()
+def _technologies(session: Session, agreement_id: int) -> list[AgreementTechnology]:
+    links = list(
+        session.exec(
+            select(AgreementTechnology)
+            .where(AgreementTechnology.agreement_id == agreement_id)
+            .order_by(AgreementTechnology.disclosure_id)
+        ).all()
+    )
     if not links:
         raise ValidationError("The agreement covers no technology; nothing to distribute to.")
-    exact = [Fraction(income.amount_cents * link.allocation_bp, 10000) for link in links]
-    cents = round_largest_remainder(exact, income.amount_cents)
-    return [(link.disclosure_id, amount) for link, amount in zip(links, cents, strict=True)]
+    return links
+
+
+def _allocation(session: Session, income: Income) -> list[tuple[int, int]]:
+    """(technology, cents) of the income, exact to the cent (largest remainder), by the
+    agreement's allocation; except a patent-cost reimbursement, which pays back each
+    technology's outstanding costs (in proportion to them), so that one technology is not
+    credited while another's costs are recovered again from royalties. Only what exceeds all
+    their outstanding costs is allocated as usual, as a credit against later invoices."""
+    links = _technologies(session, income.agreement_id)
+    allocation = [link.allocation_bp for link in links]
+    by_allocation = _split_cents(income.amount_cents, allocation)
+    if IncomeType(income.income_type).is_shared:
+        return [(link.disclosure_id, c) for link, c in zip(links, by_allocation, strict=True)]
+    owed = [max(0, costs_outstanding_cents(session, link.disclosure_id)) for link in links]
+    if income.amount_cents <= sum(owed):
+        paid = _split_cents(income.amount_cents, owed)
+    else:
+        excess = _split_cents(income.amount_cents - sum(owed), allocation)
+        paid = [o + e for o, e in zip(owed, excess, strict=True)]
+    return [(link.disclosure_id, c) for link, c in zip(links, paid, strict=True)]
+
+
+def _split_cents(cents: int, weights: Sequence[int]) -> list[int]:
+    """`cents` in proportion to `weights`, exact to the cent (largest remainder)."""
+    total = sum(weights)
+    return round_largest_remainder([Fraction(cents * w, total) for w in weights], cents)
+
+
+def _lock(session: Session, income: Income) -> None:
+    """Serialise the use cases that read posted totals and then write (compute, post,
+    reverse): lock the income and its technologies, in id order. A no-op UPDATE takes a row
+    lock on PostgreSQL and the write lock on SQLite, so a second session waits and then
+    reads what the first committed."""
+    session.exec(sa.update(Income).where(Income.id == income.id).values(id=Income.id))
+    ids = sorted(link.disclosure_id for link in _technologies(session, income.agreement_id))
+    session.exec(sa.update(Disclosure).where(col(Disclosure.id).in_(ids)).values(id=Disclosure.id))
 
 
 # --- computing and posting ---------------------------------------------------------------------
@@ -445,7 +491,7 @@ def _compute(
     earlier_parts = 0
     made = []
     for disclosure_id, cents in _allocation(session, income):
-        costs = costs_outstanding_cents(session, disclosure_id)
+        costs = costs_outstanding_cents(session, disclosure_id)  # below 0: a credit
         cumulative = cumulative_cents(
             session, basis, agreement_id=income.agreement_id, disclosure_id=disclosure_id
         )
@@ -456,7 +502,7 @@ def _compute(
                 policy,
                 amount=from_cents(cents),
                 income_type=kind,
-                costs_outstanding=from_cents(costs),
+                costs_outstanding=from_cents(max(0, costs)),
                 cumulative_before=from_cents(cumulative),
                 inventors=[i.share for i in _inventors(session, disclosure_id)],
             )
@@ -518,7 +564,7 @@ def _add_lines(session, distribution, lines, inventors: list[_Inventor]) -> None
 def compute_distribution(session: Session, *, actor: Actor, income_id: int) -> list[Distribution]:
     """The draft distribution of each technology's part of an income (replacing old drafts)."""
     require(actor, "distribution.post")
-    income = _income(session, income_id)
+    income = _locked_income(session, income_id)
     made = _compute(session, actor, income, policies(session))
     audit.record(
         session,
@@ -547,12 +593,30 @@ def _check_basis(session: Session, draft: Distribution, basis: TierBasis, earlie
 
 
 def _post_drafts(
-    session: Session, actor: Actor, income: Income, policy_list: list[Policy]
+    session: Session,
+    actor: Actor,
+    income: Income,
+    policy_list: list[Policy],
+    reviewed: Sequence[int] | None = None,
 ) -> list[Distribution]:
     drafts = _drafts_of(session, income.id)
     if not drafts:
         raise ValidationError("There is no draft to post; compute the distribution first.")
-    basis = _tier_basis(policy_in_force(policy_list, income.received_on), income.income_type)
+    if reviewed is not None and sorted(reviewed) != sorted(d.id for d in drafts):
+        raise ValidationError(
+            "The draft changed since you opened it (someone computed it again); review it "
+            "again, then post."
+        )
+    policy = policy_in_force(policy_list, income.received_on)
+    if any(
+        (d.policy_name, d.policy_effective_from) != (policy.name, policy.effective_from)
+        for d in drafts
+    ):
+        raise ValidationError(
+            f"The draft was computed under another policy than the one now in force for "
+            f"{income.received_on} ({policy}); compute it again, then post."
+        )
+    basis = _tier_basis(policy, income.income_type)
     earlier = 0  # the income's parts are checked before any of them is posted
     for draft in drafts:
         _check_basis(session, draft, basis, earlier)
@@ -574,32 +638,52 @@ def _post_drafts(
     return drafts
 
 
-def post_income(session: Session, *, actor: Actor, income_id: int) -> list[Distribution]:
-    """Post every draft distribution of an income, in one transaction."""
+def post_income(
+    session: Session, *, actor: Actor, income_id: int, reviewed: Sequence[int] | None = None
+) -> list[Distribution]:
+    """Post the draft distributions of an income, in one transaction. `reviewed`: the ids of
+    the drafts the user looked at; posting is refused if the drafts are no longer those."""
     require(actor, "distribution.post")
-    return _post_drafts(session, actor, _income(session, income_id), policies(session))
+    income = _locked_income(session, income_id)
+    return _post_drafts(session, actor, income, policies(session), reviewed)
 
 
-def reverse_distribution(
-    session: Session, *, actor: Actor, distribution_id: int, reason: str
-) -> Distribution:
-    """Cancel a posted distribution by a posted mirror image; the original stays as it was."""
+def reverse_income(
+    session: Session, *, actor: Actor, income_id: int, reason: str
+) -> list[Distribution]:
+    """Cancel an income's posted distributions by posted mirror images (the originals stay as
+    they were); the income can then be distributed again."""
     require(actor, "distribution.post")
-    original = session.get(Distribution, distribution_id)
-    if original is None:
-        raise NotFound(f"There is no distribution {distribution_id}.")
-    if original.status != D.POSTED.value or original.reverses_id is not None:
-        raise ValidationError("Only a posted distribution (not itself a reversal) is reversed.")
-    if session.exec(select(Distribution.id).where(Distribution.reverses_id == original.id)).first():
-        raise ValidationError(f"Distribution {original.id} has already been reversed.")
     if not reason.strip():
         raise ValidationError("Say why the distribution is reversed.")
-    now = utcnow()
+    income = _locked_income(session, income_id)
+    standing = _standing(session, income.id)
+    if not standing:
+        raise ValidationError(
+            "Nothing posted stands for this payment; there is nothing to reverse."
+        )
+    mirrors = [_mirror(session, actor, original, reason.strip()) for original in standing]
+    audit.record(
+        session,
+        actor=actor,
+        action="distribution.reversed",
+        object_type="income",
+        object_id=income.id,
+        after={
+            "reversed": [d.id for d in standing],
+            "reversals": [m.id for m in mirrors],
+            "reason": reason.strip(),
+        },
+    )
+    return mirrors
+
+
+def _mirror(session: Session, actor: Actor, original: Distribution, reason: str) -> Distribution:
+    # Built as a draft with its lines, then posted: lines are never added to a posted one.
     mirror = Distribution(
         income_id=original.income_id,
         disclosure_id=original.disclosure_id,
         agreement_id=original.agreement_id,
-        status=D.POSTED.value,
         amount_cents=-original.amount_cents,
         policy_name=original.policy_name,
         policy_effective_from=original.policy_effective_from,
@@ -608,10 +692,8 @@ def reverse_distribution(
         costs_recovered_cents=-original.costs_recovered_cents,
         split_base_cents=-original.split_base_cents,
         reverses_id=original.id,
-        reason=reason.strip(),
+        reason=reason,
         computed_by_name=actor.name,
-        posted_by_name=actor.name,
-        posted_at=now,
     )
     session.add(mirror)
     session.flush()
@@ -630,14 +712,10 @@ def reverse_distribution(
             )
         )
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="distribution.reversed",
-        object_type="distribution",
-        object_id=original.id,
-        after={"reversal": mirror.id, "reason": mirror.reason},
-    )
+    mirror.status = D.POSTED.value
+    mirror.posted_by_name = actor.name
+    mirror.posted_at = utcnow()
+    session.flush()
     return mirror
 
 
@@ -661,8 +739,9 @@ class DistributionView:
 
 
 def distributions_of(session: Session, *, actor: Actor, income_id: int) -> list[DistributionView]:
-    """Every distribution of an income (drafts, posted, reversals) with its lines."""
-    require(actor, "income.read")
+    """Every distribution of an income (drafts, posted, reversals) with its lines: what each
+    inventor receives, so finance and the director only."""
+    require(actor, "distribution.read")
     rows = session.exec(
         select(Distribution, Disclosure.docket, Disclosure.title)
         .join(Disclosure, Disclosure.id == Distribution.disclosure_id)
@@ -729,11 +808,14 @@ def annual_run(
     """Distribute and post every undistributed income of a fiscal year, oldest first, in the
     caller's one transaction: any error leaves nothing posted."""
     require(actor, "distribution.post")
+    # The whole year is locked first (on SQLite before anything is read), see _lock.
+    session.exec(sa.update(Income).where(Income.fiscal_year == fiscal_year).values(id=Income.id))
     incomes = undistributed_incomes(session, fiscal_year)
     policy_list = policies(session)
     posted: list[Distribution] = []
     for done, income in enumerate(incomes, start=1):
         # Each income is posted before the next is computed: tiers and costs follow in order.
+        _lock(session, income)
         _compute(session, actor, income, policy_list)
         posted += _post_drafts(session, actor, income, policy_list)
         if progress:

@@ -58,6 +58,11 @@ def can(permission: str) -> bool:
     return permissions.can(actor(), permission)
 
 
+def sees_all(permission: str) -> bool:
+    """Whether to offer every record (e.g. anyone's statement), not only the user's own."""
+    return permissions.sees_all(actor(), permission)
+
+
 def deferred(query, /, **kwargs):
     """For download buttons: the file is built (read-only) only when the user clicks."""
     current = actor()
