@@ -105,22 +105,56 @@ class RevenuePolicy(SQLModel, table=True):
 # --- posted records are final ----------------------------------------------------------------
 
 
+def _before_flush(session: Session, obj: SQLModel, name: str):
+    """The stored value of `obj`'s attribute `name` as this flush starts (None for a new
+    object); read from the database when the session never loaded it."""
+    state = inspect(obj)
+    history = state.attrs[name].history
+    known = history.deleted or history.unchanged
+    if known:
+        return known[0]
+    if state.key is None:
+        return None
+    model = type(obj)
+    return session.scalar(sa.select(getattr(model, name)).where(model.id == obj.id))
+
+
+def _is_or_was_posted(session: Session, distribution_id: int | None) -> bool:
+    """Whether the distribution was posted before this flush or is being posted by it."""
+    parent = session.get(Distribution, distribution_id) if distribution_id is not None else None
+    if parent is None:
+        return False
+    posted = DistributionStatus.POSTED.value
+    return posted in (_before_flush(session, parent, "status"), parent.status)
+
+
 @event.listens_for(Session, "before_flush")
 def _posted_records_are_final(session, _context, _instances) -> None:
-    """The last guard: whatever code tries, a posted distribution or its lines never change."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Distribution):
-            history = inspect(obj).attrs.status.history
-            before = (history.deleted or history.unchanged or [obj.status])[0]
-            changed = obj in session.deleted or session.is_modified(obj)
-            if before == DistributionStatus.POSTED.value and changed:
+    """The ORM's guard: whatever code tries, a posted distribution or its lines never change.
+
+    A line is added only to a draft and never moved into or out of a posted distribution.
+    Bulk UPDATE and DELETE statements never reach this hook: the database's triggers
+    (migration 0010) refuse those.
+    """
+    changed = [obj for obj in session.dirty if session.is_modified(obj)] + list(session.deleted)
+    with session.no_autoflush:
+        for obj in changed:
+            if (
+                isinstance(obj, Distribution)
+                and _before_flush(session, obj, "status") == DistributionStatus.POSTED.value
+            ):
                 raise ValidationError(
                     f"Distribution {obj.id} is posted and cannot change; reverse it instead."
                 )
-        elif isinstance(obj, DistributionLine):
-            with session.no_autoflush:
-                parent = session.get(Distribution, obj.distribution_id)
-            if parent is not None and parent.status == DistributionStatus.POSTED.value:
-                raise ValidationError(
-                    f"Lines of posted distribution {parent.id} cannot change; reverse it instead."
-                )
+        for obj in changed + list(session.new):
+            if not isinstance(obj, DistributionLine):
+                continue
+            # The old parent (a move out of a posted distribution) and the new one.
+            for parent_id in dict.fromkeys(
+                [_before_flush(session, obj, "distribution_id"), obj.distribution_id]
+            ):
+                if _is_or_was_posted(session, parent_id):
+                    raise ValidationError(
+                        f"Lines of posted distribution {parent_id} cannot change; "
+                        "reverse it instead."
+                    )
