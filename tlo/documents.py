@@ -22,6 +22,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from tlo.config import PROJECT_ROOT
+from tlo.errors import ValidationError
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates_docx"
 # docxtpl's own tag forms ({%tr ...%} repeats a table row, {{r ...}} a rich-text run).
@@ -66,7 +67,13 @@ def render(name: str, context: dict[str, Any], *, template: bytes | None = None)
     if missing:
         raise KeyError(f"The {name} template needs {', '.join(sorted(missing))}.")
     document = _template(source)
-    document.render(context, jinja_env=jinja_environment())
+    try:  # strict: a field misspelt in a branch the upload check never took is an error, not blank
+        document.render(context, jinja_env=jinja_environment(strict=True))
+    except UndefinedError as err:
+        raise ValidationError(
+            f"The {name} template asks for something the data does not have ({err.message}); "
+            "correct the template on the Word templates page."
+        ) from None
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

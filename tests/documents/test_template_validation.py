@@ -6,6 +6,7 @@ import pytest
 from docx import Document
 
 from tlo import documents
+from tlo.errors import ValidationError
 
 SAMPLE = documents.sample_context("marketing_summary")
 
@@ -87,3 +88,10 @@ def test_a_file_that_is_not_a_word_document_is_refused():
 def test_docxtpl_row_tags_are_understood():
     content = word_file("{%p for p in patents %}", "{{ p.number }}", "{%p endfor %}")
     assert documents.template_problems(content, SAMPLE) == []
+
+
+def test_a_misspelt_field_in_a_branch_the_sample_never_takes_fails_loudly_when_it_is_taken():
+    content = word_file("{% if patents %}Patents{% else %}{{ headline.numbr }}{% endif %}")
+    assert documents.template_problems(content, SAMPLE) == []  # the sample has patents
+    with pytest.raises(ValidationError, match="does not have"):
+        documents.render("marketing_summary", SAMPLE | {"patents": []}, template=content)
