@@ -505,3 +505,36 @@ def test_a_draft_is_not_posted_when_it_is_stale_or_not_the_one_reviewed(engine, 
         revenue.post_income(session, actor=office.finance, income_id=income_id, reviewed=[draft])
     with unit_of_work(engine) as session, pytest.raises(PermissionDenied):
         revenue.distributions_of(session, actor=office.officer, income_id=income_id)
+
+
+def test_two_inventors_of_the_same_name_are_paid_apart(engine, office):
+    department = make_department(engine)
+    with unit_of_work(engine) as session:
+        session.get(Person, office.inventor.person_id).department_id = department
+        namesake = people.create_person(
+            session,
+            actor=system_actor("tests"),
+            full_name="Alice Chen",
+            email="alice.chen2@test.example",
+            department_id=department,
+        ).id
+    case_id = case_approved_for_filing(
+        engine, office, (office.inventor.person_id, "50"), (namesake, "50")
+    )
+    with unit_of_work(engine) as session:
+        patents.add_application(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            form=ApplicationForm("US", "provisional", TODAY - timedelta(days=90), "63/2"),
+        )
+    agreement_id = signed_license(engine, office, [case_id])
+    [distribution_id] = distribute(engine, office, receive(engine, office, agreement_id, "1000"))
+    with unit_of_work(engine) as session:
+        paid = {
+            line.person_id: line.amount_cents
+            for line in revenue.lines_of(session, distribution_id)
+            if line.recipient_class == "inventor"
+        }
+    # 850 x 33.34 % = 283.39, halved: 141.695 each; the odd cent to the first listed.
+    assert paid == {office.inventor.person_id: 14170, namesake: 14169}

@@ -11,7 +11,7 @@ whose basis has moved on since (another income was posted first), so it is compu
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -364,15 +364,22 @@ def _inventors(session: Session, disclosure_id: int) -> list[_Inventor]:
         .where(DisclosureInventor.disclosure_id == disclosure_id)
         .order_by(DisclosureInventor.position, DisclosureInventor.id)
     ).all()
+    names = Counter(person.full_name for _, person, _, _ in rows)
     inventors = []
     for link, person, department, school in rows:
+        # Lines go to recipients by name: two namesakes on one case are told apart by e-mail.
+        name = (
+            person.full_name
+            if names[person.full_name] == 1
+            else f"{person.full_name} <{person.email}>"
+        )
         # An outside co-inventor has no department here: their department and school parts go
         # to their own institution, named so that finance can see and settle it.
         outside = person.organisation or "Outside institution"
         inventors.append(
             _Inventor(
                 InventorShare(
-                    name=person.full_name,
+                    name=name,
                     share=Decimal(link.share_bp) / 100,
                     department=department.name if department else outside,
                     school=school.name if school else outside,
