@@ -1,7 +1,6 @@
 """Home: a welcome, what waits for a licensing officer, an inventor's disclosures and income,
 and what each of the user's roles can do. The data comes from tlo/reports/home.py."""
 
-import plotly.express as px
 import streamlit as st
 
 from tlo import ui
@@ -196,16 +195,7 @@ def inventor_home(overview: home.InventorOverview) -> None:
     st.subheader("My income")
     if overview.income_by_year:
         st.metric("Received to date", f"{dollars(overview.income_to_date)}")
-        st.plotly_chart(
-            px.bar(
-                x=[f"FY{year}" for year, _ in overview.income_by_year],
-                y=[str(amount) for _, amount in overview.income_by_year],
-                labels={"x": "Fiscal year", "y": "Your share ($)"},
-                title="Your share of license income by fiscal year",
-                height=320,
-            ),
-            config={"displayModeBar": False},
-        )
+        ui.income_by_year_chart(overview.income_by_year)
     else:
         st.caption("Nothing has been distributed to you yet.")
     st.page_link("pages/statements.py", label="Royalty statements", icon=":material/receipt_long:")

@@ -1,7 +1,6 @@
 """Statements: what license income reached an inventor, line by line with the rule behind it.
 Inventors see their own; finance and the director choose anyone who has been paid."""
 
-import plotly.express as px
 import streamlit as st
 
 from tlo import ui
@@ -24,22 +23,13 @@ else:
 
 with ui.reading() as session:
     statement = statements.inventor_statement(session, actor=actor, person_id=person_id)
-    by_year = statements.income_by_year(session, actor=actor, person_id=person_id)
 
 st.subheader(statement.name)
 if not statement.lines:
     st.info("Nothing has been distributed to you yet. Income appears here once it is posted.")
     st.stop()
 st.metric("Received to date", f"{dollars(statement.total)}")
-st.plotly_chart(
-    px.bar(
-        x=[f"FY{year}" for year, _ in by_year],
-        y=[str(amount) for _, amount in by_year],
-        labels={"x": "Fiscal year", "y": "Income ($)"},
-        title="Your share of license income by fiscal year",
-    ),
-    config={"displayModeBar": False},
-)
+ui.income_by_year_chart(list(statement.by_fiscal_year().items()))
 left, right = st.columns(2)
 left.download_button(
     "Statement (Word)",

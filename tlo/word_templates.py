@@ -144,14 +144,13 @@ def versions(session: Session, *, actor: Actor, name: str) -> list[VersionRow]:
         .where(TemplateVersion.name == name)
         .order_by(TemplateVersion.version.desc())
     ).all()
-    newest = uploads[0].version if uploads else SHIPPED_VERSION
-    rows = [
-        VersionRow(u.version, u.uploaded_by_name, u.uploaded_at, u.note, u.size_bytes, False)
-        for u in uploads
-    ]
     shipped = documents.template_path(name).stat().st_size
-    rows.append(VersionRow(SHIPPED_VERSION, "shipped with tlo", None, "", shipped, False))
-    return [VersionRow(**{**row.__dict__, "current": row.version == newest}) for row in rows]
+    rows = [
+        VersionRow(u.version, u.uploaded_by_name, u.uploaded_at, u.note, u.size_bytes, i == 0)
+        for i, u in enumerate(uploads)
+    ]
+    rows.append(VersionRow(SHIPPED_VERSION, "shipped with tlo", None, "", shipped, not uploads))
+    return rows
 
 
 def read_version(session: Session, *, actor: Actor, name: str, version: int) -> bytes:

@@ -31,7 +31,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from tlo.auth.permissions import Actor, require
@@ -58,7 +57,7 @@ from tlo.reports.autm import (
     local_date,
 )
 from tlo.reports.excel import Column, Sheet, workbook_bytes
-from tlo.revenue.models import Distribution, DistributionStatus, Income
+from tlo.revenue.models import Distribution, DistributionStatus, Income, unreversed
 from tlo.revenue.types import IncomeType
 
 OUTSIDE = "Outside the university"  # inventors with no department
@@ -320,13 +319,7 @@ def _credited_income(filters: DashboardFilters, income_types):
     distributing it again) counts its standing parts alone."""
     in_range = _incomes_in(filters, income_types)
     posted = Distribution.status == DistributionStatus.POSTED.value
-    reversal = aliased(Distribution)
-    stands = sa.exists().where(
-        Distribution.income_id == Income.id,
-        posted,
-        col(Distribution.reverses_id).is_(None),
-        ~sa.exists().where(reversal.reverses_id == Distribution.id),
-    )
+    stands = sa.exists().where(Distribution.income_id == Income.id, posted, *unreversed())
     exact = Income.amount_cents * AgreementTechnology.allocation_bp  # in 1/10000 of a cent
     per_income = {"partition_by": Income.id}
     rounded_down = exact // HUNDRED_PERCENT_BP

@@ -14,7 +14,8 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy import event, inspect
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy.orm import aliased
+from sqlmodel import Field, Session, SQLModel, col
 
 from tlo.clock import utcnow
 from tlo.db import UTCDateTime
@@ -87,6 +88,16 @@ class DistributionLine(SQLModel, table=True):
     school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
     amount_cents: int = Field(sa_type=sa.BigInteger)
     rule: str
+
+
+def unreversed() -> tuple:
+    """Where-clauses for distributions that neither reverse another nor have been reversed:
+    with status posted, the ones that stand (what every total is made of)."""
+    reversal = aliased(Distribution)
+    return (
+        col(Distribution.reverses_id).is_(None),
+        ~sa.exists().where(reversal.reverses_id == Distribution.id),
+    )
 
 
 class RevenuePolicy(SQLModel, table=True):

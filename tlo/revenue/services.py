@@ -42,6 +42,7 @@ from tlo.revenue.models import (
     DistributionStatus,
     Income,
     RevenuePolicy,
+    unreversed,
 )
 from tlo.revenue.policy import (
     Policy,
@@ -229,16 +230,9 @@ class IncomeRow:
 def _distribution_state(session: Session, income_ids: Sequence[int]) -> dict[int, str]:
     """Per income: "posted" when a posted distribution stands (not reversed), else "draft"
     when drafts exist, else "undistributed". One query for the whole page."""
-    reversed_ids = select(Distribution.reverses_id).where(
-        col(Distribution.reverses_id).is_not(None)
-    )
     rows = session.exec(
         select(Distribution.income_id, Distribution.status)
-        .where(
-            col(Distribution.income_id).in_(income_ids),
-            col(Distribution.reverses_id).is_(None),
-            col(Distribution.id).not_in(reversed_ids),
-        )
+        .where(col(Distribution.income_id).in_(income_ids), *unreversed())
         .distinct()
     ).all()
     state: dict[int, str] = {}
@@ -294,7 +288,7 @@ def _locked_income(session: Session, income_id: int) -> Income:
     that on SQLite the lock is taken before anything is read)."""
     session.exec(sa.update(Income).where(Income.id == income_id).values(id=Income.id))
     income = _income(session, income_id)
-    _lock(session, income)
+    _lock_technologies(session, income)
     return income
 
 
@@ -431,12 +425,11 @@ def _split_cents(cents: int, weights: Sequence[int]) -> list[int]:
     return round_largest_remainder([Fraction(cents * w, total) for w in weights], cents)
 
 
-def _lock(session: Session, income: Income) -> None:
+def _lock_technologies(session: Session, income: Income) -> None:
     """Serialise the use cases that read posted totals and then write (compute, post,
-    reverse): lock the income and its technologies, in id order. A no-op UPDATE takes a row
+    reverse): with the income, lock its technologies, in id order. A no-op UPDATE takes a row
     lock on PostgreSQL and the write lock on SQLite, so a second session waits and then
     reads what the first committed."""
-    session.exec(sa.update(Income).where(Income.id == income.id).values(id=Income.id))
     ids = sorted(link.disclosure_id for link in _technologies(session, income.agreement_id))
     session.exec(sa.update(Disclosure).where(col(Disclosure.id).in_(ids)).values(id=Disclosure.id))
 
@@ -446,16 +439,12 @@ def _lock(session: Session, income: Income) -> None:
 
 def _standing(session: Session, income_id: int) -> list[Distribution]:
     """The income's posted distributions that have not been reversed."""
-    reversed_ids = select(Distribution.reverses_id).where(
-        col(Distribution.reverses_id).is_not(None)
-    )
     return list(
         session.exec(
             select(Distribution).where(
                 Distribution.income_id == income_id,
                 Distribution.status == D.POSTED.value,
-                col(Distribution.reverses_id).is_(None),
-                col(Distribution.id).not_in(reversed_ids),
+                *unreversed(),
             )
         ).all()
     )
@@ -504,6 +493,7 @@ def _compute(
         )
         if basis is TierBasis.AGREEMENT:
             cumulative += earlier_parts
+        inventors = _inventors(session, disclosure_id)
         if kind.is_shared:
             result = engine.distribute(
                 policy,
@@ -511,7 +501,7 @@ def _compute(
                 income_type=kind,
                 costs_outstanding=from_cents(max(0, costs)),
                 cumulative_before=from_cents(cumulative),
-                inventors=[i.share for i in _inventors(session, disclosure_id)],
+                inventors=[i.share for i in inventors],
             )
             recovered, split_base = to_cents(result.costs_recovered), to_cents(result.split_base)
             lines = list(result.lines)
@@ -540,7 +530,7 @@ def _compute(
         )
         session.add(distribution)
         session.flush()
-        _add_lines(session, distribution, lines, _inventors(session, disclosure_id))
+        _add_lines(session, distribution, lines, inventors)
         earlier_parts += split_base
         made.append(distribution)
     return made
@@ -815,14 +805,14 @@ def annual_run(
     """Distribute and post every undistributed income of a fiscal year, oldest first, in the
     caller's one transaction: any error leaves nothing posted."""
     require(actor, "distribution.post")
-    # The whole year is locked first (on SQLite before anything is read), see _lock.
+    # The whole year is locked first (on SQLite before anything is read), see _locked_income.
     session.exec(sa.update(Income).where(Income.fiscal_year == fiscal_year).values(id=Income.id))
     incomes = undistributed_incomes(session, fiscal_year)
     policy_list = policies(session)
     posted: list[Distribution] = []
     for done, income in enumerate(incomes, start=1):
         # Each income is posted before the next is computed: tiers and costs follow in order.
-        _lock(session, income)
+        _lock_technologies(session, income)
         _compute(session, actor, income, policy_list)
         posted += _post_drafts(session, actor, income, policy_list)
         if progress:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import plotly.express as px
 import streamlit as st
 from sqlmodel import Session
 
@@ -120,6 +122,20 @@ def table(
             key=f"xlsx_{key or name}",
             on_click="ignore",  # the page stays as it is (e.g. a summary shown after a run)
         )
+
+
+def income_by_year_chart(by_year: Sequence[tuple[int, Decimal]]) -> None:
+    """An inventor's share of license income per fiscal year (amounts exact until plotly)."""
+    st.plotly_chart(
+        px.bar(
+            x=[f"FY{year}" for year, _ in by_year],
+            y=[str(amount) for _, amount in by_year],
+            labels={"x": "Fiscal year", "y": "Your share ($)"},
+            title="Your share of license income by fiscal year",
+            height=320,
+        ),
+        config={"displayModeBar": False},
+    )
 
 
 def _shown(value: Any, kind: str, timezone: ZoneInfo) -> Any:
