@@ -62,7 +62,12 @@ for row in rows:
 
 st.subheader("Upload a new version")
 with st.form("tpl_upload", clear_on_submit=True):
-    upload = st.file_uploader("Edited template (.docx)", type=["docx"], key="tpl_file")
+    upload = st.file_uploader(
+        "Edited template (.docx)",
+        type=["docx"],
+        max_upload_size=word_templates.MAX_TEMPLATE_MB,
+        key="tpl_file",
+    )
     note = st.text_input("What changed", key="tpl_note")
     submitted = st.form_submit_button("Check and upload", type="primary")
 if submitted:

@@ -24,7 +24,7 @@ from tlo.db import UTCDateTime
 from tlo.errors import NotFound, ValidationError
 
 SHIPPED_VERSION = 1
-MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_TEMPLATE_MB = 10
 
 
 class TemplateVersion(SQLModel, table=True):
@@ -174,8 +174,10 @@ def upload_version(
     """Check an edited template and, when it passes, make it the current version."""
     require(actor, "template.manage")
     _known(name)
-    if len(content) > MAX_TEMPLATE_BYTES:
-        raise ValidationError("The file is larger than 10 MB; a Word template never needs that.")
+    if len(content) > MAX_TEMPLATE_MB * 1024 * 1024:
+        raise ValidationError(
+            f"The file is larger than {MAX_TEMPLATE_MB} MB; a Word template never needs that."
+        )
     problems = documents.template_problems(content, provided_sample(name))
     if problems:
         raise ValidationError(
