@@ -1,10 +1,8 @@
 """New disclosure: the invention disclosure form, saved as a draft until submitted."""
 
-from datetime import date
-
 import streamlit as st
 
-from tlo import ui
+from tlo import clock, ui
 from tlo.auth.models import Role
 from tlo.disclosures import attachments, intake
 from tlo.disclosures.models import DevelopmentStage, PublicDisclosureKind
@@ -132,7 +130,7 @@ st.caption(
 )
 for index, row in enumerate(list(st.session_state[form_state.PUBLIC])):
     text_col, remove_col = st.columns([5, 1], vertical_alignment="center")
-    when = "made" if row["disclosed_on"] <= date.today() else "planned"
+    when = "made" if row["disclosed_on"] <= clock.today() else "planned"
     text_col.markdown(
         f"{row['disclosed_on']} ({when}) · "
         f"{PublicDisclosureKind(row['kind']).label} · {row['venue']}"

@@ -13,11 +13,35 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlalchemy.engine import Engine, make_url
 
+from tests import clock as test_clock
 from tlo import db
 
 POSTGRES_URL = os.environ.get("TLO_TEST_POSTGRES_URL")
+
+
+def pytest_configure(config) -> None:
+    """Every test process (each xdist worker too) lives on the pinned day of tests/clock.py:
+    time-machine moves every reader of the clock in the process, tlo.clock included, and time
+    runs on from there so that timeouts and orderings still work."""
+    traveller = time_machine.travel(test_clock.START, tick=True)
+    traveller.start()
+    config.stash[_TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config) -> None:
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config) -> str:
+    return f"tlo test clock: {test_clock.START.isoformat()} (office day {test_clock.TODAY})"
+
+
+_TRAVELLER = pytest.StashKey[time_machine.travel]()
 
 
 def postgres_schema_url(schema: str) -> str:

@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from tlo import db
+from tlo import clock, db
 from tlo.config import get_settings
 from tlo.errors import ValidationError
 
@@ -65,14 +65,13 @@ def _deadlines(args) -> int:
 
 
 def _remind(args) -> int:
-    from datetime import date
 
     from tlo.patents import reminders
 
     settings = get_settings()
     horizon = args.horizon if args.horizon is not None else settings.reminder_horizon_days
     with db.unit_of_work() as session:
-        found = reminders.collect(session, today=date.today(), horizon_days=horizon)
+        found = reminders.collect(session, today=clock.today(), horizon_days=horizon)
     for reminder in found:
         print(f"== {reminder.recipient_name} <{reminder.recipient_email}>: {reminder.subject()}")
         print(reminder.body())

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from tlo import clock
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
@@ -162,13 +163,13 @@ def seed(session: Session, *, today: date | None = None) -> None:
         people_by_email={
             local: (person_ids[local], names[local], departments.get(local)) for local in names
         },
-        today=today or date.today(),
+        today=today or clock.today(),
     )
     officer_names = {person_ids[local]: names[local] for local in ("oortega", "mlee")}
-    demo_patents.seed(session, today=today or date.today(), officer_names=officer_names)
-    demo_licensing.seed(session, today=today or date.today(), officer_names=officer_names)
-    demo_agreements.seed(session, today=today or date.today(), officer_names=officer_names)
-    demo_income.seed(session, actor=actor, today=today or date.today())
+    demo_patents.seed(session, today=today or clock.today(), officer_names=officer_names)
+    demo_licensing.seed(session, today=today or clock.today(), officer_names=officer_names)
+    demo_agreements.seed(session, today=today or clock.today(), officer_names=officer_names)
+    demo_income.seed(session, actor=actor, today=today or clock.today())
 
 
 def sign_in_help() -> str:

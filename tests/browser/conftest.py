@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tlo import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "screenshots"  # pytest-playwright owns test-results/ and empties it
@@ -64,6 +66,12 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60)
     raise TimeoutError(f"The tlo server did not answer at {url} within {timeout} s.")
 
 
+def _at_test_clock() -> list[str]:
+    """The start of a command that runs a module in another process on this process's clock
+    (the pinned test day, tests/clock.py): `python -m tests.run_at NOW MODULE ...`."""
+    return [sys.executable, "-m", "tests.run_at", clock.utcnow().isoformat()]
+
+
 @pytest.fixture(scope="session")
 def app_database_url(tmp_path_factory) -> str:
     """The database the browser tests' server runs on (tests may read it to pick cases)."""
@@ -80,7 +88,7 @@ def app_url(app_database_url) -> str:
         "TLO_DATABASE_URL": app_database_url,
     }
     subprocess.run(
-        [sys.executable, "-m", "tlo", "seed-demo"],
+        [*_at_test_clock(), "tlo", "seed-demo"],
         env=env,
         cwd=ROOT,
         check=True,
@@ -90,8 +98,7 @@ def app_url(app_database_url) -> str:
     log = (data_dir / "server.log").open("w")
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
+            *_at_test_clock(),
             "streamlit",
             "run",
             "tlo_app.py",

@@ -2,7 +2,7 @@
 moves it to 'interested' and downloads the marketing summary."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from tests.browser.test_disclosure_journey import choose, go_to, open_tab, settle, type_into
 from tests.browser.test_sign_in_journey import sign_in
+from tests.clock import TODAY
 from tlo import db
 from tlo.demo import DEMO_PASSWORD
 from tlo.disclosures.models import Disclosure, DisclosureStatus
@@ -62,7 +63,7 @@ def test_an_officer_adds_a_suggested_company_logs_a_call_and_downloads_the_summa
     form = page.get_by_test_id("stForm").filter(has_text="Log a touch")
     pick(page, form, "Company", company)
     pick(page, form, "Channel", "Call")
-    follow_up = date.today() + timedelta(days=10)
+    follow_up = TODAY + timedelta(days=10)
     form.get_by_role("spinbutton", name="year, Next follow-up").click()
     page.keyboard.type(follow_up.strftime("%Y%m%d"))
     form.get_by_label("Note").fill("Call with their VP R&D: wants the data package.")

@@ -2,7 +2,6 @@
 the inventor signs in, sees it on their statement and downloads the statement."""
 
 import re
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlmodel import col, select
 from tests.browser.test_disclosure_journey import go_to, settle, sign_out
 from tests.browser.test_outreach_journey import pick
 from tests.browser.test_sign_in_journey import sign_in
+from tests.clock import TODAY
 from tlo import db
 from tlo.demo import DEMO_PASSWORD
 from tlo.disclosures.models import DisclosureInventor
@@ -50,7 +50,7 @@ def test_finance_posts_a_royalty_and_the_inventor_reads_it_on_their_statement(
     page, app_url, app_database_url, screenshot
 ):
     number, licensee = a_license_of_alice(app_database_url)
-    today = date.today()
+    today = TODAY
     sign_in(page, app_url, "finance", DEMO_PASSWORD)
     go_to(page, "Income", "Income and distributions")
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from tests.clock import TODAY
 from tests.factories import case_approved_for_filing, submitted_case
 from tlo.db import unit_of_work
 from tlo.disclosures.models import Disclosure, DisclosureStatus
@@ -15,8 +16,6 @@ from tlo.licensing.models import Outreach, Stage
 from tlo.licensing.outreach import CompanyForm
 from tlo.patents import services as patents
 from tlo.patents.services import ApplicationForm
-
-TODAY = date.today()
 
 
 def filed_technology(engine, office, title="Solid-state battery"):

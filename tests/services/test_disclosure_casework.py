@@ -1,10 +1,11 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import openpyxl
 import pytest
 from sqlmodel import select
 
+from tests.clock import TODAY
 from tests.factories import make_actor, make_department, submitted_case
 from tlo.auth.models import Role
 from tlo.db import unit_of_work
@@ -54,7 +55,7 @@ def test_the_intake_queue_lists_new_cases_oldest_first_with_urgency(engine, offi
         engine,
         office.inventor,
         public_disclosures=[
-            PublicDisclosureEntry(date.today() - timedelta(days=10), "talk", "IEEE ISSCC")
+            PublicDisclosureEntry(TODAY - timedelta(days=10), "talk", "IEEE ISSCC")
         ],
     )
     with unit_of_work(engine) as session:
@@ -127,7 +128,7 @@ def test_only_the_assigned_officer_or_the_director_works_a_case(engine, office):
 def test_a_filing_decision_moves_the_case_and_is_kept_as_history(engine, office):
     case_id = assigned_case(engine, office)
     score(engine, office.officer, case_id)
-    review = date.today() + timedelta(days=90)
+    review = TODAY + timedelta(days=90)
     with unit_of_work(engine) as session:
         casework.record_filing_decision(
             session,

@@ -1,9 +1,10 @@
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from tests.clock import TODAY
 from tests.factories import complete_form, make_actor, submitted_case
 from tlo.auth.models import Role
 from tlo.db import unit_of_work
@@ -137,7 +138,7 @@ def test_federal_funding_needs_its_agency(engine):
 
 def test_a_past_public_disclosure_is_accepted(engine):
     alice = make_actor(engine, Role.INVENTOR)
-    past = PublicDisclosureEntry(date.today() - timedelta(days=30), "paper", "Nature")
+    past = PublicDisclosureEntry(TODAY - timedelta(days=30), "paper", "Nature")
     case_id = submitted_case(engine, alice, public_disclosures=[past])
     with unit_of_work(engine) as session:
         assert session.get(Disclosure, case_id).status == "submitted"

@@ -4,6 +4,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
+from tests.clock import TODAY
 from tests.factories import submitted_case
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
@@ -11,8 +12,6 @@ from tlo.errors import PermissionDenied, ValidationError
 from tlo.licensing import outreach
 from tlo.licensing.models import Stage
 from tlo.licensing.outreach import CompanyForm
-
-TODAY = date.today()
 
 
 def company(engine, actor, name, interests="", size="small", **extra):

@@ -1,9 +1,12 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests.factories import case_approved_for_filing, submitted_case
+from tlo import clock
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
 from tlo.disclosures.intake import FundingEntry, PublicDisclosureEntry
@@ -218,7 +221,7 @@ def test_bayh_dole_items_are_as_visible_as_patent_deadlines(engine, office):
         engine, office, funding=[FundingEntry("NSF", "CCF-1", True, "NSF")]
     )
     with unit_of_work(engine) as session:
-        received = session.get(Disclosure, case_id).submitted_at.date()
+        received = clock.office_date(session.get(Disclosure, case_id).submitted_at)
     rules = docket_rules(engine, office.officer, kind="bayh_dole")
     assert rules == [("bayh_dole_report_invention", received + patents_months(2), "open")]
     with unit_of_work(engine) as session:
@@ -235,6 +238,31 @@ def test_bayh_dole_items_are_as_visible_as_patent_deadlines(engine, office):
         )
     assert [r[0] for r in docket_rules(engine, office.officer, kind="bayh_dole")] == [
         "bayh_dole_elect_title"
+    ]
+
+
+def test_a_disclosure_submitted_on_a_californian_evening_starts_bayh_dole_that_day(
+    engine, office, monkeypatch
+):
+    """21:00 Pacific on 1 December is 05:00 UTC on 2 December: the inventor's written
+    disclosure reached the office on 1 December, so the report to the agency is due two
+    months from then, on 1 February, not 2 February."""
+    monkeypatch.setenv("TLO_TIMEZONE", "America/Los_Angeles")
+    evening = datetime(2026, 12, 1, 21, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    with time_machine.travel(evening, tick=False):
+        case_id = submitted_case(
+            engine, office.inventor, funding=[FundingEntry("NIH", "R01-7", True, "NIH")]
+        )
+        with unit_of_work(engine) as session:
+            submitted_at = session.get(Disclosure, case_id).submitted_at
+            view = patents.docket(
+                session,
+                actor=office.director,
+                filters=DocketFilters(kind="bayh_dole", disclosure_id=case_id),
+            )
+    assert submitted_at.date() == date(2026, 12, 2)  # stored in UTC
+    assert [(e.item.rule, e.item.due) for e in view.entries] == [
+        ("bayh_dole_report_invention", date(2027, 2, 1))
     ]
 
 

@@ -2,12 +2,13 @@
 carried forward, allocation between technologies, the annual run (all or nothing)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
+from tests.clock import TODAY
 from tests.factories import case_approved_for_filing, make_department
 from tests.services.test_agreements import exclusive_form, licensee, save
 from tlo.auth.permissions import system_actor
@@ -22,8 +23,6 @@ from tlo.people.models import Department, Person
 from tlo.revenue import services as revenue
 from tlo.revenue.models import Distribution, DistributionLine
 from tlo.revenue.services import IncomeForm
-
-TODAY = date.today()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from tlo import clock
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor
 from tlo.disclosures import casework, intake
@@ -318,7 +319,7 @@ def _advance(session, case_id, status, submitter, officer, received, rng) -> Non
         disclosure_id=case_id,
         decision=decision,
         rationale=rationale,
-        review_on=date.today() + timedelta(days=rng.randint(20, 200))
+        review_on=clock.today() + timedelta(days=rng.randint(20, 200))
         if decision is Action.DEFER
         else None,
     )
@@ -352,7 +353,7 @@ def _backdate(session: Session, case_id: int, received: date) -> None:
     every few weeks (never into the future)."""
     session.flush()
     start = datetime.combine(received, time(10, 0), tzinfo=UTC)
-    now = datetime.now(UTC)
+    now = clock.utcnow()
 
     def step(n: int) -> datetime:
         return min(start + timedelta(days=21 * n), now - timedelta(minutes=60 - n))

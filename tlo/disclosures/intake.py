@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, delete, select
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
@@ -337,7 +337,7 @@ def submit(
 
     The submitting inventor's own share counts as confirmed; co-inventors confirm theirs.
     """
-    today = today or date.today()
+    today = today or clock.today()
     case = load_case(session, actor, disclosure_id, "disclosure.edit_draft")
     disclosure = case.disclosure
     form = load_form(session, actor=actor, disclosure_id=disclosure_id)

@@ -14,7 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, or_, select
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, can, require, sees_all
 from tlo.disclosures import casework
@@ -172,7 +172,7 @@ def get_case(
         public_disclosures=rows(PublicDisclosure, PublicDisclosure.disclosed_on),
         attachments=list_attachments(session, disclosure_id),
         timeline=rows(StatusChange, StatusChange.id),
-        flags=_urgency(session, [disclosure], today or date.today())[disclosure_id],
+        flags=_urgency(session, [disclosure], today or clock.today())[disclosure_id],
         actions=allowed_actions(case.status, case.parties(actor)),
         can_edit_draft=case.status is DisclosureStatus.DRAFT
         and can(actor, "disclosure.edit_draft", case),
@@ -241,7 +241,7 @@ def _to_rows(
 def _page_of_rows(session, actor, query, offset, limit, today) -> Page[DisclosureRow]:
     page = paginate(session, query, offset=offset, limit=limit)
     return Page(
-        items=_to_rows(session, actor, page.items, today or date.today()),
+        items=_to_rows(session, actor, page.items, today or clock.today()),
         total=page.total,
         offset=page.offset,
         limit=page.limit,
@@ -404,7 +404,7 @@ def export_disclosures(
     """The filtered list as a formatted Excel workbook."""
     require(actor, "disclosure.export")
     disclosures = list(session.exec(_search_query(actor, filters).limit(EXPORT_LIMIT)).all())
-    today = today or date.today()
+    today = today or clock.today()
     rows = [  # in chunks: databases limit how many ids one IN (...) may hold
         row
         for start in range(0, len(disclosures), EXPORT_CHUNK)

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.auth.permissions import Actor
 from tlo.disclosures.access import CaseAccess
 from tlo.disclosures.models import DisclosureStatus, StatusChange
@@ -33,7 +33,7 @@ def change_status(
         parties=case.parties(actor),
         rationale=rationale,
         review_on=review_on,
-        today=today or date.today(),
+        today=today or clock.today(),
         has_evaluation=has_evaluation,
     )
     disclosure = case.disclosure

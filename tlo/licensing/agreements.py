@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, delete, func, select
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.auth.permissions import Actor, require, sees_all
 from tlo.disclosures import status as case_status
 from tlo.disclosures.access import load_case
@@ -294,7 +294,7 @@ def change_agreement_status(
             f"not {status.label.lower()}."
         )
     if status is S.EXECUTED:
-        _execute(session, actor, agreement, signed_on, today or date.today())
+        _execute(session, actor, agreement, signed_on, today or clock.today())
     before = agreement.status
     agreement.status = status.value
     session.add(agreement)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from tlo import clock
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor, system_actor
 from tlo.disclosures.models import Disclosure, DisclosureStatus
@@ -83,7 +84,7 @@ def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) 
         company_id = _partner(session, case, {Stage.LICENSED})
         if company_id is None:
             continue
-        signed = case.submitted_at.date() + timedelta(days=900 + 40 * index)
+        signed = clock.office_date(case.submitted_at) + timedelta(days=900 + 40 * index)
         signed = min(signed, today - timedelta(days=30))
         startup = index % 2 == 1
         officer = _officer(case, officer_names)
@@ -130,7 +131,9 @@ def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) 
             status=AgreementStatus.ACTIVE,
             today=today,
         )
-        _obligations_met(session, officer, agreement.id, today=today)
+        # Every other licensee is behind with its latest report or payment, whatever the day
+        # the demo is loaded: officers see late obligations on their home page and docket.
+        _obligations_met(session, officer, agreement.id, today=today, one_late=index % 2 == 0)
 
 
 def _agreements_in_marketing(session, marketed, *, today: date, officer_names) -> None:
@@ -182,11 +185,21 @@ def _agreements_in_marketing(session, marketed, *, today: date, officer_names) -
             )
 
 
-def _obligations_met(session, officer: Actor, agreement_id: int, *, today: date) -> None:
-    """The licensee has met everything that fell due before the last two weeks."""
-    for entry in agreements.obligations(session, actor=officer, agreement_id=agreement_id):
-        if entry.obligation.due < today - timedelta(days=14):
-            session.add(
+def _obligations_met(
+    session, officer: Actor, agreement_id: int, *, today: date, one_late: bool = False
+) -> None:
+    """The licensee has met everything that fell due before the last two weeks; `one_late`:
+    all but the latest of them, which stays overdue."""
+    past_due = [
+        entry
+        for entry in agreements.obligations(session, actor=officer, agreement_id=agreement_id)
+        if entry.obligation.due < today - timedelta(days=14)
+    ]
+    if one_late and past_due:
+        latest = max(entry.obligation.due for entry in past_due)
+        past_due = [entry for entry in past_due if entry.obligation.due != latest]
+    for entry in past_due:
+        session.add(
                 DocketItemState(
                     key=entry.key, state="done", note="Received", marked_by_name=officer.name
                 )
@@ -200,7 +213,7 @@ def _options_before_licenses(session, licensed, *, today: date, officer_names) -
         if company_id is None:
             continue
         officer = _officer(case, officer_names)
-        signed = case.submitted_at.date() + timedelta(days=400)
+        signed = clock.office_date(case.submitted_at) + timedelta(days=400)
         option = agreements.save_agreement(
             session,
             actor=officer,
@@ -236,7 +249,9 @@ def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) ->
     ]
     for index, (case, company_id) in enumerate(pairs):
         officer = _officer(case, officer_names)
-        signed = min(case.submitted_at.date() + timedelta(days=1000), today - timedelta(days=60))
+        signed = min(
+            clock.office_date(case.submitted_at) + timedelta(days=1000), today - timedelta(days=60)
+        )
         license_ = agreements.save_agreement(
             session,
             actor=officer,

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from tlo import audit, documents, file_store, word_templates
+from tlo import audit, clock, documents, file_store, word_templates
 from tlo.auth.permissions import Actor, require
 from tlo.disclosures.models import DisclosureInventor, FundingSource
 from tlo.errors import NotFound, ValidationError
@@ -89,7 +89,7 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
     return {
         "number": a.number,
         "version": version,
-        "prepared_on": written_date(date.today()),
+        "prepared_on": written_date(clock.today()),
         "effective_date": written_date(a.effective_date),
         "university": UNIVERSITY,
         "licensee": view.company.name,

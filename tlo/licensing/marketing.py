@@ -4,11 +4,11 @@ the IP status taken from the patent records, generated as a Word file from its t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session, select
 
-from tlo import audit, documents, word_templates
+from tlo import audit, clock, documents, word_templates
 from tlo.auth.permissions import Actor
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import DevelopmentStage, Disclosure, DisclosureInventor
@@ -69,7 +69,7 @@ def save_summary(
     saved = saved or MarketingSummary(disclosure_id=disclosure_id, headline="")
     for name, value in vars(fields).items():
         setattr(saved, name, value.strip())
-    saved.updated_at = datetime.now(UTC)
+    saved.updated_at = clock.utcnow()
     session.add(saved)
     session.flush()
     audit.record(
@@ -128,7 +128,7 @@ def summary_context(
     return {
         **vars(fields),
         "docket": disclosure.docket or "",
-        "prepared_on": f"{(today or date.today()):%d %B %Y}".lstrip("0"),
+        "prepared_on": f"{(today or clock.today()):%d %B %Y}".lstrip("0"),
         "ip_status": _ip_status(applications),
         "patents": [
             {

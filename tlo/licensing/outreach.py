@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session, col, func, or_, select
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.auth.permissions import Actor, require
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import Disclosure
@@ -240,7 +240,7 @@ def move_stage(session: Session, actor: Actor, outreach: Outreach, stage: Stage,
     before = Stage(outreach.stage)
     if before is stage:
         return
-    outreach.stage, outreach.stage_since = stage.value, datetime.now(UTC)
+    outreach.stage, outreach.stage_since = stage.value, clock.utcnow()
     session.add(outreach)
     session.add(
         OutreachStageChange(
@@ -316,7 +316,7 @@ def log_touch(
 ) -> OutreachTouch:
     """Log a call, e-mail or meeting; the first touch moves 'identified' to 'contacted'."""
     outreach = _outreach(session, actor, outreach_id)
-    today = today or date.today()
+    today = today or clock.today()
     if touched_on > today:
         raise ValidationError("A touch is logged once it has happened; plan it as a follow-up.")
     if next_follow_up is not None and next_follow_up < today:
@@ -371,7 +371,7 @@ def change_stage(
 def record_cda(session: Session, *, actor: Actor, outreach_id: int, signed_on: date) -> None:
     """A confidential disclosure agreement signed with the company: the outreach moves on."""
     outreach = _outreach(session, actor, outreach_id)
-    if signed_on > date.today():
+    if signed_on > clock.today():
         raise ValidationError("Record a CDA once it is signed.")
     outreach.cda_signed_on = signed_on
     session.add(outreach)
@@ -419,7 +419,7 @@ def _rows(session: Session, query, today: date) -> list[OutreachRow]:
         if ids
         else {}
     )
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     return [
         OutreachRow(
             id=o.id,
@@ -471,7 +471,7 @@ def pipeline(
         query = query.where(Outreach.disclosure_id == disclosure_id)
     if owner_person_id is not None:
         query = query.where(Outreach.owner_person_id == owner_person_id)
-    rows = _rows(session, query, today or date.today())
+    rows = _rows(session, query, today or clock.today())
     order = list(Stage)
     return sorted(rows, key=lambda r: (order.index(r.stage), r.company.lower(), r.docket))
 
@@ -486,7 +486,7 @@ def follow_ups_due(
 ) -> list[OutreachRow]:
     """Open outreach whose follow-up date is past or within the next days, soonest first."""
     require(actor, "outreach.read")
-    today = today or date.today()
+    today = today or clock.today()
     horizon = date.fromordinal(today.toordinal() + within_days)
     query = _pipeline_query().where(
         Outreach.owner_person_id == owner_person_id,

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from tlo import clock
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor
 from tlo.disclosures.models import Disclosure, DisclosureStatus, FundingSource
@@ -48,7 +49,7 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
     )
     for index, case in enumerate(cases):
         officer = _officer(session, case.officer_person_id, officer_names[case.officer_person_id])
-        received = case.submitted_at.date()
+        received = clock.office_date(case.submitted_at)
         _family(session, officer, case, received, today, rng, index, case.id in federal)
     # An office action to answer now, on the newest family with a non-provisional.
     newest = session.exec(
@@ -72,7 +73,7 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
     for case in approved[1::2]:
         officer = _officer(session, case.officer_person_id, officer_names[case.officer_person_id])
         filed = min(
-            case.submitted_at.date() + timedelta(days=rng.randint(40, 90)),
+            clock.office_date(case.submitted_at) + timedelta(days=rng.randint(40, 90)),
             today - timedelta(days=3),
         )
         provisional = _add(
@@ -221,7 +222,7 @@ def _family(session, officer, case, received, today, rng, index, federal) -> Non
 
 
 def _bayh_dole(session, officer, case, today, rng) -> None:
-    received = case.submitted_at.date()
+    received = clock.office_date(case.submitted_at)
     reported = received + timedelta(days=rng.randint(25, 55))
     if reported > today:
         return  # new federal case: the invention report is still to be made

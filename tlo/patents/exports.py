@@ -5,11 +5,12 @@ updates the events instead of duplicating them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from tlo import clock
 from tlo.patents.services import DocketEntry
 from tlo.reports.excel import Column, Sheet, workbook_bytes
 
@@ -21,7 +22,7 @@ def docket_calendar(entries: list[DocketEntry], *, generated_at: datetime | None
     calendar.add("prodid", "-//tlo//Technology Licensing Office docket//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "tlo docket")
-    stamp = generated_at or datetime.now(UTC)
+    stamp = generated_at or clock.utcnow()
     for entry in entries:
         item = entry.item
         event = CalendarEvent()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.auth.permissions import Actor, require, sees_all
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import (
@@ -458,7 +458,7 @@ def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
             officer_person_id=d.officer_person_id,
             officer_name=officers.get(d.officer_person_id),
             federal=d.id in federal,
-            received_on=d.submitted_at.date() if d.submitted_at else None,
+            received_on=clock.office_date_or_none(d.submitted_at),
             applications=app_facts[d.id],
             office_actions=actions[d.id],
             public_disclosures=public[d.id],
@@ -470,9 +470,12 @@ def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
 
 
 def _as_date(value) -> date | None:
+    """The office's day of a moment an aggregate returned (SQLite gives its UTC text)."""
     if value is None:
         return None
-    return value.date() if hasattr(value, "date") else date.fromisoformat(str(value)[:10])
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return clock.office_date(value)
 
 
 @dataclass
@@ -507,7 +510,7 @@ def docket(
 ) -> DocketView:
     """Deadlines of every live case, soonest first, computed from the records."""
     require(actor, "docket.read")
-    today = today or date.today()
+    today = today or clock.today()
     query = select(Disclosure).where(
         col(Disclosure.status).not_in([s.value for s in CLOSED_STATUSES])
     )

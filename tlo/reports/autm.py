@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from tlo import clock
 from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
@@ -132,14 +132,12 @@ def fiscal_year_span(fiscal_year: int, start_month: int) -> tuple[date, date]:
 
 
 def current_fiscal_year(today: date | None = None) -> int:
-    return fiscal_year_of(today or date.today(), get_settings().fiscal_year_start_month)
+    return fiscal_year_of(today or clock.today(), get_settings().fiscal_year_start_month)
 
 
 def local_date(moment: datetime | None) -> date | None:
     """The office's calendar date of a stored (UTC) moment."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(get_settings().office_timezone)).date()
+    return clock.office_date_or_none(moment)
 
 
 def agreement_number(agreement_id: int) -> str:
@@ -746,8 +744,7 @@ def _legal_fees_reimbursed(session: Session, fiscal_year: int) -> list[Metric]:
 
 
 def _active_at_year_end(session: Session, last: date) -> list[Metric]:
-    timezone = ZoneInfo(get_settings().office_timezone)
-    after_last_day = datetime.combine(last + timedelta(days=1), time(0), tzinfo=timezone)
+    after_last_day = clock.start_of_office_day(last + timedelta(days=1))
     ended = (
         select(AuditEntry.object_id, func.min(AuditEntry.at).label("ended_at"))
         .where(AuditEntry.object_type == "agreement", col(AuditEntry.action).in_(ENDING_ACTIONS))

@@ -27,6 +27,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, or_, select
 
+from tlo import clock
 from tlo.auth.permissions import Actor, can, require
 from tlo.disclosures import queries
 from tlo.disclosures.models import Disclosure, DisclosureInventor, DisclosureStatus, Evaluation
@@ -173,7 +174,7 @@ def disclosures_waiting(
     Each group oldest received first.
     """
     require(actor, "disclosure.internal")
-    today = today or date.today()
+    today = today or clock.today()
     mine = Disclosure.officer_person_id == actor.person_id
     scored = sa.exists().where(Evaluation.disclosure_id == Disclosure.id)
     conditions = [
@@ -228,7 +229,7 @@ def officer_overview(
 ) -> OfficerOverview:
     """Everything the officer's home shows, for the actor as the officer."""
     require(actor, "docket.read")
-    today = today or date.today()
+    today = today or clock.today()
     docket = patents.docket(
         session,
         actor=actor,

@@ -22,13 +22,12 @@ from enum import StrEnum
 from functools import lru_cache
 from io import BytesIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
-from tlo import audit
+from tlo import audit, clock
 from tlo.auth.permissions import Actor, require
 from tlo.config import get_settings
 from tlo.disclosures.intake import OLDEST_PLAUSIBLE_DISCLOSURE
@@ -783,7 +782,7 @@ class _Disclosures(_Job):
         # Bulk INSERTs (with RETURNING for the ids): building tens of thousands of ORM objects
         # one by one made a 5,000-row file take three times as long.
         settings = get_settings()
-        office_time = ZoneInfo(settings.office_timezone)
+        office_time = clock.office_zone()
         done = 0
         for batch in _chunks(self.plan, BATCH):
             received = [
@@ -1596,7 +1595,7 @@ def _prepare(
     report = ImportReport(kind=spec.name)
     rows = _read(content, spec, report)
     report.rows_read = len(rows)
-    job = JOBS[spec.name](session, actor, today or date.today())
+    job = JOBS[spec.name](session, actor, today or clock.today())
     total = len(rows) * phases
     parsed = []
     for index, row in enumerate(rows, start=1):

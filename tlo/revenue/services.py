@@ -21,7 +21,7 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from tlo import audit, file_store
+from tlo import audit, clock, file_store
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.config import PROJECT_ROOT, get_settings
@@ -121,7 +121,7 @@ def policy_views(session: Session, *, actor: Actor, today: date | None = None) -
         )
         for row in session.exec(select(RevenuePolicy)).all()
     ]
-    current = policy_in_force([policy for policy, _, _ in views], today or date.today())
+    current = policy_in_force([policy for policy, _, _ in views], today or clock.today())
     return [
         PolicyView(policy, text, origin, policy == current)
         for policy, text, origin in sorted(views, key=lambda v: v[0].effective_from, reverse=True)
@@ -183,7 +183,7 @@ def record_income(
         raise ValidationError("The amount received must be more than zero.")
     if form.received_on is None:
         raise ValidationError("Give the date the payment was received.")
-    if form.received_on > (today or date.today()):
+    if form.received_on > (today or clock.today()):
         raise ValidationError("A payment is recorded once it is received, not before.")
     report_sha256 = None
     if form.report_content:

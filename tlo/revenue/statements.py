@@ -13,8 +13,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from sqlmodel import Session, col, func, select
 
+from tlo import clock
 from tlo.auth.permissions import Actor, require, sees_all
-from tlo.clock import utcnow
 from tlo.disclosures.models import Disclosure
 from tlo.errors import NotFound, PermissionDenied
 from tlo.licensing.agreement_models import Agreement
@@ -75,7 +75,7 @@ def _posted_lines(session: Session, *conditions) -> list[StatementLine]:
     ).all()
     return [
         StatementLine(
-            posted_on=distribution.posted_at.date()
+            posted_on=clock.office_date(distribution.posted_at)
             if distribution.posted_at
             else income.received_on,
             received_on=income.received_on,
@@ -202,7 +202,7 @@ def inventor_statement_docx(
     document.add_heading("Statement of license income shared", level=1)
     period = f"fiscal year {fiscal_year}" if fiscal_year else "all years"
     document.add_paragraph(
-        f"{statement.name} · {period} · prepared {utcnow():%d %B %Y}".lstrip("0")
+        f"{statement.name} · {period} · prepared {clock.today():%d %B %Y}".lstrip("0")
     )
     document.add_paragraph(
         "Each line is your part of one income a licensee paid for a technology you invented, "

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from tlo import ui
-from tlo.config import get_settings
+from tlo import clock, ui
 from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
 from tlo.disclosures.queries import CaseView, DisclosureRow
 
@@ -31,14 +29,12 @@ STATUS_COLOURS = {
 def local(moment) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(ZoneInfo(get_settings().office_timezone)).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(clock.office_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def local_date(moment) -> date | None:
     """The office's calendar day of a moment (received at 23:30 there: that day)."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(get_settings().office_timezone)).date()
+    return clock.office_date_or_none(moment)
 
 
 def file_stem(disclosure) -> str:

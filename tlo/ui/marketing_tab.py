@@ -3,11 +3,9 @@ follow-ups, CDAs and the non-confidential summary."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from tlo import ui
+from tlo import clock, ui
 from tlo.licensing import marketing, outreach
 from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Channel, Stage
@@ -76,7 +74,7 @@ def _work_forms(rows, contacts) -> None:
         st.markdown("**Log a touch**")
         target = st.selectbox("Company", rows, format_func=lambda r: r.company, key="touch_row")
         when_col, channel_col, follow_col = st.columns(3)
-        touched_on = when_col.date_input("Date", value=date.today(), key="touch_date")
+        touched_on = when_col.date_input("Date", value=clock.today(), key="touch_date")
         channel = channel_col.selectbox(
             "Channel", list(Channel), format_func=lambda c: c.label, key="touch_channel"
         )
