@@ -1,7 +1,8 @@
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlmodel import select
 
 from tests.clock import TODAY
@@ -276,3 +277,11 @@ def test_a_draft_can_be_deleted_by_its_submitter_but_a_submitted_case_cannot(eng
         intake.delete_draft(session, actor=alice, disclosure_id=case_id)
     with unit_of_work(engine) as session:
         assert [d.id for d in session.exec(select(Disclosure)).all()] == [case_id]
+
+
+def test_a_disclosure_with_a_public_disclosure_can_be_submitted_on_a_leap_day(engine, office):
+    """Five years after 29 February 2028 is 28 February 2033, not an error."""
+    with time_machine.travel(datetime(2028, 2, 29, 21, 30, tzinfo=UTC), tick=False):
+        published = PublicDisclosureEntry(date(2028, 1, 30), "paper", "Nature")
+        case_id = submitted_case(engine, office.inventor, public_disclosures=[published])
+    assert case_id

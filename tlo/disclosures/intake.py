@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, delete, select
 
 from tlo import audit, clock
@@ -171,7 +172,7 @@ def _check_complete(
             "licensing office to enter the disclosure for the inventors."
         )
     for entry in form.public_disclosures:
-        if entry.disclosed_on > today.replace(year=today.year + 5):
+        if entry.disclosed_on > today + relativedelta(years=5):  # 29 Feb: 28 Feb
             raise ValidationError(
                 f"The public disclosure on {entry.disclosed_on} is more than five years away; "
                 "check its date."
