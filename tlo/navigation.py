@@ -70,6 +70,13 @@ PAGES: list[PageSpec] = [
         "Patents",
         "docket.calculate",
     ),
+    PageSpec(
+        "pages/deadline_rules.py",
+        "Deadline rules",
+        ":material/gavel:",
+        "Patents",
+        "docket.rules",
+    ),
     PageSpec("pages/companies.py", "Companies", ":material/business:", "Licensing", "company.read"),
     PageSpec(
         "pages/pipeline.py", "Pipeline", ":material/view_kanban:", "Licensing", "outreach.read"

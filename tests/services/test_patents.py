@@ -60,8 +60,10 @@ def test_a_recorded_provisional_files_the_case_and_puts_its_conversion_on_the_do
     add(engine, office.officer, case_id, application_number="63/123,456")
     with unit_of_work(engine) as session:
         assert session.get(Disclosure, case_id).status == DisclosureStatus.FILED
+    # 12 months to convert it, and the same priority year for the PCT or foreign filings.
     assert docket_rules(engine, office.officer) == [
-        ("convert_provisional", date(2027, 3, 2), "open")
+        ("convert_provisional", date(2027, 3, 2), "open"),
+        ("priority_year", date(2027, 3, 2), "open"),
     ]
 
 
@@ -150,8 +152,16 @@ def test_a_grant_schedules_the_maintenance_fees(engine, office):
             grant_date=date(2023, 6, 6),
         )
     rules = docket_rules(engine, office.officer)
-    assert rules[0] == ("maintenance_3_5", date(2026, 12, 6), "open")
-    assert [r[0] for r in rules] == ["maintenance_3_5", "maintenance_7_5", "maintenance_11_5"]
+    assert rules[1] == ("maintenance_3_5", date(2026, 12, 6), "open")
+    # A family first filed as a US non-provisional has a priority year too (until waived),
+    # and the patent expires 20 years from that filing.
+    assert [r[:2] for r in rules] == [
+        ("priority_year", date(2021, 1, 6)),
+        ("maintenance_3_5", date(2026, 12, 6)),
+        ("maintenance_7_5", date(2030, 12, 6)),
+        ("maintenance_11_5", date(2034, 12, 6)),
+        ("patent_expiry", date(2040, 1, 6)),
+    ]
 
 
 def test_an_office_action_is_docketed_until_answered_and_overdue_shows(engine, office):
@@ -175,7 +185,10 @@ def test_an_office_action_is_docketed_until_answered_and_overdue_shows(engine, o
         view = patents.docket(
             session, actor=office.officer, filters=DocketFilters(overdue_only=True), today=TODAY
         )
-    assert [(e.item.rule, e.overdue) for e in view.entries] == [("office_action_response", True)]
+    assert [(e.item.rule, e.overdue) for e in view.entries] == [
+        ("priority_year", True),  # 12 months from the first filing, not waived
+        ("office_action_response", True),
+    ]
     with unit_of_work(engine) as session:
         patents.record_response(
             session,
@@ -183,7 +196,7 @@ def test_an_office_action_is_docketed_until_answered_and_overdue_shows(engine, o
             office_action_id=action.id,
             responded_on=date(2026, 11, 20),
         )
-    assert docket_rules(engine, office.officer) == []
+    assert [rule for rule, _, _ in docket_rules(engine, office.officer)] == ["priority_year"]
 
 
 def test_marking_done_or_waiving_takes_an_item_off_the_docket_with_who_and_why(engine, office):
@@ -212,7 +225,7 @@ def test_marking_done_or_waiving_takes_an_item_off_the_docket_with_who_and_why(e
             note="Inventors chose not to convert",
             today=TODAY,
         )
-    assert docket_rules(engine, office.officer) == []
+    assert [rule for rule, _, _ in docket_rules(engine, office.officer)] == ["priority_year"]
     assert docket_rules(engine, office.officer, include_closed=True)[0][2] == "waived"
 
 
@@ -339,7 +352,10 @@ def test_the_docket_of_another_officer_can_be_filtered(engine, office):
         == []
     )
     assert docket_rules(engine, office.director, within_days=30) == []
-    assert len(docket_rules(engine, office.director, within_days=120)) == 1
+    assert [rule for rule, _, _ in docket_rules(engine, office.director, within_days=120)] == [
+        "convert_provisional",
+        "priority_year",
+    ]
 
 
 def test_closed_cases_leave_the_docket(engine, office):
@@ -394,13 +410,15 @@ def test_the_calendar_file_parses_back_with_stable_uids(engine, office):
             session, actor=office.officer, filters=DocketFilters(), today=TODAY
         )
     events = Calendar.from_ical(first).walk("VEVENT")
-    assert len(events) == 1
+    assert len(events) == 2  # the conversion and the priority year
     event = events[0]
-    assert str(event["summary"]).endswith("Convert the provisional (non-provisional and/or PCT)")
+    assert str(event["summary"]).endswith(
+        "Convert the provisional (US non-provisional and/or PCT claiming it)"
+    )
     assert event.decoded("dtstart") == date(2027, 2, 1)  # 2027-01-30 is a Saturday
     assert "Due 2027-01-30" in str(event["description"])
     uids = [str(e["uid"]) for e in Calendar.from_ical(again).walk("VEVENT")]
-    assert uids == [str(event["uid"])] and uids[0].endswith("@tlo.docket")
+    assert uids == [str(e["uid"]) for e in events] and uids[0].endswith("@tlo.docket")
 
 
 def test_the_docket_workbook_reads_back_with_real_dates(engine, office):
@@ -448,3 +466,71 @@ def test_costs_are_totalled_per_family(engine, office):
         view = patents.patent_case(session, actor=office.officer, disclosure_id=case_id)
     assert view.family_totals == {first: Decimal("350.50"), second: Decimal("75.25")}
     assert view.totals.total == Decimal("425.75")
+
+
+def test_a_us_non_provisional_keeps_the_conversion_but_not_the_foreign_priority_year(
+    engine, office
+):
+    """Converting a provisional into a US non-provisional only meets 35 USC 119(e): the
+    12-month Paris priority year for PCT or foreign filings stays open until they are filed."""
+    case_id = case_approved_for_filing(engine, office)
+    provisional = add(engine, office.officer, case_id, filing_date=date(2025, 12, 1))
+    add(
+        engine,
+        office.officer,
+        case_id,
+        application_type="nonprovisional",
+        filing_date=date(2026, 11, 20),
+        parent_id=provisional,
+    )
+    states = {
+        rule: state for rule, _, state in docket_rules(engine, office.officer, include_closed=True)
+    }
+    assert states == {"convert_provisional": "met", "priority_year": "open"}
+    add(
+        engine,
+        office.officer,
+        case_id,
+        jurisdiction="WO",
+        application_type="pct",
+        filing_date=date(2026, 11, 24),
+        parent_id=provisional,
+    )
+    states = {
+        rule: state
+        for rule, _, state in docket_rules(engine, office.officer, include_closed=True)
+        if not rule.startswith("pct_")
+    }
+    assert states == {"convert_provisional": "met", "priority_year": "met"}
+
+
+def test_each_national_phase_entered_meets_its_own_offices_deadline(engine, office):
+    case_id = case_approved_for_filing(engine, office)
+    _provisional, pct = provisional_and_pct(engine, office, case_id)
+    for jurisdiction, kind in (("CN", "national_phase"), ("EP", "regional_phase")):
+        add(
+            engine,
+            office.officer,
+            case_id,
+            jurisdiction=jurisdiction,
+            application_type=kind,
+            filing_date=date(2026, 11, 2),
+            parent_id=pct,
+        )
+    rules = docket_rules(engine, office.officer, include_closed=True)
+    phases = {rule: state for rule, _, state in rules if rule.startswith("pct_")}
+    assert phases == {
+        "pct_national_phase_us": "open",
+        "pct_regional_phase_ep": "met",
+        "pct_national_phase_cn": "met",
+        "pct_national_phase_jp": "open",
+        "pct_national_phase_kr": "open",
+        "pct_national_phase_ca": "open",
+        "pct_national_phase_au": "open",
+        "pct_national_phase_in": "open",
+    }
+    # The Euro-PCT owes EPO renewal fees from the 3rd year of the international filing
+    # (2026-03-02): the last day of March 2028, after the 31-month limit (2027-10-03).
+    renewals = [(rule, due) for rule, due, _ in rules if rule.startswith("ep_renewal_")]
+    assert renewals[0] == ("ep_renewal_3", date(2028, 3, 31))
+    assert len(renewals) == 18

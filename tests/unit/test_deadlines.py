@@ -1,4 +1,6 @@
-"""Deadline rules, table by table: month ends, leap years, weekends and federal holidays."""
+"""Deadline rules, table by table against their sources: month ends, leap years, weekends and
+federal holidays. Each table names the provision it checks; the rules themselves are data
+(tlo/patents/rules/*.toml)."""
 
 from datetime import date, timedelta
 
@@ -7,10 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tlo.errors import ValidationError
+from tlo.patents import deadlines
 from tlo.patents.deadlines import (
     RULES,
+    ActionType,
     Event,
     EventKind,
+    RulesError,
     deadlines_for,
     is_uspto_business_day,
     next_business_day,
@@ -25,6 +30,13 @@ def table(events):
     return {d.rule: (d.due, d.file_by, d.window_opens, d.grace_ends) for d in deadlines_for(events)}
 
 
+def names(events):
+    return [d.rule for d in deadlines_for(events)]
+
+
+# --- 35 U.S.C. 119(e), Paris Convention Art. 4C -----------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("filed", "due", "file_by"),
     [
@@ -36,15 +48,69 @@ def table(events):
         ("2025-06-10", "2026-06-10", "2026-06-10"),  # an ordinary Wednesday
     ],
 )
-def test_a_provisional_must_be_converted_within_twelve_months(filed, due, file_by):
+def test_a_provisional_must_be_converted_and_its_priority_year_used_within_twelve_months(
+    filed, due, file_by
+):
     got = table([Event(K.PROVISIONAL_FILED, D(filed))])
-    assert got == {"convert_provisional": (D(due), D(file_by), None, None)}
+    assert got == {
+        "convert_provisional": (D(due), D(file_by), None, None),
+        "priority_year": (D(due), D(file_by), None, None),  # a PCT filed at the USPTO (4C(3))
+    }
 
 
-def test_a_federally_funded_provisional_also_owes_bayh_dole_a_non_provisional():
-    got = table([Event(K.PROVISIONAL_FILED, D("2025-03-31"), federal=True)])
+def test_a_federally_funded_provisional_also_owes_bayh_dole_its_filings_in_ten_months():
+    event = Event(K.PROVISIONAL_FILED, D("2025-03-31"), federal=True)
+    assert names([event]) == [
+        "convert_provisional",
+        "priority_year",
+        "bayh_dole_nonprovisional",
+        "bayh_dole_foreign_filing",
+    ]
+    got = table([event])
     assert got["bayh_dole_nonprovisional"] == (D("2026-01-31"), None, None, None)
+    assert got["bayh_dole_foreign_filing"] == (D("2026-01-31"), None, None, None)  # 401.14(c)(3)
     assert got["convert_provisional"][0] == D("2026-03-31")
+
+
+def test_a_family_first_filed_as_a_us_non_provisional_still_has_a_priority_year():
+    first = Event(K.NONPROVISIONAL_FILED, D("2025-03-31"), federal=True)
+    assert table([first]) == {
+        "priority_year": (D("2026-03-31"), D("2026-03-31"), None, None),
+        "bayh_dole_foreign_filing": (D("2026-01-31"), None, None, None),
+    }
+    claiming = Event(K.NONPROVISIONAL_FILED, D("2025-03-31"), True, priority_date=D("2024-04-02"))
+    assert table([claiming]) == {}  # its priority year is its parent's
+    assert names([Event(K.NONPROVISIONAL_FILED, D("2025-03-31"))]) == ["priority_year"]
+
+
+# --- PCT Art. 22 and 39, per office ------------------------------------------------------------
+
+PCT_ORDER = [
+    "pct_national_phase_us",
+    "pct_regional_phase_ep",
+    "pct_national_phase_cn",
+    "pct_national_phase_jp",
+    "pct_national_phase_kr",
+    "pct_national_phase_ca",
+    "pct_national_phase_au",
+    "pct_national_phase_in",
+]
+
+
+def test_a_pct_sets_the_national_and_regional_phases_of_eight_offices_in_order():
+    event = Event(K.PCT_FILED, D("2025-08-29"), priority_date=D("2024-08-31"))
+    assert names([event]) == PCT_ORDER
+    got = table([event])
+    assert got == {
+        "pct_national_phase_us": (D("2027-02-28"), D("2027-03-01"), None, None),  # a Sunday
+        "pct_regional_phase_ep": (D("2027-03-31"), None, None, None),
+        "pct_national_phase_cn": (D("2027-02-28"), None, None, D("2027-04-30")),  # 32 months
+        "pct_national_phase_jp": (D("2027-02-28"), None, None, None),
+        "pct_national_phase_kr": (D("2027-03-31"), None, None, None),
+        "pct_national_phase_ca": (D("2027-02-28"), None, None, D("2028-02-29")),  # 42 months
+        "pct_national_phase_au": (D("2027-03-31"), None, None, None),
+        "pct_national_phase_in": (D("2027-03-31"), None, None, None),
+    }
 
 
 @pytest.mark.parametrize(
@@ -62,42 +128,94 @@ def test_the_pct_national_phase_counts_from_the_priority_date(priority, us_due, 
     assert got["pct_regional_phase_ep"] == (D(ep_due), None, None, None)
 
 
-def test_maintenance_fees_fall_at_3_5_7_5_and_11_5_years_with_window_and_grace():
-    got = table([Event(K.US_PATENT_GRANTED, D("2024-02-29"))])
-    assert got["maintenance_3_5"] == (
-        D("2027-08-29"),
-        D("2027-08-30"),
-        D("2027-02-28"),
-        D("2028-02-29"),
-    )
-    assert got["maintenance_7_5"] == (
-        D("2031-08-29"),
-        D("2031-08-29"),
-        D("2031-02-28"),
-        D("2032-02-29"),
-    )
-    assert got["maintenance_11_5"] == (
-        D("2035-08-29"),
-        D("2035-08-29"),
-        D("2035-02-28"),
-        D("2036-02-29"),
-    )
+def test_a_pct_claiming_no_priority_is_its_own_priority_date_and_opens_a_priority_year():
+    event = Event(K.PCT_FILED, D("2025-01-15"))  # PCT Art. 2(xi)
+    assert names([event]) == [*PCT_ORDER, "priority_year"]
+    got = table([event])
+    assert got["pct_national_phase_us"][0] == D("2027-07-15")
+    assert got["priority_year"] == (D("2026-01-15"), D("2026-01-15"), None, None)
+
+
+# --- 35 U.S.C. 133, 151; 37 CFR 1.134, 1.136, 1.311; MPEP 710.02(b) ------------------------
 
 
 @pytest.mark.parametrize(
-    ("mailed", "due", "file_by", "extended", "extended_file_by"),
+    ("action", "mailed", "due", "file_by", "extended", "extended_file_by"),
     [
-        ("2025-11-30", "2026-02-28", "2026-03-02", "2026-05-30", "2026-06-01"),
-        ("2025-08-31", "2025-11-30", "2025-12-01", "2026-02-28", "2026-03-02"),
-        ("2026-02-19", "2026-05-19", "2026-05-19", "2026-08-19", "2026-08-19"),
+        (None, "2025-11-30", "2026-02-28", "2026-03-02", "2026-05-30", "2026-06-01"),
+        ("non_final", "2025-08-31", "2025-11-30", "2025-12-01", "2026-02-28", "2026-03-02"),
+        ("final", "2026-02-19", "2026-05-19", "2026-05-19", "2026-08-19", "2026-08-19"),
+        ("restriction", "2025-12-31", "2026-02-28", "2026-03-02", "2026-06-30", "2026-06-30"),
+        ("quayle", "2026-02-19", "2026-04-19", "2026-04-20", "2026-08-19", "2026-08-19"),
+        ("missing_parts", "2026-03-31", "2026-05-31", "2026-06-01", "2026-10-31", "2026-11-02"),
     ],
 )
-def test_an_office_action_is_answered_in_three_months_or_six_with_extensions(
-    mailed, due, file_by, extended, extended_file_by
+def test_each_kind_of_office_action_has_its_own_period_and_extension(
+    action, mailed, due, file_by, extended, extended_file_by
 ):
-    got = table([Event(K.OFFICE_ACTION_MAILED, D(mailed))])
-    assert got["office_action_response"] == (D(due), D(file_by), None, None)
-    assert got["office_action_response_extended"] == (D(extended), D(extended_file_by), None, None)
+    event = Event(K.OFFICE_ACTION_MAILED, D(mailed), action=ActionType(action) if action else None)
+    assert table([event]) == {
+        "office_action_response": (D(due), D(file_by), None, None),
+        "office_action_response_extended": (D(extended), D(extended_file_by), None, None),
+    }
+
+
+def test_the_issue_fee_after_a_notice_of_allowance_is_three_months_and_not_extendable():
+    event = Event(K.OFFICE_ACTION_MAILED, D("2026-01-16"), action=ActionType.NOTICE_OF_ALLOWANCE)
+    assert table([event]) == {"issue_fee": (D("2026-04-16"), D("2026-04-16"), None, None)}
+    on_a_saturday = Event(
+        K.OFFICE_ACTION_MAILED, D("2025-12-13"), action=ActionType.NOTICE_OF_ALLOWANCE
+    )
+    assert table([on_a_saturday])["issue_fee"][:2] == (D("2026-03-13"), D("2026-03-13"))
+
+
+# --- 35 U.S.C. 41(b), 37 CFR 1.362(d) and (e); 35 U.S.C. 154 ---------------------------------
+
+
+def test_maintenance_fees_fall_at_3_5_7_5_and_11_5_years_with_window_and_grace():
+    got = table([Event(K.US_PATENT_GRANTED, D("2024-02-29"))])
+    assert got == {
+        "maintenance_3_5": (D("2027-08-29"), D("2027-08-30"), D("2027-02-28"), D("2028-02-29")),
+        "maintenance_7_5": (D("2031-08-29"), D("2031-08-29"), D("2031-02-28"), D("2032-02-29")),
+        "maintenance_11_5": (D("2035-08-29"), D("2035-08-29"), D("2035-02-28"), D("2036-02-29")),
+    }
+
+
+def test_a_grant_on_the_31st_opens_and_closes_its_windows_on_the_anniversaries_not_due_plus_six():
+    """1.362(d): the window opens 3 years after grant; (e): the surcharge period ends 4 years
+    after. Counting 6 months from a clamped due date (28 February) would lose 3 days."""
+    got = table([Event(K.US_PATENT_GRANTED, D("2023-08-31"))])
+    assert got["maintenance_3_5"] == (
+        D("2027-02-28"),
+        D("2027-03-01"),
+        D("2026-08-31"),
+        D("2027-08-31"),
+    )
+    assert got["maintenance_7_5"][2:] == (D("2030-08-31"), D("2031-08-31"))
+    assert got["maintenance_11_5"][2:] == (D("2034-08-31"), D("2035-08-31"))
+
+
+@pytest.mark.parametrize(
+    ("filing", "adjustment", "expiry"),
+    [
+        ("2021-06-15", 0, "2041-06-15"),
+        ("2021-06-15", 123, "2041-10-16"),  # 35 U.S.C. 154(b) term adjustment
+        ("2020-02-29", 0, "2040-02-29"),
+        ("2080-02-29", 0, "2100-02-28"),  # 2100 is no leap year: clamped to the month's end
+    ],
+)
+def test_a_us_patent_expires_twenty_years_from_its_filing_plus_its_term_adjustment(
+    filing, adjustment, expiry
+):
+    event = Event(
+        K.US_PATENT_GRANTED, D("2024-03-05"), filing_date=D(filing), term_adjustment_days=adjustment
+    )
+    assert names([event])[-1] == "patent_expiry"
+    assert table([event])["patent_expiry"] == (D(expiry), None, None, None)
+
+
+def test_without_a_filing_date_a_grant_sets_no_expiry():
+    assert "patent_expiry" not in names([Event(K.US_PATENT_GRANTED, D("2024-03-05"))])
 
 
 def test_a_public_disclosure_opens_a_one_year_us_grace_period():
@@ -105,6 +223,34 @@ def test_a_public_disclosure_opens_a_one_year_us_grace_period():
     assert got == {"us_grace_period_filing": (D("2026-05-26"), D("2026-05-26"), None, None)}
     got = table([Event(K.PUBLIC_DISCLOSURE, D("2025-05-25"))])
     assert got["us_grace_period_filing"][1] == D("2026-05-26")
+
+
+# --- EPC Art. 86, Rule 51, Rule 159(1)(g) ----------------------------------------------------
+
+
+def test_ep_renewal_fees_fall_due_at_the_end_of_the_anniversary_month_from_the_third_year():
+    got = table([Event(K.EP_FILED, D("2025-03-14"))])
+    assert list(got) == [f"ep_renewal_{n}" for n in range(3, 21)]
+    # Year 3: payable 6 months ahead; the others 3; an additional fee for 6 months after.
+    assert got["ep_renewal_3"] == (D("2027-03-31"), None, D("2026-09-30"), D("2027-09-30"))
+    assert got["ep_renewal_4"] == (D("2028-03-31"), None, D("2027-12-31"), D("2028-09-30"))
+    assert got["ep_renewal_20"] == (D("2044-03-31"), None, D("2043-12-31"), D("2044-09-30"))
+
+
+def test_an_ep_application_filed_at_a_month_end_keeps_month_end_dates():
+    got = table([Event(K.EP_FILED, D("2024-02-29"))])
+    assert got["ep_renewal_3"] == (D("2026-02-28"), None, D("2025-08-28"), D("2026-08-31"))
+    assert got["ep_renewal_5"][0] == D("2028-02-29")
+
+
+def test_a_euro_pct_owes_no_renewal_fee_before_the_31_month_time_limit():
+    event = Event(K.EP_FILED, D("2024-05-10"), priority_date=D("2024-05-10"))
+    got = table([event])
+    assert got["ep_renewal_3"] == (D("2026-12-10"), None, D("2026-06-10"), D("2027-06-30"))
+    assert got["ep_renewal_4"][0] == D("2027-05-31")  # already after the 31 months
+
+
+# --- 37 CFR 401.14 ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -117,38 +263,125 @@ def test_a_public_disclosure_opens_a_one_year_us_grace_period():
         ),
         (Event(K.AGENCY_NOTIFIED, D("2024-02-29")), "bayh_dole_elect_title", "2026-02-28"),
         (Event(K.TITLE_ELECTED, D("2025-05-31")), "bayh_dole_initial_filing", "2026-05-31"),
-        (
-            Event(K.LICENSE_EXECUTED, D("2026-03-15"), federal=True),
-            "bayh_dole_utilization_report",
-            "2026-12-31",
-        ),
     ],
 )
 def test_bayh_dole_deadlines_for_federally_funded_cases(event, rule, due):
-    assert table([event]) == {rule: (D(due), None, None, None)}
+    assert table([event])[rule] == (D(due), None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("on", "due"),
+    [
+        ("2026-03-15", "2026-12-31"),  # FFY 2026: October 2025 - September 2026
+        ("2026-09-30", "2026-12-31"),
+        ("2026-10-01", "2027-12-31"),  # FFY 2027
+    ],
+)
+def test_utilization_reports_follow_the_federal_fiscal_year(on, due):
+    licensed = Event(K.LICENSE_EXECUTED, D(on), federal=True)
+    assert table([licensed]) == {"bayh_dole_utilization_report": (D(due), None, None, None)}
+    elected = Event(K.TITLE_ELECTED, D(on))  # every elected invention reports, licensed or not
+    assert names([elected]) == ["bayh_dole_initial_filing", "bayh_dole_utilization_report"]
+    assert table([elected])["bayh_dole_utilization_report"][0] == D(due)
 
 
 def test_bayh_dole_rules_need_federal_funding_where_the_event_is_not_bayh_dole_itself():
     assert table([Event(K.INVENTION_DISCLOSED, D("2025-01-10"))]) == {}
     assert table([Event(K.LICENSE_EXECUTED, D("2025-01-10"))]) == {}
-
-
-def test_a_statutory_bar_brings_the_title_election_forward():
-    events = [
-        Event(K.AGENCY_NOTIFIED, D("2025-01-10")),
-        Event(K.PUBLIC_DISCLOSURE, D("2025-03-15")),
+    assert names([Event(K.PROVISIONAL_FILED, D("2025-01-10"))]) == [
+        "convert_provisional",
+        "priority_year",
     ]
-    assert table(events)["bayh_dole_elect_title"][0] == D("2026-03-15")
-    late = [Event(K.AGENCY_NOTIFIED, D("2025-01-10"), bar_date=D("2024-06-01"))]
-    assert table(late)["bayh_dole_elect_title"][0] == D("2025-01-10")  # due at once
+
+
+@pytest.mark.parametrize(
+    ("notified", "bar", "due"),
+    [
+        ("2025-01-10", "2026-03-15", "2026-01-14"),  # 60 days before the bar
+        ("2025-01-10", "2028-03-15", "2027-01-10"),  # the bar is far: 2 years
+        ("2025-12-01", "2026-01-15", "2025-12-01"),  # 60 days before the bar is past: at once
+        ("2025-01-10", "2024-06-01", "2025-01-10"),  # the bar itself is past: at once
+    ],
+)
+def test_the_agency_may_shorten_the_election_to_60_days_before_a_statutory_bar(notified, bar, due):
+    event = Event(K.AGENCY_NOTIFIED, D(notified), bar_date=D(bar))
+    assert table([event])["bayh_dole_elect_title"][0] == D(due)
+
+
+def test_a_public_disclosure_in_the_list_is_the_bar_for_election_and_first_filing():
+    published = Event(K.PUBLIC_DISCLOSURE, D("2025-03-15"))
+    notified = Event(K.AGENCY_NOTIFIED, D("2025-01-10"))
+    elected = Event(K.TITLE_ELECTED, D("2025-05-31"))
+    got = table([notified, published, elected])
+    assert got["bayh_dole_elect_title"][0] == D("2026-01-14")
+    assert got["bayh_dole_initial_filing"][0] == D("2026-03-15")  # before the bar
+
+
+@pytest.mark.parametrize(
+    ("decided", "response_due", "due", "late"),
+    [
+        ("2026-01-05", "2026-03-02", "2026-01-31", False),
+        ("2026-01-31", "2026-03-02", "2026-01-31", False),
+        ("2026-02-20", "2026-03-02", "2026-02-20", True),  # under 30 days left: now, and late
+    ],
+)
+def test_letting_a_federal_application_lapse_needs_the_agency_told_30_days_ahead(
+    decided, response_due, due, late
+):
+    event = Event(K.DECIDED_NOT_TO_CONTINUE, D(decided), federal=True, response_due=D(response_due))
+    (notice,) = deadlines_for([event])
+    assert (notice.rule, notice.due, notice.late) == ("bayh_dole_abandonment_notice", D(due), late)
+    assert notice.as_json()["late"] is late
+    assert deadlines_for([Event(K.DECIDED_NOT_TO_CONTINUE, D(decided), False)]) == []
+
+
+# --- the rules as data --------------------------------------------------------------------------
+
+
+def every_event_variant():
+    for kind in EventKind:
+        for priority in (None, D("2025-01-01")):
+            for action in [None, *ActionType] if kind is K.OFFICE_ACTION_MAILED else [None]:
+                yield Event(
+                    kind,
+                    D("2025-04-01"),
+                    federal=True,
+                    priority_date=priority,
+                    action=action,
+                    filing_date=D("2023-04-01"),
+                    response_due=D("2025-06-01"),
+                )
 
 
 def test_every_rule_is_reachable_from_some_event():
-    events = [
-        Event(kind, D("2025-04-01"), federal=True, priority_date=D("2025-01-01"))
-        for kind in EventKind
-    ]
-    assert {d.rule for d in deadlines_for(events)} == {rule.name for rule in RULES}
+    reached = {d.rule for event in every_event_variant() for d in deadlines_for([event])}
+    assert reached == {rule.name for rule in RULES}
+
+
+def test_every_rule_cites_its_source_and_says_what_meets_and_aborts_it():
+    for rule in RULES:
+        assert rule.source and rule.met_by and rule.aborted_by and rule.label, rule.name
+        assert rule.computation, rule.name
+
+
+def test_a_rules_entry_with_an_unknown_key_is_refused():
+    raw = {
+        "name": "x",
+        "label": "X",
+        "event": "pct_filed",
+        "office": "US",
+        "source": "s",
+        "met_by": "m",
+        "aborted_by": "a",
+        "ofset": {"months": 3},
+    }
+    with pytest.raises(RulesError, match="unknown keys"):
+        deadlines._rule(raw, "us", "test rule")
+    known = {key: value for key, value in raw.items() if key != "ofset"}
+    with pytest.raises(RulesError, match="not an event"):
+        deadlines._rule(known | {"event": "dreamed"}, "us", "test rule")
+    with pytest.raises(RulesError, match="source is required"):
+        deadlines._rule(known | {"source": ""}, "us", "test rule")
 
 
 def test_business_days_skip_weekends_and_federal_holidays():
@@ -159,13 +392,20 @@ def test_business_days_skip_weekends_and_federal_holidays():
 
 
 @given(
-    kind=st.sampled_from(list(EventKind)),
+    event=st.sampled_from(list(every_event_variant())),
     on=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
     priority_back=st.integers(min_value=0, max_value=365),
-    federal=st.booleans(),
 )
-def test_every_deadline_falls_on_or_after_its_trigger(kind, on, priority_back, federal):
-    event = Event(kind, on, federal=federal, priority_date=on - timedelta(days=priority_back))
+def test_every_deadline_falls_on_or_after_its_trigger(event, on, priority_back):
+    from dataclasses import replace
+
+    event = replace(
+        event,
+        on=on,
+        priority_date=on - timedelta(days=priority_back) if event.priority_date else None,
+        filing_date=on - timedelta(days=priority_back),
+        response_due=on + timedelta(days=priority_back),
+    )
     for deadline in deadlines_for([event]):
         assert deadline.due >= on
         if deadline.file_by is not None:
@@ -173,7 +413,9 @@ def test_every_deadline_falls_on_or_after_its_trigger(kind, on, priority_back, f
             assert is_uspto_business_day(deadline.file_by)
             assert (deadline.file_by - deadline.due).days <= 5
         if deadline.window_opens is not None:
-            assert on <= deadline.window_opens < deadline.due < deadline.grace_ends
+            assert on <= deadline.window_opens < deadline.due
+        if deadline.grace_ends is not None:
+            assert deadline.due < deadline.grace_ends
 
 
 @pytest.mark.parametrize(
@@ -182,9 +424,30 @@ def test_every_deadline_falls_on_or_after_its_trigger(kind, on, priority_back, f
         ({"event": "provisional_filed"}, "JSON list"),
         ([{"event": "patent_dreamed", "date": "2025-01-01"}], "'patent_dreamed' is not an event"),
         ([{"event": "provisional_filed", "date": "01/02/2025"}], "YYYY-MM-DD"),
-        ([{"event": "pct_filed", "date": "2025-01-02"}], "needs its priority_date"),
+        ([{"event": "provisional_filed", "date": 20250102}], "YYYY-MM-DD"),
+        ([{"event": "office_action_mailed", "date": "2025-01-02", "action": "nasty"}], "nasty"),
+        ([{"event": "pct_filed", "date": "2025-01-02", "action": "final"}], "only an office"),
+        ([{"event": "provisional_filed", "date": "2025-01-02", "federal": "yes"}], "true or"),
+        (
+            [{"event": "us_patent_granted", "date": "2025-01-02", "term_adjustment_days": -1}],
+            "term_adjustment_days",
+        ),
+        (
+            [{"event": "us_patent_granted", "date": "2025-01-02", "term_adjustment_days": "9"}],
+            "term_adjustment_days",
+        ),
+        ([{"event": "decided_not_to_continue", "date": "2025-01-02"}], "response_due"),
+        (
+            [{"event": "pct_filed", "date": "2025-01-02", "priority_date": "2025-02-01"}],
+            "after the event",
+        ),
     ],
 )
 def test_bad_event_files_are_refused_with_a_reason(raw, message):
     with pytest.raises(ValidationError, match=message):
         parse_events(raw)
+
+
+def test_a_pct_event_without_a_priority_date_is_accepted():
+    (event,) = parse_events([{"event": "pct_filed", "date": "2025-01-02"}])
+    assert event.priority_date is None

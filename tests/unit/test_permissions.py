@@ -49,6 +49,9 @@ class OwnedThing:
         (Role.DIRECTOR, "audit.read", True),
         (Role.ADMIN, "account.manage", True),
         (Role.ADMIN, "org.manage", True),
+        (Role.ADMIN, "docket.rules", True),
+        (Role.INVENTOR, "docket.rules", False),
+        (Role.ADMIN, "docket.read", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):

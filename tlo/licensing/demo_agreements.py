@@ -200,10 +200,10 @@ def _obligations_met(
         past_due = [entry for entry in past_due if entry.obligation.due != latest]
     for entry in past_due:
         session.add(
-                DocketItemState(
-                    key=entry.key, state="done", note="Received", marked_by_name=officer.name
-                )
+            DocketItemState(
+                key=entry.key, state="done", note="Received", marked_by_name=officer.name
             )
+        )
 
 
 def _options_before_licenses(session, licensed, *, today: date, officer_names) -> None:

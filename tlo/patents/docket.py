@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from tlo.patents.deadlines import RULES_BY_NAME, Event, EventKind, deadlines_for_event, months
+from tlo.patents.deadlines import (
+    BAYH_DOLE_RULES,
+    RULES,
+    Event,
+    EventKind,
+    deadlines_for_event,
+    months,
+)
 from tlo.patents.models import ApplicationStatus, ApplicationType
-
-BAYH_DOLE_RULES = {name for name, rule in RULES_BY_NAME.items() if rule.federal_only} | {
-    "bayh_dole_elect_title",
-    "bayh_dole_initial_filing",
-}
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,27 @@ def _items(case: CaseFacts, key_prefix: str, subject: str, event: Event, met: di
         )
 
 
+# Which child of a PCT enters which office's national or regional phase (rule -> jurisdiction).
+PCT_ENTRY_JURISDICTION = {rule.name: rule.office for rule in RULES if rule.name.startswith("pct_")}
+PHASES = (ApplicationType.NATIONAL_PHASE, ApplicationType.REGIONAL_PHASE)
+
+
+def _us_term_start(app: ApplicationFacts, by_id: dict[int, ApplicationFacts]) -> date:
+    """Where a US patent's 20 years count from: the earliest US non-provisional or PCT filing
+    in its chain of parents (35 U.S.C. 154(a)(2)); provisionals and foreign priorities do not
+    count."""
+    start = app.filing_date
+    current, seen = app, set()
+    while current.parent_id in by_id and current.parent_id not in seen:
+        seen.add(current.id)
+        current = by_id[current.parent_id]
+        if current.application_type is ApplicationType.PROVISIONAL:
+            break
+        if current.jurisdiction in ("US", "WO"):
+            start = min(start, current.filing_date)
+    return start
+
+
 def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
     """Every deadline the case's records set, whether met or not, oldest first."""
     live = [
@@ -125,12 +148,18 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
         for a in case.applications
         if a.status not in (ApplicationStatus.ABANDONED, ApplicationStatus.EXPIRED)
     ]
+    by_id = {a.id: a for a in case.applications}
     children = {
         a.id: [c for c in case.applications if c.parent_id == a.id] for a in case.applications
     }
     items: list[DocketItem] = []
     for app in live:
         kids = children[app.id]
+        # The priority year is kept by a PCT or any non-US filing claiming this one.
+        abroad = any(
+            k.application_type is ApplicationType.PCT or k.jurisdiction != "US" for k in kids
+        )
+        first = app.parent_id is None and app.priority_date == app.filing_date
         if app.application_type is ApplicationType.PROVISIONAL:
             converted = any(
                 k.application_type in (ApplicationType.NONPROVISIONAL, ApplicationType.PCT)
@@ -141,10 +170,28 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
                 f"a{app.id}",
                 app.name,
                 Event(EventKind.PROVISIONAL_FILED, app.filing_date, case.federal),
-                {"convert_provisional": converted, "bayh_dole_nonprovisional": converted},
+                {
+                    "convert_provisional": converted,
+                    "bayh_dole_nonprovisional": converted,
+                    "priority_year": abroad,
+                    "bayh_dole_foreign_filing": abroad,
+                },
+            )
+        if app.application_type is ApplicationType.NONPROVISIONAL and app.jurisdiction == "US":
+            items += _items(
+                case,
+                f"a{app.id}",
+                app.name,
+                Event(
+                    EventKind.NONPROVISIONAL_FILED,
+                    app.filing_date,
+                    case.federal,
+                    priority_date=None if first else app.priority_date,
+                ),
+                {"priority_year": abroad, "bayh_dole_foreign_filing": abroad},
             )
         if app.application_type is ApplicationType.PCT:
-            entered = {(k.jurisdiction, k.application_type) for k in kids}
+            entered = {k.jurisdiction for k in kids if k.application_type in PHASES}
             # A US non-provisional claiming the same priority already covers the US.
             if any(
                 a.jurisdiction == "US"
@@ -152,20 +199,47 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
                 and a.application_type is ApplicationType.NONPROVISIONAL
                 for a in live
             ):
-                entered.add(("US", ApplicationType.NATIONAL_PHASE))
+                entered.add("US")
+            met = {rule: office in entered for rule, office in PCT_ENTRY_JURISDICTION.items()}
+            met["priority_year"] = any(k.jurisdiction != "US" for k in kids)
             items += _items(
                 case,
                 f"a{app.id}",
                 app.name,
-                Event(EventKind.PCT_FILED, app.filing_date, priority_date=app.priority_date),
-                {
-                    "pct_national_phase_us": ("US", ApplicationType.NATIONAL_PHASE) in entered,
-                    "pct_regional_phase_ep": ("EP", ApplicationType.REGIONAL_PHASE) in entered,
-                },
+                Event(
+                    EventKind.PCT_FILED,
+                    app.filing_date,
+                    priority_date=None if first else app.priority_date,
+                ),
+                met,
+            )
+        if app.jurisdiction == "EP" and app.grant_date is None:
+            # Renewal fees to the EPO while the application is pending; a Euro-PCT counts
+            # from the international filing date, none due before 31 months from priority.
+            parent = by_id.get(app.parent_id) if app.parent_id else None
+            euro_pct = app.application_type is ApplicationType.REGIONAL_PHASE and parent
+            items += _items(
+                case,
+                f"a{app.id}",
+                app.name,
+                Event(
+                    EventKind.EP_FILED,
+                    parent.filing_date if euro_pct else app.filing_date,
+                    priority_date=app.priority_date if euro_pct else None,
+                ),
+                {},
             )
         if app.jurisdiction == "US" and app.grant_date is not None:
             items += _items(
-                case, f"a{app.id}", app.name, Event(EventKind.US_PATENT_GRANTED, app.grant_date), {}
+                case,
+                f"a{app.id}",
+                app.name,
+                Event(
+                    EventKind.US_PATENT_GRANTED,
+                    app.grant_date,
+                    filing_date=_us_term_start(app, by_id),
+                ),
+                {},
             )
     live_ids = {a.id for a in live}
     for action in case.office_actions:

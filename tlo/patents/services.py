@@ -25,6 +25,7 @@ from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
 from tlo.money import parse_money, to_cents
+from tlo.patents import deadlines as deadline_engine
 from tlo.patents.docket import (
     ApplicationFacts,
     BayhDoleFacts,
@@ -716,3 +717,39 @@ def docket_excel_file(
     from tlo.patents.exports import docket_workbook
 
     return docket_workbook(docket(session, actor=actor, filters=filters, today=today).entries)
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One deadline rule as the rules page lists it."""
+
+    name: str
+    label: str
+    trigger: str
+    office: str
+    applies_when: str
+    computed: str
+    met_by: str
+    aborted_by: str
+    source: str
+    file: str
+
+
+def deadline_rules(session: Session, *, actor: Actor) -> list[RuleRow]:
+    """Every deadline rule tlo applies, with how it counts and its legal source."""
+    require(actor, "docket.rules")
+    return [
+        RuleRow(
+            name=rule.name,
+            label=rule.label,
+            trigger=rule.event.value,
+            office=rule.office,
+            applies_when=rule.condition.words(),
+            computed=rule.computation,
+            met_by=rule.met_by,
+            aborted_by=rule.aborted_by,
+            source=rule.source,
+            file=f"tlo/patents/rules/{rule.family}.toml",
+        )
+        for rule in deadline_engine.RULES
+    ]
