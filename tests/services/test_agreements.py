@@ -264,9 +264,11 @@ def test_license_obligations_sit_on_the_docket_and_are_marked_there(engine, offi
             status=AgreementStatus.EXECUTED,
             signed_on=TODAY,
         )
+    # The fees fall due 30 days after signing; the first royalty report at least 45 days
+    # after it (on the last day of a quarter, 45 days exactly): look 40 days ahead.
     with unit_of_work(engine) as session:
         view = patents.docket(
-            session, actor=office.officer, filters=DocketFilters(kind="license", within_days=45)
+            session, actor=office.officer, filters=DocketFilters(kind="license", within_days=40)
         )
         by_label = {e.item.label: e.item for e in view.entries}
         assert set(by_label) == {"Upfront (issue) fee", "Reimbursement of past patent costs"}
@@ -283,7 +285,7 @@ def test_license_obligations_sit_on_the_docket_and_are_marked_there(engine, offi
             )
     with unit_of_work(engine) as session:
         left = patents.docket(
-            session, actor=office.officer, filters=DocketFilters(kind="license", within_days=45)
+            session, actor=office.officer, filters=DocketFilters(kind="license", within_days=40)
         )
     assert [e.item.label for e in left.entries] == ["Reimbursement of past patent costs"]
 
