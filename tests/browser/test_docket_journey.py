@@ -79,7 +79,7 @@ def test_an_officer_records_a_provisional_and_takes_its_deadline_to_the_calendar
         event
         for event in calendar.walk("VEVENT")
         if str(event["summary"]) == f"{docket}: Convert the provisional "
-        "(non-provisional and/or PCT)"
+        "(US non-provisional and/or PCT claiming it)"
     ]
     assert len(ours) == 1
     assert ours[0].decoded("dtstart") == date(2027, 11, 2)

@@ -288,13 +288,14 @@ def test_the_docket_heat_map_counts_deadlines_per_month_and_kind(engine, office,
             (r.month, r.fiscal_year, r.deadlines, r.still_open) for r in rows if r.kind == "Patent"
         ]
 
+    # Each provisional sets its conversion and its priority year, due the same day.
     assert patent_months() == [
-        (date(2025, 9, 1), 2026, 1, 0),  # D1's conversion, marked done
-        (date(2026, 1, 1), 2026, 1, 1),  # D2's, still open
+        (date(2025, 9, 1), 2026, 2, 1),  # D1's conversion, marked done; its priority year
+        (date(2026, 1, 1), 2026, 2, 2),  # D2's, both still open
     ]
-    assert patent_months(school_id=campus["MED"]) == [(date(2025, 9, 1), 2026, 1, 0)]
+    assert patent_months(school_id=campus["MED"]) == [(date(2025, 9, 1), 2026, 2, 1)]
     assert patent_months(officer_person_id=office.other_officer.person_id) == [
-        (date(2026, 1, 1), 2026, 1, 1)
+        (date(2026, 1, 1), 2026, 2, 2)
     ]
     rows = chart(engine, office.director, dashboard.deadlines_by_month)
     assert {r.kind for r in rows} == {"Patent", "License obligation"}

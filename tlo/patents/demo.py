@@ -258,3 +258,29 @@ def _mark_past_items_done(session, today) -> None:
                     marked_by_name="system (demo data)",
                 )
             )
+        elif item.due < today and item.rule.startswith(PAID_RULES):
+            session.add(
+                DocketItemState(
+                    key=item.key, state="done", note="Paid", marked_by_name="system (demo data)"
+                )
+            )
+        elif item.due < today and item.rule.startswith(DECLINED_RULES):
+            # The office chose, family by family, where to file abroad; the rest was waived
+            # with a reason, as an officer does on the docket.
+            session.add(
+                DocketItemState(
+                    key=item.key,
+                    state="waived",
+                    note="Not pursued there: decided at the filing review",
+                    marked_by_name="system (demo data)",
+                )
+            )
+
+
+PAID_RULES = ("ep_renewal_", "maintenance_")
+DECLINED_RULES = (
+    "priority_year",
+    "bayh_dole_foreign_filing",
+    "pct_national_phase_",
+    "pct_regional_phase_",
+)
