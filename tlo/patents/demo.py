@@ -241,7 +241,9 @@ def _bayh_dole(session, officer, case, today, rng) -> None:
 
 
 def _mark_past_items_done(session, today) -> None:
-    """Utilization reports and maintenance fees of past years were filed on time."""
+    """What fell due before today was handled: utilization reports of past years filed, fees
+    paid, and foreign filings the office chose, family by family, not to pursue waived with a
+    reason, as an officer does on the docket."""
     from tlo.auth.permissions import system_actor
 
     view = patents.docket(
@@ -249,32 +251,26 @@ def _mark_past_items_done(session, today) -> None:
     )
     for entry in view.entries:
         item: DocketItem = entry.item
-        if item.rule == "bayh_dole_utilization_report" and item.due.year < today.year:
+        mark = _past_mark(item, today)
+        if mark is not None:
+            state, note = mark
             session.add(
                 DocketItemState(
-                    key=item.key,
-                    state="done",
-                    note="Filed in iEdison",
-                    marked_by_name="system (demo data)",
+                    key=item.key, state=state, note=note, marked_by_name="system (demo data)"
                 )
             )
-        elif item.due < today and item.rule.startswith(PAID_RULES):
-            session.add(
-                DocketItemState(
-                    key=item.key, state="done", note="Paid", marked_by_name="system (demo data)"
-                )
-            )
-        elif item.due < today and item.rule.startswith(DECLINED_RULES):
-            # The office chose, family by family, where to file abroad; the rest was waived
-            # with a reason, as an officer does on the docket.
-            session.add(
-                DocketItemState(
-                    key=item.key,
-                    state="waived",
-                    note="Not pursued there: decided at the filing review",
-                    marked_by_name="system (demo data)",
-                )
-            )
+
+
+def _past_mark(item: DocketItem, today: date) -> tuple[str, str] | None:
+    if item.rule == "bayh_dole_utilization_report":
+        return ("done", "Filed in iEdison") if item.due.year < today.year else None
+    if item.due >= today:
+        return None
+    if item.rule.startswith(PAID_RULES):
+        return "done", "Paid"
+    if item.rule.startswith(DECLINED_RULES):
+        return "waived", "Not pursued there: decided at the filing review"
+    return None
 
 
 PAID_RULES = ("ep_renewal_", "maintenance_")
