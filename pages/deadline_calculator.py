@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tlo import ui
-from tlo.patents.deadlines import ActionType, Event, EventKind, deadlines_for
+from tlo.patents.deadlines import OFFICES, ActionType, Event, EventKind, deadlines_for
 
 st.title("Deadline calculator")
 st.caption(
@@ -25,6 +25,8 @@ LABELS = {
     EventKind.TITLE_ELECTED: "Title elected",
     EventKind.LICENSE_EXECUTED: "License executed",
     EventKind.DECIDED_NOT_TO_CONTINUE: "Decided to let an application or fee lapse",
+    EventKind.NATIONAL_FILED: "National application filed in CA or AU (or national phase)",
+    EventKind.NATIONAL_PATENT_GRANTED: "National patent granted (CN, JP, KR, IN, CA, AU)",
 }
 # What each trigger's earlier filing is called, where it may claim one.
 PRIORITY = {
@@ -56,6 +58,15 @@ if kind is EventKind.US_PATENT_GRANTED:
             "Patent term adjustment (days)", min_value=0, max_value=7300, key="calc_pta"
         )
     )
+if kind in OFFICES:
+    left, right = st.columns(2)
+    fields["office"] = left.selectbox("Office", OFFICES[kind], key="calc_office")
+    fields["filing_date"] = right.date_input(
+        "Filing date the term and fees count from (a national phase: the PCT's)"
+        + ("" if kind is EventKind.NATIONAL_FILED else " (required)"),
+        value=None,
+        key="calc_national_filing",
+    )
 if kind in (EventKind.AGENCY_NOTIFIED, EventKind.TITLE_ELECTED):
     fields["bar_date"] = st.date_input(
         "Statutory bar date, if any (one year after a publication)", value=None, key="calc_bar"
@@ -69,6 +80,9 @@ if on is None:
     st.stop()
 if kind is EventKind.DECIDED_NOT_TO_CONTINUE and fields["response_due"] is None:
     st.info("Enter the last day of the response or fee: the agency must be told 30 days before.")
+    st.stop()
+if kind is EventKind.NATIONAL_PATENT_GRANTED and fields["filing_date"] is None:
+    st.info("Enter the filing date: the annual fees and the 20-year term count from it.")
     st.stop()
 deadlines = deadlines_for([Event(kind, on, federal=federal, **fields)])
 if not deadlines:

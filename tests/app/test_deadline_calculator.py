@@ -54,6 +54,21 @@ def test_a_lapse_on_a_federal_case_asks_for_the_date_let_pass_and_flags_a_late_n
     assert list(table["Late"]) == ["Yes"]
 
 
+def test_a_japanese_grant_asks_for_the_filing_date_and_lists_the_annual_fees(open_app):
+    app = open_calculator(open_app)
+    app.selectbox(key="calc_kind").select("national_patent_granted").run()
+    app.selectbox(key="calc_office").set_value("JP").run()
+    app.date_input(key="calc_date").set_value(date(2024, 2, 29)).run()
+    assert "Enter the filing date" in app.info[0].value
+    app.date_input(key="calc_national_filing").set_value(date(2020, 1, 31)).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    # Years 1-3 were paid on registration; the 4th falls due by its 3rd anniversary, clamped.
+    assert table["Rule"].iloc[0] == "annuity_jp_4"
+    assert str(table["Due"][0])[:10] == "2027-02-28"
+    assert "patent_expiry_jp" in list(table["Rule"])
+
+
 def test_the_administrator_sees_every_deadline_rule_with_its_source(open_app):
     app = open_app("admin")
     app.switch_page("pages/deadline_rules.py").run()

@@ -250,6 +250,208 @@ def test_a_euro_pct_owes_no_renewal_fee_before_the_31_month_time_limit():
     assert got["ep_renewal_4"][0] == D("2027-05-31")  # already after the 31 months
 
 
+# --- national annuities and expiry: CN, JP, KR, IN, CA, AU (rules/annuities.toml) --------------
+
+
+def granted(office, on, filed):
+    return Event(K.NATIONAL_PATENT_GRANTED, D(on), filing_date=D(filed), office=office)
+
+
+def filed_at(office, on, filing_date=None):
+    return Event(
+        K.NATIONAL_FILED,
+        D(on),
+        filing_date=D(filing_date) if filing_date else None,
+        office=office,
+    )
+
+
+def test_jp_fees_from_the_4th_year_fall_due_on_the_anniversaries_of_registration():
+    """Patent Act Art. 108(2), 112(1), 3(1): registered on 29 February, every year and every
+    late period counted from that month end ends on a month end (the day before the 1st)."""
+    event = granted("JP", "2024-02-29", "2020-01-31")
+    got = table([event])
+    assert list(got) == [*(f"annuity_jp_{n}" for n in range(4, 17)), "patent_expiry_jp"]
+    assert got["annuity_jp_4"] == (D("2027-02-28"), None, None, D("2027-08-31"))
+    assert got["annuity_jp_5"] == (D("2028-02-29"), None, None, D("2028-08-31"))
+    assert got["annuity_jp_16"] == (D("2039-02-28"), None, None, D("2039-08-31"))
+    # The 17th year's fee would fall due on 2040-02-29, after the term ends: none.
+    assert got["patent_expiry_jp"] == (D("2040-01-31"), None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("office", "registered", "filed", "rule", "due", "grace_ends"),
+    [
+        # A month end of a common year: counted from 1 March, the years end on 28 or 29 February.
+        ("JP", "2023-02-28", "2019-06-10", "annuity_jp_4", "2026-02-28", "2026-08-31"),
+        ("JP", "2023-02-28", "2019-06-10", "annuity_jp_6", "2028-02-29", "2028-08-31"),
+        ("JP", "2025-05-15", "2021-09-01", "annuity_jp_4", "2028-05-15", "2028-11-15"),
+        ("KR", "2022-02-28", "2020-09-10", "annuity_kr_4", "2025-02-28", "2025-08-31"),
+        ("KR", "2022-02-28", "2020-09-10", "annuity_kr_7", "2028-02-29", "2028-08-31"),
+        ("KR", "2024-08-30", "2021-03-02", "annuity_kr_4", "2027-08-30", "2028-02-29"),
+    ],
+)
+def test_jp_and_kr_count_years_and_the_late_period_as_their_patent_acts_do(
+    office, registered, filed, rule, due, grace_ends
+):
+    got = table([granted(office, registered, filed)])
+    assert got[rule] == (D(due), None, None, D(grace_ends))
+
+
+def test_kr_fees_start_with_the_4th_year_and_stop_before_the_expiry():
+    """Korean Patent Act Art. 79(1): years 1 to 3 are paid at registration."""
+    got = table([granted("KR", "2022-02-28", "2020-09-10")])
+    assert list(got) == [*(f"annuity_kr_{n}" for n in range(4, 20)), "patent_expiry_kr"]
+    assert got["annuity_kr_19"][0] == D("2040-02-29")  # the 20th would be 2041-02-28
+    assert got["patent_expiry_kr"][0] == D("2040-09-10")
+
+
+def test_cn_annual_fees_after_the_year_of_grant_fall_due_on_the_filing_anniversaries():
+    """Implementing Regulations Rules 114 and 115: filed on a leap day, granted in the 4th
+    patent year (2023-02-28 to 2024-02-29): the 4th year's fee was paid at registration."""
+    got = table([granted("CN", "2023-06-15", "2020-02-29")])
+    assert list(got) == [*(f"annuity_cn_{n}" for n in range(5, 21)), "patent_expiry_cn"]
+    assert got["annuity_cn_5"] == (D("2024-02-29"), None, None, D("2024-08-29"))
+    assert got["annuity_cn_6"] == (D("2025-02-28"), None, None, D("2025-08-28"))
+    assert got["annuity_cn_20"] == (D("2039-02-28"), None, None, D("2039-08-28"))
+    assert got["patent_expiry_cn"] == (D("2040-02-29"), None, None, None)
+
+
+def test_a_cn_grant_on_an_anniversary_owes_the_next_years_fee_that_day():
+    """The patent year ends on the anniversary (its first day is not counted): granted on the
+    3rd anniversary, the grant falls in the 3rd year, and the 4th year's fee is due at once."""
+    got = table([granted("CN", "2024-03-15", "2021-03-15")])
+    assert next(iter(got)) == "annuity_cn_4"
+    assert got["annuity_cn_4"] == (D("2024-03-15"), None, None, D("2024-09-15"))
+
+
+def test_in_renewal_fees_fallen_due_before_the_grant_are_due_three_months_after_it():
+    """Patents Act s. 142(4); Rules 80(1) and (1A): years 3 to 6 (anniversaries 2021 to
+    2024-05-20, the last within the 3 months) are due 2024-07-01; the 7th on its anniversary."""
+    got = table([granted("IN", "2024-04-01", "2019-05-20")])
+    assert list(got) == [*(f"annuity_in_{n}" for n in range(3, 21)), "patent_expiry_in"]
+    for n in (3, 4, 5, 6):
+        assert got[f"annuity_in_{n}"] == (D("2024-07-01"), None, None, D("2025-01-01"))
+    assert got["annuity_in_7"] == (D("2025-05-20"), None, None, D("2025-11-20"))
+    assert got["annuity_in_20"][0] == D("2038-05-20")
+    assert got["patent_expiry_in"][0] == D("2039-05-20")
+
+
+def test_in_three_months_after_a_grant_on_the_30th_of_november_is_the_end_of_february():
+    got = table([granted("IN", "2024-11-30", "2020-11-30")])
+    assert got["annuity_in_5"] == (D("2025-02-28"), None, None, D("2025-08-28"))
+    assert got["annuity_in_6"] == (D("2025-11-30"), None, None, D("2026-05-30"))
+
+
+def test_ca_maintenance_fees_of_a_national_phase_count_from_the_international_filing_date():
+    """Patent Act s. 27.1: entered at 30 months from a priority of 2023-01-15, the application
+    owes its first fee on the 2nd anniversary of the international filing, for the 3rd year."""
+    got = table([filed_at("CA", "2025-07-15", filing_date="2024-01-15")])
+    assert list(got) == [f"annuity_ca_{n}" for n in range(3, 21)]
+    assert got["annuity_ca_3"] == (D("2026-01-15"), None, None, D("2026-07-15"))
+    assert got["annuity_ca_20"] == (D("2043-01-15"), None, None, D("2043-07-15"))
+
+
+def test_a_ca_national_phase_entered_after_the_2nd_anniversary_pays_that_fee_on_entry():
+    got = table([filed_at("CA", "2026-08-31", filing_date="2024-02-29")])
+    assert got["annuity_ca_3"] == (D("2026-08-31"), None, None, D("2027-02-28"))
+    assert got["annuity_ca_4"] == (D("2027-02-28"), None, None, D("2027-08-28"))
+    assert got["annuity_ca_5"][0] == D("2028-02-29")
+
+
+def test_a_direct_ca_filing_counts_from_its_own_date():
+    got = table([filed_at("CA", "2025-03-10")])
+    assert got["annuity_ca_3"] == (D("2027-03-10"), None, None, D("2027-09-10"))
+
+
+def test_au_fees_start_on_the_4th_anniversary_for_the_5th_year():
+    """Patents Regulations 1991 reg 13.3 and 13.5, Schedule 7."""
+    got = table([filed_at("AU", "2024-02-29")])
+    assert list(got) == [f"annuity_au_{n}" for n in range(5, 21)]
+    assert got["annuity_au_5"] == (D("2028-02-29"), None, None, D("2028-08-29"))
+    assert got["annuity_au_6"] == (D("2029-02-28"), None, None, D("2029-08-28"))
+    assert got["annuity_au_20"] == (D("2043-02-28"), None, None, D("2043-08-28"))
+    national_phase = table([filed_at("AU", "2025-05-31", filing_date="2023-10-31")])
+    assert national_phase["annuity_au_5"] == (D("2027-10-31"), None, None, D("2028-04-30"))
+
+
+@pytest.mark.parametrize(
+    ("office", "filed", "expiry"),
+    [
+        ("CN", "2020-02-29", "2040-02-29"),
+        ("JP", "2020-01-31", "2040-01-31"),
+        ("KR", "2080-02-29", "2100-02-28"),  # 2100 is no leap year
+        ("IN", "2019-05-20", "2039-05-20"),
+        ("CA", "2024-02-29", "2044-02-29"),
+        ("AU", "2021-11-30", "2041-11-30"),
+    ],
+)
+def test_every_national_patent_expires_twenty_years_from_its_filing_date(office, filed, expiry):
+    got = table([granted(office, "2025-06-02" if filed < "2025" else "2083-01-10", filed)])
+    assert got[f"patent_expiry_{office.lower()}"] == (D(expiry), None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("office", "on", "filed"),
+    [
+        ("JP", "2038-06-30", "2020-01-31"),  # the 4th year from registration is past the term
+        ("KR", "2038-06-30", "2020-01-31"),
+        ("CN", "2039-06-01", "2020-03-01"),  # the 20th year's fee was due before the grant
+        ("IN", "2039-03-01", "2019-05-20"),  # 3 months after the grant is past the term
+    ],
+)
+def test_no_fee_falls_due_on_or_after_the_expiry(office, on, filed):
+    assert names([granted(office, on, filed)]) == [f"patent_expiry_{office.lower()}"]
+
+
+def test_a_fee_due_on_the_expiry_day_itself_is_not_produced():
+    """Registered on the 3rd anniversary of filing: the 18th year's fee would be due on the
+    day the term ends (2040-06-10)."""
+    got = names([granted("JP", "2023-06-10", "2020-06-10")])
+    assert got[-2:] == ["annuity_jp_17", "patent_expiry_jp"]
+
+
+def test_ca_and_au_grants_set_only_the_expiry_their_fees_run_from_the_filing():
+    assert names([granted("CA", "2027-05-03", "2024-01-15")]) == ["patent_expiry_ca"]
+    assert names([granted("AU", "2027-05-03", "2024-01-15")]) == ["patent_expiry_au"]
+
+
+def test_a_national_rule_holds_only_at_its_own_office():
+    assert deadlines_for([Event(K.NATIONAL_PATENT_GRANTED, D("2024-02-29"))]) == []
+    assert deadlines_for([filed_at("JP", "2024-02-29")]) == []  # JP has no pending-fee rules
+    assert {d.rule[:10] for d in deadlines_for([filed_at("AU", "2024-02-29")])} == {"annuity_au"}
+
+
+def test_annuity_labels_name_the_year_they_keep():
+    labels = {rule.name: rule.label for rule in RULES}
+    assert labels["annuity_cn_2"] == "CN annual fee for the 2nd year"
+    assert labels["annuity_cn_3"] == "CN annual fee for the 3rd year"
+    assert labels["annuity_cn_5"] == "CN annual fee for the 5th year"
+    assert labels["annuity_jp_11"] == "JP annual fee for the 11th year"
+    assert labels["annuity_ca_3"] == "CA maintenance fee for the 3rd year"
+    assert labels["annuity_in_20"] == "IN renewal fee for the 20th year"
+    assert deadlines.OFFICES == {
+        K.NATIONAL_FILED: ("AU", "CA"),
+        K.NATIONAL_PATENT_GRANTED: ("AU", "CA", "CN", "IN", "JP", "KR"),
+    }
+
+
+def test_national_events_are_read_with_their_office_and_dates():
+    grant, filing = parse_events(
+        [
+            {
+                "event": "national_patent_granted",
+                "date": "2024-02-29",
+                "office": "JP",
+                "filing_date": "2020-01-31",
+            },
+            {"event": "national_filed", "date": "2025-07-15", "office": "CA"},
+        ]
+    )
+    assert grant == granted("JP", "2024-02-29", "2020-01-31")
+    assert filing == Event(K.NATIONAL_FILED, D("2025-07-15"), office="CA")
+
+
 # --- 37 CFR 401.14 ----------------------------------------------------------------------------
 
 
@@ -342,15 +544,18 @@ def every_event_variant():
     for kind in EventKind:
         for priority in (None, D("2025-01-01")):
             for action in [None, *ActionType] if kind is K.OFFICE_ACTION_MAILED else [None]:
-                yield Event(
-                    kind,
-                    D("2025-04-01"),
-                    federal=True,
-                    priority_date=priority,
-                    action=action,
-                    filing_date=D("2023-04-01"),
-                    response_due=D("2025-06-01"),
-                )
+                for office in deadlines.OFFICES.get(kind, [None]):
+                    yield Event(
+                        kind,
+                        D("2025-04-01"),
+                        federal=True,
+                        priority_date=priority,
+                        action=action,
+                        # Under a year before: a grant owes every national year's fee.
+                        filing_date=D("2024-09-13") if office else D("2023-04-01"),
+                        response_due=D("2025-06-01"),
+                        office=office,
+                    )
 
 
 def test_every_rule_is_reachable_from_some_event():
@@ -382,6 +587,35 @@ def test_a_rules_entry_with_an_unknown_key_is_refused():
         deadlines._rule(known | {"event": "dreamed"}, "us", "test rule")
     with pytest.raises(RulesError, match="source is required"):
         deadlines._rule(known | {"source": ""}, "us", "test rule")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"skip_before_event": "yes"}, "true or false"),
+        ({"until_term_end": 1}, "true or false"),
+        ({"month_end_to_month_end": "jp"}, "true or false"),
+        ({"not_before_event": "soon"}, "not_before_event"),
+        ({"not_before_event": {"months": 3, "from": "due"}}, "not_before_event"),
+        ({"series": {"first": 4, "last": 20, "step": 2}}, "series"),
+        ({"series": {"first": 20, "last": 4}}, "series"),
+        ({"office": "Japan"}, "two-letter"),
+    ],
+)
+def test_a_national_rule_with_a_bad_value_is_refused(extra, message):
+    raw = {
+        "name": "annuity_xx_{n}",
+        "label": "XX fee for the {nth} year",
+        "event": "national_patent_granted",
+        "office": "JP",
+        "source": "s",
+        "met_by": "m",
+        "aborted_by": "a",
+        "series": {"first": 4, "last": 20, "years": -1},
+    }
+    assert len(deadlines._rule(raw, "annuities", "test rule")) == 17
+    with pytest.raises(RulesError, match=message):
+        deadlines._rule(raw | extra, "annuities", "test rule")
 
 
 def test_business_days_skip_weekends_and_federal_holidays():
@@ -440,6 +674,53 @@ def test_every_deadline_falls_on_or_after_its_trigger(event, on, priority_back):
         (
             [{"event": "pct_filed", "date": "2025-01-02", "priority_date": "2025-02-01"}],
             "after the event",
+        ),
+        (
+            [{"event": "national_patent_granted", "date": "2025-01-02", "office": "DE"}],
+            "'DE' has no national_patent_granted rules; use one of AU, CA, CN, IN, JP, KR",
+        ),
+        (
+            [
+                {
+                    "event": "national_patent_granted",
+                    "date": "2025-01-02",
+                    "filing_date": "2021-01-02",
+                    "office": "jp",
+                }
+            ],
+            "'jp' has no national_patent_granted rules",
+        ),
+        (
+            [
+                {
+                    "event": "national_patent_granted",
+                    "date": "2025-01-02",
+                    "filing_date": "2021-01-02",
+                }
+            ],
+            "needs its office, one of AU, CA, CN, IN, JP, KR",
+        ),
+        ([{"event": "national_filed", "date": "2025-01-02"}], "needs its office, one of AU, CA"),
+        (
+            [{"event": "national_filed", "date": "2025-01-02", "office": "CN"}],
+            "CN's fees start at grant: use national_patent_granted",
+        ),
+        ([{"event": "national_filed", "date": "2025-01-02", "office": 7}], "7 has no"),
+        ([{"event": "pct_filed", "date": "2025-01-02", "office": "CN"}], "only a national_filed"),
+        (
+            [{"event": "national_patent_granted", "date": "2025-01-02", "office": "JP"}],
+            "needs the filing_date",
+        ),
+        (
+            [
+                {
+                    "event": "national_filed",
+                    "date": "2025-01-02",
+                    "filing_date": "2025-03-01",
+                    "office": "CA",
+                }
+            ],
+            "filing_date comes after",
         ),
     ],
 )

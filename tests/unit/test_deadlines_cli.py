@@ -65,6 +65,29 @@ def test_the_command_prints_every_deadline_as_json(tmp_path):
         ([{"event": "office_action_mailed", "date": "2025-02-01", "action": "x"}], "action"),
         ([{"event": "provisional_filed", "date": "2025-02-31"}], "YYYY-MM-DD"),
         ([{"event": "decided_not_to_continue", "date": "2025-02-01"}], "response_due"),
+        (
+            [
+                {
+                    "event": "national_patent_granted",
+                    "date": "2025-02-03",
+                    "filing_date": "2021-02-03",
+                    "office": "DE",
+                }
+            ],
+            "Event 1: office 'DE' has no national_patent_granted rules",
+        ),
+        (
+            [{"event": "national_filed", "date": "2025-02-03"}],
+            "Event 1: a national_filed event needs its office, one of AU, CA.",
+        ),
+        (
+            [{"event": "pct_filed", "date": "2025-02-03", "office": "CN"}],
+            "only a national_filed or national_patent_granted event has an office",
+        ),
+        (
+            [{"event": "national_patent_granted", "date": "2025-02-03", "office": "KR"}],
+            "needs the filing_date",
+        ),
     ],
 )
 def test_a_bad_file_exits_2_with_a_message_and_prints_no_json(tmp_path, events, message):
@@ -130,3 +153,57 @@ def test_the_new_events_print_their_rules_in_the_documented_order(tmp_path):
         "grace_ends": None,
         "late": True,
     }
+
+
+def test_the_national_events_print_their_annuities_and_expiry(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            {
+                "event": "national_filed",
+                "date": "2025-07-15",
+                "office": "CA",
+                "filing_date": "2024-01-15",
+            },
+            {
+                "event": "national_patent_granted",
+                "date": "2024-02-29",
+                "office": "JP",
+                "filing_date": "2020-01-31",
+            },
+            {
+                "event": "national_patent_granted",
+                "date": "2024-04-01",
+                "office": "IN",
+                "filing_date": "2019-05-20",
+            },
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    rules = [d["rule"] for d in printed]
+    assert rules[:18] == [f"annuity_ca_{n}" for n in range(3, 21)]
+    assert printed[0] == {
+        "rule": "annuity_ca_3",
+        "due": "2026-01-15",
+        "file_by": None,
+        "window_opens": None,
+        "grace_ends": "2026-07-15",
+    }
+    assert rules[18:32] == [*(f"annuity_jp_{n}" for n in range(4, 17)), "patent_expiry_jp"]
+    assert printed[18] == {
+        "rule": "annuity_jp_4",
+        "due": "2027-02-28",
+        "file_by": None,
+        "window_opens": None,
+        "grace_ends": "2027-08-31",
+    }
+    assert printed[31] == {
+        "rule": "patent_expiry_jp",
+        "due": "2040-01-31",
+        "file_by": None,
+        "window_opens": None,
+        "grace_ends": None,
+    }
+    assert rules[32:] == [*(f"annuity_in_{n}" for n in range(3, 21)), "patent_expiry_in"]
+    assert [d["due"] for d in printed[32:37]] == ["2024-07-01"] * 4 + ["2025-05-20"]

@@ -5,14 +5,18 @@ The rules live in `tlo/patents/rules/*.toml`, one entry a deadline, each with it
 that reads them. It is pure: events in, deadlines out, no database.
 
 Month arithmetic is dateutil's relativedelta, which clamps to the month's end (12 months after
-2024-02-29 is 2025-02-28). A USPTO action due on a Saturday, Sunday or US federal holiday may be
-taken on the next business day (35 U.S.C. 21(b)); `file_by` is that day. Holidays come from the
-`holidays` package (federal holidays as observed), not a hand-kept list. Inauguration Day,
-when USPTO also closes, is not among them.
+2024-02-29 is 2025-02-28). Japan and Korea count a period from the day after its start and end
+it the day before the corresponding day (JP Patent Act Art. 3(1), KR Patent Act Art. 14): the
+same day, except that a period counted from a month's last day ends on a month's last day;
+their rules say so with `month_end_to_month_end`. A USPTO action due on a Saturday, Sunday or
+US federal holiday may be taken on the next business day (35 U.S.C. 21(b)); `file_by` is that
+day. Holidays come from the `holidays` package (federal holidays as observed), not a hand-kept
+list. Inauguration Day, when USPTO also closes, is not among them.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -27,7 +31,7 @@ from tlo.errors import ValidationError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 # The order the files are read in is the order rules of one event are listed in.
-RULE_FILES = ("us.toml", "pct.toml", "ep.toml", "bayh_dole.toml")
+RULE_FILES = ("us.toml", "pct.toml", "ep.toml", "bayh_dole.toml", "annuities.toml")
 
 
 class EventKind(StrEnum):
@@ -43,6 +47,8 @@ class EventKind(StrEnum):
     TITLE_ELECTED = "title_elected"
     LICENSE_EXECUTED = "license_executed"
     DECIDED_NOT_TO_CONTINUE = "decided_not_to_continue"
+    NATIONAL_FILED = "national_filed"
+    NATIONAL_PATENT_GRANTED = "national_patent_granted"
 
 
 class ActionType(StrEnum):
@@ -72,6 +78,14 @@ ACTION_LABELS = {
 # Events that exist only under Bayh-Dole: they count as federal even without the flag.
 INHERENTLY_FEDERAL = {EventKind.AGENCY_NOTIFIED, EventKind.TITLE_ELECTED}
 
+# Events that happen at one national office and carry its code: a rule of such an event holds
+# only for an event of the rule's `office` (an event without an office sets none of them).
+OFFICE_EVENTS = frozenset({EventKind.NATIONAL_FILED, EventKind.NATIONAL_PATENT_GRANTED})
+
+# The patent term the national rules stop at (`until_term_end`): 20 years from the filing date
+# (TRIPS Art. 33; each office's own provision is cited by its `patent_expiry_*` rule).
+TERM = relativedelta(years=20)
+
 
 class RulesError(ValueError):
     """A rules file that tlo cannot use (a bug in the shipped data: tests load every file)."""
@@ -94,6 +108,16 @@ def _end_of_month(day: date) -> date:
     return day + relativedelta(day=31)
 
 
+def _add(day: date, period: relativedelta, *, month_end_to_month_end: bool = False) -> date:
+    """`day` + `period`, clamped to the month's end; with `month_end_to_month_end` a period
+    counted from a month's last day ends on a month's last day (JP Art. 3(1), KR Art. 14:
+    counted from the next day, the 1st, it ends the day before the corresponding 1st)."""
+    moved = day + period
+    if month_end_to_month_end and day == _end_of_month(day):
+        return _end_of_month(moved)
+    return moved
+
+
 @dataclass(frozen=True)
 class DateFrom:
     """A date counted from the event, the priority date or the due date (window and grace)."""
@@ -102,9 +126,11 @@ class DateFrom:
     period: relativedelta
     month_end: bool = False
 
-    def of(self, *, event: date, priority: date, due: date) -> date:
+    def of(
+        self, *, event: date, priority: date, due: date, month_end_to_month_end: bool = False
+    ) -> date:
         base = {"event": event, "priority": priority, "due": due}[self.start]
-        day = base + self.period
+        day = _add(base, self.period, month_end_to_month_end=month_end_to_month_end)
         return _end_of_month(day) if self.month_end else day
 
 
@@ -114,8 +140,11 @@ class Condition:
     first_filing: bool | None = None  # True: the event claims no earlier filing
     actions: frozenset[str] | None = None
     has: str | None = None  # an event field that must be given
+    office: str | None = None  # for OFFICE_EVENTS: the event's office must be this one
 
     def holds(self, event: Event) -> bool:
+        if self.office is not None and event.office != self.office:
+            return False
         if self.federal and not (event.federal or event.kind in INHERENTLY_FEDERAL):
             return False
         if self.first_filing is not None and (event.priority_date is None) != self.first_filing:
@@ -126,6 +155,8 @@ class Condition:
 
     def words(self) -> str:
         said = []
+        if self.office:
+            said.append(f"the event is at {self.office}")
         if self.federal:
             said.append("federally funded")
         if self.first_filing is True:
@@ -161,6 +192,10 @@ class Rule:
     bar: str | None = None  # election or filing: the statutory bar limits the date
     fiscal_year_report: bool = False
     late_when_past: bool = False  # due at the event at the latest, flagged late
+    not_before_event: relativedelta | None = None  # due no earlier than this after the event
+    skip_before_event: bool = False  # an item due before the event's day is dropped
+    until_term_end: bool = False  # an item due on or after filing date + TERM is dropped
+    month_end_to_month_end: bool = False  # JP/KR counting: a month end leads to a month end
     order: int = 0
     offset_words: str = ""  # the offset as the file states it ("30 months")
 
@@ -187,6 +222,17 @@ class Rule:
             parts.append("or the statutory bar if sooner")
         if self.late_when_past:
             parts.append("or the event's own date, flagged late, if that is past")
+        if self.not_before_event is not None:
+            gap = _describe_delta(self.not_before_event)
+            parts.append(
+                "not before the event" if gap == "0 days" else f"not before {gap} from the event"
+            )
+        if self.month_end_to_month_end:
+            parts.append("counted from a month's last day, it ends on a month's last day")
+        if self.skip_before_event:
+            parts.append("none due before the event's day")
+        if self.until_term_end:
+            parts.append("none due on or after 20 years from the filing date")
         if self.rolls:
             parts.append(f"rolled to the next day the {self.rolls} is open")
         return "; ".join(parts)
@@ -199,6 +245,16 @@ def _describe(raw: dict) -> str:
         if value:
             words.append(f"{value} {unit if abs(value) != 1 else unit[:-1]}")
     return " ".join(words) or "0 days"
+
+
+def _describe_delta(period: relativedelta) -> str:
+    return _describe({"years": period.years, "months": period.months, "days": period.days})
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 RULE_KEYS = {
@@ -221,9 +277,21 @@ RULE_KEYS = {
     "bar",
     "fiscal_year_report",
     "not_before_event",
+    "skip_before_event",
+    "until_term_end",
+    "month_end_to_month_end",
     "series",
     "order",
 }
+FLAG_KEYS = (
+    "due_month_end",
+    "add_term_adjustment",
+    "fiscal_year_report",
+    "skip_before_event",
+    "until_term_end",
+    "month_end_to_month_end",
+)
+OFFICE_CODE = re.compile(r"[A-Z]{2}")
 
 
 def _rule(raw: dict, family: str, where: str) -> list[Rule]:
@@ -248,6 +316,33 @@ def _rule(raw: dict, family: str, where: str) -> list[Rule]:
         raise RulesError(f"{where}: count_from {raw['count_from']!r}")
     if raw.get("bar") not in (None, "election", "filing"):
         raise RulesError(f"{where}: bar {raw['bar']!r}")
+    for flag in FLAG_KEYS:
+        if not isinstance(raw.get(flag, False), bool):
+            raise RulesError(f"{where}: {flag} must be true or false, not {raw[flag]!r}")
+    if event in OFFICE_EVENTS and not OFFICE_CODE.fullmatch(raw["office"]):
+        raise RulesError(f"{where}: office {raw['office']!r} is not a two-letter office code")
+    not_before = raw.get("not_before_event")
+    if not_before is None or not_before == "late":
+        not_before_event = None
+    elif not_before is True:
+        not_before_event = relativedelta()
+    elif isinstance(not_before, dict):
+        if set(not_before) - {"years", "months", "days"}:
+            raise RulesError(f"{where}: not_before_event has unknown keys {sorted(not_before)}")
+        not_before_event = _period(not_before, where)
+    else:
+        raise RulesError(
+            f'{where}: not_before_event is "late", true or {{ years, months, days }}, '
+            f"not {not_before!r}"
+        )
+    series = raw.get("series")
+    if series is not None and (
+        not isinstance(series, dict)
+        or set(series) - {"first", "last", "years"}
+        or not {"first", "last"} <= set(series)
+        or series["first"] > series["last"]
+    ):
+        raise RulesError(f"{where}: series is {{ first, last, years }} with first <= last")
 
     def date_from(key: str) -> DateFrom | None:
         spec = raw.get(key)
@@ -273,6 +368,7 @@ def _rule(raw: dict, family: str, where: str) -> list[Rule]:
             first_filing=when.get("first_filing"),
             actions=frozenset(actions) if actions is not None else None,
             has=when.get("has"),
+            office=raw["office"] if event in OFFICE_EVENTS else None,
         ),
         window_opens=date_from("window_opens"),
         grace_ends=date_from("grace_ends"),
@@ -283,11 +379,14 @@ def _rule(raw: dict, family: str, where: str) -> list[Rule]:
         add_term_adjustment=raw.get("add_term_adjustment", False),
         bar=raw.get("bar"),
         fiscal_year_report=raw.get("fiscal_year_report", False),
-        late_when_past=raw.get("not_before_event") == "late",
+        late_when_past=not_before == "late",
+        not_before_event=not_before_event,
+        skip_before_event=raw.get("skip_before_event", False),
+        until_term_end=raw.get("until_term_end", False),
+        month_end_to_month_end=raw.get("month_end_to_month_end", False),
         order=raw.get("order", 0),
         offset_words=_describe(raw.get("offset", {})),
     )
-    series = raw.get("series")
     if series is None:
         return [Rule(name=raw["name"], **base)]
     return [
@@ -296,7 +395,7 @@ def _rule(raw: dict, family: str, where: str) -> list[Rule]:
                 base
                 | {
                     "name": raw["name"].format(n=n),
-                    "label": raw["label"].format(n=n),
+                    "label": raw["label"].format(n=n, nth=_ordinal(n)),
                     "offset": relativedelta(years=n + series.get("years", 0)),
                     "offset_words": _describe({"years": n + series.get("years", 0)}),
                 }
@@ -326,6 +425,11 @@ def load_rules() -> tuple[Rule, ...]:
 RULES: tuple[Rule, ...] = load_rules()
 RULE_NAMES: frozenset[str] = frozenset(rule.name for rule in RULES)
 BAYH_DOLE_RULES: frozenset[str] = frozenset(rule.name for rule in RULES if rule.federal_only)
+# The offices an office event may name: those that have rules for it.
+OFFICES: dict[EventKind, tuple[str, ...]] = {
+    kind: tuple(sorted({rule.office for rule in RULES if rule.event is kind}))
+    for kind in OFFICE_EVENTS
+}
 
 
 @dataclass(frozen=True)
@@ -336,9 +440,13 @@ class Event:
     priority_date: date | None = None  # the earlier filing this one claims, if any
     bar_date: date | None = None  # a statutory bar (one year after a public disclosure)
     action: ActionType | None = None  # for office_action_mailed (non_final when not given)
-    filing_date: date | None = None  # for us_patent_granted: where the 20-year term counts from
+    # us_patent_granted and national_patent_granted: where the 20-year term counts from;
+    # national_filed: where the term and the fees count from (a national phase: the
+    # international filing date), the event's own date when not given
+    filing_date: date | None = None
     term_adjustment_days: int = 0
     response_due: date | None = None  # for decided_not_to_continue
+    office: str | None = None  # for OFFICE_EVENTS: the office's code (CN, JP, KR, CA, AU, IN)
 
 
 @dataclass(frozen=True)
@@ -399,13 +507,17 @@ def _start(rule: Rule, event: Event) -> date:
     return event.on
 
 
-def _deadline(rule: Rule, event: Event) -> Deadline:
+def _deadline(rule: Rule, event: Event) -> Deadline | None:
+    """The rule's deadline for the event, or None where the rule drops it (an item due before
+    the event's day with `skip_before_event`, or from the term's end on with `until_term_end`)."""
     priority = event.priority_date or event.on
     late = None
     if rule.fiscal_year_report:
         due = federal_fiscal_year_report_due(event.on)
     else:
-        due = _start(rule, event) + rule.offset
+        due = _add(
+            _start(rule, event), rule.offset, month_end_to_month_end=rule.month_end_to_month_end
+        )
     if rule.due_month_end:
         due = _end_of_month(due)
     if rule.not_before_priority is not None and event.priority_date is not None:
@@ -419,7 +531,22 @@ def _deadline(rule: Rule, event: Event) -> Deadline:
     if rule.late_when_past:
         late = due < event.on
         due = max(due, event.on)
-    counted = {"event": event.on, "priority": priority, "due": due}
+    if rule.not_before_event is not None:
+        due = max(due, event.on + rule.not_before_event)
+    if rule.skip_before_event and due < event.on:
+        return None
+    if rule.until_term_end:
+        term_end = _add(
+            event.filing_date or event.on, TERM, month_end_to_month_end=rule.month_end_to_month_end
+        )
+        if due >= term_end:
+            return None
+    counted = {
+        "event": event.on,
+        "priority": priority,
+        "due": due,
+        "month_end_to_month_end": rule.month_end_to_month_end,
+    }
     window = rule.window_opens.of(**counted) if rule.window_opens else None
     grace = rule.grace_ends.of(**counted) if rule.grace_ends else None
     return Deadline(
@@ -439,7 +566,8 @@ def rules_for(event: Event) -> list[Rule]:
 
 
 def deadlines_for_event(event: Event) -> list[Deadline]:
-    return [_deadline(rule, event) for rule in rules_for(event)]
+    found = (_deadline(rule, event) for rule in rules_for(event))
+    return [deadline for deadline in found if deadline is not None]
 
 
 BAR_EVENTS = {EventKind.AGENCY_NOTIFIED, EventKind.TITLE_ELECTED}
@@ -473,6 +601,7 @@ EVENT_FIELDS = {
     "filing_date",
     "term_adjustment_days",
     "response_due",
+    "office",
 }
 
 
@@ -546,6 +675,15 @@ def parse_events(raw: object) -> list[Event]:
         priority = _optional_date(item, "priority_date", index)
         if priority is not None and priority > on:
             raise ValidationError(f"{where}: the priority_date comes after the event's date.")
+        filing_date = _optional_date(item, "filing_date", index)
+        office = _office(item.get("office"), kind, where)
+        if kind is EventKind.NATIONAL_PATENT_GRANTED and filing_date is None:
+            raise ValidationError(
+                f"{where}: a national_patent_granted event needs the filing_date its 20-year "
+                "term counts from (for a national phase, the international filing date)."
+            )
+        if kind in OFFICE_EVENTS and filing_date is not None and filing_date > on:
+            raise ValidationError(f"{where}: the filing_date comes after the event's date.")
         events.append(
             Event(
                 kind=kind,
@@ -554,9 +692,31 @@ def parse_events(raw: object) -> list[Event]:
                 priority_date=priority,
                 bar_date=_optional_date(item, "bar_date", index),
                 action=action,
-                filing_date=_optional_date(item, "filing_date", index),
+                filing_date=filing_date,
                 term_adjustment_days=adjustment,
                 response_due=response_due,
+                office=office,
             )
         )
     return events
+
+
+def _office(value: object, kind: EventKind, where: str) -> str | None:
+    """The office of a national_filed or national_patent_granted event: one with its rules."""
+    if kind not in OFFICE_EVENTS:
+        if value is not None:
+            names = " or ".join(sorted(k.value for k in OFFICE_EVENTS))
+            raise ValidationError(f"{where}: only a {names} event has an office.")
+        return None
+    offices = ", ".join(OFFICES[kind])
+    if value is None:
+        raise ValidationError(f"{where}: a {kind.value} event needs its office, one of {offices}.")
+    if not isinstance(value, str) or value not in OFFICES[kind]:
+        hint = ""
+        if kind is EventKind.NATIONAL_FILED and value in OFFICES[EventKind.NATIONAL_PATENT_GRANTED]:
+            hint = f" ({value}'s fees start at grant: use national_patent_granted)"
+        raise ValidationError(
+            f"{where}: office {value!r} has no {kind.value} rules{hint}; use one of {offices} "
+            "(the office's code in capitals)."
+        )
+    return value
