@@ -34,6 +34,7 @@ from tlo.licensing.models import (
 )
 from tlo.patents.models import (
     BayhDoleRecord,
+    CostDecision,
     DocketItemState,
     OfficeAction,
     PatentApplication,
@@ -57,6 +58,7 @@ __all__ = [
     "CaseNote",
     "Company",
     "Contact",
+    "CostDecision",
     "Department",
     "Disclosure",
     "DisclosureInventor",

@@ -77,6 +77,13 @@ PAGES: list[PageSpec] = [
         "Patents",
         "docket.rules",
     ),
+    PageSpec(
+        "pages/cost_review.py",
+        "Decisions before costs",
+        ":material/request_quote:",
+        "Patents",
+        "docket.forecast",
+    ),
     PageSpec("pages/companies.py", "Companies", ":material/business:", "Licensing", "company.read"),
     PageSpec(
         "pages/pipeline.py", "Pipeline", ":material/view_kanban:", "Licensing", "outreach.read"

@@ -1,12 +1,17 @@
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 import time_machine
+from sqlmodel import select
 
+from tests import clock as test_clock
 from tests.factories import case_approved_for_filing, submitted_case
 from tlo import clock
+from tlo.audit import AuditEntry
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
 from tlo.disclosures.intake import FundingEntry, PublicDisclosureEntry
@@ -14,7 +19,8 @@ from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.disclosures.workflow import Action
 from tlo.errors import PermissionDenied, ValidationError
 from tlo.patents import services as patents
-from tlo.patents.models import ApplicationStatus
+from tlo.patents.deadlines import ActionType
+from tlo.patents.models import ApplicationStatus, OfficeAction, PatentApplication
 from tlo.patents.services import ApplicationForm, DocketFilters
 
 TODAY = date(2026, 11, 25)
@@ -81,7 +87,7 @@ def test_converting_the_provisional_meets_its_deadline_and_the_pct_sets_new_ones
         case_id,
         jurisdiction="US",
         application_type="national_phase",
-        filing_date=date(2027, 8, 1),
+        filing_date=date(2026, 11, 2),
         parent_id=pct,
     )
     assert ("pct_national_phase_us", date(2027, 9, 3), "met") in docket_rules(
@@ -98,7 +104,7 @@ def test_family_priority_flows_down_the_tree(engine, office):
         case_id,
         jurisdiction="EP",
         application_type="regional_phase",
-        filing_date=date(2027, 9, 1),
+        filing_date=date(2026, 11, 2),
         parent_id=pct,
     )
     with unit_of_work(engine) as session:
@@ -534,3 +540,497 @@ def test_each_national_phase_entered_meets_its_own_offices_deadline(engine, offi
     renewals = [(rule, due) for rule, due, _ in rules if rule.startswith("ep_renewal_")]
     assert renewals[0] == ("ep_renewal_3", date(2028, 3, 31))
     assert len(renewals) == 18
+
+
+# --- office actions by kind ------------------------------------------------------------------
+
+
+def a_us_nonprovisional(engine, office, **fields):
+    case_id = case_approved_for_filing(engine, office)
+    fields = {"application_type": "nonprovisional", "filing_date": date(2025, 1, 6)} | fields
+    return case_id, add(engine, office.officer, case_id, **fields)
+
+
+def office_action(engine, actor, app_id, mailed_on, **fields):
+    with unit_of_work(engine) as session:
+        return patents.add_office_action(
+            session, actor=actor, application_id=app_id, mailed_on=mailed_on, **fields
+        ).id
+
+
+def office_action_items(engine, actor, action_id):
+    """(rule, due, file by, state, subject) of one office action's docket items."""
+    with unit_of_work(engine) as session:
+        view = patents.docket(
+            session, actor=actor, filters=DocketFilters(include_closed=True), today=TODAY
+        )
+    return [
+        (e.item.rule, e.item.due, e.item.file_by, e.state, e.item.subject)
+        for e in view.entries
+        if e.item.key.startswith(f"oa{action_id}:")
+    ]
+
+
+def test_a_restriction_requirement_is_answered_within_two_months_not_three(engine, office):
+    _case_id, app_id = a_us_nonprovisional(engine, office, application_number="18/123,456")
+    action_id = office_action(
+        engine,
+        office.officer,
+        app_id,
+        date(2026, 9, 15),
+        action_type="restriction",
+        description="Claims 1-10 and 11-20 are distinct inventions",
+    )
+    with unit_of_work(engine) as session:
+        stored = session.get(OfficeAction, action_id)
+        assert (stored.action_type, stored.description) == (
+            "restriction",
+            "Claims 1-10 and 11-20 are distinct inventions",
+        )
+    subject = "Restriction requirement on US Non-provisional 18/123,456"
+    # 2026-11-15 is a Sunday: the response may be filed on Monday.
+    assert office_action_items(engine, office.officer, action_id) == [
+        ("office_action_response", date(2026, 11, 15), date(2026, 11, 16), "open", subject),
+        ("office_action_response_extended", date(2027, 3, 15), date(2027, 3, 15), "open", subject),
+    ]
+
+
+def test_a_notice_of_allowance_sets_the_issue_fee_which_paying_meets(engine, office):
+    _case_id, app_id = a_us_nonprovisional(engine, office)
+    action_id = office_action(
+        engine,
+        office.officer,
+        app_id,
+        date(2026, 10, 1),
+        action_type=ActionType.NOTICE_OF_ALLOWANCE,
+    )
+    subject = "Notice of allowance (issue fee) on US Non-provisional (no number yet)"
+    # Three months, not extendable: no "with extension fees" item; 1 January is a holiday.
+    assert office_action_items(engine, office.officer, action_id) == [
+        ("issue_fee", date(2027, 1, 1), date(2027, 1, 4), "open", subject)
+    ]
+    with unit_of_work(engine) as session:
+        patents.record_response(
+            session,
+            actor=office.officer,
+            office_action_id=action_id,
+            responded_on=date(2026, 11, 30),
+        )
+    assert office_action_items(engine, office.officer, action_id) == [
+        ("issue_fee", date(2027, 1, 1), date(2027, 1, 4), "met", subject)
+    ]
+
+
+def test_an_office_action_without_a_kind_is_a_non_final_rejection(engine, office):
+    _case_id, app_id = a_us_nonprovisional(engine, office)
+    action_id = office_action(engine, office.officer, app_id, date(2026, 9, 15))
+    items = office_action_items(engine, office.officer, action_id)
+    assert [item[:3] for item in items] == [
+        ("office_action_response", date(2026, 12, 15), date(2026, 12, 15)),
+        ("office_action_response_extended", date(2027, 3, 15), date(2027, 3, 15)),
+    ]
+
+
+def test_office_actions_stored_before_their_kind_was_recorded_are_non_final_rejections(
+    engine, office
+):
+    """Migration 0011 gives the rows it finds (and any written without the column) the kind
+    every office action was docketed as until then."""
+    _case_id, app_id = a_us_nonprovisional(engine, office)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO office_action (application_id, mailed_on, description) "
+                "VALUES (:app, :mailed, 'Rejection')"
+            ),
+            {"app": app_id, "mailed": date(2026, 9, 15)},
+        )
+    with unit_of_work(engine) as session:
+        stored = session.exec(select(OfficeAction)).one()
+    assert stored.action_type == "non_final"
+
+
+def test_an_unknown_kind_of_office_action_is_refused(engine, office):
+    _case_id, app_id = a_us_nonprovisional(engine, office)
+    with pytest.raises(ValidationError) as refused:
+        office_action(engine, office.officer, app_id, date(2026, 9, 15), action_type="nasty")
+    assert str(refused.value) == (
+        "'nasty' is not a kind of office action tlo knows. The kinds are: Non-final rejection; "
+        "Final rejection; Restriction requirement; Ex parte Quayle action; Notice of allowance "
+        "(issue fee); Notice to file missing parts."
+    )
+    with unit_of_work(engine) as session:
+        assert session.exec(select(OfficeAction)).all() == []
+
+
+# --- dates in the future ---------------------------------------------------------------------
+
+
+def tomorrow() -> date:
+    return test_clock.TODAY + timedelta(days=1)
+
+
+def test_an_application_filed_today_is_recorded_but_not_one_filed_tomorrow(engine, office):
+    case_id = case_approved_for_filing(engine, office)
+    add(engine, office.officer, case_id, filing_date=test_clock.TODAY)
+    with pytest.raises(ValidationError) as refused:
+        add(engine, office.officer, case_id, filing_date=tomorrow())
+    assert str(refused.value) == (
+        f"The filing date {tomorrow().isoformat()} is in the future; record an application "
+        "once it is filed."
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"status": "published", "publication_number": "US 2026/1 A1", "publication_date": 1},
+            "The publication date {} is in the future; record the publication once it is "
+            "published.",
+        ),
+        (
+            {"status": "granted", "grant_number": "12,345,678", "grant_date": 1},
+            "The grant date {} is in the future; record the grant once the patent is granted.",
+        ),
+        (
+            {"status": "abandoned", "abandoned_on": 1},
+            "The abandonment date {} is in the future; record the abandonment once it has "
+            "happened.",
+        ),
+    ],
+)
+def test_a_publication_grant_or_abandonment_after_today_is_refused(engine, office, fields, message):
+    _case_id, app_id = a_us_nonprovisional(engine, office)
+    fields = {name: tomorrow() if value == 1 else value for name, value in fields.items()}
+    with pytest.raises(ValidationError) as refused, unit_of_work(engine) as session:
+        patents.update_application(session, actor=office.officer, application_id=app_id, **fields)
+    assert str(refused.value) == message.format(tomorrow().isoformat())
+    with unit_of_work(engine) as session:
+        assert session.get(PatentApplication, app_id).status == "pending"
+
+
+def test_an_office_action_mailed_or_answered_after_today_is_refused(engine, office):
+    _case_id, app_id = a_us_nonprovisional(engine, office)
+    with pytest.raises(ValidationError) as refused:
+        office_action(engine, office.officer, app_id, tomorrow())
+    assert str(refused.value) == (
+        f"The mailing date {tomorrow().isoformat()} is in the future; record an office action "
+        "once it is mailed."
+    )
+    rejection = office_action(engine, office.officer, app_id, date(2026, 9, 15))
+    allowance = office_action(
+        engine, office.officer, app_id, date(2026, 10, 1), action_type="notice_of_allowance"
+    )
+    for action_id, message in (
+        (rejection, "The response date {} is in the future; record a response once it is filed."),
+        (
+            allowance,
+            "The issue fee payment date {} is in the future; record it once the fee is paid.",
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused, unit_of_work(engine) as session:
+            patents.record_response(
+                session, actor=office.officer, office_action_id=action_id, responded_on=tomorrow()
+            )
+        assert str(refused.value) == message.format(tomorrow().isoformat())
+    with unit_of_work(engine) as session:
+        assert [a.responded_on for a in session.exec(select(OfficeAction)).all()] == [None, None]
+
+
+# --- publication and grant -------------------------------------------------------------------
+
+
+def test_recording_the_grant_with_the_recorded_publication_keeps_the_publication(engine, office):
+    """The page offers every field with what is on record: a grant saved from it passes the
+    publication along, and the publication stays."""
+    _case_id, app_id = a_us_nonprovisional(engine, office, filing_date=date(2024, 1, 8))
+    with unit_of_work(engine) as session:
+        patents.update_application(
+            session,
+            actor=office.officer,
+            application_id=app_id,
+            status=ApplicationStatus.PUBLISHED,
+            publication_number=" US 2025/0123456 A1 ",
+            publication_date=date(2025, 7, 10),
+        )
+    with unit_of_work(engine) as session:
+        recorded = session.get(PatentApplication, app_id)
+        patents.update_application(
+            session,
+            actor=office.officer,
+            application_id=app_id,
+            status=ApplicationStatus.GRANTED,
+            publication_number=recorded.publication_number,
+            publication_date=recorded.publication_date,
+            grant_number="12,345,678",
+            grant_date=date(2026, 9, 1),
+            abandoned_on=recorded.abandoned_on,
+        )
+    with unit_of_work(engine) as session:
+        granted = session.get(PatentApplication, app_id)
+        assert (
+            granted.status,
+            granted.publication_number,
+            granted.publication_date,
+            granted.grant_number,
+            granted.grant_date,
+        ) == ("granted", "US 2025/0123456 A1", date(2025, 7, 10), "12,345,678", date(2026, 9, 1))
+
+
+# --- correcting an application ---------------------------------------------------------------
+
+
+def correct(engine, actor, app_id, reason="Typed from the wrong filing receipt", **changes):
+    with unit_of_work(engine) as session:
+        form = patents.application_form_of(session.get(PatentApplication, app_id))
+        return patents.correct_application(
+            session,
+            actor=actor,
+            application_id=app_id,
+            form=replace(form, **changes),
+            reason=reason,
+        ).id
+
+
+def test_correcting_the_filing_date_moves_the_conversion_deadline_and_is_audited(engine, office):
+    case_id = case_approved_for_filing(engine, office)
+    app_id = add(engine, office.officer, case_id, application_number="63/123,456")
+    assert docket_rules(engine, office.officer)[0] == (
+        "convert_provisional",
+        date(2027, 3, 2),
+        "open",
+    )
+    correct(
+        engine,
+        office.officer,
+        app_id,
+        reason="  The filing receipt says 2 February,\r\nnot 2 March.  ",
+        filing_date=date(2026, 2, 2),
+        counsel_firm=" Morgan & Reyes LLP ",
+    )
+    assert docket_rules(engine, office.officer) == [
+        ("convert_provisional", date(2027, 2, 2), "open"),
+        ("priority_year", date(2027, 2, 2), "open"),
+    ]
+    with unit_of_work(engine) as session:
+        entry = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "patent.application_corrected")
+        ).one()
+        stored = session.get(PatentApplication, app_id)
+    assert (entry.object_type, entry.object_id, entry.actor_name) == (
+        "disclosure",
+        str(case_id),
+        "Olivia Ortega",
+    )
+    changed = {
+        name: (entry.before[name], entry.after[name])
+        for name in entry.before
+        if entry.before[name] != entry.after[name]
+    }
+    assert changed == {
+        "filing_date": ("2026-03-02", "2026-02-02"),
+        "counsel_firm": ("", "Morgan & Reyes LLP"),
+    }
+    assert entry.after["reason"] == "The filing receipt says 2 February,\nnot 2 March."
+    assert entry.before["application_number"] == entry.after["application_number"] == "63/123,456"
+    assert (stored.filing_date, stored.counsel_firm) == (date(2026, 2, 2), "Morgan & Reyes LLP")
+
+
+def test_every_field_of_an_application_can_be_corrected(engine, office):
+    case_id = case_approved_for_filing(engine, office)
+    provisional, _pct = provisional_and_pct(engine, office, case_id)
+    other = add(engine, office.officer, case_id, filing_date=date(2025, 6, 2))
+    correct(
+        engine,
+        office.officer,
+        other,
+        jurisdiction="us",
+        application_type="continuation_in_part",
+        filing_date=date(2025, 6, 3),
+        application_number="18/777,001",
+        parent_id=provisional,
+        priority_date_override=date(2024, 11, 4),
+        counsel_firm="Baxter Lindqvist",
+        counsel_attorney="S. Lindqvist",
+        counsel_docket="BL-0042",
+        government_support_clause=True,
+    )
+    with unit_of_work(engine) as session:
+        assert patents.application_form_of(session.get(PatentApplication, other)) == (
+            ApplicationForm(
+                jurisdiction="US",
+                application_type="continuation_in_part",
+                filing_date=date(2025, 6, 3),
+                application_number="18/777,001",
+                parent_id=provisional,
+                priority_date_override=date(2024, 11, 4),
+                counsel_firm="Baxter Lindqvist",
+                counsel_attorney="S. Lindqvist",
+                counsel_docket="BL-0042",
+                government_support_clause=True,
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "Give the reason for the correction."),
+        (" \n\t ", "Give the reason for the correction."),
+        ("x" * 501, "The reason for the correction is 501 characters long; at most 500 are kept."),
+    ],
+)
+def test_a_correction_needs_a_reason_of_at_most_500_characters(engine, office, reason, message):
+    case_id = case_approved_for_filing(engine, office)
+    app_id = add(engine, office.officer, case_id)
+    with pytest.raises(ValidationError) as refused:
+        correct(engine, office.officer, app_id, reason=reason, filing_date=date(2026, 2, 2))
+    assert str(refused.value) == message
+    correct(engine, office.officer, app_id, reason="x" * 500, filing_date=date(2026, 2, 2))
+
+
+def a_family_to_correct(engine, office):
+    """A provisional (2025-03-03), its PCT (2026-03-02) and the PCT's US national phase
+    (2026-11-02), with an office action mailed on the national phase on 2026-11-20."""
+    case_id = case_approved_for_filing(engine, office)
+    provisional, pct = provisional_and_pct(engine, office, case_id)
+    national = add(
+        engine,
+        office.officer,
+        case_id,
+        application_type="national_phase",
+        filing_date=date(2026, 11, 2),
+        parent_id=pct,
+    )
+    office_action(engine, office.officer, national, date(2026, 11, 20))
+    return {"provisional": provisional, "pct": pct, "national": national}
+
+
+@pytest.mark.parametrize(
+    ("which", "changes", "message"),
+    [
+        ("provisional", {"jurisdiction": "EP"}, "A Provisional application is filed in US."),
+        (
+            "provisional",
+            {"filing_date": date(2026, 4, 1)},
+            "The WO PCT (no number yet) claiming this application was filed on 2026-03-02, "
+            "before 2026-04-01: an application cannot be filed after its children.",
+        ),
+        (
+            "provisional",
+            {"parent_id": "national"},
+            "An application cannot claim priority from itself or from one of its own descendants.",
+        ),
+        (
+            "pct",
+            {"jurisdiction": "US", "application_type": "nonprovisional"},
+            "The US National phase (no number yet) enters from this application, so it stays "
+            "a PCT application.",
+        ),
+        (
+            "pct",
+            {"filing_date": date(2025, 3, 1)},
+            "An application cannot be filed before its parent.",
+        ),
+        (
+            "national",
+            {"filing_date": date(2026, 11, 25)},
+            "An office action on this application was mailed on 2026-11-20, before 2026-11-25.",
+        ),
+        (
+            "national",
+            {"parent_id": "provisional"},
+            "A National phase application enters from a PCT application.",
+        ),
+        (
+            "national",
+            {"parent_id": None},
+            "Choose the application this National phase comes from.",
+        ),
+        (
+            "national",
+            {"priority_date_override": date(2026, 11, 3)},
+            "The priority date 2026-11-03 is after the filing date 2026-11-02; priority is "
+            "claimed from an earlier filing.",
+        ),
+        ("national", {}, "This is what is on record already: change what was wrong."),
+    ],
+)
+def test_a_correction_that_the_family_would_contradict_is_refused(
+    engine, office, which, changes, message
+):
+    family = a_family_to_correct(engine, office)
+    changes = {
+        name: family[value] if name == "parent_id" and value is not None else value
+        for name, value in changes.items()
+    }
+    with unit_of_work(engine) as session:
+        before = audit_snapshot_of(session, family[which])
+    with pytest.raises(ValidationError) as refused:
+        correct(engine, office.officer, family[which], **changes)
+    assert str(refused.value) == message
+    with unit_of_work(engine) as session:
+        assert audit_snapshot_of(session, family[which]) == before
+        assert not session.exec(
+            select(AuditEntry).where(AuditEntry.action == "patent.application_corrected")
+        ).all()
+
+
+def audit_snapshot_of(session, app_id):
+    from tlo import audit
+
+    return audit.snapshot(session.get(PatentApplication, app_id))
+
+
+def test_a_correction_cannot_put_the_filing_after_the_grant_or_in_the_future(engine, office):
+    _case_id, app_id = a_us_nonprovisional(engine, office, filing_date=date(2020, 1, 6))
+    with unit_of_work(engine) as session:
+        patents.update_application(
+            session,
+            actor=office.officer,
+            application_id=app_id,
+            status=ApplicationStatus.GRANTED,
+            grant_number="11,222,333",
+            grant_date=date(2023, 6, 6),
+        )
+    with pytest.raises(ValidationError) as refused:
+        correct(engine, office.officer, app_id, filing_date=date(2023, 7, 1))
+    assert str(refused.value) == (
+        "The grant date 2023-06-06 would precede the filing date 2023-07-01."
+    )
+    with pytest.raises(ValidationError) as refused:
+        correct(engine, office.officer, app_id, filing_date=tomorrow())
+    assert str(refused.value) == (
+        f"The filing date {tomorrow().isoformat()} is in the future; record an application "
+        "once it is filed."
+    )
+
+
+def test_a_federally_funded_case_keeps_the_government_support_clause_when_corrected(engine, office):
+    case_id = case_approved_for_filing(
+        engine, office, funding=[FundingEntry("NIH", "R01", True, "NIH")]
+    )
+    app_id = add(engine, office.officer, case_id, government_support_clause=True)
+    with pytest.raises(ValidationError, match="government-support clause"):
+        correct(engine, office.officer, app_id, government_support_clause=False)
+    # Abroad the clause is not required.
+    correct(
+        engine,
+        office.officer,
+        app_id,
+        jurisdiction="WO",
+        application_type="pct",
+        government_support_clause=False,
+    )
+
+
+def test_only_the_cases_officer_or_the_director_corrects_an_application(engine, office):
+    case_id = case_approved_for_filing(engine, office)
+    app_id = add(engine, office.officer, case_id)
+    for outsider in (office.other_officer, office.inventor, office.finance):
+        with pytest.raises(PermissionDenied):
+            correct(engine, outsider, app_id, application_number="63/000,001")
+    correct(engine, office.director, app_id, application_number="63/000,001")
+    with unit_of_work(engine) as session:
+        assert session.get(PatentApplication, app_id).application_number == "63/000,001"

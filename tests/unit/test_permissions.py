@@ -52,6 +52,11 @@ class OwnedThing:
         (Role.ADMIN, "docket.rules", True),
         (Role.INVENTOR, "docket.rules", False),
         (Role.ADMIN, "docket.read", False),
+        (Role.FINANCE, "docket.forecast", True),
+        (Role.DIRECTOR, "docket.forecast", True),
+        (Role.OFFICER, "docket.forecast", True),
+        (Role.INVENTOR, "docket.forecast", False),
+        (Role.ADMIN, "docket.forecast", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):

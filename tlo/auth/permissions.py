@@ -97,6 +97,7 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "docket.calculate": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "docket.read": {Role.OFFICER: A, Role.DIRECTOR: A},
     "docket.rules": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A, Role.ADMIN: A},
+    "docket.forecast": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "patent.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "patent.cost": {Role.OFFICER: ASSIGNED, Role.FINANCE: A, Role.DIRECTOR: A},
     # Licensee outreach. Working a technology's outreach is "disclosure.work" on its case.

@@ -17,7 +17,7 @@ from tlo.auth.models import Role
 from tlo.auth.permissions import Actor
 from tlo.disclosures.models import Disclosure, DisclosureStatus, FundingSource
 from tlo.patents import services as patents
-from tlo.patents.deadlines import months
+from tlo.patents.deadlines import ActionType, months
 from tlo.patents.docket import DocketItem
 from tlo.patents.models import ApplicationStatus, DocketItemState, PatentApplication
 from tlo.patents.services import ApplicationForm, DocketFilters
@@ -65,6 +65,7 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
             application_id=newest.id,
             mailed_on=today - timedelta(days=40),
             description="Restriction requirement",
+            action_type=ActionType.RESTRICTION,
         )
     # Half the cases approved for filing have their provisional on file: conversions ahead.
     approved = session.exec(
@@ -268,12 +269,14 @@ def _past_mark(item: DocketItem, today: date) -> tuple[str, str] | None:
         return None
     if item.rule.startswith(PAID_RULES):
         return "done", "Paid"
+    if item.rule == "bayh_dole_abandonment_notice":
+        return "done", "Agency notified in iEdison"
     if item.rule.startswith(DECLINED_RULES):
         return "waived", "Not pursued there: decided at the filing review"
     return None
 
 
-PAID_RULES = ("ep_renewal_", "maintenance_")
+PAID_RULES = ("ep_renewal_", "maintenance_", "annuity_")
 DECLINED_RULES = (
     "priority_year",
     "bayh_dole_foreign_filing",

@@ -8,7 +8,9 @@ from datetime import date
 
 from tlo.patents.deadlines import (
     BAYH_DOLE_RULES,
+    OFFICES,
     RULES,
+    ActionType,
     Event,
     EventKind,
     deadlines_for_event,
@@ -28,6 +30,7 @@ class ApplicationFacts:
     priority_date: date
     status: ApplicationStatus
     grant_date: date | None
+    abandoned_on: date | None = None
 
     @property
     def name(self) -> str:
@@ -41,6 +44,8 @@ class OfficeActionFacts:
     application_id: int
     mailed_on: date
     responded_on: date | None
+    action: ActionType = ActionType.NON_FINAL
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,17 @@ class BayhDoleFacts:
     reported_on: date | None
     election: str
     elected_on: date | None
+
+
+@dataclass(frozen=True)
+class LapseFacts:
+    """A cost event the office decided to let lapse (see decisions.py)."""
+
+    key: str  # the lapsed item's docket key
+    subject: str
+    label: str
+    decided_on: date
+    act_by: date  # the last day the office could have acted
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,7 @@ class CaseFacts:
     public_disclosures: list[date] = field(default_factory=list)
     bayh_dole: BayhDoleFacts | None = None
     licensed_on: date | None = None
+    lapses: list[LapseFacts] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,8 +117,18 @@ class DocketItem:
         return self.file_by or self.due
 
 
-def _items(case: CaseFacts, key_prefix: str, subject: str, event: Event, met: dict[str, bool]):
+def _items(
+    case: CaseFacts,
+    key_prefix: str,
+    subject: str,
+    event: Event,
+    met: dict[str, bool],
+    *,
+    only: frozenset[str] | None = None,
+):
     for deadline in deadlines_for_event(event):
+        if only is not None and deadline.rule not in only:
+            continue
         yield DocketItem(
             key=f"{key_prefix}:{deadline.rule}",
             disclosure_id=case.disclosure_id,
@@ -123,6 +150,8 @@ def _items(case: CaseFacts, key_prefix: str, subject: str, event: Event, met: di
 # Which child of a PCT enters which office's national or regional phase (rule -> jurisdiction).
 PCT_ENTRY_JURISDICTION = {rule.name: rule.office for rule in RULES if rule.name.startswith("pct_")}
 PHASES = (ApplicationType.NATIONAL_PHASE, ApplicationType.REGIONAL_PHASE)
+# Offices whose annuities and term the rules know (annuities.toml).
+NATIONAL_OFFICES = frozenset(OFFICES[EventKind.NATIONAL_PATENT_GRANTED])
 
 
 def _us_term_start(app: ApplicationFacts, by_id: dict[int, ApplicationFacts]) -> date:
@@ -229,6 +258,37 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
                 ),
                 {},
             )
+        if app.jurisdiction in NATIONAL_OFFICES:
+            # A national phase counts its term and fees from the PCT's international filing.
+            parent = by_id.get(app.parent_id) if app.parent_id else None
+            via_pct = app.application_type in PHASES and parent is not None
+            term_start = parent.filing_date if via_pct else app.filing_date
+            if app.jurisdiction in OFFICES[EventKind.NATIONAL_FILED]:
+                items += _items(
+                    case,
+                    f"a{app.id}",
+                    app.name,
+                    Event(
+                        EventKind.NATIONAL_FILED,
+                        app.filing_date,
+                        filing_date=term_start,
+                        office=app.jurisdiction,
+                    ),
+                    {},
+                )
+            if app.grant_date is not None:
+                items += _items(
+                    case,
+                    f"a{app.id}",
+                    app.name,
+                    Event(
+                        EventKind.NATIONAL_PATENT_GRANTED,
+                        app.grant_date,
+                        filing_date=term_start,
+                        office=app.jurisdiction,
+                    ),
+                    {},
+                )
         if app.jurisdiction == "US" and app.grant_date is not None:
             items += _items(
                 case,
@@ -241,17 +301,23 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
                 ),
                 {},
             )
-    live_ids = {a.id for a in live}
+    # The office-action rules are the USPTO's (37 CFR 1.134 ff.); another office's actions
+    # carry the period that office sets, which its counsel dockets.
+    us_ids = {a.id for a in live if a.jurisdiction == "US"}
     for action in case.office_actions:
-        if action.application_id in live_ids:
+        if action.application_id in us_ids:
             answered = action.responded_on is not None
             app = next(a for a in live if a.id == action.application_id)
             items += _items(
                 case,
                 f"oa{action.id}",
-                f"Office action on {app.name}",
-                Event(EventKind.OFFICE_ACTION_MAILED, action.mailed_on),
-                {"office_action_response": answered, "office_action_response_extended": answered},
+                f"{action.action.label} on {app.name}",
+                Event(EventKind.OFFICE_ACTION_MAILED, action.mailed_on, action=action.action),
+                {
+                    "office_action_response": answered,
+                    "office_action_response_extended": answered,
+                    "issue_fee": answered,
+                },
             )
     us_filings = sorted(a.filing_date for a in case.applications if a.jurisdiction == "US")
     for disclosed_on in sorted(set(case.public_disclosures)):
@@ -304,18 +370,61 @@ def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
             "First application after electing title",
             Event(EventKind.TITLE_ELECTED, record.elected_on, True),
             {"bayh_dole_initial_filing": bool(case.applications)},
+            only=frozenset({"bayh_dole_initial_filing"}),
         )
-    if case.licensed_on is not None:
-        for year in range(case.licensed_on.year, today.year + 1):
-            on = case.licensed_on if year == case.licensed_on.year else date(year, 1, 1)
+    # A utilization report for every federal fiscal year (October-September) from the one in
+    # which title was elected or the invention first licensed, whichever came first.
+    starts = [d for d in (record.elected_on, case.licensed_on) if d is not None]
+    if starts:
+        first = min(starts)
+        for year in range(fiscal_year(first), fiscal_year(today) + 1):
+            on = first if year == fiscal_year(first) else date(year - 1, 10, 1)
             items += _items(
                 case,
                 f"{prefix}:y{year}",
-                f"Utilization report {year}",
+                f"Utilization report FY{year}",
                 Event(EventKind.LICENSE_EXECUTED, on, True),
                 {},
             )
+    # Letting an application or fee lapse: the agency is told at least 30 days ahead.
+    noticed = set()
+    for lapse in case.lapses:
+        noticed.add(lapse.key.split(":", 1)[0])
+        items += _items(
+            case,
+            f"{lapse.key}:lapse",
+            f"Letting lapse: {lapse.label} ({lapse.subject})",
+            Event(
+                EventKind.DECIDED_NOT_TO_CONTINUE,
+                lapse.decided_on,
+                True,
+                response_due=lapse.act_by,
+            ),
+            {},
+        )
+    for app in case.applications:
+        # Abandoned without a recorded decision: the notice is due at once, and late.
+        if app.status is ApplicationStatus.ABANDONED and app.abandoned_on is not None:
+            if f"a{app.id}" in noticed:
+                continue
+            items += _items(
+                case,
+                f"a{app.id}:abandoned",
+                f"Abandoning {app.name}",
+                Event(
+                    EventKind.DECIDED_NOT_TO_CONTINUE,
+                    app.abandoned_on,
+                    True,
+                    response_due=app.abandoned_on,
+                ),
+                {},
+            )
     return items
+
+
+def fiscal_year(day: date) -> int:
+    """The US federal fiscal year (October-September) a day falls in."""
+    return day.year + 1 if day.month >= 10 else day.year
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from tlo.clock import utcnow
@@ -75,7 +76,10 @@ class OfficeAction(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="patent_application.id", index=True)
     mailed_on: date
+    # What the office mailed (tlo.patents.deadlines.ActionType): it sets the response period.
+    action_type: str = Field(default="non_final", max_length=30)
     description: str = Field(default="", max_length=300)
+    # The response filed, or for a notice of allowance the day the issue fee was paid.
     responded_on: date | None = None
 
 
@@ -121,3 +125,25 @@ class DocketItemState(SQLModel, table=True):
     marked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     marked_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     marked_by_name: str = Field(max_length=200)
+
+
+class CostDecision(SQLModel, table=True):
+    """Whether to pay a docket item that costs money (a national phase, a renewal, a fee) or
+    let it lapse; one per item, kept with who, when and why (see decisions.py)."""
+
+    __tablename__ = "cost_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)  # the docket item's key
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    rule: str = Field(max_length=60)
+    label: str = Field(max_length=200)
+    subject: str = Field(max_length=300)
+    decision: str = Field(max_length=10)  # pay, lapse
+    reason: str = Field(default="", max_length=500)
+    decided_on: date  # the office's day of the decision
+    act_by: date  # the item's last day to act, as the decision saw it
+    estimate_cents: int = Field(sa_type=sa.BigInteger)
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    decided_by_name: str = Field(max_length=200)

@@ -4,7 +4,7 @@ Bayh-Dole records, and the docket computed from them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -26,11 +26,14 @@ from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
 from tlo.money import parse_money, to_cents
 from tlo.patents import deadlines as deadline_engine
+from tlo.patents.deadlines import ActionType
+from tlo.patents.decisions import lapses_by_case
 from tlo.patents.docket import (
     ApplicationFacts,
     BayhDoleFacts,
     CaseFacts,
     DocketItem,
+    LapseFacts,
     Marks,
     OfficeActionFacts,
     family_priority,
@@ -46,6 +49,7 @@ from tlo.patents.models import (
     PatentCost,
 )
 from tlo.people.models import Person
+from tlo.text import clean_text
 
 # Cases whose deadlines still matter.
 CLOSED_STATUSES = {
@@ -82,14 +86,71 @@ def _application(session: Session, application_id: int) -> PatentApplication:
     return application
 
 
-def add_application(
-    session: Session, *, actor: Actor, disclosure_id: int, form: ApplicationForm
-) -> PatentApplication:
-    """Record a filed application. The first one on a case approved for filing marks the case
-    filed. A federally funded case's application must carry the government-support clause."""
-    case = load_case(session, actor, disclosure_id, "disclosure.work")
-    kind = ApplicationType(form.application_type)
-    jurisdiction = form.jurisdiction.strip().upper()
+# The text an application records, with the longest each may be (its column's length).
+APPLICATION_TEXT_LIMITS = (
+    ("application_number", "application number", 50),
+    ("counsel_firm", "counsel's firm", 200),
+    ("counsel_attorney", "attorney", 200),
+    ("counsel_docket", "counsel's docket number", 100),
+)
+CORRECTION_REASON_MAX_LENGTH = 500
+
+
+def application_form_of(application: PatentApplication) -> ApplicationForm:
+    """What is on record for an application, as the form that records it: a correction
+    starts from it and changes only what was wrong."""
+    return ApplicationForm(
+        jurisdiction=application.jurisdiction,
+        application_type=ApplicationType(application.application_type),
+        filing_date=application.filing_date,
+        application_number=application.application_number,
+        parent_id=application.parent_id,
+        priority_date_override=application.priority_date_override,
+        counsel_firm=application.counsel_firm,
+        counsel_attorney=application.counsel_attorney,
+        counsel_docket=application.counsel_docket,
+        government_support_clause=application.government_support_clause,
+    )
+
+
+def _not_in_future(day: date | None, what: str, advice: str) -> None:
+    """The records say what happened; a date after today is a slip of the keyboard, and a
+    deadline computed from it would be wrong."""
+    if day is not None and day > clock.today():
+        raise ValidationError(f"The {what} {day.isoformat()} is in the future; {advice}.")
+
+
+def _called(application: PatentApplication) -> str:
+    number = application.application_number or "(no number yet)"
+    kind = ApplicationType(application.application_type).label
+    return f"{application.jurisdiction} {kind} {number}"
+
+
+def _lineage(session: Session, application: PatentApplication) -> set[int]:
+    """The ids of an application and of every application it descends from."""
+    ids: set[int] = set()
+    current: PatentApplication | None = application
+    while current is not None and current.id not in ids:
+        ids.add(current.id)
+        current = session.get(PatentApplication, current.parent_id) if current.parent_id else None
+    return ids
+
+
+def _checked_form(
+    session: Session,
+    disclosure_id: int,
+    form: ApplicationForm,
+    corrected: PatentApplication | None = None,
+) -> ApplicationForm:
+    """The form cleaned, once it describes an application that can have been filed: in its
+    office, not after today, after its parent, with the clause a federally funded case
+    needs. `corrected` is the application the form corrects: its children, its publication,
+    grant and abandonment, and its office actions must still fit the form."""
+    try:
+        kind = ApplicationType(form.application_type)
+    except ValueError:
+        raise ValidationError(f"{form.application_type!r} is not a type of application.") from None
+    jurisdiction = (form.jurisdiction or "").strip().upper()
     if not jurisdiction.isalpha() or not 2 <= len(jurisdiction) <= 3:
         raise ValidationError("Give the jurisdiction as a country or office code (US, EP, WO).")
     expected = EXPECTED_JURISDICTION.get(kind)
@@ -97,10 +158,26 @@ def add_application(
         raise ValidationError(f"A {kind.label} application is filed in {expected}.")
     if form.filing_date is None:
         raise ValidationError("Give the filing date.")
+    _not_in_future(form.filing_date, "filing date", "record an application once it is filed")
+    override = form.priority_date_override
+    if override is not None and override > form.filing_date:
+        raise ValidationError(
+            f"The priority date {override.isoformat()} is after the filing date "
+            f"{form.filing_date.isoformat()}; priority is claimed from an earlier filing."
+        )
+    texts = {
+        name: clean_text(getattr(form, name), what=what, max_length=limit)
+        for name, what, limit in APPLICATION_TEXT_LIMITS
+    }
     if form.parent_id is not None:
         parent = _application(session, form.parent_id)
         if parent.disclosure_id != disclosure_id:
             raise ValidationError("The parent application belongs to another case.")
+        if corrected is not None and corrected.id in _lineage(session, parent):
+            raise ValidationError(
+                "An application cannot claim priority from itself or from one of its own "
+                "descendants."
+            )
         if form.filing_date < parent.filing_date:
             raise ValidationError("An application cannot be filed before its parent.")
         allowed = PARENT_TYPES.get(kind)
@@ -122,19 +199,81 @@ def add_application(
             "This case is federally funded: confirm the government-support clause is in the "
             "application (35 U.S.C. 202(c)(6))."
         )
+    if corrected is not None:
+        _check_what_follows(session, corrected, kind, form.filing_date)
+    return replace(form, application_type=kind, jurisdiction=jurisdiction, **texts)
+
+
+def _check_what_follows(
+    session: Session, application: PatentApplication, kind: ApplicationType, filed: date
+) -> None:
+    """What was recorded after an application still comes after its corrected filing."""
+    children = session.exec(
+        select(PatentApplication)
+        .where(PatentApplication.parent_id == application.id)
+        .order_by(PatentApplication.filing_date, PatentApplication.id)
+    ).all()
+    for child in children:
+        if child.filing_date < filed:
+            raise ValidationError(
+                f"The {_called(child)} claiming this application was filed on "
+                f"{child.filing_date.isoformat()}, before {filed.isoformat()}: an application "
+                "cannot be filed after its children."
+            )
+        allowed = PARENT_TYPES.get(ApplicationType(child.application_type))
+        if allowed and kind not in allowed:
+            raise ValidationError(
+                f"The {_called(child)} enters from this application, so it stays a PCT application."
+            )
+    for day, what in (
+        (application.publication_date, "publication"),
+        (application.grant_date, "grant"),
+        (application.abandoned_on, "abandonment"),
+    ):
+        if day is not None and day < filed:
+            raise ValidationError(
+                f"The {what} date {day.isoformat()} would precede the filing date "
+                f"{filed.isoformat()}."
+            )
+    mailed = session.exec(
+        select(OfficeAction.mailed_on).where(OfficeAction.application_id == application.id)
+    ).all()
+    if mailed and min(mailed) < filed:
+        raise ValidationError(
+            f"An office action on this application was mailed on {min(mailed).isoformat()}, "
+            f"before {filed.isoformat()}."
+        )
+
+
+def _fill(application: PatentApplication, form: ApplicationForm) -> None:
+    """Copy a checked form (`_checked_form`) onto the application."""
+    application.parent_id = form.parent_id
+    application.jurisdiction = form.jurisdiction
+    application.application_type = ApplicationType(form.application_type).value
+    application.application_number = form.application_number
+    application.filing_date = form.filing_date
+    application.priority_date_override = form.priority_date_override
+    application.counsel_firm = form.counsel_firm
+    application.counsel_attorney = form.counsel_attorney
+    application.counsel_docket = form.counsel_docket
+    application.government_support_clause = form.government_support_clause
+
+
+def add_application(
+    session: Session, *, actor: Actor, disclosure_id: int, form: ApplicationForm
+) -> PatentApplication:
+    """Record a filed application. The first one on a case approved for filing marks the case
+    filed. A federally funded case's application must carry the government-support clause."""
+    case = load_case(session, actor, disclosure_id, "disclosure.work")
+    form = _checked_form(session, disclosure_id, form)
+    kind = ApplicationType(form.application_type)
     application = PatentApplication(
         disclosure_id=disclosure_id,
-        parent_id=form.parent_id,
-        jurisdiction=jurisdiction,
+        jurisdiction=form.jurisdiction,
         application_type=kind.value,
-        application_number=form.application_number.strip(),
         filing_date=form.filing_date,
-        priority_date_override=form.priority_date_override,
-        counsel_firm=form.counsel_firm.strip(),
-        counsel_attorney=form.counsel_attorney.strip(),
-        counsel_docket=form.counsel_docket.strip(),
-        government_support_clause=form.government_support_clause,
     )
+    _fill(application, form)
     session.add(application)
     session.flush()
     audit.record(
@@ -151,8 +290,48 @@ def add_application(
             actor,
             case,
             Action.RECORD_FILING,
-            note=f"{jurisdiction} {kind.label} filed {form.filing_date}",
+            note=f"{form.jurisdiction} {kind.label} filed {form.filing_date}",
         )
+    return application
+
+
+def correct_application(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    form: ApplicationForm,
+    reason: str,
+) -> PatentApplication:
+    """Correct what was recorded about a filed application (a mistyped number or date, the
+    wrong type, office or parent): every field as `form` gives it (start from
+    `application_form_of`), under the rules that recording it follows, and the application's
+    children, events and office actions must still fit. The reason is kept in the audit log
+    with the record before and after; the docket follows, computed from the records."""
+    application = _application(session, application_id)
+    load_case(session, actor, application.disclosure_id, "disclosure.work")
+    reason = clean_text(
+        reason,
+        what="reason for the correction",
+        max_length=CORRECTION_REASON_MAX_LENGTH,
+        required=True,
+    )
+    form = _checked_form(session, application.disclosure_id, form, corrected=application)
+    before = audit.snapshot(application)
+    _fill(application, form)
+    after = audit.snapshot(application)
+    if after == before:
+        raise ValidationError("This is what is on record already: change what was wrong.")
+    session.add(application)
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.application_corrected",
+        object_type="disclosure",
+        object_id=application.disclosure_id,
+        before=before,
+        after=after | {"reason": reason},
+    )
     return application
 
 
@@ -169,6 +348,9 @@ def update_application(
     abandoned_on: date | None = None,
     application_number: str | None = None,
 ) -> PatentApplication:
+    """Record the application's status and its publication, grant or abandonment. Every
+    field is saved as given: pass the recorded publication with a grant to keep it (the
+    form offers what is on record)."""
     application = _application(session, application_id)
     load_case(session, actor, application.disclosure_id, "disclosure.work")
     status = ApplicationStatus(status)
@@ -176,18 +358,21 @@ def update_application(
         raise ValidationError("A granted patent needs its number and grant date.")
     if status is ApplicationStatus.ABANDONED and abandoned_on is None:
         raise ValidationError("Give the date the application was abandoned.")
-    for day, what in (
-        (grant_date, "grant"),
-        (publication_date, "publication"),
-        (abandoned_on, "abandonment"),
+    for day, what, advice in (
+        (grant_date, "grant", "record the grant once the patent is granted"),
+        (publication_date, "publication", "record the publication once it is published"),
+        (abandoned_on, "abandonment", "record the abandonment once it has happened"),
     ):
         if day is not None and day < application.filing_date:
             raise ValidationError(f"The {what} date cannot precede the filing date.")
+        _not_in_future(day, f"{what} date", advice)
+    publication_number = clean_text(publication_number, what="publication number", max_length=50)
+    grant_number = clean_text(grant_number, what="patent number", max_length=50)
     before = audit.snapshot(application)
     application.status = status.value
-    application.publication_number = publication_number.strip()
+    application.publication_number = publication_number
     application.publication_date = publication_date
-    application.grant_number = grant_number.strip()
+    application.grant_number = grant_number
     application.grant_date = grant_date
     application.abandoned_on = abandoned_on if status is ApplicationStatus.ABANDONED else None
     if application_number is not None:
@@ -205,15 +390,46 @@ def update_application(
     return application
 
 
+OFFICE_ACTION_DESCRIPTION_MAX_LENGTH = 300
+
+
+def _action_type(value: ActionType | str) -> ActionType:
+    try:
+        return ActionType(value)
+    except ValueError:
+        kinds = "; ".join(kind.label for kind in ActionType)
+        raise ValidationError(
+            f"{value!r} is not a kind of office action tlo knows. The kinds are: {kinds}."
+        ) from None
+
+
 def add_office_action(
-    session: Session, *, actor: Actor, application_id: int, mailed_on: date, description: str
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    mailed_on: date,
+    description: str = "",
+    action_type: ActionType | str = ActionType.NON_FINAL,
 ) -> OfficeAction:
+    """Record what an office mailed; its kind sets the period to respond (a notice of
+    allowance: the issue fee)."""
     application = _application(session, application_id)
     load_case(session, actor, application.disclosure_id, "disclosure.work")
+    kind = _action_type(action_type)
+    if mailed_on is None:
+        raise ValidationError("Give the date the office action was mailed.")
+    _not_in_future(mailed_on, "mailing date", "record an office action once it is mailed")
     if mailed_on < application.filing_date:
         raise ValidationError("An office action cannot be mailed before the filing date.")
+    description = clean_text(
+        description, what="description", max_length=OFFICE_ACTION_DESCRIPTION_MAX_LENGTH
+    )
     action = OfficeAction(
-        application_id=application_id, mailed_on=mailed_on, description=description.strip()
+        application_id=application_id,
+        mailed_on=mailed_on,
+        action_type=kind.value,
+        description=description,
     )
     session.add(action)
     session.flush()
@@ -231,11 +447,19 @@ def add_office_action(
 def record_response(
     session: Session, *, actor: Actor, office_action_id: int, responded_on: date
 ) -> None:
+    """Record the response filed to an office action; for a notice of allowance, the day the
+    issue fee was paid."""
     action = session.get(OfficeAction, office_action_id)
     if action is None:
         raise NotFound(f"There is no office action {office_action_id}.")
     application = _application(session, action.application_id)
     load_case(session, actor, application.disclosure_id, "disclosure.work")
+    if responded_on is None:
+        raise ValidationError("Give the date the response was filed.")
+    if ActionType(action.action_type) is ActionType.NOTICE_OF_ALLOWANCE:
+        _not_in_future(responded_on, "issue fee payment date", "record it once the fee is paid")
+    else:
+        _not_in_future(responded_on, "response date", "record a response once it is filed")
     if responded_on < action.mailed_on:
         raise ValidationError("A response cannot precede the office action.")
     action.responded_on = responded_on
@@ -404,6 +628,7 @@ def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
                 family_priority(tree, a.id),
                 ApplicationStatus(a.status),
                 a.grant_date,
+                a.abandoned_on,
             )
         )
     app_case = {a.id: a.disclosure_id for a in applications}
@@ -412,7 +637,14 @@ def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
         select(OfficeAction).where(col(OfficeAction.application_id).in_(list(app_case)))
     ).all():
         actions[app_case[o.application_id]].append(
-            OfficeActionFacts(o.id, o.application_id, o.mailed_on, o.responded_on)
+            OfficeActionFacts(
+                o.id,
+                o.application_id,
+                o.mailed_on,
+                o.responded_on,
+                action=ActionType(o.action_type),
+                description=o.description,
+            )
         )
     public: dict[int, list[date]] = defaultdict(list)
     for disclosure_id, day in session.exec(
@@ -451,6 +683,10 @@ def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
             )
         ).all()
     )
+    lapses = {
+        case_id: [LapseFacts(d.key, d.subject, d.label, d.decided_on, d.act_by) for d in found]
+        for case_id, found in lapses_by_case(session, ids).items()
+    }
     return [
         CaseFacts(
             disclosure_id=d.id,
@@ -465,6 +701,7 @@ def _facts(session: Session, disclosures: list[Disclosure]) -> list[CaseFacts]:
             public_disclosures=public[d.id],
             bayh_dole=records.get(d.id),
             licensed_on=_as_date(licensed.get(d.id)),
+            lapses=lapses.get(d.id, []),
         )
         for d in disclosures
     ]
@@ -581,13 +818,20 @@ def mark_docket_item(
         )
         return session.exec(select(DocketItemState).where(DocketItemState.key == key)).one()
     entry = _find_item(session, actor, key, today)
-    load_case(session, actor, entry.item.disclosure_id, "disclosure.work")
-    if session.exec(select(DocketItemState).where(DocketItemState.key == key)).first():
+    return record_mark(session, actor=actor, item=entry.item, state=state, note=note.strip())
+
+
+def record_mark(
+    session: Session, *, actor: Actor, item: DocketItem, state: str, note: str
+) -> DocketItemState:
+    """Keep a deadline's mark with who and when; the case's officer or the director only."""
+    load_case(session, actor, item.disclosure_id, "disclosure.work")
+    if session.exec(select(DocketItemState).where(DocketItemState.key == item.key)).first():
         raise ValidationError("This deadline is already marked.")
     mark = DocketItemState(
-        key=key,
+        key=item.key,
         state=state,
-        note=note.strip(),
+        note=note,
         marked_by_account_id=actor.account_id,
         marked_by_name=actor.name,
     )
@@ -597,8 +841,8 @@ def mark_docket_item(
         actor=actor,
         action=f"docket.{state}",
         object_type="disclosure",
-        object_id=entry.item.disclosure_id,
-        after={"key": key, "rule": entry.item.rule, "due": entry.item.due, "note": note.strip()},
+        object_id=item.disclosure_id,
+        after={"key": item.key, "rule": item.rule, "due": item.due, "note": note},
     )
     return mark
 

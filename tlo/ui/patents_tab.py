@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from tlo import ui
 from tlo.money import dollars, from_cents
 from tlo.patents import services as patents
+from tlo.patents.deadlines import ActionType
 from tlo.patents.models import ApplicationStatus, ApplicationType
 from tlo.patents.services import ApplicationForm, DocketFilters
+
+# The earliest date the forms offer (Streamlit's own default is ten years back; a granted
+# family's first filing is often older).
+EARLIEST = date(1980, 1, 1)
 
 
 def _name(application) -> str:
@@ -17,6 +24,14 @@ def _name(application) -> str:
         f"{application.jurisdiction} {ApplicationType(application.application_type).label} "
         f"({number}, filed {application.filing_date})"
     )
+
+
+def _answer(action) -> str:
+    if action.responded_on is None:
+        return "open"
+    if ActionType(action.action_type) is ActionType.NOTICE_OF_ALLOWANCE:
+        return f"issue fee paid {action.responded_on}"
+    return f"answered {action.responded_on}"
 
 
 def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
@@ -40,18 +55,19 @@ def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
     for node in view.family:
         app = node.application
         indent = "&nbsp;" * 6 * node.depth + ("↳ " if node.depth else "")
+        published = (
+            f" · published {app.publication_number or '(no number)'} on {app.publication_date}"
+            if app.publication_date or app.publication_number
+            else ""
+        )
         grant = f" · granted {app.grant_number} on {app.grant_date}" if app.grant_date else ""
         counsel = f" · {app.counsel_firm}" if app.counsel_firm else ""
         st.markdown(
             f"{indent}**{_name(app)}** · priority {node.priority_date} · "
-            f"{ApplicationStatus(app.status).label}{grant}{counsel}"
+            f"{ApplicationStatus(app.status).label}{published}{grant}{counsel}"
         )
         for action in view.office_actions.get(app.id, []):
-            answered = f"answered {action.responded_on}" if action.responded_on else "open"
-            st.caption(
-                f"{indent}Office action mailed {action.mailed_on}: "
-                f"{action.description} ({answered})"
-            )
+            st.caption(f"{indent}{_action_name(action)} ({_answer(action)})")
 
     if deadlines:
         st.markdown("**Deadlines**")
@@ -104,7 +120,7 @@ def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
     if can_work:
         _application_form(case_id, applications, view.federal)
         if applications:
-            _update_forms(applications, view)
+            _application_forms(case_id, view)
     if applications and ui.can("patent.cost"):
         _cost_form(applications)
     if view.federal and can_work:
@@ -158,22 +174,59 @@ def _application_form(case_id, applications, federal) -> None:
             )
 
 
-def _update_forms(applications, view) -> None:
+def _application_forms(case_id, view) -> None:
+    """One application of the family to work on: its publication, grant or abandonment, a
+    correction of what was recorded, and its office actions."""
+    nodes = {node.application.id: node for node in view.family}
+    chosen = st.selectbox(
+        "Application to work on",
+        list(nodes),
+        format_func=lambda app_id: _name(nodes[app_id].application),
+        key=f"work_app_{case_id}",
+    )
+    app = nodes[chosen].application
+    _status_form(app)
+    _correction_form(app, view)
+    _office_action_form(app)
+    _response_form(view)
+
+
+def _recorded_date(container, label, recorded, key):
+    """A date input that shows the recorded date and can still be emptied: Streamlit lets a
+    date input be cleared only when it starts empty, so the recorded date goes into its
+    state instead of its default."""
+    if key not in st.session_state:
+        st.session_state[key] = recorded
+    return container.date_input(label, value=None, min_value=EARLIEST, key=key)
+
+
+def _status_form(app) -> None:
+    # Every field shows what is on record, so saving a grant keeps the publication; the keys
+    # name the application and move on after a save (ui.widget_key): fresh values then.
+    k = f"{ui.widget_key('upd_')}{app.id}_"
     with (
         st.expander("Publication, grant or abandonment", icon=":material/edit:"),
         st.form("app_update"),
     ):
-        app = st.selectbox("Application", applications, format_func=_name, key="upd_app")
+        statuses = list(ApplicationStatus)
         status = st.selectbox(
-            "Status", list(ApplicationStatus), format_func=lambda s: s.label, key="upd_status"
+            "Status",
+            statuses,
+            index=statuses.index(ApplicationStatus(app.status)),
+            format_func=lambda s: s.label,
+            key=f"{k}status",
         )
         pub_col, pub_date_col = st.columns(2)
-        publication = pub_col.text_input("Publication number", key="upd_pub")
-        published = pub_date_col.date_input("Publication date", value=None, key="upd_pub_date")
+        publication = pub_col.text_input(
+            "Publication number", value=app.publication_number, key=f"{k}pub"
+        )
+        published = _recorded_date(
+            pub_date_col, "Publication date", app.publication_date, f"{k}pub_date"
+        )
         grant_col, grant_date_col = st.columns(2)
-        grant = grant_col.text_input("Patent number", key="upd_grant")
-        granted = grant_date_col.date_input("Grant date", value=None, key="upd_grant_date")
-        abandoned = st.date_input("Abandoned on", value=None, key="upd_abandoned")
+        grant = grant_col.text_input("Patent number", value=app.grant_number, key=f"{k}grant")
+        granted = _recorded_date(grant_date_col, "Grant date", app.grant_date, f"{k}grant_date")
+        abandoned = _recorded_date(st, "Abandoned on", app.abandoned_on, f"{k}abandoned")
         if st.form_submit_button("Save"):
             ui.attempt(
                 patents.update_application,
@@ -187,10 +240,126 @@ def _update_forms(applications, view) -> None:
                 success="Application updated.",
                 clear="upd_",
             )
+
+
+def _descendants(app_id, family) -> set[int]:
+    """The ids of the applications below this one in the family (depth-first order)."""
+    ids: set[int] = set()
+    depth = None
+    for node in family:
+        if depth is not None:
+            if node.depth <= depth:
+                break
+            ids.add(node.application.id)
+        elif node.application.id == app_id:
+            depth = node.depth
+    return ids
+
+
+def _correction_form(app, view) -> None:
+    k = f"{ui.widget_key('fix_')}{app.id}_"
+    record = patents.application_form_of(app)
+    excluded = {app.id} | _descendants(app.id, view.family)
+    parents = [None] + [n.application for n in view.family if n.application.id not in excluded]
+    names = {a.id: _name(a) for a in parents if a is not None}
+    parent_ids = [a.id if a else None for a in parents]
+    with (
+        st.expander("Correct this application", icon=":material/edit_note:"),
+        st.form("app_correct"),
+    ):
+        st.caption(
+            "For what was recorded wrongly: a mistyped number or date, the wrong type, office "
+            "or parent. The deadlines follow the corrected record; the reason and the record "
+            "before and after are kept in the case's history."
+        )
+        kind_col, place_col, date_col = st.columns(3)
+        kinds = list(ApplicationType)
+        kind = kind_col.selectbox(
+            "Type",
+            kinds,
+            index=kinds.index(record.application_type),
+            format_func=lambda t: t.label,
+            key=f"{k}type",
+        )
+        jurisdiction = place_col.text_input(
+            "Jurisdiction (US, WO for PCT, EP, JP ...)",
+            value=record.jurisdiction,
+            key=f"{k}jurisdiction",
+        )
+        filed = date_col.date_input(
+            "Filing date", value=record.filing_date, min_value=EARLIEST, key=f"{k}filed"
+        )
+        number_col, priority_col = st.columns(2)
+        number = number_col.text_input(
+            "Application number", value=record.application_number, key=f"{k}number"
+        )
+        priority = _recorded_date(
+            priority_col,
+            "Priority date, only if the family does not give it (e.g. a foreign priority)",
+            record.priority_date_override,
+            f"{k}priority",
+        )
+        parent_id = st.selectbox(
+            "Claims priority from / continues",
+            parent_ids,
+            index=parent_ids.index(record.parent_id) if record.parent_id in parent_ids else 0,
+            format_func=lambda i: names[i] if i is not None else "None: a family's first filing",
+            key=f"{k}parent",
+        )
+        firm_col, attorney_col, docket_col = st.columns(3)
+        firm = firm_col.text_input(
+            "Outside counsel (firm)", value=record.counsel_firm, key=f"{k}firm"
+        )
+        attorney = attorney_col.text_input(
+            "Attorney", value=record.counsel_attorney, key=f"{k}attorney"
+        )
+        counsel_docket = docket_col.text_input(
+            "Counsel's docket number", value=record.counsel_docket, key=f"{k}docket"
+        )
+        clause = st.checkbox(
+            "Government-support clause included"
+            + (" (required: federally funded)" if view.federal else ""),
+            value=record.government_support_clause,
+            key=f"{k}clause",
+        )
+        reason = st.text_area(
+            "Reason for the correction (required)",
+            max_chars=patents.CORRECTION_REASON_MAX_LENGTH,
+            key=f"{k}reason",
+        )
+        if st.form_submit_button("Save correction"):
+            ui.attempt(
+                patents.correct_application,
+                application_id=app.id,
+                form=ApplicationForm(
+                    jurisdiction=jurisdiction,
+                    application_type=kind,
+                    filing_date=filed,
+                    application_number=number,
+                    parent_id=parent_id,
+                    priority_date_override=priority,
+                    counsel_firm=firm,
+                    counsel_attorney=attorney,
+                    counsel_docket=counsel_docket,
+                    government_support_clause=clause,
+                ),
+                reason=reason,
+                success="Application corrected; its deadlines follow the corrected record.",
+                clear="fix_",
+            )
+
+
+def _office_action_form(app) -> None:
+    k = ui.widget_key("oa_new_")
     with st.expander("Office action", icon=":material/gavel:"), st.form("oa_add"):
-        app = st.selectbox("Application", applications, format_func=_name, key="oa_app")
-        mailed = st.date_input("Mailed on", value=None, key="oa_mailed")
-        description = st.text_input("What it says (e.g. non-final rejection)", key="oa_text")
+        kind_col, mailed_col = st.columns(2)
+        kind = kind_col.selectbox(
+            "Kind", list(ActionType), format_func=lambda t: t.label, key=f"{k}kind"
+        )
+        mailed = mailed_col.date_input("Mailed on", value=None, key=f"{k}mailed")
+        description = st.text_input(
+            "What it says (e.g. claims 1-12 rejected under 35 U.S.C. 103)", key=f"{k}text"
+        )
         if st.form_submit_button("Record office action"):
             if mailed is None:
                 st.error("Give the date the office action was mailed.")
@@ -198,34 +367,57 @@ def _update_forms(applications, view) -> None:
                 ui.attempt(
                     patents.add_office_action,
                     application_id=app.id,
+                    action_type=kind,
                     mailed_on=mailed,
                     description=description,
                     success="Office action recorded.",
-                    clear="oa_",
+                    clear="oa_new_",
                 )
+
+
+def _action_name(action) -> str:
+    text = f": {action.description}" if action.description else ""
+    return f"{ActionType(action.action_type).label} mailed {action.mailed_on}{text}"
+
+
+def _response_form(view) -> None:
     open_actions = [
         a for actions in view.office_actions.values() for a in actions if a.responded_on is None
     ]
-    if open_actions:
-        with st.form("oa_answer"):
-            action = st.selectbox(
-                "Open office action",
-                open_actions,
-                key="oa_open",
-                format_func=lambda a: f"mailed {a.mailed_on}: {a.description}",
-            )
-            answered = st.date_input("Response filed on", value=None, key="oa_answered")
-            if st.form_submit_button("Record response"):
-                if answered is None:
-                    st.error("Give the date the response was filed.")
-                else:
-                    ui.attempt(
-                        patents.record_response,
-                        office_action_id=action.id,
-                        responded_on=answered,
-                        success="Response recorded.",
-                        clear="oa_answer",
-                    )
+    if not open_actions:
+        return
+    by_id = {a.id: a for a in open_actions}
+    action = by_id[
+        st.selectbox(
+            "Open office action",
+            list(by_id),
+            key="oa_open",
+            format_func=lambda action_id: _action_name(by_id[action_id]),
+        )
+    ]
+    # A notice of allowance is answered by paying the issue fee.
+    allowance = ActionType(action.action_type) is ActionType.NOTICE_OF_ALLOWANCE
+    with st.form("oa_answer"):
+        answered = st.date_input(
+            "Issue fee paid on" if allowance else "Response filed on",
+            value=None,
+            key=f"{ui.widget_key('oa_answer_')}{action.id}",
+        )
+        if st.form_submit_button("Record issue fee paid" if allowance else "Record response"):
+            if answered is None:
+                st.error(
+                    "Give the date the issue fee was paid."
+                    if allowance
+                    else "Give the date the response was filed."
+                )
+            else:
+                ui.attempt(
+                    patents.record_response,
+                    office_action_id=action.id,
+                    responded_on=answered,
+                    success="Issue fee recorded as paid." if allowance else "Response recorded.",
+                    clear="oa_answer_",
+                )
 
 
 def _cost_form(applications) -> None:
