@@ -26,7 +26,7 @@ LABELS = {
     EventKind.LICENSE_EXECUTED: "License executed",
     EventKind.DECIDED_NOT_TO_CONTINUE: "Decided to let an application or fee lapse",
     EventKind.NATIONAL_FILED: "National application filed in CA or AU (or national phase)",
-    EventKind.NATIONAL_PATENT_GRANTED: "National patent granted (CN, JP, KR, IN, CA, AU)",
+    EventKind.NATIONAL_PATENT_GRANTED: "Patent granted in CN, JP, KR, IN, CA, AU or EP",
 }
 # What each trigger's earlier filing is called, where it may claim one.
 PRIORITY = {

@@ -227,3 +227,22 @@ def test_every_elected_invention_reports_utilization_each_federal_fiscal_year(en
             date(2027, 12, 31),
         ),
     ]
+
+
+def test_a_european_patent_pays_the_epo_until_grant_and_its_validation_states_after(engine, office):
+    officer = office.officer
+    case_id = case_approved_for_filing(engine, office)
+    provisional = add(engine, officer, case_id, "US", "provisional", date(2018, 4, 2))
+    ep = add(
+        engine, officer, case_id, "EP", "nonprovisional", date(2019, 3, 31), parent_id=provisional
+    )
+    items = docket(engine, officer, case_id)
+    assert items["ep_renewal_3"][0] == date(2021, 3, 31)
+    assert items["ep_renewal_8"][0] == date(2026, 3, 31)
+    assert not any(rule.startswith("annuity_ep") for rule in items)
+    grant(engine, officer, ep, date(2024, 5, 15), "EP3456789")
+    items = docket(engine, officer, case_id)
+    assert not any(rule.startswith("ep_renewal") for rule in items)
+    assert items["annuity_ep_7"] == (date(2025, 3, 31), "open")
+    assert items["patent_expiry_ep"][0] == date(2039, 3, 31)
+    assert "annuity_ep_6" not in items  # due 2024-03-31, before the grant: paid to the EPO

@@ -411,6 +411,22 @@ def test_a_fee_due_on_the_expiry_day_itself_is_not_produced():
     assert got[-2:] == ["annuity_jp_17", "patent_expiry_jp"]
 
 
+def test_a_granted_european_patent_pays_national_renewals_from_the_year_after_grant():
+    """EPC Art. 86(2), 141(1): filed 31 March 2019, granted 15 May 2024; the 6th year's fee
+    (due 2024-03-31) went to the EPO; from the 7th, the validation states' fees fall due on
+    the last day of the month of each anniversary, 6 months late with a surcharge."""
+    got = table([granted("EP", "2024-05-15", "2019-03-31")])
+    assert list(got) == [*(f"annuity_ep_{n}" for n in range(7, 21)), "patent_expiry_ep"]
+    assert got["annuity_ep_7"] == (D("2025-03-31"), None, None, D("2025-09-30"))
+    assert got["annuity_ep_20"] == (D("2038-03-31"), None, None, D("2038-09-30"))
+    assert got["patent_expiry_ep"] == (D("2039-03-31"), None, None, None)
+    # A leap-day filing: the anniversaries' months end on 28 or 29 February.
+    leap = table([granted("EP", "2026-01-10", "2020-02-29")])
+    assert next(iter(leap)) == "annuity_ep_7"
+    assert leap["annuity_ep_7"][0] == D("2026-02-28")
+    assert leap["annuity_ep_9"][0] == D("2028-02-29")
+
+
 def test_ca_and_au_grants_set_only_the_expiry_their_fees_run_from_the_filing():
     assert names([granted("CA", "2027-05-03", "2024-01-15")]) == ["patent_expiry_ca"]
     assert names([granted("AU", "2027-05-03", "2024-01-15")]) == ["patent_expiry_au"]
@@ -432,7 +448,7 @@ def test_annuity_labels_name_the_year_they_keep():
     assert labels["annuity_in_20"] == "IN renewal fee for the 20th year"
     assert deadlines.OFFICES == {
         K.NATIONAL_FILED: ("AU", "CA"),
-        K.NATIONAL_PATENT_GRANTED: ("AU", "CA", "CN", "IN", "JP", "KR"),
+        K.NATIONAL_PATENT_GRANTED: ("AU", "CA", "CN", "EP", "IN", "JP", "KR"),
     }
 
 
@@ -677,7 +693,7 @@ def test_every_deadline_falls_on_or_after_its_trigger(event, on, priority_back):
         ),
         (
             [{"event": "national_patent_granted", "date": "2025-01-02", "office": "DE"}],
-            "'DE' has no national_patent_granted rules; use one of AU, CA, CN, IN, JP, KR",
+            "'DE' has no national_patent_granted rules; use one of AU, CA, CN, EP, IN, JP, KR",
         ),
         (
             [
@@ -698,7 +714,7 @@ def test_every_deadline_falls_on_or_after_its_trigger(event, on, priority_back):
                     "filing_date": "2021-01-02",
                 }
             ],
-            "needs its office, one of AU, CA, CN, IN, JP, KR",
+            "needs its office, one of AU, CA, CN, EP, IN, JP, KR",
         ),
         ([{"event": "national_filed", "date": "2025-01-02"}], "needs its office, one of AU, CA"),
         (
