@@ -87,6 +87,49 @@ def test_an_officer_drafts_an_exclusive_license_with_exact_terms(engine, office)
     assert view.agreement.number == f"AGR-{agreement_id:05d}"
 
 
+LARGEST = "999,999,999,999.99"  # tlo.money.MAX_AMOUNT less a cent: 64-bit cents hold it
+
+
+def test_the_largest_amounts_tlo_accepts_are_saved_exactly_on_both_databases(engine, office):
+    """On PostgreSQL an INTEGER column held at most $21,474,836.47 (migration 0013)."""
+    case_id, application_id = filed_technology(engine, office)
+    form = exclusive_form(
+        licensee(engine, office),
+        [case_id],
+        upfront_fee=LARGEST,
+        annual_fees=[LARGEST],
+        milestones=[MilestoneEntry("Approval", LARGEST, TODAY + timedelta(days=30))],
+        past_patent_costs=LARGEST,
+        equity_shares=10**15 - 1,
+    )
+    agreement_id = save(engine, office.officer, form)
+    with unit_of_work(engine) as session:
+        patents.add_cost(
+            session,
+            actor=office.finance,
+            application_id=application_id,
+            invoice_date=TODAY,
+            amount=LARGEST,
+            description="A very large invoice",
+        )
+    cents = 99_999_999_999_999
+    with unit_of_work(engine) as session:
+        view = agreements.get_agreement(session, actor=office.finance, agreement_id=agreement_id)
+        totals = patents.cost_totals(session, actor=office.finance, disclosure_id=case_id)
+    assert view.agreement.upfront_fee_cents == cents
+    assert view.agreement.past_patent_costs_cents == cents
+    assert [f.amount_cents for f in view.annual_fees] == [cents]
+    assert [m.amount_cents for m in view.milestones] == [cents]
+    assert view.agreement.equity_shares == 10**15 - 1
+    with pytest.raises(ValidationError, match="at most 999,999,999,999,999 shares"):
+        save(
+            engine,
+            office.officer,
+            exclusive_form(licensee(engine, office, "Big Co"), [case_id], equity_shares=10**15),
+        )
+    assert totals.total == Decimal("999999999999.99")
+
+
 def test_income_allocation_is_equal_unless_stated_and_must_make_100_percent(engine, office):
     first, _ = filed_technology(engine, office, "Anode")
     second, _ = filed_technology(engine, office, "Cathode")

@@ -71,11 +71,11 @@ class Agreement(SQLModel, table=True):
     effective_date: date | None = None
     term_months: int | None = None  # None: for the life of the licensed patents
     signed_on: date | None = Field(default=None, index=True)
-    upfront_fee_cents: int = 0
+    upfront_fee_cents: int = Field(default=0, sa_type=sa.BigInteger)
     sublicense_share_bp: int = 0
-    equity_shares: int = 0
+    equity_shares: int = Field(default=0, sa_type=sa.BigInteger)
     equity_percent_bp: int = 0
-    past_patent_costs_cents: int = 0
+    past_patent_costs_cents: int = Field(default=0, sa_type=sa.BigInteger)
     reimburse_ongoing_costs: bool = False
     royalty_report_period: str = Field(default=ReportPeriod.QUARTERLY.value, max_length=20)
     notes: str = ""
@@ -115,7 +115,7 @@ class AnnualFee(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True)
     year_number: int
-    amount_cents: int
+    amount_cents: int = Field(sa_type=sa.BigInteger)
 
 
 class RoyaltyRate(SQLModel, table=True):
@@ -131,7 +131,7 @@ class Milestone(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True)
     event: str = Field(max_length=300)
-    amount_cents: int = 0  # 0: a diligence obligation without a payment
+    amount_cents: int = Field(default=0, sa_type=sa.BigInteger)  # 0: diligence, no payment
     due_date: date
 
 

@@ -49,6 +49,9 @@ NEXT_STATUSES = {
 }
 
 
+MAX_SHARES = 10**15  # far below the 64-bit column
+
+
 @dataclass
 class MilestoneEntry:
     event: str
@@ -141,8 +144,12 @@ def _check(session: Session, form: AgreementForm) -> CheckedTerms:
     money = [parse_money(v) for v in (form.upfront_fee, form.past_patent_costs, *form.annual_fees)]
     if any(amount < 0 for amount in money):
         raise ValidationError("Fees and costs cannot be negative.")
+    if isinstance(form.equity_shares, bool) or not isinstance(form.equity_shares, int):
+        raise ValidationError("Give the equity as a whole number of shares.")
     if form.equity_shares < 0:
         raise ValidationError("Equity cannot be a negative number of shares.")
+    if form.equity_shares >= MAX_SHARES:
+        raise ValidationError(f"Equity is at most {MAX_SHARES - 1:,} shares.")
     return CheckedTerms(
         kind=kind,
         allocations_bp=allocations,

@@ -93,7 +93,7 @@ class PatentCost(SQLModel, table=True):
     invoice_date: date = Field(index=True)
     invoice_number: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=300)
-    amount_cents: int
+    amount_cents: int = Field(sa_type=sa.BigInteger)
     paid: bool = False
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
