@@ -4,6 +4,7 @@ import streamlit as st
 
 from tlo import ui
 from tlo.auth import services as accounts
+from tlo.config import get_settings
 from tlo.db import unit_of_work
 
 st.title("tlo · Technology Licensing Office")
@@ -26,6 +27,12 @@ with st.form("sign_in"):
     username = st.text_input("Username", key="username")
     password = st.text_input("Password", type="password", key="password")
     submitted = st.form_submit_button("Sign in", type="primary")
+
+settings = get_settings()
+st.caption(
+    f"After {settings.signin_max_failures} failed sign-ins in a row an account is locked for "
+    f"{settings.signin_lockout_minutes} minutes; an administrator's password reset lifts it."
+)
 
 if submitted:
     with unit_of_work() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
 
 from tlo import audit
@@ -67,7 +68,12 @@ def sign_in(
 ) -> SignInResult:
     """Check a username and password, counting failures and locking the account after many.
 
-    Returns a result instead of raising, so the caller's transaction commits the failure count.
+    Each attempt is counted in the database before its password is checked, by one UPDATE
+    that refuses once the limit is reached (and committed at once): concurrent guesses cannot
+    overwrite each other's count, so however many run at the same time, at most
+    `signin_max_failures` passwords are tried before the lock. A locked account, an unknown
+    name and a wrong password get the same answer, so the answer tells no one which names
+    exist. Returns a result instead of raising, so the caller's transaction commits the count.
     """
     settings = get_settings()
     now = now or utcnow()
@@ -80,26 +86,31 @@ def sign_in(
         verify_password(None, password)  # same cost as a real check: see passwords.py
         return SignInResult(None, WRONG_CREDENTIALS)
     account, person = row
-    if account.locked_until is not None and account.locked_until > now:
-        until = account.locked_until.strftime("%H:%M UTC")
-        return SignInResult(None, f"Too many failed sign-ins. Try again after {until}.")
+    count = _count_attempt(session, account.id, now, settings.signin_max_failures)
+    if count is None:  # locked: the password is not even checked
+        verify_password(None, password)
+        return SignInResult(None, WRONG_CREDENTIALS)
     if not verify_password(account.password_hash, password):
-        account.failed_signins += 1
-        if account.failed_signins >= settings.signin_max_failures:
-            account.locked_until = now + timedelta(minutes=settings.signin_lockout_minutes)
-            account.failed_signins = 0
-            audit.record(
-                session,
-                actor=None,
-                action="account.locked",
-                object_type="account",
-                object_id=account.id,
-                after={"locked_until": account.locked_until},
+        if count >= settings.signin_max_failures:
+            until = now + timedelta(minutes=settings.signin_lockout_minutes)
+            locked = session.execute(
+                sa.update(Account)
+                .where(col(Account.id) == account.id, col(Account.locked_until).is_(None))
+                .values(locked_until=until)
             )
-        session.add(account)
+            if locked.rowcount:
+                audit.record(
+                    session,
+                    actor=None,
+                    action="account.locked",
+                    object_type="account",
+                    object_id=account.id,
+                    after={"locked_until": until, "failures": count},
+                )
         return SignInResult(None, WRONG_CREDENTIALS)
     if not (account.active and person.active):
         return SignInResult(None, "This account is deactivated. Ask the office's administrator.")
+    session.refresh(account)
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     account.failed_signins = 0
@@ -115,6 +126,26 @@ def sign_in(
         object_id=account.id,
     )
     return SignInResult(actor)
+
+
+def _count_attempt(session: Session, account_id: int, now: datetime, limit: int) -> int | None:
+    """Count one sign-in attempt, atomically, and commit it; the attempt's number, or None
+    while the account is locked (the limit reached, or a lock that has not yet run out). A
+    lock that has run out starts the count again."""
+    table = Account.__table__
+    expired = sa.and_(table.c.locked_until.is_not(None), table.c.locked_until <= now)
+    open_ = sa.and_(table.c.locked_until.is_(None), table.c.failed_signins < limit)
+    counted = session.execute(
+        sa.update(table)
+        .where(table.c.id == account_id, sa.or_(open_, expired))
+        .values(
+            failed_signins=sa.case((expired, 1), else_=table.c.failed_signins + 1),
+            locked_until=sa.case((expired, sa.null()), else_=table.c.locked_until),
+        )
+        .returning(table.c.failed_signins)
+    ).first()
+    session.commit()  # other attempts see this one at once (and no lock is held meanwhile)
+    return None if counted is None else counted[0]
 
 
 def actor_for_email(session: Session, email: str) -> Actor | None:
