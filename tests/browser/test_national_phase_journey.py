@@ -65,8 +65,13 @@ def record_national_phase(page, office: str, typed_date: str) -> None:
         page.get_by_text("Record a filed application").click()
 
     def pick(label: str, option: str) -> None:
-        form.get_by_role("combobox", name=label).click()
+        box = form.get_by_role("combobox", name=label)
+        expect(box).to_have_count(1)
+        box.click()
+        page.keyboard.type(option)  # the list, filtered to the option, whatever its length
         page.get_by_role("option", name=option).first.click()
+
+    settle(page)
 
     pick("Type", "National phase")
     form.get_by_label("Jurisdiction (US, WO for PCT, EP, JP ...)").fill(office)

@@ -57,9 +57,10 @@ def review(engine, actor, **kwargs):
 
 def decide(engine, actor, key, decision, reason="", **kwargs):
     with unit_of_work(engine) as session:
-        return decisions.decide_cost(
-            session, actor=actor, key=key, decision=decision, reason=reason, **kwargs
-        ).id
+        [decided] = decisions.decide_costs(
+            session, actor=actor, keys=[key], decision=decision, reason=reason, **kwargs
+        )
+        return decided.id
 
 
 def open_rules(engine, actor, case_id, **filters):

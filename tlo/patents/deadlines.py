@@ -492,9 +492,14 @@ def next_business_day(day: date) -> date:
     return day
 
 
+def fiscal_year(day: date) -> int:
+    """The US federal fiscal year (October-September) a day falls in."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
 def federal_fiscal_year_report_due(on: date) -> date:
     """31 December after the end of the federal fiscal year (October-September) of `on`."""
-    return date(on.year + 1 if on.month >= 10 else on.year, 12, 31)
+    return date(fiscal_year(on), 12, 31)
 
 
 def _start(rule: Rule, event: Event) -> date:

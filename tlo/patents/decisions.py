@@ -196,21 +196,6 @@ def cost_review(
     return rows
 
 
-def decide_cost(
-    session: Session,
-    *,
-    actor: Actor,
-    key: str,
-    decision: str,
-    reason: str = "",
-    today: date | None = None,
-) -> CostDecision:
-    """Record "pay" or "let lapse" for one open cost event (see decide_costs)."""
-    return decide_costs(
-        session, actor=actor, keys=[key], decision=decision, reason=reason, today=today
-    )[0]
-
-
 MAX_AT_ONCE = 100
 
 
@@ -301,12 +286,12 @@ def _said(decision: str) -> str:
     return "pay" if decision == "pay" else "let it lapse"
 
 
-def lapses_by_case(session: Session, disclosure_ids) -> dict[int, list[CostDecision]]:
+def lapses_by_case(session: Session, disclosure_ids: list[int]) -> dict[int, list[CostDecision]]:
     """Each case's lapse decisions (the docket turns them into agency notices)."""
     found: dict[int, list[CostDecision]] = {}
-    query = select(CostDecision).where(CostDecision.decision == "lapse")
-    if disclosure_ids is not None:
-        query = query.where(col(CostDecision.disclosure_id).in_(list(disclosure_ids)))
+    query = select(CostDecision).where(
+        CostDecision.decision == "lapse", col(CostDecision.disclosure_id).in_(disclosure_ids)
+    )
     for record in session.exec(query).all():
         found.setdefault(record.disclosure_id, []).append(record)
     return found

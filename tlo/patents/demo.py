@@ -195,7 +195,7 @@ def _family(session, officer, case, received, today, rng, index, federal) -> Non
             actor=officer,
             application_id=us.id,
             mailed_on=action_on,
-            description="Non-final rejection (35 U.S.C. 103)",
+            description="Claims 1-14 rejected as obvious (35 U.S.C. 103)",
         )
         answered = action_on + timedelta(days=rng.randint(60, 85))
         if answered < today:

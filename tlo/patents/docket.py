@@ -14,6 +14,7 @@ from tlo.patents.deadlines import (
     Event,
     EventKind,
     deadlines_for_event,
+    fiscal_year,
     months,
 )
 from tlo.patents.models import ApplicationStatus, ApplicationType
@@ -420,11 +421,6 @@ def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
                 {},
             )
     return items
-
-
-def fiscal_year(day: date) -> int:
-    """The US federal fiscal year (October-September) a day falls in."""
-    return day.year + 1 if day.month >= 10 else day.year
 
 
 @dataclass(frozen=True)

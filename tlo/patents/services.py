@@ -454,9 +454,14 @@ def record_response(
         raise NotFound(f"There is no office action {office_action_id}.")
     application = _application(session, action.application_id)
     load_case(session, actor, application.disclosure_id, "disclosure.work")
+    allowance = ActionType(action.action_type) is ActionType.NOTICE_OF_ALLOWANCE
     if responded_on is None:
-        raise ValidationError("Give the date the response was filed.")
-    if ActionType(action.action_type) is ActionType.NOTICE_OF_ALLOWANCE:
+        raise ValidationError(
+            "Give the date the issue fee was paid."
+            if allowance
+            else "Give the date the response was filed."
+        )
+    if allowance:
         _not_in_future(responded_on, "issue fee payment date", "record it once the fee is paid")
     else:
         _not_in_future(responded_on, "response date", "record a response once it is filed")

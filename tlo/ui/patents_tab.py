@@ -361,18 +361,15 @@ def _office_action_form(app) -> None:
             "What it says (e.g. claims 1-12 rejected under 35 U.S.C. 103)", key=f"{k}text"
         )
         if st.form_submit_button("Record office action"):
-            if mailed is None:
-                st.error("Give the date the office action was mailed.")
-            else:
-                ui.attempt(
-                    patents.add_office_action,
-                    application_id=app.id,
-                    action_type=kind,
-                    mailed_on=mailed,
-                    description=description,
-                    success="Office action recorded.",
-                    clear="oa_new_",
-                )
+            ui.attempt(
+                patents.add_office_action,
+                application_id=app.id,
+                action_type=kind,
+                mailed_on=mailed,
+                description=description,
+                success="Office action recorded.",
+                clear="oa_new_",
+            )
 
 
 def _action_name(action) -> str:
@@ -404,20 +401,13 @@ def _response_form(view) -> None:
             key=f"{ui.widget_key('oa_answer_')}{action.id}",
         )
         if st.form_submit_button("Record issue fee paid" if allowance else "Record response"):
-            if answered is None:
-                st.error(
-                    "Give the date the issue fee was paid."
-                    if allowance
-                    else "Give the date the response was filed."
-                )
-            else:
-                ui.attempt(
-                    patents.record_response,
-                    office_action_id=action.id,
-                    responded_on=answered,
-                    success="Issue fee recorded as paid." if allowance else "Response recorded.",
-                    clear="oa_answer_",
-                )
+            ui.attempt(
+                patents.record_response,
+                office_action_id=action.id,
+                responded_on=answered,
+                success="Issue fee recorded as paid." if allowance else "Response recorded.",
+                clear="oa_answer_",
+            )
 
 
 def _cost_form(applications) -> None:
