@@ -2,7 +2,12 @@
 
 python -m tlo migrate               bring the database to the newest schema
 python -m tlo seed-demo [--if-empty] load the demo data (and print the demo sign-ins)
+python -m tlo create-admin --username NAME --email E --name "Full Name"
+                                    create an administrator (password: TLO_ADMIN_PASSWORD,
+                                    else asked twice)
 python -m tlo check-db              exit 0 when the database is migrated to the newest schema
+python -m tlo backup PATH           the database and the data folder's files in one archive
+python -m tlo restore PATH [--force] put a backup back, checking every file's SHA-256
 python -m tlo import KIND FILE.xlsx [--dry-run]
                                     import legacy records (people, companies, disclosures,
                                     patents, agreements, income), all or nothing
@@ -31,6 +36,9 @@ def _migrate(_args) -> int:
 def _seed_demo(args) -> int:
     from tlo import demo  # loads every domain package: only the commands that need it pay
 
+    if get_settings().production:
+        print(f"seed-demo: {demo.PRODUCTION_REFUSAL}", file=sys.stderr)
+        return 2
     db.migrate()
     with db.unit_of_work() as session:
         if args.if_empty and not demo.is_empty(session):
@@ -44,10 +52,65 @@ def _seed_demo(args) -> int:
     return 0
 
 
+def _create_admin(args) -> int:
+    """The first administrator of a real office (or another one): person, account, admin role.
+
+    The password comes from TLO_ADMIN_PASSWORD (for automation) or is asked twice, unechoed.
+    """
+    import getpass
+    import os
+
+    from tlo.auth import services as accounts
+    from tlo.auth.passwords import check_password_strength
+    from tlo.auth.permissions import system_actor
+    from tlo.errors import DomainError
+
+    db.migrate()
+    password = os.environ.get("TLO_ADMIN_PASSWORD") or ""
+    try:
+        if not password:
+            password = getpass.getpass(f"Password for {args.username}: ")
+            check_password_strength(password)  # say so before asking again
+            if getpass.getpass("The same password again: ") != password:
+                raise ValidationError("The two passwords differ; nothing was created.")
+        with db.unit_of_work() as session:
+            accounts.create_administrator(
+                session,
+                actor=system_actor("create-admin"),
+                username=args.username,
+                email=args.email,
+                full_name=args.name,
+                password=password,
+            )
+    except EOFError:
+        print(
+            "create-admin: no password given: set TLO_ADMIN_PASSWORD or run it in a terminal.",
+            file=sys.stderr,
+        )
+        return 2
+    except DomainError as err:
+        print(f"create-admin: {err}", file=sys.stderr)
+        return 2
+    print(f"Administrator {args.username.strip().lower()!r} created: {_safe_url()}")
+    return 0
+
+
 def _check_db(_args) -> int:
     current, head = db.current_revision(), db.head_revision()
     print(f"Database revision {current}; newest {head}.")
     return 0 if current == head else 1
+
+
+def _backup(args) -> int:
+    from tlo import backup
+
+    return backup.backup_command(args.path)
+
+
+def _restore(args) -> int:
+    from tlo import backup
+
+    return backup.restore_command(args.path, force=args.force)
 
 
 def _deadlines(args) -> int:
@@ -140,7 +203,19 @@ def main(argv: list[str] | None = None) -> int:
     seed = commands.add_parser("seed-demo", help="load the demo data")
     seed.add_argument("--if-empty", action="store_true", help="only into an empty database")
     seed.set_defaults(run=_seed_demo)
+    admin = commands.add_parser("create-admin", help="create an administrator's account")
+    admin.add_argument("--username", required=True, help="the name to sign in with")
+    admin.add_argument("--email", required=True, help="the person's e-mail (single sign-on too)")
+    admin.add_argument("--name", required=True, help='the full name, e.g. "Adam Kowalski"')
+    admin.set_defaults(run=_create_admin)
     commands.add_parser("check-db", help="is the schema up to date?").set_defaults(run=_check_db)
+    backup = commands.add_parser("backup", help="back up the database and the data folder")
+    backup.add_argument("path", help="the archive to write (.tar or .tar.gz), or a folder")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser("restore", help="restore a backup made by `backup`")
+    restore.add_argument("path", help="the archive to restore")
+    restore.add_argument("--force", action="store_true", help="replace a database holding data")
+    restore.set_defaults(run=_restore)
     deadlines = commands.add_parser("deadlines", help="compute deadlines from events (JSON)")
     deadlines.add_argument("--events", required=True, help="JSON file of events, or - for stdin")
     deadlines.set_defaults(run=_deadlines)

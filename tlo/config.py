@@ -30,13 +30,27 @@ def _int_env(name: str, default: int, *, minimum: int, maximum: int) -> int:
     return value
 
 
+ENVIRONMENTS = ("development", "production")
+
+
+def _environment() -> str:
+    raw = (os.environ.get("TLO_ENV") or "development").strip().lower()
+    if raw not in ENVIRONMENTS:
+        raise SettingsError(f"TLO_ENV must be development or production, not {raw!r}.")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
+    environment: str
     data_dir: Path
     database_url: str
     fiscal_year_start_month: int
     signin_max_failures: int
     signin_lockout_minutes: int
+    signin_account_max_failures: int
+    signin_client_max_failures: int
+    signin_client_window_minutes: int
     office_timezone: str
     attachment_max_mb: int
     reminder_horizon_days: int
@@ -51,15 +65,33 @@ class Settings:
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("TLO_DATA_DIR") or PROJECT_ROOT / "data")
         database_url = os.environ.get("TLO_DATABASE_URL") or f"sqlite:///{data_dir / 'tlo.db'}"
+        signin_max_failures = _int_env("TLO_SIGNIN_MAX_FAILURES", 5, minimum=1, maximum=100)
+        signin_account_max_failures = _int_env(
+            "TLO_SIGNIN_ACCOUNT_MAX_FAILURES", 50, minimum=2, maximum=100_000
+        )
+        if signin_account_max_failures <= signin_max_failures:
+            # Otherwise one client's failures would lock the account for every client.
+            raise SettingsError(
+                f"TLO_SIGNIN_ACCOUNT_MAX_FAILURES ({signin_account_max_failures}) must be more "
+                f"than TLO_SIGNIN_MAX_FAILURES ({signin_max_failures})."
+            )
         return cls(
+            environment=_environment(),
             data_dir=data_dir,
             database_url=database_url,
             fiscal_year_start_month=_int_env(
                 "TLO_FISCAL_YEAR_START_MONTH", 9, minimum=1, maximum=12
             ),
-            signin_max_failures=_int_env("TLO_SIGNIN_MAX_FAILURES", 5, minimum=1, maximum=100),
+            signin_max_failures=signin_max_failures,
             signin_lockout_minutes=_int_env(
                 "TLO_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60
+            ),
+            signin_account_max_failures=signin_account_max_failures,
+            signin_client_max_failures=_int_env(
+                "TLO_SIGNIN_CLIENT_MAX_FAILURES", 20, minimum=1, maximum=10_000
+            ),
+            signin_client_window_minutes=_int_env(
+                "TLO_SIGNIN_CLIENT_WINDOW_MINUTES", 15, minimum=1, maximum=24 * 60
             ),
             office_timezone=os.environ.get("TLO_TIMEZONE") or "America/Los_Angeles",
             attachment_max_mb=_int_env("TLO_ATTACHMENT_MAX_MB", 25, minimum=1, maximum=500),
@@ -71,6 +103,11 @@ class Settings:
             smtp_starttls=os.environ.get("TLO_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=os.environ.get("TLO_MAIL_FROM") or "tlo@localhost",
         )
+
+    @property
+    def production(self) -> bool:
+        """TLO_ENV=production: no demo data, and the published demo password never works."""
+        return self.environment == "production"
 
 
 def get_settings() -> Settings:

@@ -13,8 +13,11 @@ from sqlmodel import Session, select
 from tlo import clock
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
+from tlo.auth.passwords import DEMO_PASSWORD
 from tlo.auth.permissions import system_actor
+from tlo.config import get_settings
 from tlo.disclosures import demo as demo_disclosures
+from tlo.errors import ValidationError
 from tlo.licensing import demo as demo_licensing
 from tlo.licensing import demo_agreements
 from tlo.patents import demo as demo_patents
@@ -22,7 +25,10 @@ from tlo.people import services as people
 from tlo.people.models import Person
 from tlo.revenue import demo as demo_income
 
-DEMO_PASSWORD = "tlo-demo-2026"
+PRODUCTION_REFUSAL = (
+    "TLO_ENV is production: the demo data is never loaded there, since anyone who has read "
+    "the README knows its password. Create the administrator with `python -m tlo create-admin`."
+)
 
 SCHOOLS = [
     ("School of Engineering", "ENG"),
@@ -94,7 +100,9 @@ EXTERNAL = [
 ]
 
 # username -> (e-mail local part of the person, roles); one account per role, and a second
-# inventor and officer so that co-inventor and reassignment journeys can be tried.
+# inventor and officer so that co-inventor and reassignment journeys can be tried. A demo
+# account is recognised by its username together with its person's e-mail in EMAIL_DOMAIN
+# (tlo.auth.services.demo_accounts_present).
 ACCOUNTS = {
     "inventor": ("achen", {Role.INVENTOR}),
     "inventor2": ("bokafor", {Role.INVENTOR}),
@@ -113,7 +121,11 @@ def is_empty(session: Session) -> bool:
 
 
 def seed(session: Session, *, today: date | None = None) -> None:
-    """Load the demo office into an empty database (one transaction: the caller's)."""
+    """Load the demo office into an empty database (one transaction: the caller's).
+
+    Refused in production (TLO_ENV=production): its accounts' password is published."""
+    if get_settings().production:
+        raise ValidationError(PRODUCTION_REFUSAL)
     actor = system_actor("demo data")
     school_ids = {
         code: people.create_school(session, actor=actor, name=name, code=code).id

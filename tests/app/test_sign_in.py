@@ -1,5 +1,8 @@
-from tests.app.conftest import navigation_paths
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, messages, navigation_paths
 from tlo import db
+from tlo.__main__ import main
 from tlo.auth import services as accounts
 from tlo.auth.permissions import system_actor
 from tlo.demo import DEMO_PASSWORD
@@ -38,9 +41,57 @@ def test_a_deactivated_account_is_signed_out_on_its_next_page_view(open_app, dat
     app = open_app("officer")
     assert app.title[0].value == "Welcome, Olivia Ortega"
     with db.unit_of_work(db.get_engine(database_url)) as session:
-        officer = accounts.sign_in(session, username="officer", password=DEMO_PASSWORD).actor
+        officer = accounts.sign_in(
+            session, username="officer", password=DEMO_PASSWORD, client=None
+        ).actor
         accounts.set_account_active(
             session, actor=system_actor("tests"), account_id=officer.account_id, active=False
         )
     app.run()
     assert app.title[0].value == "tlo · Technology Licensing Office"
+
+
+DEMO_WARNING = "**This is a demo: anyone who has read the README can sign in**"
+
+
+def test_the_demo_office_warns_that_anyone_who_read_the_readme_can_sign_in(open_app):
+    app = open_app()
+    [warning] = messages(app.warning)
+    assert warning.startswith(DEMO_WARNING) and DEMO_PASSWORD in warning
+
+
+def test_in_production_the_demo_password_is_refused_and_the_page_says_why(open_app, monkeypatch):
+    monkeypatch.setenv("TLO_ENV", "production")
+    app = sign_in(open_app(), "officer", DEMO_PASSWORD)
+    assert messages(app.error) == ["Wrong username or password."]
+    assert "account_id" not in app.session_state
+    [warning] = messages(app.warning)
+    assert "Their published password is refused because TLO_ENV is production" in warning
+
+
+def test_a_first_start_has_no_demo_and_its_administrator_signs_in(open_app, monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'first-start.db'}"
+    monkeypatch.setenv("TLO_DATABASE_URL", url)
+    monkeypatch.setenv("TLO_ENV", "production")
+    monkeypatch.setenv("TLO_ADMIN_PASSWORD", "a long and private passphrase")
+    args = ["--username", "ada", "--email", "ada@tlo-office.example", "--name", "Ada Byron"]
+    try:
+        assert main(["create-admin", *args]) == 0
+        app = AppTest.from_file(str(APP), default_timeout=30).run()
+        assert messages(app.warning) == []
+        app = sign_in(app, "ada", "a long and private passphrase")
+        assert not app.exception
+        assert app.title[0].value == "Welcome, Ada Byron"
+    finally:
+        db.dispose_engine(url)
+
+
+def test_an_address_over_its_limit_is_told_how_long_to_wait(open_app, monkeypatch):
+    monkeypatch.setenv("TLO_SIGNIN_CLIENT_MAX_FAILURES", "1")
+    app = sign_in(open_app(), "nobody", "not the password")
+    assert messages(app.error) == ["Wrong username or password."]
+    app = sign_in(app, "officer", DEMO_PASSWORD)
+    assert messages(app.error) == [
+        "Too many failed sign-ins from your network address. Try again in 15 minutes."
+    ]
+    assert "account_id" not in app.session_state

@@ -125,13 +125,17 @@ def test_a_password_reset_lifts_a_lockout(engine):
     officer = make_actor(engine, Role.OFFICER, password=PASSWORD)
     for _ in range(5):
         with unit_of_work(engine) as session:
-            accounts.sign_in(session, username=officer.username, password="wrong password!")
+            accounts.sign_in(
+                session, username=officer.username, password="wrong password!", client=None
+            )
     with unit_of_work(engine) as session:
         accounts.reset_password(
             session, actor=admin, account_id=officer.account_id, new_password="a brand new secret"
         )
     with unit_of_work(engine) as session:
-        result = accounts.sign_in(session, username=officer.username, password="a brand new secret")
+        result = accounts.sign_in(
+            session, username=officer.username, password="a brand new secret", client=None
+        )
     assert result.actor is not None
 
 
@@ -150,7 +154,9 @@ def test_changing_ones_own_password_needs_the_current_one(engine):
         )
     with unit_of_work(engine) as session:
         assert (
-            accounts.sign_in(session, username=inventor.username, password="something longer").actor
+            accounts.sign_in(
+                session, username=inventor.username, password="something longer", client=None
+            ).actor
             is not None
         )
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tlo.auth.passwords import hash_password, needs_rehash, verify_password
+from tlo.auth.passwords import DEMO_PASSWORD, hash_password, needs_rehash, verify_password
 from tlo.errors import ValidationError
 
 
@@ -34,3 +34,22 @@ def test_a_garbled_hash_is_a_failed_check_not_a_crash():
 def test_weak_passwords_are_refused_with_a_reason(password, message):
     with pytest.raises(ValidationError, match=message):
         hash_password(password)
+
+
+def test_in_production_the_published_demo_password_is_refused_as_a_new_password(monkeypatch):
+    monkeypatch.setenv("TLO_ENV", "production")
+    with pytest.raises(ValidationError, match="demo password, which the README publishes"):
+        hash_password(DEMO_PASSWORD)
+    assert hash_password(DEMO_PASSWORD + " not quite")
+
+
+def test_in_development_the_demo_password_is_accepted_for_the_demo_accounts(monkeypatch):
+    monkeypatch.setenv("TLO_ENV", "development")
+    assert verify_password(hash_password(DEMO_PASSWORD), DEMO_PASSWORD)
+
+
+def test_rehashing_a_password_from_an_older_policy_does_not_refuse_it():
+    """A sign-in that upgrades the hash must not fail on a password the policy now refuses."""
+    from tlo.auth.passwords import rehash
+
+    assert verify_password(rehash("short"), "short")

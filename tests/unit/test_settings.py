@@ -11,6 +11,10 @@ ALL_VARIABLES = [
     "TLO_SIGNIN_MAX_FAILURES",
     "TLO_SIGNIN_LOCKOUT_MINUTES",
     "TLO_TIMEZONE",
+    "TLO_ENV",
+    "TLO_SIGNIN_ACCOUNT_MAX_FAILURES",
+    "TLO_SIGNIN_CLIENT_MAX_FAILURES",
+    "TLO_SIGNIN_CLIENT_WINDOW_MINUTES",
 ]
 
 
@@ -27,6 +31,39 @@ def test_by_default_the_database_is_a_sqlite_file_in_the_ignored_data_folder():
     assert "data/" in (PROJECT_ROOT / ".gitignore").read_text().splitlines()
     assert settings.fiscal_year_start_month == 9
     assert settings.signin_max_failures == 5
+    assert (settings.environment, settings.production) == ("development", False)
+
+
+def test_sign_in_limits_default_to_a_client_throttle_and_a_far_higher_account_wide_lock():
+    settings = Settings.from_env()
+    assert (settings.signin_client_max_failures, settings.signin_client_window_minutes) == (20, 15)
+    assert settings.signin_account_max_failures == 50
+
+
+def test_production_is_named_by_tlo_env(monkeypatch):
+    monkeypatch.setenv("TLO_ENV", " Production ")
+    assert Settings.from_env().production
+    monkeypatch.setenv("TLO_ENV", "prod")
+    with pytest.raises(SettingsError, match="TLO_ENV must be development or production"):
+        Settings.from_env()
+
+
+def test_the_account_wide_limit_must_be_above_the_limit_for_one_address(monkeypatch):
+    """Otherwise one attacker's address could lock the account for everyone again."""
+    monkeypatch.setenv("TLO_SIGNIN_MAX_FAILURES", "10")
+    monkeypatch.setenv("TLO_SIGNIN_ACCOUNT_MAX_FAILURES", "10")
+    with pytest.raises(SettingsError, match=r"ACCOUNT_MAX_FAILURES \(10\) must be more than"):
+        Settings.from_env()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TLO_SIGNIN_CLIENT_MAX_FAILURES", "0"), ("TLO_SIGNIN_CLIENT_WINDOW_MINUTES", "1441")],
+)
+def test_the_client_throttle_is_bounded(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"{name} must be between"):
+        Settings.from_env()
 
 
 def test_the_data_folder_moves_the_default_database_with_it(monkeypatch, tmp_path):

@@ -41,3 +41,17 @@ class AccountRole(SQLModel, table=True):
 
     account_id: int = Field(foreign_key="account.id", primary_key=True)
     role: str = Field(max_length=20, primary_key=True)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted in a window, for one client address or one (account, client)
+    pair (tlo/auth/throttle.py). Kept in the database so that every app process shares it."""
+
+    __tablename__ = "signin_throttle"
+
+    # "client 203.0.113.7" or "account 12 client 203.0.113.7" (IPv6: the /64 network).
+    key: str = Field(max_length=160, primary_key=True)
+    # The pair's account, so a password reset can lift its locks; None for a client's row.
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    failures: int = 0
+    window_ends_at: datetime = Field(sa_type=UTCDateTime, index=True)

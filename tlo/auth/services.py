@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,8 +10,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
 
 from tlo import audit
+from tlo.auth import throttle
 from tlo.auth.models import Account, AccountRole, Role
-from tlo.auth.passwords import hash_password, needs_rehash, verify_password
+from tlo.auth.passwords import (
+    DEMO_PASSWORD_REFUSED,
+    check_password_strength,
+    hash_password,
+    is_demo_password,
+    needs_rehash,
+    rehash,
+    verify_password,
+)
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.config import get_settings
@@ -19,6 +29,8 @@ from tlo.pagination import Page, paginate
 from tlo.people.models import Person
 
 WRONG_CREDENTIALS = "Wrong username or password."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,55 +76,129 @@ def load_actor(session: Session, account_id: int) -> Actor | None:
 
 
 def sign_in(
-    session: Session, *, username: str, password: str, now: datetime | None = None
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    client: str | None,
+    now: datetime | None = None,
 ) -> SignInResult:
-    """Check a username and password, counting failures and locking the account after many.
+    """Check a username and password from `client` (`st.context.ip_address`; None: loopback).
 
-    Each attempt is counted in the database before its password is checked, by one UPDATE
-    that refuses once the limit is reached (and committed at once): concurrent guesses cannot
-    overwrite each other's count, so however many run at the same time, at most
-    `signin_max_failures` passwords are tried before the lock. A locked account, an unknown
-    name and a wrong password get the same answer, so the answer tells no one which names
-    exist. Returns a result instead of raising, so the caller's transaction commits the count.
+    Three counts, each taken in the database before the password is checked, by one atomic
+    statement committed at once (so concurrent guesses can't overwrite each other's count and
+    every app process sees it), guard against guessing without letting anyone lock others out:
+
+    - the client: at most `signin_client_max_failures` failures per window from one address,
+      over every name, known or unknown; past it the address is told to wait, whatever name
+      it tries, so the answer says nothing about which names exist;
+    - the account from that client: `signin_max_failures` within `signin_lockout_minutes`
+      lock the account for that long, for that address only, so an attacker elsewhere does
+      not lock the real user out;
+    - the account from every client: `signin_account_max_failures` in a row (far more) lock it
+      for everyone, against a guesser spread over many addresses.
+
+    A locked account, an unknown name and a wrong password get the same answer, and in
+    production the published demo password is refused like a wrong one. Returns a result
+    instead of raising, so the caller's transaction commits what the attempt recorded.
     """
     settings = get_settings()
     now = now or utcnow()
+    client = throttle.client_key(client)
+    counted = throttle.count_attempt(
+        session,
+        key=throttle.client_row(client),
+        limit=settings.signin_client_max_failures,
+        minutes=settings.signin_client_window_minutes,
+        now=now,
+    )
+    session.commit()  # other attempts see this one at once (and no lock is held meanwhile)
+    if counted.refused:  # the same answer for every name: no need to spend a hash on it
+        return SignInResult(None, throttled_message(counted.minutes_left(now)))
     row = session.exec(
         select(Account, Person)
         .join(Person, Person.id == Account.person_id)
         .where(Account.username == username.strip().lower())
     ).first()
     if row is None:
-        verify_password(None, password)  # same cost as a real check: see passwords.py
+        verify_password(None, password)  # the same cost as a real check: see passwords.py
+        _record_client_failure(session, client, counted, settings)
         return SignInResult(None, WRONG_CREDENTIALS)
     account, person = row
-    count = _count_attempt(session, account.id, now, settings.signin_max_failures)
-    if count is None:  # locked: the password is not even checked
+    pair = throttle.count_attempt(
+        session,
+        key=throttle.pair_row(account.id, client),
+        account_id=account.id,
+        limit=settings.signin_max_failures,
+        minutes=settings.signin_lockout_minutes,
+        now=now,
+    )
+    session.commit()
+    everywhere = None
+    if not pair.refused:
+        everywhere = _count_attempt(
+            session,
+            account.id,
+            now,
+            settings.signin_account_max_failures,
+            timedelta(minutes=settings.signin_lockout_minutes),
+        )
+        session.commit()
+    if everywhere is None:  # locked: the password is not even checked
         verify_password(None, password)
+        _record_client_failure(session, client, counted, settings)
         return SignInResult(None, WRONG_CREDENTIALS)
-    if not verify_password(account.password_hash, password):
-        if count >= settings.signin_max_failures:
-            until = now + timedelta(minutes=settings.signin_lockout_minutes)
-            locked = session.execute(
-                sa.update(Account)
-                .where(col(Account.id) == account.id, col(Account.locked_until).is_(None))
-                .values(locked_until=until)
+    if settings.production and is_demo_password(password):
+        verify_password(None, password)
+        right = False
+        log.warning(
+            "Refused the demo password for %r from %s (TLO_ENV=production).",
+            account.username,
+            client,
+        )
+        audit.record(
+            session,
+            actor=None,
+            action="account.demo_password_refused",
+            object_type="account",
+            object_id=account.id,
+            after={"client": client},
+        )
+    else:
+        right = verify_password(account.password_hash, password)
+    if not right:
+        _record_client_failure(session, client, counted, settings)
+        if pair.failures >= settings.signin_max_failures:
+            audit.record(
+                session,
+                actor=None,
+                action="account.locked_for_client",
+                object_type="account",
+                object_id=account.id,
+                after={"client": client, "until": pair.window_ends_at, "failures": pair.failures},
             )
-            if locked.rowcount:
-                audit.record(
-                    session,
-                    actor=None,
-                    action="account.locked",
-                    object_type="account",
-                    object_id=account.id,
-                    after={"locked_until": until, "failures": count},
-                )
+        if everywhere >= settings.signin_account_max_failures:
+            audit.record(
+                session,
+                actor=None,
+                action="account.locked",
+                object_type="account",
+                object_id=account.id,
+                after={
+                    "locked_until": now + timedelta(minutes=settings.signin_lockout_minutes),
+                    "failures": everywhere,
+                },
+            )
         return SignInResult(None, WRONG_CREDENTIALS)
+    # The right password: not a failure of this client, and the end of this pair's run.
+    throttle.refund(session, key=throttle.client_row(client))
+    throttle.forget(session, key=throttle.pair_row(account.id, client))
     if not (account.active and person.active):
         return SignInResult(None, "This account is deactivated. Ask the office's administrator.")
+    throttle.purge_ended(session, now=now)
     session.refresh(account)
     if needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+        account.password_hash = rehash(password)
     account.failed_signins = 0
     account.locked_until = None
     account.last_signin_at = now
@@ -124,28 +210,71 @@ def sign_in(
         action="account.signed_in",
         object_type="account",
         object_id=account.id,
+        after={"client": client},
     )
     return SignInResult(actor)
 
 
-def _count_attempt(session: Session, account_id: int, now: datetime, limit: int) -> int | None:
-    """Count one sign-in attempt, atomically, and commit it; the attempt's number, or None
-    while the account is locked (the limit reached, or a lock that has not yet run out). A
-    lock that has run out starts the count again."""
+def throttled_message(minutes: int) -> str:
+    return (
+        "Too many failed sign-ins from your network address. "
+        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    )
+
+
+def _record_client_failure(session: Session, client: str, counted: throttle.Count, settings):
+    """Audit the failure that reached the client's limit (once a window)."""
+    if counted.failures == settings.signin_client_max_failures:
+        audit.record(
+            session,
+            actor=None,
+            action="signin.client_throttled",
+            object_type="client",
+            object_id=client,
+            after={"until": counted.window_ends_at, "failures": counted.failures},
+        )
+
+
+def _count_attempt(
+    session: Session, account_id: int, now: datetime, limit: int, lockout: timedelta
+) -> int | None:
+    """Count one attempt on the account from any client, atomically; the attempt's number,
+    or None while the account is locked. The attempt that reaches `limit` locks the account
+    at once (a right password then lifts the lock), so no later attempt slips in while it is
+    being checked; a lock that has run out starts the count again."""
     table = Account.__table__
     expired = sa.and_(table.c.locked_until.is_not(None), table.c.locked_until <= now)
     open_ = sa.and_(table.c.locked_until.is_(None), table.c.failed_signins < limit)
+    failures = sa.case((expired, 1), else_=table.c.failed_signins + 1)
     counted = session.execute(
         sa.update(table)
         .where(table.c.id == account_id, sa.or_(open_, expired))
         .values(
-            failed_signins=sa.case((expired, 1), else_=table.c.failed_signins + 1),
-            locked_until=sa.case((expired, sa.null()), else_=table.c.locked_until),
+            failed_signins=failures,
+            locked_until=sa.case((failures >= limit, now + lockout), else_=sa.null()),
         )
         .returning(table.c.failed_signins)
     ).first()
-    session.commit()  # other attempts see this one at once (and no lock is held meanwhile)
     return None if counted is None else counted[0]
+
+
+def demo_accounts_present(session: Session) -> bool:
+    """Whether a demo account (tlo/demo.py) may still sign in: an active demo username whose
+    person has the demo's e-mail address. The demo's addresses are in a domain reserved for
+    examples (RFC 2606), so no real person has one; a single indexed query, no hashing."""
+    from tlo import demo  # tlo.demo builds on these services
+
+    demo_pairs = [
+        sa.and_(Account.username == username, Person.email == f"{local}@{demo.EMAIL_DOMAIN}")
+        for username, (local, _roles) in demo.ACCOUNTS.items()
+    ]
+    found = session.exec(
+        select(Account.id)
+        .join(Person, Person.id == Account.person_id)
+        .where(Account.active, Person.active, sa.or_(*demo_pairs))
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def actor_for_email(session: Session, email: str) -> Actor | None:
@@ -225,6 +354,35 @@ def create_account(
     return account
 
 
+def create_administrator(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    email: str,
+    full_name: str,
+    password: str,
+) -> Account:
+    """A real office's first start: a person and their account with the admin role, together
+    (one transaction: the caller's). The demo password is refused here in every environment:
+    it is published, and this account is meant to be real."""
+    from tlo.people import services as people  # the people services build on auth
+
+    require(actor, "account.manage")
+    check_password_strength(password)
+    if is_demo_password(password):
+        raise ValidationError(DEMO_PASSWORD_REFUSED)
+    person = people.create_person(session, actor=actor, full_name=full_name, email=email)
+    return create_account(
+        session,
+        actor=actor,
+        person_id=person.id,
+        username=username,
+        roles={Role.ADMIN},
+        password=password,
+    )
+
+
 def set_roles(
     session: Session, *, actor: Actor, account_id: int, roles: set[Role] | frozenset[Role]
 ) -> None:
@@ -281,6 +439,7 @@ def reset_password(session: Session, *, actor: Actor, account_id: int, new_passw
     account.failed_signins = 0
     account.locked_until = None
     session.add(account)
+    throttle.forget_account(session, account_id=account_id)
     audit.record(
         session,
         actor=actor,
