@@ -6,16 +6,60 @@ from tlo import db, ui
 from tlo.auth import services as accounts
 from tlo.config import get_settings
 from tlo.navigation import pages_for
+from tlo.ui.errors import report_unexpected
 
 st.set_page_config(
     page_title="tlo · Technology Licensing", page_icon=":material/lightbulb:", layout="wide"
 )
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
-def _migrated(database_url: str) -> bool:
-    """Migrate each database once per process, before the first page touches it."""
-    db.migrate(database_url)
+class _SchemaNotCurrent(Exception):
+    """The database is not at the revision this code was written for."""
+
+
+@st.cache_resource(show_spinner=False)
+def _schema_checked(database_url: str) -> bool:
+    """Check, once per process and database, that the schema is the one this code needs.
+
+    The app never migrates: with several app processes on one database, each would race to
+    upgrade it. `python -m tlo migrate` runs once before they start (`make run`, `make serve`,
+    deploy/start.sh). A failed check raises, and Streamlit does not cache an exception, so the
+    next rerun after a migration finds the database ready."""
+    current, head = db.current_revision(database_url), db.head_revision()
+    if current != head:
+        raise _SchemaNotCurrent(current, head)
+    return True
+
+
+def _require_current_schema(database_url: str) -> None:
+    try:
+        _schema_checked(database_url)
+    except _SchemaNotCurrent as mismatch:
+        current, head = mismatch.args
+        st.title("The database is not ready")
+        if _is_known_revision(current):
+            st.error(
+                f"The database is at revision {current or 'none (empty)'}, this code needs "
+                f"{head}: run `python -m tlo migrate` once before starting the app."
+            )
+        else:  # migrated by newer code than this process runs (a half-finished upgrade)
+            st.error(
+                f"The database is at revision {current}, which this code does not know (it "
+                f"needs {head}): this server runs older code than the database; update it."
+            )
+        st.stop()
+
+
+def _is_known_revision(revision: str | None) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if revision is None:
+        return True
+    try:
+        ScriptDirectory.from_config(db.alembic_config("sqlite://")).get_revision(revision)
+    except CommandError:
+        return False
     return True
 
 
@@ -36,7 +80,7 @@ def _load_signed_in_actor():
     return actor
 
 
-_migrated(get_settings().database_url)
+_require_current_schema(get_settings().database_url)
 actor = _load_signed_in_actor()
 st.session_state[ui.ACTOR_KEY] = actor
 
@@ -58,4 +102,7 @@ else:
             st.rerun()
     ui.show_flashes()
 
-navigation.run()
+try:
+    navigation.run()
+except Exception as error:  # st.stop and st.rerun are not Exceptions: they pass through
+    report_unexpected(error, page=getattr(navigation, "url_path", None))
