@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-dates lint fmt migrate seed clean chromium
+.PHONY: run serve test test-dates lint fmt migrate seed clean chromium nginx
 
 # The venv is rebuilt when a requirements file changes.
 $(VENV)/.runtime: requirements.txt
@@ -22,7 +22,13 @@ run: $(VENV)/.runtime
 	$(PY) -m tlo seed-demo --if-empty
 	$(PY) -m streamlit run tlo_app.py --server.port $(PORT) --server.headless true
 
-test: $(VENV)/.test chromium lint
+# Production: no demo data; migrate once, then TLO_PROCESSES app processes from port $(PORT)
+# for nginx to balance (deploy/README.md). Needs TLO_DATABASE_URL, TLO_DATA_DIR and the
+# cookie secret (STREAMLIT_SERVER_COOKIE_SECRET or TLO_COOKIE_SECRET_FILE), or TLO_ENV_FILE.
+serve: $(VENV)/.runtime
+	TLO_PORT=$(PORT) deploy/start.sh
+
+test: $(VENV)/.test chromium nginx lint
 	$(PY) -m pytest -n 2
 
 # The suite (all but the browser journeys) on awkward days, each at 21:30 in the office's zone
@@ -57,6 +63,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The scale-out test (tests/deploy) puts Debian's nginx in front of two app processes.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-results
