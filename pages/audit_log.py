@@ -6,6 +6,11 @@ from tlo import audit, ui
 
 actor = ui.actor()
 st.title("Audit log")
+st.caption(
+    "Every change, newest first. An entry's content is shown only to those who may read the "
+    "object it is about: an administrator sees who changed a case and when, not what it holds."
+)
+WITHHELD = "(not shown: confidential to those who may read it)"
 
 left, middle, right = st.columns(3)
 object_type = left.text_input(
@@ -38,8 +43,8 @@ ui.table(
             "Who": entry.actor_name,
             "Action": entry.action,
             "Object": f"{entry.object_type} {entry.object_id}",
-            "Before": audit.as_text(entry.before),
-            "After": audit.as_text(entry.after),
+            "Before": WITHHELD if entry.withheld else audit.as_text(entry.before),
+            "After": WITHHELD if entry.withheld else audit.as_text(entry.after),
         }
         for entry in page.items
     ],

@@ -1,6 +1,7 @@
 from sqlmodel import func, select
 
-from tlo import demo
+from tlo import audit, demo
+from tlo.audit import AuditEntry
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
@@ -28,7 +29,9 @@ def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine, tmp_
         assert session.exec(select(func.count()).select_from(Person)).one() >= 35
         roles_seen = set()
         for username in demo.ACCOUNTS:
-            result = accounts.sign_in(session, username=username, password=demo.DEMO_PASSWORD)
+            result = accounts.sign_in(
+                session, username=username, password=demo.DEMO_PASSWORD, client=None
+            )
             assert result.actor is not None, username
             roles_seen |= result.actor.roles
     assert roles_seen == set(Role)
@@ -58,3 +61,6 @@ def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine, tmp_
         posted = session.exec(select(func.count()).select_from(Distribution)).one()
     assert incomes > 20 and posted > 20
     assert unbalanced == []  # every distribution's lines add up to its amount, to the cent
+    with unit_of_work(engine) as session:
+        kinds = set(session.exec(select(AuditEntry.object_type).distinct()).all())
+    assert kinds and kinds <= set(audit.CONTENT_PERMISSIONS)  # each kind's content has a reader
