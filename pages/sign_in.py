@@ -19,7 +19,7 @@ if demo_present and settings.production:
         "TLO_ENV is production; an administrator should deactivate them.",
         icon=":material/warning:",
     )
-elif demo_present:
+elif demo_present and not ui.oidc_configured():  # (no password form under SSO)
     st.warning(
         f"**This is a demo: anyone who has read the README can sign in**, as any role, with "
         f"the demo accounts (password `{DEMO_PASSWORD}`). Keep real data out of it. A real "

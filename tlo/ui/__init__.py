@@ -35,6 +35,26 @@ FLASH_KEY = "_flash"
 GENERATIONS_KEY = "_widget_generations"
 
 
+def _router_runs_every_page() -> None:
+    """Make the router (tlo_app.py, st.navigation) run every page, from a process's first run.
+
+    Streamlit sees the `pages/` folder beside tlo_app.py and, until some session of the
+    process calls st.navigation, runs a requested page (`/intake`) as an old-style multipage
+    app: the page script alone, without the router's sign-in, with every file of pages/ in
+    the sidebar. A fresh process (a restart, a second process behind nginx) would show that
+    to the first visitor of a page address. Switching the flag off, as st.navigation itself
+    does, and running again hands the very same request to the router.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_router_runs_every_page()  # every page script imports tlo.ui first thing
+
+
 def actor() -> Actor:
     """The signed-in actor; the router has loaded them before any page runs."""
     current = st.session_state.get(ACTOR_KEY)
@@ -230,7 +250,8 @@ def reset_offset(key: str) -> None:
 
 
 def oidc_configured() -> bool:
-    """Whether .streamlit/secrets.toml configures single sign-on ([auth] section)."""
+    """Whether Streamlit's secrets (.streamlit/secrets.toml, or the files that the
+    `secrets.files` option names) configure single sign-on: an [auth] section."""
     try:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all: Streamlit raises rather than answering no
@@ -238,7 +259,13 @@ def oidc_configured() -> bool:
 
 
 def sign_out() -> None:
+    """Forget the signed-in account. Under single sign-on also clear Streamlit's signed
+    cookie (st.logout sends the browser to /auth/logout, and from there to the provider's
+    end of session); otherwise the next page load would sign the same person in again."""
     for key in (ACCOUNT_KEY, ACTOR_KEY):
         st.session_state.pop(key, None)
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
+        # The redirect is a message queued for the browser: a rerun (the caller's st.rerun)
+        # clears the queue and, unless it was already sent, the redirect with it.
+        st.stop()
