@@ -1,8 +1,9 @@
 """Versions of the Word templates: staff edit a template in Word and upload it as a new version.
 
 Version 1 of every template is the file shipped in templates_docx/. An uploaded file becomes
-the next version once it passes the checks in tlo.documents.template_problems (placeholders
-the renderer provides, well-formed Jinja, a trial render with the sample context). The newest
+the next version once it passes the checks in tlo.documents.template_problems (a sane zip
+archive, placeholders the renderer provides, well-formed Jinja within the sandbox's limits, a
+trial render with the sample context in a child process with a time and memory limit). The newest
 version is the one documents are generated from; earlier versions stay stored and can be
 downloaded or made current again (which adds them as a new version: history is never edited).
 Files are kept under the data folder by their SHA-256, like attachments and drafts.

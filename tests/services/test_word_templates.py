@@ -1,5 +1,6 @@
 """Template versions: uploads are checked, become current, and never replace earlier ones."""
 
+import time
 from io import BytesIO
 
 import pytest
@@ -123,3 +124,43 @@ def test_the_next_agreement_draft_uses_the_current_version_and_records_it(engine
     assert (first.template_version, second.template_version) == (1, 2)
     assert first.template_sha256 != second.template_sha256
     assert "VoltCell & Sons Inc. (equity: " in text
+
+
+def attacks() -> dict[str, tuple[bytes, str]]:
+    from tests.documents.test_template_attacks import with_zeros
+
+    loops = "{% for a in range(1000) %}{% for b in range(1000) %}x{% endfor %}{% endfor %}"
+    return {
+        "a huge repetition": (
+            edited("{{ headline }}", '{{ "x" * 10**8 }}'),
+            "Raising to a power (**) is not allowed in Word templates.",
+        ),
+        "nested loops": (
+            edited("{{ headline }}", loops),
+            "The loops in the template would repeat more than 10,000 times in one document.",
+        ),
+        "a zip bomb": (
+            with_zeros(24),
+            "The part word/media/zeros.bin would unpack to 24.0 MB; at most 20.0 MB per part "
+            "is accepted.",
+        ),
+    }
+
+
+@pytest.mark.parametrize("attack", ["a huge repetition", "nested loops", "a zip bomb"])
+def test_a_template_that_would_exhaust_the_server_is_refused_quickly_and_nothing_is_kept(
+    engine, office, tmp_path, attack
+):
+    content, message = attacks()[attack]
+    started = time.perf_counter()
+    with unit_of_work(engine) as session, pytest.raises(ValidationError) as refused:
+        word_templates.upload_version(session, actor=office.director, name=NAME, content=content)
+    assert time.perf_counter() - started < 5
+    assert str(refused.value).startswith("The template was not accepted:\n- ")
+    assert message in str(refused.value)
+    with unit_of_work(engine) as session:
+        assert word_templates.current_template(session, NAME).version == 1
+        assert len(word_templates.versions(session, actor=office.director, name=NAME)) == 1
+        entries = audit.list_entries(session, actor=office.director).items
+    assert not [e for e in entries if e.action.startswith("template.")]
+    assert not (tmp_path / "templates").exists()
