@@ -18,7 +18,7 @@ from tlo.licensing.models import Company
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.reports import autm
 from tlo.revenue import services as revenue
-from tlo.revenue.models import Distribution
+from tlo.revenue.models import Distribution, DistributionLine
 from tlo.revenue.services import IncomeForm
 
 FY = 2025
@@ -379,22 +379,41 @@ def autm_income(engine, office, autm_office):
             income_id=ids["I1"],
             disclosure_id=autm_office["D1"],
             agreement_id=autm_office["G1"],
-            status="posted",
             policy_name="Test",
             policy_effective_from=date(2020, 9, 1),
             costs_outstanding_cents=0,
             cumulative_before_cents=0,
             computed_by_name="Fiona Nakamura",
         )
-        posted = Distribution(
-            **common,
-            amount_cents=100_001,
-            costs_recovered_cents=0,
-            split_base_cents=85_001,
+
+        def post(distribution: Distribution) -> Distribution:
+            """As the services do: a draft, its line, then posted (the triggers insist)."""
+            session.add(distribution)
+            session.flush()
+            session.add(
+                DistributionLine(
+                    distribution_id=distribution.id,
+                    position=1,
+                    recipient="office",
+                    recipient_class="office",
+                    amount_cents=distribution.amount_cents,
+                    rule="test",
+                )
+            )
+            session.flush()
+            distribution.status = "posted"
+            session.flush()
+            return distribution
+
+        posted = post(
+            Distribution(
+                **common,
+                amount_cents=100_001,
+                costs_recovered_cents=0,
+                split_base_cents=85_001,
+            )
         )
-        session.add(posted)
-        session.flush()
-        session.add(
+        post(
             Distribution(
                 **common,
                 amount_cents=-100_001,

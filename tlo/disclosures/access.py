@@ -11,6 +11,7 @@ from tlo.auth.permissions import Actor, require
 from tlo.disclosures.models import Disclosure, DisclosureInventor, DisclosureStatus
 from tlo.disclosures.workflow import Party
 from tlo.errors import NotFound
+from tlo.text import clean_id
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def load_case(
     session: Session, actor: Actor, disclosure_id: int, permission: str, *, for_update=False
 ) -> CaseAccess:
     """The case, after checking `actor` may read it and holds `permission` on it."""
+    clean_id(disclosure_id, what="disclosure")
     query = select(Disclosure).where(Disclosure.id == disclosure_id)
     if for_update:
         query = query.with_for_update()

@@ -15,6 +15,7 @@ from tlo.config import get_settings
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import Attachment
 from tlo.errors import NotFound, ValidationError
+from tlo.text import clean_text
 
 # Extension -> (content type, how the file must begin); text is checked as UTF-8 instead.
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -60,6 +61,11 @@ def _content_type(name: str, content: bytes) -> str:
 def add_attachment(
     session: Session, *, actor: Actor, disclosure_id: int, name: str, content: bytes
 ) -> Attachment:
+    name = clean_text(
+        name, what="file name", column=Attachment.original_name, required=True, multiline=False
+    )
+    if not isinstance(content, bytes):
+        raise ValidationError(f"{name} could not be read; upload it again.")
     case = load_case(session, actor, disclosure_id, "disclosure.read")
     if not (can(actor, "disclosure.edit_draft", case) or can(actor, "disclosure.work", case)):
         raise ValidationError("Only the case's inventors and its officer add attachments.")

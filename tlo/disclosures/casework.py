@@ -17,6 +17,7 @@ from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
 from tlo.errors import ValidationError
 from tlo.people.models import Person
+from tlo.text import clean_choice, clean_date, clean_id, clean_text
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def assign_officer(
     session: Session, *, actor: Actor, disclosure_id: int, officer_person_id: int
 ) -> None:
     """Triage a new case to an officer; later, only the director reassigns it."""
+    clean_id(officer_person_id, what="officer")
     case = load_case(session, actor, disclosure_id, "disclosure.triage", for_update=True)
     officers = {option.person_id: option.name for option in list_officers(session, actor=actor)}
     if officer_person_id not in officers:
@@ -88,6 +90,32 @@ class Scorecard:
     recommendation: Action | str | None = None
 
 
+def _clean_scorecard(scorecard: object) -> Scorecard:
+    """Scores from 1 to 5, notes as text, a recommendation that is a filing decision."""
+    if (
+        not isinstance(scorecard, Scorecard)
+        or not isinstance(scorecard.scores, dict)
+        or not isinstance(scorecard.notes, dict)
+    ):
+        raise ValidationError("Fill in the scorecard: a score from 1 to 5 for each criterion.")
+    scores = {name: check_score(name, scorecard.scores.get(name)) for name in CRITERIA}
+    notes = {
+        name: clean_text(scorecard.notes.get(name), what=f"note on {label.lower()}")
+        for name, label in CRITERIA.items()
+    }
+    recommendation = None
+    if scorecard.recommendation:
+        recommendation = clean_choice(scorecard.recommendation, Action, what="recommendation")
+        if recommendation not in FILING_DECISIONS:
+            raise ValidationError("Recommend one of the filing decisions.")
+    return Scorecard(
+        scores,
+        notes,
+        clean_text(scorecard.prior_art_notes, what="prior-art notes"),
+        recommendation,
+    )
+
+
 EVALUABLE = {
     DisclosureStatus.ASSIGNED,
     DisclosureStatus.EVALUATING,
@@ -101,13 +129,12 @@ def record_evaluation(
 ) -> Evaluation:
     """Score the case; the first scorecard starts its evaluation. Scorecards are kept as
     history: a new one never overwrites an older one."""
+    scorecard = _clean_scorecard(scorecard)
     case = load_case(session, actor, disclosure_id, "disclosure.work", for_update=True)
     if case.status not in EVALUABLE:
         raise ValidationError(f"A case that is '{case.status.label}' is not being evaluated.")
-    scores = {name: check_score(name, scorecard.scores.get(name)) for name in CRITERIA}
-    recommendation = Action(scorecard.recommendation) if scorecard.recommendation else None
-    if recommendation is not None and recommendation not in FILING_DECISIONS:
-        raise ValidationError("Recommend one of the filing decisions.")
+    scores = scorecard.scores
+    recommendation = scorecard.recommendation
     if case.status is DisclosureStatus.ASSIGNED:
         change_status(session, actor, case, Action.START_EVALUATION)
     evaluation = Evaluation(
@@ -144,7 +171,10 @@ def record_filing_decision(
     today: date | None = None,
 ) -> FilingDecision:
     """File provisional / PCT / non-provisional, defer, release or abandon, with a rationale."""
-    decision = Action(decision)
+    decision = clean_choice(decision, Action, what="filing decision")
+    rationale = clean_text(rationale, what="rationale", column=FilingDecision.rationale)
+    review_on = clean_date(review_on, what="review date", required=False)
+    today = clean_date(today, what="day of the decision", required=False)
     if decision not in FILING_DECISIONS:
         raise ValidationError(f"'{decision.label}' is not a filing decision.")
     case = load_case(session, actor, disclosure_id, "disclosure.work", for_update=True)
@@ -189,7 +219,8 @@ MANUAL_ACTIONS = (
 def take_action(
     session: Session, *, actor: Actor, disclosure_id: int, action: Action | str, rationale: str
 ) -> DisclosureStatus:
-    action = Action(action)
+    action = clean_choice(action, Action, what="step")
+    rationale = clean_text(rationale, what="rationale")
     if action not in MANUAL_ACTIONS:
         raise ValidationError(f"'{action.label}' is taken through its own form.")
     case = load_case(session, actor, disclosure_id, "disclosure.work", for_update=True)
@@ -197,8 +228,9 @@ def take_action(
 
 
 def add_note(session: Session, *, actor: Actor, disclosure_id: int, text: str) -> CaseNote:
+    text = clean_text(text, what="note", column=CaseNote.text)
     load_case(session, actor, disclosure_id, "disclosure.work")
-    if not text.strip():
+    if not text:
         raise ValidationError("Write the note before saving it.")
     note = CaseNote(
         disclosure_id=disclosure_id,

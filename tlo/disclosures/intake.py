@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -37,9 +37,9 @@ from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
 from tlo.money import bp_to_percent, percent_to_bp
 from tlo.people.models import Person
+from tlo.text import clean_bool, clean_choice, clean_date, clean_id, clean_text
 
 OLDEST_PLAUSIBLE_DISCLOSURE = date(1950, 1, 1)
-TEXT_LIMITS = {"title": 300, "keywords": 1000}
 
 
 @dataclass
@@ -91,6 +91,17 @@ TEXT_FIELDS = (
     "potential_licensees",
     "related_materials",
 )
+# How the form names each field to the user.
+FIELD_NAMES = {
+    "title": "title",
+    "abstract": "abstract",
+    "description": "detailed description",
+    "problem_and_advantages": "problem solved and advantages",
+    "keywords": "keywords",
+    "applications": "potential applications",
+    "potential_licensees": "potential licensees",
+    "related_materials": "related materials",
+}
 REQUIRED_ON_SUBMIT = {
     "title": "a title",
     "abstract": "an abstract",
@@ -104,7 +115,11 @@ REQUIRED_ON_SUBMIT = {
 
 def _inventor_shares(session: Session, entries: list[InventorEntry]) -> list[InventorShare]:
     """The entries with their people's names; a share that is not a percentage is refused."""
-    ids = [entry.person_id for entry in entries]
+    if not isinstance(entries, list | tuple) or not all(
+        isinstance(entry, InventorEntry) for entry in entries
+    ):
+        raise ValidationError("List the inventors, each with their share.")
+    ids = [clean_id(entry.person_id, what="person") for entry in entries]
     names = dict(
         session.exec(select(Person.id, Person.full_name).where(col(Person.id).in_(ids))).all()
     )
@@ -123,32 +138,86 @@ def _inventor_shares(session: Session, entries: list[InventorEntry]) -> list[Inv
     return shares
 
 
-def _check_draft(form: DisclosureForm) -> None:
-    """What even a draft must have: a title, and nothing malformed."""
-    if not form.title.strip():
+def _clean_funding(entry: object) -> FundingEntry:
+    if not isinstance(entry, FundingEntry):
+        raise ValidationError("Give each funding source its sponsor.")
+    return FundingEntry(
+        sponsor=clean_text(
+            entry.sponsor, what="funding sponsor", column=FundingSource.sponsor, multiline=False
+        ),
+        award_number=clean_text(
+            entry.award_number,
+            what="grant or contract number",
+            column=FundingSource.award_number,
+            multiline=False,
+        ),
+        is_federal=clean_bool(entry.is_federal, what="whether the funding is federal"),
+        agency=clean_text(
+            entry.agency, what="funding agency", column=FundingSource.agency, multiline=False
+        ),
+    )
+
+
+def _clean_public(entry: object) -> PublicDisclosureEntry:
+    if not isinstance(entry, PublicDisclosureEntry):
+        raise ValidationError("Give each public disclosure its date and kind.")
+    if entry.disclosed_on is None:
+        raise ValidationError("Give each public disclosure its date (after 1950).")
+    return PublicDisclosureEntry(
+        disclosed_on=clean_date(
+            entry.disclosed_on,
+            what="date of the public disclosure",
+            earliest=OLDEST_PLAUSIBLE_DISCLOSURE,
+        ),
+        kind=clean_choice(entry.kind, PublicDisclosureKind, what="kind of public disclosure"),
+        venue=clean_text(entry.venue, what="venue", column=PublicDisclosure.venue),
+    )
+
+
+def _clean_form(form: object) -> DisclosureForm:
+    """The form with every field checked for type, length and characters, and trimmed."""
+    if not isinstance(form, DisclosureForm):
+        raise ValidationError("The disclosure form is incomplete; fill it in again.")
+    texts = {
+        name: clean_text(
+            getattr(form, name),
+            what=FIELD_NAMES[name],
+            column=getattr(Disclosure, name),
+            multiline=name not in ("title", "keywords"),
+        )
+        for name in TEXT_FIELDS
+    }
+    stage = (
+        clean_choice(form.stage, DevelopmentStage, what="stage of development")
+        if form.stage
+        else None
+    )
+    for name, entries in (
+        ("funding", form.funding),
+        ("public_disclosures", form.public_disclosures),
+    ):
+        if not isinstance(entries, list | tuple):
+            raise ValidationError(f"The {name.replace('_', ' ')} must be a list.")
+    return replace(
+        form,
+        **texts,
+        stage=stage,
+        funding=[_clean_funding(entry) for entry in form.funding],
+        public_disclosures=[_clean_public(entry) for entry in form.public_disclosures],
+    )
+
+
+def _check_draft(form: object) -> DisclosureForm:
+    """What even a draft must have: a title, and nothing malformed. Returns the form cleaned."""
+    form = _clean_form(form)
+    if not form.title:
         raise ValidationError("Give the disclosure a title (you can change it later).")
-    for name, limit in TEXT_LIMITS.items():
-        if len(getattr(form, name).strip()) > limit:
-            raise ValidationError(f"The {name} may have at most {limit} characters.")
-    if form.stage:
-        try:
-            DevelopmentStage(form.stage)
-        except ValueError:
-            raise ValidationError(f"{form.stage!r} is not a stage of development.") from None
     for entry in form.funding:
-        if not entry.sponsor.strip():
+        if not entry.sponsor:
             raise ValidationError("Each funding source needs its sponsor.")
-        if entry.is_federal and not entry.agency.strip():
-            raise ValidationError(
-                f"Name the federal agency of the funding from {entry.sponsor.strip()}."
-            )
-    for entry in form.public_disclosures:
-        try:
-            PublicDisclosureKind(entry.kind)
-        except ValueError:
-            raise ValidationError(f"{entry.kind!r} is not a kind of public disclosure.") from None
-        if entry.disclosed_on is None or entry.disclosed_on < OLDEST_PLAUSIBLE_DISCLOSURE:
-            raise ValidationError("Give each public disclosure its date (after 1950).")
+        if entry.is_federal and not entry.agency:
+            raise ValidationError(f"Name the federal agency of the funding from {entry.sponsor}.")
+    return form
 
 
 def _check_complete(
@@ -298,7 +367,7 @@ def save_draft(
     session: Session, *, actor: Actor, form: DisclosureForm, disclosure_id: int | None = None
 ) -> Disclosure:
     """Create a draft (no id) or save changes to one; only a title is needed so far."""
-    _check_draft(form)
+    form = _check_draft(form)
     shares = _inventor_shares(session, form.inventors)
     if disclosure_id is None:
         require(actor, "disclosure.create")
@@ -338,7 +407,7 @@ def submit(
 
     The submitting inventor's own share counts as confirmed; co-inventors confirm theirs.
     """
-    today = today or clock.today()
+    today = clean_date(today, what="day of submission", required=False) or clock.today()
     case = load_case(session, actor, disclosure_id, "disclosure.edit_draft")
     disclosure = case.disclosure
     form = load_form(session, actor=actor, disclosure_id=disclosure_id)

@@ -35,10 +35,20 @@ from tlo.disclosures.models import (
 )
 from tlo.disclosures.rules import urgency_flags
 from tlo.disclosures.workflow import allowed_actions
+from tlo.errors import ValidationError
 from tlo.money import bp_to_percent
 from tlo.pagination import Page, paginate
 from tlo.people.models import Department, Person, School
 from tlo.reports.excel import Column, Sheet, workbook_bytes
+from tlo.text import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    clean_choice,
+    clean_date,
+    clean_int,
+    clean_optional_id,
+    clean_text,
+)
 
 # Statuses after a patent application exists: a public disclosure no longer makes them urgent.
 PATENT_FILED = {DisclosureStatus.FILED, DisclosureStatus.MARKETING, DisclosureStatus.LICENSED}
@@ -314,7 +324,34 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _clean_filters(filters: object) -> DisclosureFilters:
+    """The filters as a search can use them: text without control characters, ids and years
+    a column can hold."""
+    if not isinstance(filters, DisclosureFilters):
+        raise ValidationError("Choose what to search for.")
+    if not isinstance(filters.statuses, list | tuple):
+        raise ValidationError("Choose the statuses from the list.")
+    return DisclosureFilters(
+        text=clean_text(filters.text, what="search text", max_length=200, multiline=False),
+        docket=clean_text(filters.docket, what="docket number", max_length=20, multiline=False),
+        inventor=clean_text(filters.inventor, what="inventor", max_length=200, multiline=False),
+        keyword=clean_text(filters.keyword, what="keyword", max_length=200, multiline=False),
+        department_id=clean_optional_id(filters.department_id, what="department"),
+        school_id=clean_optional_id(filters.school_id, what="school"),
+        statuses=[clean_choice(s, DisclosureStatus, what="status") for s in filters.statuses],
+        officer_person_id=clean_optional_id(filters.officer_person_id, what="officer"),
+        fiscal_year=clean_int(
+            filters.fiscal_year,
+            what="fiscal year",
+            minimum=EARLIEST_DATE.year,
+            maximum=LATEST_DATE.year,
+            required=False,
+        ),
+    )
+
+
 def _search_query(actor: Actor, filters: DisclosureFilters):
+    filters = _clean_filters(filters)
     query = select(Disclosure)
     if not sees_all(actor, "disclosure.read"):
         query = query.where(_owned_by(actor.person_id))
@@ -381,6 +418,9 @@ def search_disclosures(
     today: date | None = None,
 ) -> Page[DisclosureRow]:
     require(actor, "disclosure.read")
+    offset = clean_int(offset, what="offset", minimum=0)
+    limit = clean_int(limit, what="page size", minimum=1, maximum=1000)
+    today = clean_date(today, what="day", required=False)
     return _page_of_rows(session, actor, _search_query(actor, filters), offset, limit, today)
 
 

@@ -136,8 +136,9 @@ def evaluation_weights() -> dict[str, Decimal]:
 
 
 def check_score(criterion: str, score: int) -> int:
-    if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationError(f"Score {CRITERIA[criterion]} from 1 to 5, not {score!r}.")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        shown = f"{score!r}"[:40]
+        raise ValidationError(f"Score {CRITERIA[criterion]} from 1 to 5, not {shown}.")
     return score
 
 

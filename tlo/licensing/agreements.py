@@ -4,7 +4,7 @@ executing it (its technologies become licensed), and the obligations its terms c
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,10 +32,21 @@ from tlo.licensing.agreement_models import (
 from tlo.licensing.models import Company, Outreach, Stage
 from tlo.licensing.obligations import MilestoneTerm, Obligation, Terms, derive_obligations
 from tlo.licensing.outreach import move_stage
-from tlo.money import from_cents, parse_money, parse_percent, percent_to_bp, to_cents
+from tlo.money import from_cents, percent_to_bp, to_cents
 from tlo.pagination import Page, paginate
 from tlo.patents.models import DocketItemState, PatentApplication
 from tlo.people.models import Person
+from tlo.text import (
+    clean_bool,
+    clean_choice,
+    clean_date,
+    clean_decimal_money,
+    clean_id,
+    clean_ids,
+    clean_int,
+    clean_percent,
+    clean_text,
+)
 
 S = AgreementStatus
 EDITABLE = {S.DRAFT, S.NEGOTIATING}
@@ -50,6 +61,7 @@ NEXT_STATUSES = {
 
 
 MAX_SHARES = 10**15  # far below the 64-bit column
+MAX_TERM_MONTHS = 1200  # a hundred years: longer than any patent lives
 
 
 @dataclass
@@ -97,51 +109,110 @@ class CheckedTerms:
     past_costs_cents: int
 
 
-def _check(session: Session, form: AgreementForm) -> CheckedTerms:
+def _clean_milestone(entry: object) -> tuple[str, int, date]:
+    if not isinstance(entry, MilestoneEntry):
+        raise ValidationError("Each milestone needs its event and due date.")
+    event = clean_text(entry.event, what="milestone event", column=Milestone.event)
+    if not event or entry.due_date is None:
+        raise ValidationError("Each milestone needs its event and due date.")
+    due = clean_date(entry.due_date, what=f"due date of the milestone '{event[:40]}'")
+    amount = clean_decimal_money(entry.amount, what=f"amount of the milestone '{event[:40]}'")
+    if amount < 0:
+        raise ValidationError("A milestone payment cannot be negative.")
+    return event, to_cents(amount), due
+
+
+def _clean_rate(entry: object) -> tuple[str, int]:
+    if not isinstance(entry, list | tuple) or len(entry) != 2:
+        raise ValidationError("Give each royalty rate what it applies to and its percentage.")
+    applies_to, rate = entry
+    applies_to = clean_text(
+        applies_to, what="what a royalty rate applies to", column=RoyaltyRate.applies_to
+    )
+    value = clean_percent(rate, what="a royalty rate")
+    if value == 0:
+        raise ValidationError("A royalty rate is above 0 %; leave it out otherwise.")
+    return applies_to or "All licensed products", percent_to_bp(value)
+
+
+def _list(value: object, what: str) -> list:
+    if not isinstance(value, list | tuple):
+        raise ValidationError(f"Give the {what} as a list.")
+    return list(value)
+
+
+def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, AgreementForm]:
+    """The terms checked for type, range and length before anything is written, and the form
+    with its text trimmed."""
+    if not isinstance(form, AgreementForm):
+        raise ValidationError("Fill in the agreement's terms.")
     try:
         kind = AgreementType(form.agreement_type)
         ReportPeriod(form.royalty_report_period)
-    except ValueError:
+    except (ValueError, TypeError):
         raise ValidationError("Choose the agreement's type and report period.") from None
-    if not form.title.strip():
+    title = clean_text(
+        form.title, what="agreement's title", column=Agreement.title, multiline=False
+    )
+    if not title:
         raise ValidationError("Give the agreement a title.")
-    if session.get(Company, form.company_id) is None:
+    cleaned = replace(
+        form,
+        title=title,
+        field_of_use=clean_text(
+            form.field_of_use, what="field of use", column=Agreement.field_of_use
+        ),
+        territory=clean_text(form.territory, what="territory", column=Agreement.territory),
+        notes=clean_text(form.notes, what="notes", column=Agreement.notes),
+        effective_date=clean_date(form.effective_date, what="effective date", required=False),
+        reimburse_ongoing_costs=clean_bool(
+            form.reimburse_ongoing_costs, what="reimbursing ongoing patent costs"
+        ),
+    )
+    try:
+        company_id = clean_id(form.company_id, what="company")
+    except NotFound:
+        raise ValidationError("Choose the licensee (a company).") from None
+    if session.get(Company, company_id) is None:
         raise ValidationError("Choose the licensee (a company).")
-    if not form.technologies:
+    technologies = clean_ids(_list(form.technologies, "technologies"), what="disclosure")
+    patent_ids = clean_ids(_list(form.patent_ids, "licensed patents"), what="patent application")
+    cleaned = replace(
+        cleaned, company_id=company_id, technologies=technologies, patent_ids=patent_ids
+    )
+    if not technologies:
         raise ValidationError("Name at least one technology the agreement covers.")
-    if len(set(form.technologies)) != len(form.technologies):
+    if len(set(technologies)) != len(technologies):
         raise ValidationError("A technology is listed twice.")
     if form.allocations is None:
-        allocations = [percent_to_bp(share) for share in equal_shares(len(form.technologies))]
+        allocations = [percent_to_bp(share) for share in equal_shares(len(technologies))]
     else:
-        if len(form.allocations) != len(form.technologies):
+        given = _list(form.allocations, "income allocation")
+        if len(given) != len(technologies):
             raise ValidationError("Give every covered technology its share of the income.")
-        shares = [parse_share(value) for value in form.allocations]
+        shares = [parse_share(value) for value in given]
         if sum(shares) != 100:
             raise ValidationError(
                 f"The income allocation adds up to {sum(shares).normalize():f} %; "
                 "it must add up to 100 %."
             )
         allocations = [percent_to_bp(share) for share in shares]
-    if form.term_months is not None and form.term_months <= 0:
-        raise ValidationError(
-            "The term is a number of months above 0 (or empty for the life of the patents)."
-        )
-    milestones = []
-    for entry in form.milestones:
-        if not entry.event.strip() or entry.due_date is None:
-            raise ValidationError("Each milestone needs its event and due date.")
-        amount = parse_money(entry.amount)
-        if amount < 0:
-            raise ValidationError("A milestone payment cannot be negative.")
-        milestones.append((entry.event.strip(), to_cents(amount), entry.due_date))
-    rates = []
-    for applies_to, rate in form.royalty_rates:
-        value = parse_percent(rate, what="A royalty rate")
-        if value == 0:
-            raise ValidationError("A royalty rate is above 0 %; leave it out otherwise.")
-        rates.append((applies_to.strip() or "All licensed products", percent_to_bp(value)))
-    money = [parse_money(v) for v in (form.upfront_fee, form.past_patent_costs, *form.annual_fees)]
+    if form.term_months is not None:
+        term = clean_int(form.term_months, what="term in months", maximum=MAX_TERM_MONTHS)
+        if term <= 0:
+            raise ValidationError(
+                "The term is a number of months above 0 (or empty for the life of the patents)."
+            )
+    milestones = [_clean_milestone(entry) for entry in _list(form.milestones, "milestones")]
+    rates = [_clean_rate(entry) for entry in _list(form.royalty_rates, "royalty rates")]
+    money = [
+        clean_decimal_money(form.upfront_fee, what="upfront fee"),
+        clean_decimal_money(form.past_patent_costs, what="past patent costs"),
+        *(
+            clean_decimal_money(fee, what=f"annual fee of year {year}")
+            for year, fee in enumerate(_list(form.annual_fees, "annual fees"), start=1)
+        ),
+    ]
     if any(amount < 0 for amount in money):
         raise ValidationError("Fees and costs cannot be negative.")
     if isinstance(form.equity_shares, bool) or not isinstance(form.equity_shares, int):
@@ -150,7 +221,7 @@ def _check(session: Session, form: AgreementForm) -> CheckedTerms:
         raise ValidationError("Equity cannot be a negative number of shares.")
     if form.equity_shares >= MAX_SHARES:
         raise ValidationError(f"Equity is at most {MAX_SHARES - 1:,} shares.")
-    return CheckedTerms(
+    terms = CheckedTerms(
         kind=kind,
         allocations_bp=allocations,
         upfront_cents=to_cents(money[0]),
@@ -158,15 +229,16 @@ def _check(session: Session, form: AgreementForm) -> CheckedTerms:
         rates=rates,
         milestones=milestones,
         sublicense_bp=percent_to_bp(
-            parse_percent(form.sublicense_share, what="The sublicense share")
+            clean_percent(form.sublicense_share, what="the sublicense share")
         ),
-        equity_percent_bp=percent_to_bp(parse_percent(form.equity_percent, what="Equity")),
+        equity_percent_bp=percent_to_bp(clean_percent(form.equity_percent, what="equity")),
         past_costs_cents=to_cents(money[1]),
     )
+    return terms, cleaned
 
 
 def _agreement(session: Session, agreement_id: int) -> Agreement:
-    agreement = session.get(Agreement, agreement_id)
+    agreement = session.get(Agreement, clean_id(agreement_id, what="agreement"))
     if agreement is None:
         raise NotFound(f"There is no agreement {agreement_id}.")
     return agreement
@@ -215,7 +287,7 @@ def save_agreement(
     session: Session, *, actor: Actor, form: AgreementForm, agreement_id: int | None = None
 ) -> Agreement:
     """Draft a new agreement (no id) or change the terms of one still being negotiated."""
-    terms = _check(session, form)
+    terms, form = _check(session, form)
     for disclosure_id in form.technologies:
         load_case(session, actor, disclosure_id, "disclosure.read")
     if form.patent_ids:
@@ -290,7 +362,9 @@ def change_agreement_status(
 ) -> Agreement:
     """Move an agreement on. Executing needs the signature date; a license's technologies
     then become 'licensed' and the licensee's outreach on them too."""
-    status = S(status)
+    status = clean_choice(status, S, what="status")
+    signed_on = clean_date(signed_on, what="date the agreement was signed", required=False)
+    today = clean_date(today, what="day", required=False)
     agreement = _agreement(session, agreement_id)
     require(actor, "agreement.edit", AgreementAccess(agreement))
     current = S(agreement.status)
@@ -479,6 +553,7 @@ def mark_obligation(
 ) -> None:
     agreement = _agreement(session, agreement_id)
     require(actor, "agreement.edit", AgreementAccess(agreement))
+    note = clean_text(note, what="note", column=DocketItemState.note)
     if state not in ("done", "waived"):
         raise ValidationError("An obligation is marked done or waived.")
     if state == "waived" and not note.strip():
@@ -577,6 +652,7 @@ def obligation_docket_items(session: Session, *, officer_person_id: int | None =
 
 def parse_milestone_lines(text: str) -> list[MilestoneEntry]:
     """Milestones typed one a line: "event; amount; YYYY-MM-DD" (amount 0 for diligence)."""
+    text = clean_text(text, what="milestones")
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -596,6 +672,7 @@ def parse_milestone_lines(text: str) -> list[MilestoneEntry]:
 
 def parse_rate_lines(text: str) -> list[tuple[str, str]]:
     """Royalty rates typed one a line: "what it applies to; percent"."""
+    text = clean_text(text, what="royalty rates")
     rates = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -609,4 +686,5 @@ def parse_rate_lines(text: str) -> list[tuple[str, str]]:
 
 def parse_amount_list(text: str) -> list[str]:
     """Annual fees typed as "10000; 15000; 20000" (anniversary 1, 2, 3, ...)."""
+    text = clean_text(text, what="annual fees")
     return [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]

@@ -16,6 +16,16 @@ from tlo.errors import ValidationError
 from tlo.licensing.models import MarketingSummary
 from tlo.patents.models import ApplicationStatus, ApplicationType, PatentApplication
 from tlo.people.models import Person
+from tlo.text import clean_text
+
+SUMMARY_FIELD_NAMES = {
+    "headline": "headline",
+    "problem": "problem",
+    "solution": "solution",
+    "advantages": "advantages",
+    "applications": "applications",
+    "stage": "stage of development",
+}
 
 UNIVERSITY = "the University"
 
@@ -59,16 +69,27 @@ def summary_fields(session: Session, *, actor: Actor, disclosure_id: int) -> Sum
 def save_summary(
     session: Session, *, actor: Actor, disclosure_id: int, fields: SummaryFields
 ) -> MarketingSummary:
+    if not isinstance(fields, SummaryFields):
+        raise ValidationError("Fill in the summary, starting with its headline.")
+    cleaned = {
+        name: clean_text(
+            getattr(fields, name),
+            what=what,
+            column=getattr(MarketingSummary, name),
+            multiline=name != "headline",
+        )
+        for name, what in SUMMARY_FIELD_NAMES.items()
+    }
     load_case(session, actor, disclosure_id, "disclosure.work")
-    if not fields.headline.strip():
+    if not cleaned["headline"]:
         raise ValidationError("Give the summary a headline.")
     saved = session.exec(
         select(MarketingSummary).where(MarketingSummary.disclosure_id == disclosure_id)
     ).first()
     before = audit.snapshot(saved) if saved else None
     saved = saved or MarketingSummary(disclosure_id=disclosure_id, headline="")
-    for name, value in vars(fields).items():
-        setattr(saved, name, value.strip())
+    for name, value in cleaned.items():
+        setattr(saved, name, value)
     saved.updated_at = clock.utcnow()
     session.add(saved)
     session.flush()

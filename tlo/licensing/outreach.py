@@ -35,6 +35,17 @@ from tlo.licensing.models import (
 from tlo.pagination import Page, paginate
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
+from tlo.text import (
+    clean_bool,
+    clean_choice,
+    clean_date,
+    clean_email,
+    clean_id,
+    clean_int,
+    clean_optional_id,
+    clean_text,
+    clean_url,
+)
 
 # --- companies -------------------------------------------------------------------------------
 
@@ -51,20 +62,37 @@ class CompanyForm:
 
 
 def _company(session: Session, company_id: int) -> Company:
-    company = session.get(Company, company_id)
+    company = session.get(Company, clean_id(company_id, what="company"))
     if company is None:
         raise NotFound(f"There is no company {company_id}.")
     return company
 
 
-def _check_company(session: Session, form: CompanyForm, *, company_id: int | None) -> str:
-    if not form.name.strip():
+def _clean_company(form: object) -> CompanyForm:
+    if not isinstance(form, CompanyForm):
+        raise ValidationError("Fill in the company's name and size.")
+    name = clean_text(form.name, what="company's name", column=Company.name, multiline=False)
+    if not name:
         raise ValidationError("Give the company's name.")
     try:
-        CompanySize(form.size)
-    except ValueError:
+        size = CompanySize(form.size)
+    except (ValueError, TypeError):
         raise ValidationError("Choose the company's size: start-up, small or large.") from None
+    return CompanyForm(
+        name=name,
+        size=size,
+        sector=clean_text(form.sector, what="sector", column=Company.sector, multiline=False),
+        website=clean_url(form.website, what="website", column=Company.website),
+        interests=clean_text(form.interests, what="interests", column=Company.interests),
+        notes=clean_text(form.notes, what="notes", column=Company.notes),
+        do_not_contact=clean_bool(form.do_not_contact, what="'do not contact'"),
+    )
+
+
+def _check_company(session: Session, form: CompanyForm, *, company_id: int | None) -> str:
     normalized = normalise_company_name(form.name)
+    if len(normalized) > (Company.normalized_name.type.length or 0):
+        raise ValidationError("The company's name is too long.")
     clash = session.exec(select(Company).where(Company.normalized_name == normalized)).first()
     if clash is not None and clash.id != company_id:
         raise ValidationError(f"{form.name.strip()} is already recorded as {clash.name}.")
@@ -76,6 +104,9 @@ def save_company(
 ) -> Company:
     """Add a company (no id) or change one; a second spelling of a known company is refused."""
     require(actor, "company.manage")
+    form = _clean_company(form)
+    if company_id is not None:
+        clean_id(company_id, what="company")
     normalized = _check_company(session, form, company_id=company_id)
     company = _company(session, company_id) if company_id else None
     before = audit.snapshot(company) if company else None
@@ -109,20 +140,14 @@ def add_contact(
     phone: str = "",
 ) -> Contact:
     require(actor, "company.manage")
+    name = clean_text(name, what="contact's name", column=Contact.name, multiline=False)
+    title = clean_text(title, what="contact's title", column=Contact.title, multiline=False)
+    email = clean_email(email, what="contact's e-mail address", required=False)
+    phone = clean_text(phone, what="phone number", column=Contact.phone, multiline=False)
     _company(session, company_id)
-    if not name.strip():
+    if not name:
         raise ValidationError("Give the contact's name.")
-    if email.strip():
-        from tlo.people.services import normalise_email
-
-        email = normalise_email(email)
-    contact = Contact(
-        company_id=company_id,
-        name=name.strip(),
-        title=title.strip(),
-        email=email.strip(),
-        phone=phone.strip(),
-    )
+    contact = Contact(company_id=company_id, name=name, title=title, email=email, phone=phone)
     session.add(contact)
     session.flush()
     audit.record(
@@ -146,8 +171,12 @@ def list_companies(
     limit: int = 50,
 ) -> Page[Company]:
     require(actor, "company.read")
+    search = clean_text(search, what="search", max_length=200, multiline=False)
+    size = clean_choice(size, CompanySize, what="company size") if size else None
+    offset = clean_int(offset, what="offset", minimum=0)
+    limit = clean_int(limit, what="page size", minimum=1, maximum=1000)
     query = select(Company)
-    if search.strip():
+    if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
             or_(
@@ -229,7 +258,7 @@ def export_companies(session: Session, *, actor: Actor) -> bytes:
 
 
 def _outreach(session: Session, actor: Actor, outreach_id: int) -> Outreach:
-    outreach = session.get(Outreach, outreach_id)
+    outreach = session.get(Outreach, clean_id(outreach_id, what="outreach"))
     if outreach is None:
         raise NotFound(f"There is no outreach {outreach_id}.")
     load_case(session, actor, outreach.disclosure_id, "disclosure.work")
@@ -267,6 +296,7 @@ def start_outreach(
     session: Session, *, actor: Actor, disclosure_id: int, company_id: int
 ) -> Outreach:
     """Put a company in a technology's pipeline, owned by the acting officer."""
+    clean_id(company_id, what="company")
     load_case(session, actor, disclosure_id, "disclosure.work")
     company = _company(session, company_id)
     if company.do_not_contact:
@@ -315,8 +345,14 @@ def log_touch(
     today: date | None = None,
 ) -> OutreachTouch:
     """Log a call, e-mail or meeting; the first touch moves 'identified' to 'contacted'."""
+    touched_on = clean_date(touched_on, what="date of the touch")
+    channel = clean_choice(channel, Channel, what="channel")
+    note = clean_text(note, what="note", column=OutreachTouch.note)
+    outcome = clean_text(outcome, what="outcome", column=OutreachTouch.outcome)
+    contact_id = clean_optional_id(contact_id, what="contact")
+    next_follow_up = clean_date(next_follow_up, what="next follow-up date", required=False)
+    today = clean_date(today, what="day", required=False) or clock.today()
     outreach = _outreach(session, actor, outreach_id)
-    today = today or clock.today()
     if touched_on > today:
         raise ValidationError("A touch is logged once it has happened; plan it as a follow-up.")
     if next_follow_up is not None and next_follow_up < today:
@@ -328,10 +364,10 @@ def log_touch(
     touch = OutreachTouch(
         outreach_id=outreach_id,
         touched_on=touched_on,
-        channel=Channel(channel).value,
+        channel=channel.value,
         contact_id=contact_id,
-        note=note.strip(),
-        outcome=outcome.strip(),
+        note=note,
+        outcome=outcome,
         logged_by_name=actor.name,
     )
     session.add(touch)
@@ -358,7 +394,8 @@ def log_touch(
 def change_stage(
     session: Session, *, actor: Actor, outreach_id: int, stage: Stage | str, note: str = ""
 ) -> None:
-    stage = Stage(stage)
+    stage = clean_choice(stage, Stage, what="stage")
+    note = clean_text(note, what="note", column=OutreachStageChange.note)
     outreach = _outreach(session, actor, outreach_id)
     if stage is Stage.CDA_SIGNED and outreach.cda_signed_on is None:
         raise ValidationError("Record the CDA (with its signature date) to reach 'CDA signed'.")
@@ -370,6 +407,7 @@ def change_stage(
 
 def record_cda(session: Session, *, actor: Actor, outreach_id: int, signed_on: date) -> None:
     """A confidential disclosure agreement signed with the company: the outreach moves on."""
+    signed_on = clean_date(signed_on, what="date the CDA was signed")
     outreach = _outreach(session, actor, outreach_id)
     if signed_on > clock.today():
         raise ValidationError("Record a CDA once it is signed.")
@@ -382,6 +420,7 @@ def record_cda(session: Session, *, actor: Actor, outreach_id: int, signed_on: d
 def set_follow_up(
     session: Session, *, actor: Actor, outreach_id: int, next_follow_up: date | None
 ) -> None:
+    next_follow_up = clean_date(next_follow_up, what="next follow-up date", required=False)
     outreach = _outreach(session, actor, outreach_id)
     outreach.next_follow_up = next_follow_up
     session.add(outreach)

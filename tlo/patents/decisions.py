@@ -30,7 +30,7 @@ from tlo.errors import NotFound, ValidationError
 from tlo.money import from_cents, to_cents
 from tlo.patents.deadlines import RULES, RulesError
 from tlo.patents.models import CostDecision
-from tlo.text import clean_text
+from tlo.text import clean_date, clean_text
 
 FEES_FILE = Path(__file__).resolve().parent / "fees.toml"
 DECISIONS = ("pay", "lapse")
@@ -212,9 +212,11 @@ def decide_costs(
     phases not to be entered, declined at once). Letting lapse needs a reason, waives each item
     with it and, on a federal case, dockets the notice to the agency; it is final (a new filing
     revives nothing). "Pay" may later give way to "lapse"."""
-    if decision not in DECISIONS:
+    if not isinstance(decision, str) or decision not in DECISIONS:
         raise ValidationError("Decide to pay or to let lapse.")
-    reason = clean_text(reason, what="reason", max_length=500, required=decision == "lapse")
+    reason = clean_text(
+        reason, what="reason", column=CostDecision.reason, required=decision == "lapse"
+    )
     if (
         not isinstance(keys, list | tuple)
         or not keys
@@ -222,9 +224,11 @@ def decide_costs(
         or not all(isinstance(k, str) and 0 < len(k) <= 120 for k in keys)
     ):
         raise ValidationError(f"Choose between 1 and {MAX_AT_ONCE} docket items to decide on.")
+    for key in keys:
+        clean_text(key, what="docket item", column=CostDecision.key, multiline=False)
     if len(set(keys)) != len(keys):
         raise ValidationError("An item is chosen twice.")
-    today = today or clock.today()
+    today = clean_date(today, what="day", required=False) or clock.today()
     from tlo.patents.services import DocketFilters, docket, record_mark
 
     require(actor, "docket.read")
@@ -311,9 +315,9 @@ def cost_forecast(
     """The estimated cost of every open cost event due from today to `years` calendar years
     ahead (overdue ones in this year), by year and office. Items decided "let lapse" are out."""
     require(actor, "docket.forecast")
-    if not isinstance(years, int) or not 1 <= years <= 20:
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 20:
         raise ValidationError("Forecast between 1 and 20 years ahead.")
-    today = today or clock.today()
+    today = clean_date(today, what="day", required=False) or clock.today()
     from tlo.auth.permissions import system_actor
 
     # The director sees the whole portfolio, whoever runs the forecast.

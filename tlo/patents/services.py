@@ -24,7 +24,7 @@ from tlo.disclosures.models import (
 from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
-from tlo.money import parse_money, to_cents
+from tlo.money import to_cents
 from tlo.patents import deadlines as deadline_engine
 from tlo.patents.deadlines import ActionType
 from tlo.patents.decisions import lapses_by_case
@@ -49,7 +49,16 @@ from tlo.patents.models import (
     PatentCost,
 )
 from tlo.people.models import Person
-from tlo.text import clean_text
+from tlo.text import (
+    clean_bool,
+    clean_choice,
+    clean_date,
+    clean_decimal_money,
+    clean_id,
+    clean_int,
+    clean_optional_id,
+    clean_text,
+)
 
 # Cases whose deadlines still matter.
 CLOSED_STATUSES = {
@@ -80,7 +89,9 @@ class ApplicationForm:
 
 
 def _application(session: Session, application_id: int) -> PatentApplication:
-    application = session.get(PatentApplication, application_id)
+    application = session.get(
+        PatentApplication, clean_id(application_id, what="patent application")
+    )
     if application is None:
         raise NotFound(f"There is no patent application {application_id}.")
     return application
@@ -146,27 +157,38 @@ def _checked_form(
     office, not after today, after its parent, with the clause a federally funded case
     needs. `corrected` is the application the form corrects: its children, its publication,
     grant and abandonment, and its office actions must still fit the form."""
-    try:
-        kind = ApplicationType(form.application_type)
-    except ValueError:
-        raise ValidationError(f"{form.application_type!r} is not a type of application.") from None
-    jurisdiction = (form.jurisdiction or "").strip().upper()
-    if not jurisdiction.isalpha() or not 2 <= len(jurisdiction) <= 3:
+    if not isinstance(form, ApplicationForm):
+        raise ValidationError("Fill in the application's office, type and filing date.")
+    kind = clean_choice(form.application_type, ApplicationType, what="type of application")
+    jurisdiction = clean_text(
+        form.jurisdiction, what="jurisdiction", max_length=10, multiline=False
+    ).upper()
+    if not jurisdiction.isascii() or not jurisdiction.isalpha() or not 2 <= len(jurisdiction) <= 3:
         raise ValidationError("Give the jurisdiction as a country or office code (US, EP, WO).")
     expected = EXPECTED_JURISDICTION.get(kind)
     if expected and jurisdiction != expected:
         raise ValidationError(f"A {kind.label} application is filed in {expected}.")
-    if form.filing_date is None:
-        raise ValidationError("Give the filing date.")
+    filing_date = clean_date(form.filing_date, what="filing date")
+    override = clean_date(form.priority_date_override, what="priority date", required=False)
+    parent_id = clean_optional_id(form.parent_id, what="parent application")
+    support_clause = clean_bool(
+        form.government_support_clause, what="the government-support clause"
+    )
+    form = replace(
+        form,
+        filing_date=filing_date,
+        priority_date_override=override,
+        parent_id=parent_id,
+        government_support_clause=support_clause,
+    )
     _not_in_future(form.filing_date, "filing date", "record an application once it is filed")
-    override = form.priority_date_override
     if override is not None and override > form.filing_date:
         raise ValidationError(
             f"The priority date {override.isoformat()} is after the filing date "
             f"{form.filing_date.isoformat()}; priority is claimed from an earlier filing."
         )
     texts = {
-        name: clean_text(getattr(form, name), what=what, max_length=limit)
+        name: clean_text(getattr(form, name), what=what, max_length=limit, multiline=False)
         for name, what, limit in APPLICATION_TEXT_LIMITS
     }
     if form.parent_id is not None:
@@ -351,10 +373,24 @@ def update_application(
     """Record the application's status and its publication, grant or abandonment. Every
     field is saved as given: pass the recorded publication with a grant to keep it (the
     form offers what is on record)."""
+    status = clean_choice(status, ApplicationStatus, what="status")
+    publication_date = clean_date(publication_date, what="publication date", required=False)
+    grant_date = clean_date(grant_date, what="grant date", required=False)
+    abandoned_on = clean_date(abandoned_on, what="abandonment date", required=False)
+    publication_number = clean_text(
+        publication_number, what="publication number", max_length=50, multiline=False
+    )
+    grant_number = clean_text(grant_number, what="patent number", max_length=50, multiline=False)
+    if application_number is not None:
+        application_number = clean_text(
+            application_number,
+            what="application number",
+            column=PatentApplication.application_number,
+            multiline=False,
+        )
     application = _application(session, application_id)
     load_case(session, actor, application.disclosure_id, "disclosure.work")
-    status = ApplicationStatus(status)
-    if status is ApplicationStatus.GRANTED and (grant_date is None or not grant_number.strip()):
+    if status is ApplicationStatus.GRANTED and (grant_date is None or not grant_number):
         raise ValidationError("A granted patent needs its number and grant date.")
     if status is ApplicationStatus.ABANDONED and abandoned_on is None:
         raise ValidationError("Give the date the application was abandoned.")
@@ -366,8 +402,6 @@ def update_application(
         if day is not None and day < application.filing_date:
             raise ValidationError(f"The {what} date cannot precede the filing date.")
         _not_in_future(day, f"{what} date", advice)
-    publication_number = clean_text(publication_number, what="publication number", max_length=50)
-    grant_number = clean_text(grant_number, what="patent number", max_length=50)
     before = audit.snapshot(application)
     application.status = status.value
     application.publication_number = publication_number
@@ -376,7 +410,7 @@ def update_application(
     application.grant_date = grant_date
     application.abandoned_on = abandoned_on if status is ApplicationStatus.ABANDONED else None
     if application_number is not None:
-        application.application_number = application_number.strip()
+        application.application_number = application_number
     session.add(application)
     audit.record(
         session,
@@ -396,7 +430,7 @@ OFFICE_ACTION_DESCRIPTION_MAX_LENGTH = 300
 def _action_type(value: ActionType | str) -> ActionType:
     try:
         return ActionType(value)
-    except ValueError:
+    except (ValueError, TypeError):
         kinds = "; ".join(kind.label for kind in ActionType)
         raise ValidationError(
             f"{value!r} is not a kind of office action tlo knows. The kinds are: {kinds}."
@@ -414,17 +448,18 @@ def add_office_action(
 ) -> OfficeAction:
     """Record what an office mailed; its kind sets the period to respond (a notice of
     allowance: the issue fee)."""
-    application = _application(session, application_id)
-    load_case(session, actor, application.disclosure_id, "disclosure.work")
     kind = _action_type(action_type)
     if mailed_on is None:
         raise ValidationError("Give the date the office action was mailed.")
-    _not_in_future(mailed_on, "mailing date", "record an office action once it is mailed")
-    if mailed_on < application.filing_date:
-        raise ValidationError("An office action cannot be mailed before the filing date.")
+    mailed_on = clean_date(mailed_on, what="mailing date")
     description = clean_text(
         description, what="description", max_length=OFFICE_ACTION_DESCRIPTION_MAX_LENGTH
     )
+    application = _application(session, application_id)
+    load_case(session, actor, application.disclosure_id, "disclosure.work")
+    _not_in_future(mailed_on, "mailing date", "record an office action once it is mailed")
+    if mailed_on < application.filing_date:
+        raise ValidationError("An office action cannot be mailed before the filing date.")
     action = OfficeAction(
         application_id=application_id,
         mailed_on=mailed_on,
@@ -449,7 +484,7 @@ def record_response(
 ) -> None:
     """Record the response filed to an office action; for a notice of allowance, the day the
     issue fee was paid."""
-    action = session.get(OfficeAction, office_action_id)
+    action = session.get(OfficeAction, clean_id(office_action_id, what="office action"))
     if action is None:
         raise NotFound(f"There is no office action {office_action_id}.")
     application = _application(session, action.application_id)
@@ -461,6 +496,7 @@ def record_response(
             if allowance
             else "Give the date the response was filed."
         )
+    responded_on = clean_date(responded_on, what="date of the response")
     if allowance:
         _not_in_future(responded_on, "issue fee payment date", "record it once the fee is paid")
     else:
@@ -493,9 +529,15 @@ def add_cost(
     invoice_number: str = "",
     paid: bool = False,
 ) -> PatentCost:
+    invoice_date = clean_date(invoice_date, what="invoice date")
+    amount = clean_decimal_money(amount, what="invoice amount")
+    description = clean_text(description, what="description", column=PatentCost.description)
+    invoice_number = clean_text(
+        invoice_number, what="invoice number", column=PatentCost.invoice_number, multiline=False
+    )
+    paid = clean_bool(paid, what="whether the invoice is paid")
     application = _application(session, application_id)
     load_case(session, actor, application.disclosure_id, "patent.cost")
-    amount = parse_money(amount)
     if amount <= 0:
         raise ValidationError(
             "An invoice is for more than $0.00; a credit comes later, with reimbursements."
@@ -504,8 +546,8 @@ def add_cost(
         application_id=application_id,
         invoice_date=invoice_date,
         amount_cents=to_cents(amount),
-        description=description.strip(),
-        invoice_number=invoice_number.strip(),
+        description=description,
+        invoice_number=invoice_number,
         paid=paid,
     )
     session.add(cost)
@@ -579,9 +621,21 @@ def save_bayh_dole(
     election: str,
     elected_on: date | None,
 ) -> BayhDoleRecord:
-    load_case(session, actor, disclosure_id, "disclosure.work")
-    if election not in ("pending", "elected", "declined"):
+    if not isinstance(election, str) or election not in ("pending", "elected", "declined"):
         raise ValidationError("Election is pending, elected or declined.")
+    agency = clean_text(agency, what="agency", column=BayhDoleRecord.agency, multiline=False)
+    award_number = clean_text(
+        award_number, what="award number", column=BayhDoleRecord.award_number, multiline=False
+    )
+    iedison_number = clean_text(
+        iedison_number,
+        what="iEdison number",
+        column=BayhDoleRecord.iedison_number,
+        multiline=False,
+    )
+    reported_on = clean_date(reported_on, what="date reported", required=False)
+    elected_on = clean_date(elected_on, what="date title was elected", required=False)
+    load_case(session, actor, disclosure_id, "disclosure.work")
     if election == "elected" and elected_on is None:
         raise ValidationError("Give the date title was elected.")
     if election != "pending" and reported_on is None:
@@ -592,8 +646,8 @@ def save_bayh_dole(
         select(BayhDoleRecord).where(BayhDoleRecord.disclosure_id == disclosure_id)
     ).first() or BayhDoleRecord(disclosure_id=disclosure_id)
     before = audit.snapshot(record) if record.id else None
-    record.agency, record.award_number = agency.strip(), award_number.strip()
-    record.iedison_number, record.reported_on = iedison_number.strip(), reported_on
+    record.agency, record.award_number = agency, award_number
+    record.iedison_number, record.reported_on = iedison_number, reported_on
     record.election = election
     record.elected_on = elected_on if election == "elected" else None
     session.add(record)
@@ -731,6 +785,23 @@ class DocketFilters:
     disclosure_id: int | None = None
 
 
+def _clean_filters(filters: object) -> DocketFilters:
+    if not isinstance(filters, DocketFilters):
+        raise ValidationError("Choose what the docket shows.")
+    if filters.kind is not None and filters.kind not in ("patent", "bayh_dole", "license"):
+        raise ValidationError("Show patent, Bayh-Dole or license deadlines.")
+    return replace(
+        filters,
+        officer_person_id=clean_optional_id(filters.officer_person_id, what="officer"),
+        disclosure_id=clean_optional_id(filters.disclosure_id, what="disclosure"),
+        within_days=clean_int(
+            filters.within_days, what="number of days", minimum=0, maximum=36_500, required=False
+        ),
+        overdue_only=clean_bool(filters.overdue_only, what="overdue only"),
+        include_closed=clean_bool(filters.include_closed, what="include closed items"),
+    )
+
+
 @dataclass(frozen=True)
 class DocketEntry:
     item: DocketItem
@@ -753,7 +824,8 @@ def docket(
 ) -> DocketView:
     """Deadlines of every live case, soonest first, computed from the records."""
     require(actor, "docket.read")
-    today = today or clock.today()
+    filters = _clean_filters(filters)
+    today = clean_date(today, what="day", required=False) or clock.today()
     query = select(Disclosure).where(
         col(Disclosure.status).not_in([s.value for s in CLOSED_STATUSES])
     )
@@ -810,14 +882,20 @@ def mark_docket_item(
 ) -> DocketItemState:
     """Mark a deadline done, or waive it with a reason. Only the case's officer or the
     director may; the mark is kept with who and when."""
-    if state not in ("done", "waived"):
+    if not isinstance(state, str) or state not in ("done", "waived"):
         raise ValidationError("A deadline is marked done or waived.")
-    if state == "waived" and not note.strip():
+    note = clean_text(note, what="note", column=DocketItemState.note)
+    if state == "waived" and not note:
         raise ValidationError("Say why the deadline is waived.")
+    key = clean_text(key, what="deadline", column=DocketItemState.key, multiline=False)
+    today = clean_date(today, what="day", required=False)
     if key.startswith("agr"):  # a license obligation: its agreement's officer marks it
         from tlo.licensing.agreements import mark_obligation
 
-        agreement_id = int(key[3:].split(":", 1)[0])
+        number = key[3:].split(":", 1)[0]
+        if not (number.isascii() and number.isdigit()):
+            raise NotFound(f"There is no deadline {key!r} on the docket.")
+        agreement_id = int(number)
         mark_obligation(
             session, actor=actor, agreement_id=agreement_id, key=key, state=state, note=note
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, func, or_, select
 
 from tlo import audit
@@ -13,30 +12,32 @@ from tlo.auth.permissions import Actor, require, sees_all
 from tlo.errors import NotFound, ValidationError
 from tlo.pagination import Page, paginate
 from tlo.people.models import Department, Person, School
+from tlo.text import (
+    clean_bool,
+    clean_email,
+    clean_id,
+    clean_int,
+    clean_optional_id,
+    clean_text,
+)
 
 
-def _required_text(value: str, what: str, *, max_length: int) -> str:
-    value = (value or "").strip()
+def _required_text(value: str, what: str, *, column) -> str:
+    value = clean_text(value, what=what, column=column, multiline=False)
     if not value:
         raise ValidationError(f"Enter the {what}.")
-    if len(value) > max_length:
-        raise ValidationError(f"The {what} may have at most {max_length} characters.")
     return value
 
 
 def normalise_email(email: str) -> str:
     """Lower-cased and checked for shape (no DNS look-up: the office may be offline)."""
-    try:
-        checked = validate_email((email or "").strip(), check_deliverability=False)
-    except EmailNotValidError as err:
-        raise ValidationError(f"The e-mail address is not valid: {err}") from None
-    return checked.normalized.lower()
+    return clean_email(email)
 
 
 def create_school(session: Session, *, actor: Actor, name: str, code: str) -> School:
     require(actor, "org.manage")
-    name = _required_text(name, "school's name", max_length=200)
-    code = _required_text(code, "school's code", max_length=20).upper()
+    name = _required_text(name, "school's name", column=School.name)
+    code = _required_text(code, "school's code", column=School.code).upper()
     clash = session.exec(
         select(School).where(or_(func.lower(School.name) == name.lower(), School.code == code))
     ).first()
@@ -60,9 +61,9 @@ def create_department(
     session: Session, *, actor: Actor, name: str, code: str, school_id: int
 ) -> Department:
     require(actor, "org.manage")
-    name = _required_text(name, "department's name", max_length=200)
-    code = _required_text(code, "department's code", max_length=20).upper()
-    if session.get(School, school_id) is None:
+    name = _required_text(name, "department's name", column=Department.name)
+    code = _required_text(code, "department's code", column=Department.code).upper()
+    if session.get(School, clean_id(school_id, what="school")) is None:
         raise NotFound("Choose the school the department belongs to.")
     clash = session.exec(
         select(Department).where(
@@ -86,6 +87,7 @@ def create_department(
 
 
 def _set_active(session: Session, *, actor: Actor, model, kind: str, active: bool) -> None:
+    active = clean_bool(active, what=f"whether the {kind} is active")
     if model.active == active:
         return
     model.active = active
@@ -103,7 +105,8 @@ def _set_active(session: Session, *, actor: Actor, model, kind: str, active: boo
 
 def set_school_active(session: Session, *, actor: Actor, school_id: int, active: bool) -> None:
     require(actor, "org.manage")
-    school = session.get(School, school_id)
+    active = clean_bool(active, what="whether the school is active")
+    school = session.get(School, clean_id(school_id, what="school"))
     if school is None:
         raise NotFound(f"There is no school {school_id}.")
     _set_active(session, actor=actor, model=school, kind="school", active=active)
@@ -113,7 +116,8 @@ def set_department_active(
     session: Session, *, actor: Actor, department_id: int, active: bool
 ) -> None:
     require(actor, "org.manage")
-    department = session.get(Department, department_id)
+    active = clean_bool(active, what="whether the department is active")
+    department = session.get(Department, clean_id(department_id, what="department"))
     if department is None:
         raise NotFound(f"There is no department {department_id}.")
     _set_active(session, actor=actor, model=department, kind="department", active=active)
@@ -176,9 +180,11 @@ def lookup_people(
 ) -> list[PersonOption]:
     """Directory look-up for naming co-inventors: name, department or organisation only."""
     require(actor, "person.lookup")
-    if len(search.strip()) < 2:
+    search = clean_text(search, what="search", max_length=200, multiline=False)
+    limit = clean_int(limit, what="number of matches", minimum=1, maximum=1000)
+    if len(search) < 2:
         return []
-    pattern = f"%{search.strip().lower()}%"
+    pattern = f"%{search.lower()}%"
     rows = session.exec(
         select(Person.id, Person.full_name, Department.name, Person.organisation)
         .join(Department, Department.id == Person.department_id, isouter=True)
@@ -212,7 +218,10 @@ def add_external_person(
 ) -> Person:
     """An inventor names a co-inventor from outside the university."""
     require(actor, "person.add_external")
-    if not (organisation or "").strip():
+    organisation = clean_text(
+        organisation, what="organisation", column=Person.organisation, multiline=False
+    )
+    if not organisation:
         raise ValidationError("Name the co-inventor's organisation.")
     return _create_person(
         session,
@@ -256,8 +265,13 @@ def _create_person(
     organisation: str | None = None,
     is_external: bool = False,
 ) -> Person:
-    full_name = _required_text(full_name, "person's full name", max_length=200)
+    full_name = _required_text(full_name, "person's full name", column=Person.full_name)
     email = normalise_email(email)
+    organisation = clean_text(
+        organisation, what="organisation", column=Person.organisation, multiline=False
+    )
+    is_external = clean_bool(is_external, what="whether the person is external")
+    department_id = clean_optional_id(department_id, what="department")
     if is_external and department_id is not None:
         raise ValidationError("An external person has an organisation, not a department.")
     if department_id is not None and session.get(Department, department_id) is None:
@@ -268,7 +282,7 @@ def _create_person(
         full_name=full_name,
         email=email,
         department_id=department_id,
-        organisation=(organisation or "").strip() or None,
+        organisation=organisation or None,
         is_external=is_external,
     )
     session.add(person)
@@ -285,7 +299,7 @@ def _create_person(
 
 
 def get_person(session: Session, *, actor: Actor, person_id: int) -> Person:
-    person = session.get(Person, person_id)
+    person = session.get(Person, clean_id(person_id, what="person"))
     if person is None:
         raise NotFound(f"There is no person {person_id}.")
     require(actor, "person.read", person)
@@ -297,7 +311,8 @@ def set_person_active(session: Session, *, actor: Actor, person_id: int, active:
     from tlo.auth.services import active_admin_count
 
     require(actor, "person.manage")
-    person = session.get(Person, person_id)
+    active = clean_bool(active, what="whether the person is active")
+    person = session.get(Person, clean_id(person_id, what="person"))
     if person is None:
         raise NotFound(f"There is no person {person_id}.")
     if person_id == actor.person_id and not active:
@@ -336,6 +351,9 @@ def list_people(
 ) -> Page[PersonRow]:
     """People by name, one page at a time; an inventor sees only themselves."""
     require(actor, "person.read")
+    search = clean_text(search, what="search", max_length=200, multiline=False)
+    offset = clean_int(offset, what="offset", minimum=0)
+    limit = clean_int(limit, what="page size", minimum=1, maximum=1000)
     query = (
         select(Person, Department.name, School.name, Account.id)
         .join(Department, Department.id == Person.department_id, isouter=True)
@@ -348,8 +366,8 @@ def list_people(
         query = query.where(Person.active)
     if without_account:
         query = query.where(col(Account.id).is_(None))
-    if search.strip():
-        pattern = f"%{search.strip().lower()}%"
+    if search:
+        pattern = f"%{search.lower()}%"
         query = query.where(
             or_(func.lower(Person.full_name).like(pattern), col(Person.email).like(pattern))
         )

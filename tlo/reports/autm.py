@@ -44,6 +44,7 @@ from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
 from tlo.revenue.models import Income
 from tlo.revenue.types import IncomeType
+from tlo.text import EARLIEST_DATE, LATEST_DATE, clean_int
 
 # --- definitions the dashboard shares ---------------------------------------------------------
 
@@ -820,6 +821,9 @@ def autm_metrics(
 ) -> AutmReport:
     """Every AUTM metric of `fiscal_year`, with the records each one counts."""
     require(actor, "report.autm")
+    fiscal_year = clean_int(
+        fiscal_year, what="fiscal year", minimum=EARLIEST_DATE.year + 1, maximum=LATEST_DATE.year
+    )
     first, last = fiscal_year_span(fiscal_year, get_settings().fiscal_year_start_month)
     return AutmReport(
         fiscal_year=fiscal_year,

@@ -59,6 +59,7 @@ from tlo.reports.autm import (
 from tlo.reports.excel import Column, Sheet, workbook_bytes
 from tlo.revenue.models import Distribution, DistributionStatus, Income, unreversed
 from tlo.revenue.types import IncomeType
+from tlo.text import EARLIEST_DATE, LATEST_DATE, clean_int, clean_optional_id
 
 OUTSIDE = "Outside the university"  # inventors with no department
 TOP = 10  # technologies and licensees ranked by income
@@ -76,6 +77,16 @@ class DashboardFilters:
 
     def span(self) -> tuple[date, date]:
         """The first day of the first fiscal year and the last day of the last."""
+        for year, what in ((self.first_fiscal_year, "first"), (self.last_fiscal_year, "last")):
+            clean_int(
+                year,
+                what=f"{what} fiscal year",
+                minimum=EARLIEST_DATE.year + 1,
+                maximum=LATEST_DATE.year,
+            )
+        clean_optional_id(self.school_id, what="school")
+        clean_optional_id(self.department_id, what="department")
+        clean_optional_id(self.officer_person_id, what="officer")
         if self.first_fiscal_year > self.last_fiscal_year:
             raise ValidationError("The first fiscal year comes after the last; swap them.")
         start_month = get_settings().fiscal_year_start_month

@@ -30,7 +30,7 @@ from tlo.disclosures.rules import fiscal_year_of
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
 from tlo.licensing.models import Company
-from tlo.money import from_cents, parse_money, to_cents
+from tlo.money import from_cents, to_cents
 from tlo.pagination import Page, paginate
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.people.models import Department, Person, School
@@ -54,6 +54,17 @@ from tlo.revenue.policy import (
     policy_in_force,
 )
 from tlo.revenue.types import IncomeType, parse_income_type
+from tlo.text import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    clean_date,
+    clean_decimal_money,
+    clean_id,
+    clean_ids,
+    clean_int,
+    clean_optional_id,
+    clean_text,
+)
 
 POLICIES_FOLDER = PROJECT_ROOT / "policies"
 SIGNED = {
@@ -80,7 +91,7 @@ def policies(session: Session) -> list[Policy]:
 def add_policy(session: Session, *, actor: Actor, text: str) -> RevenuePolicy:
     """Adopt a policy written in TOML, once it is valid and no other starts on its day."""
     require(actor, "policy.manage")
-    policy = parse_policy(text)
+    policy = _parsed_policy(text)
     policy_in_force([*policies(session), policy], policy.effective_from)  # same-day check
     row = RevenuePolicy(
         name=policy.name, effective_from=policy.effective_from, toml=text, added_by_name=actor.name
@@ -96,6 +107,15 @@ def add_policy(session: Session, *, actor: Actor, text: str) -> RevenuePolicy:
         after={"name": row.name, "effective_from": row.effective_from.isoformat()},
     )
     return row
+
+
+def _parsed_policy(text: object) -> Policy:
+    """A policy from its TOML text, with a name and a date the database can keep."""
+    text = clean_text(text, what="policy", column=RevenuePolicy.toml, required=True)
+    policy = parse_policy(text)
+    clean_text(policy.name, what="policy's name", column=RevenuePolicy.name, multiline=False)
+    clean_date(policy.effective_from, what="policy's effective_from date")
+    return policy
 
 
 @dataclass(frozen=True)
@@ -139,11 +159,12 @@ def try_policy(
 ) -> engine.Distribution:
     """Check a policy and share a sample royalty under it (two inventors, 60/40, no costs)."""
     require(actor, "policy.manage")
-    policy = parse_policy(text)
+    policy = _parsed_policy(text)
+    amount = clean_decimal_money(amount, what="sample amount")
     policy_in_force([*policies(session), policy], policy.effective_from)  # same-day check
     return engine.distribute(
         policy,
-        amount=parse_money(amount),
+        amount=amount,
         income_type=IncomeType.ROYALTY,
         costs_outstanding=Decimal(0),
         cumulative_before=Decimal(0),
@@ -170,6 +191,8 @@ def record_income(
     session: Session, *, actor: Actor, form: IncomeForm, today: date | None = None
 ) -> Income:
     require(actor, "income.record")
+    form = _clean_income(form)
+    today = clean_date(today, what="day", required=False)
     agreement = session.get(Agreement, form.agreement_id)
     if agreement is None:
         raise NotFound(f"There is no agreement {form.agreement_id}.")
@@ -178,11 +201,9 @@ def record_income(
             f"{agreement.number} is {agreement.status}; income is recorded on signed agreements."
         )
     kind = parse_income_type(form.income_type)
-    amount = parse_money(form.amount)
+    amount = form.amount
     if amount <= 0:
         raise ValidationError("The amount received must be more than zero.")
-    if form.received_on is None:
-        raise ValidationError("Give the date the payment was received.")
     if form.received_on > (today or clock.today()):
         raise ValidationError("A payment is recorded once it is received, not before.")
     report_sha256 = None
@@ -194,9 +215,9 @@ def record_income(
         fiscal_year=fiscal_year_of(form.received_on, get_settings().fiscal_year_start_month),
         income_type=kind.value,
         amount_cents=to_cents(amount),
-        licensee_reference=form.licensee_reference.strip(),
-        note=form.note.strip(),
-        report_name=(form.report_name or "report").strip() if report_sha256 else None,
+        licensee_reference=form.licensee_reference,
+        note=form.note,
+        report_name=(form.report_name or "report") if report_sha256 else None,
         report_sha256=report_sha256,
         recorded_by_account_id=actor.account_id,
         recorded_by_name=actor.name,
@@ -217,6 +238,34 @@ def record_income(
         },
     )
     return income
+
+
+def _clean_income(form: object) -> IncomeForm:
+    """The form checked for type, length and characters before anything is written."""
+    if not isinstance(form, IncomeForm):
+        raise ValidationError("Fill in the payment: agreement, date, type and amount.")
+    if form.received_on is None:
+        raise ValidationError("Give the date the payment was received.")
+    if form.report_content is not None and not isinstance(form.report_content, bytes):
+        raise ValidationError("The royalty report could not be read; upload it again.")
+    return IncomeForm(
+        agreement_id=clean_id(form.agreement_id, what="agreement"),
+        received_on=clean_date(form.received_on, what="date the payment was received"),
+        income_type=parse_income_type(form.income_type),
+        amount=clean_decimal_money(form.amount, what="amount received"),
+        licensee_reference=clean_text(
+            form.licensee_reference,
+            what="licensee's reference",
+            column=Income.licensee_reference,
+            multiline=False,
+        ),
+        note=clean_text(form.note, what="note", column=Income.note),
+        report_name=clean_text(
+            form.report_name, what="report's file name", column=Income.report_name, multiline=False
+        )
+        or None,
+        report_content=form.report_content,
+    )
 
 
 @dataclass(frozen=True)
@@ -252,6 +301,16 @@ def list_incomes(
     limit: int = 50,
 ) -> Page[IncomeRow]:
     require(actor, "income.read")
+    fiscal_year = clean_int(
+        fiscal_year,
+        what="fiscal year",
+        minimum=EARLIEST_DATE.year,
+        maximum=LATEST_DATE.year,
+        required=False,
+    )
+    agreement_id = clean_optional_id(agreement_id, what="agreement")
+    offset = clean_int(offset, what="offset", minimum=0)
+    limit = clean_int(limit, what="page size", minimum=1, maximum=1000)
     query = (
         select(Income, Agreement, Company.name)
         .join(Agreement, Agreement.id == Income.agreement_id)
@@ -286,6 +345,7 @@ def read_report(session: Session, *, actor: Actor, income_id: int) -> bytes:
 def _locked_income(session: Session, income_id: int) -> Income:
     """The income, locked with its technologies (the first statement of the transaction, so
     that on SQLite the lock is taken before anything is read)."""
+    clean_id(income_id, what="income")
     session.exec(sa.update(Income).where(Income.id == income_id).values(id=Income.id))
     income = _income(session, income_id)
     _lock_technologies(session, income)
@@ -293,7 +353,7 @@ def _locked_income(session: Session, income_id: int) -> Income:
 
 
 def _income(session: Session, income_id: int) -> Income:
-    income = session.get(Income, income_id)
+    income = session.get(Income, clean_id(income_id, what="income"))
     if income is None:
         raise NotFound(f"There is no income {income_id}.")
     return income
@@ -641,6 +701,8 @@ def post_income(
     """Post the draft distributions of an income, in one transaction. `reviewed`: the ids of
     the drafts the user looked at; posting is refused if the drafts are no longer those."""
     require(actor, "distribution.post")
+    if reviewed is not None:
+        reviewed = clean_ids(reviewed, what="distribution")
     income = _locked_income(session, income_id)
     return _post_drafts(session, actor, income, policies(session), reviewed)
 
@@ -651,7 +713,8 @@ def reverse_income(
     """Cancel an income's posted distributions by posted mirror images (the originals stay as
     they were); the income can then be distributed again."""
     require(actor, "distribution.post")
-    if not reason.strip():
+    reason = clean_text(reason, what="reason for the reversal", column=Distribution.reason)
+    if not reason:
         raise ValidationError("Say why the distribution is reversed.")
     income = _locked_income(session, income_id)
     standing = _standing(session, income.id)
@@ -805,6 +868,9 @@ def annual_run(
     """Distribute and post every undistributed income of a fiscal year, oldest first, in the
     caller's one transaction: any error leaves nothing posted."""
     require(actor, "distribution.post")
+    fiscal_year = clean_int(
+        fiscal_year, what="fiscal year", minimum=EARLIEST_DATE.year, maximum=LATEST_DATE.year
+    )
     # The whole year is locked first (on SQLite before anything is read), see _locked_income.
     session.exec(sa.update(Income).where(Income.fiscal_year == fiscal_year).values(id=Income.id))
     incomes = undistributed_incomes(session, fiscal_year)
