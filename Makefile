@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run serve test test-dates lint fmt migrate seed clean chromium nginx
+.PHONY: run serve test test-dates bench lint fmt migrate seed clean chromium nginx
 
 # The venv is rebuilt when a requirements file changes.
 $(VENV)/.runtime: requirements.txt
@@ -42,6 +42,18 @@ test-dates: $(VENV)/.test
 	  TLO_TEST_NOW=$$day $(PY) -m pytest -n 2 -q -m "not browser" -p no:cacheprovider \
 	    -o addopts="--strict-markers" || exit 1; \
 	done
+
+# Speed on the generated largest office (README, "Performance"). Not part of `make test`.
+# The SQLite office is generated once per scale (full size: ~2-3 GB, 10-25 minutes); for
+# PostgreSQL generate into an empty database first and pass BENCH_URL.
+BENCH_SCALE ?= 1.0
+BENCH_DB    := bench/tlo-$(BENCH_SCALE).db
+BENCH_URL   ?= sqlite:///$(BENCH_DB)
+bench: $(VENV)/.runtime
+	@mkdir -p bench
+	@if [ "$(BENCH_URL)" = "sqlite:///$(BENCH_DB)" ] && [ ! -f $(BENCH_DB) ]; then \
+	  TLO_DATABASE_URL=$(BENCH_URL) $(PY) -m tlo bench generate --scale $(BENCH_SCALE); fi
+	TLO_DATABASE_URL=$(BENCH_URL) $(PY) -m tlo bench run --json bench/results-$(BENCH_SCALE).json
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check .

@@ -8,6 +8,8 @@ python -m tlo create-admin --username NAME --email E --name "Full Name"
 python -m tlo check-db              exit 0 when the database is migrated to the newest schema
 python -m tlo backup PATH           the database and the data folder's files in one archive
 python -m tlo restore PATH [--force] put a backup back, checking every file's SHA-256
+python -m tlo bench generate --scale S | bench run [--json F]
+                                    the largest office, generated and measured (make bench)
 python -m tlo import KIND FILE.xlsx [--dry-run]
                                     import legacy records (people, companies, disclosures,
                                     patents, agreements, income), all or nothing
@@ -189,6 +191,12 @@ def _import(args) -> int:
     return 0
 
 
+def _bench(args) -> int:
+    from tlo.bench.__main__ import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
 def _safe_url() -> str:
     """The database URL without its password, for printing."""
     from sqlalchemy.engine import make_url
@@ -236,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("file", help="the filled-in template (.xlsx)")
     imports.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     imports.set_defaults(run=_import)
+    bench = commands.add_parser(
+        "bench", help="generate the largest office, measure it (python -m tlo bench -h)"
+    )
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="generate ... | run ...")
+    bench.set_defaults(run=_bench)
     args = parser.parse_args(argv)
     return args.run(args)
 
