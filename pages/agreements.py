@@ -10,6 +10,7 @@ from tlo.licensing import agreements, drafts, outreach
 from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementForm
 from tlo.money import dollars, from_cents
+from tlo.patents.models import ApplicationStatus, ApplicationType
 from tlo.ui import case_view
 
 actor = ui.actor()
@@ -44,6 +45,121 @@ ui.table(
     kinds={"Effective": "date", "Signed": "date"},
 )
 ui.pager(page, key="agreements")
+
+
+WHOLE_FAMILY = "License the whole family: every application, those filed later too"
+WHOLE_FAMILY_HELP = (
+    "Applications filed later in these families (continuations, divisionals, national and "
+    "regional phases) are then licensed automatically. Untick it for a field-of-use or "
+    "territory license that licenses only the applications chosen (and their continuations "
+    "and divisionals): a later application is then listed here as not licensed yet."
+)
+
+
+def application_line(member) -> str:
+    """One application of a family, as a line to tick or pick."""
+    application = member.application
+    return (
+        f"{member.label} · {ApplicationType(application.application_type).label} · filed "
+        f"{application.filing_date} · {ApplicationStatus(application.status).label} · "
+        f"{member.docket}"
+    )
+
+
+def licensed_patents(view) -> None:
+    """The agreement's licensed patents, and the ways to change them its status allows."""
+    a = view.agreement
+    kind, status = AgreementType(a.agreement_type), AgreementStatus(a.status)
+    st.markdown("**Licensed patents**")
+    if not kind.covers_patents:
+        st.caption(f"{kind.label} grants no right under patents.")
+        return
+    st.caption(
+        "The whole family is licensed: applications filed later in these families are licensed too."
+        if a.licenses_whole_family
+        else "The applications chosen are licensed, with their continuations and divisionals; "
+        "another application filed later is added by hand."
+    )
+    if view.family:
+        ui.table(
+            [
+                {
+                    "Number": m.label,
+                    "Type": ApplicationType(m.application.application_type).label,
+                    "Filed": m.application.filing_date,
+                    "Status": ApplicationStatus(m.application.status).label,
+                    "Technology": f"{m.docket} {m.technology_title}",
+                    "Licensed": "Yes" if m.licensed else "No",
+                    "Why": m.basis,
+                    "Added by": m.link.added_by_name if m.link else None,
+                    "Added": m.link.added_at if m.link else None,
+                }
+                for m in view.family
+            ],
+            name=f"licensed-patents-{a.number}",
+            kinds={"Filed": "date", "Added": "datetime"},
+        )
+    if not view.patents:
+        st.warning(f"{a.number} licenses no patent application yet.")
+    if view.not_licensed_yet:
+        st.warning(
+            "Joined the family since the licensed patents were chosen, not licensed yet: "
+            + ", ".join(m.label for m in view.not_licensed_yet)
+            + ". Add them below if this agreement licenses them."
+        )
+    if not ui.can("agreement.create"):
+        return
+    if status in agreements.EDITABLE and view.family:
+        name = f"agr_pat_{a.id}:"
+        prefix = ui.widget_key(name)
+        with st.form(prefix):
+            st.caption(
+                "Untick an application this agreement does not license (a field-of-use or "
+                "territory license)."
+            )
+            ticked = []
+            for member in view.family:
+                key = f"{prefix}_{member.application.id}"
+                if st.checkbox(application_line(member), value=member.licensed, key=key):
+                    ticked.append(member.application.id)
+            whole = st.checkbox(
+                WHOLE_FAMILY,
+                value=a.licenses_whole_family,
+                key=f"{prefix}_whole",
+                help=WHOLE_FAMILY_HELP,
+            )
+            if st.form_submit_button("Save the licensed patents"):
+                ui.attempt(
+                    agreements.set_licensed_patents,
+                    agreement_id=a.id,
+                    application_ids=ticked,
+                    licenses_whole_family=whole,
+                    success=f"{a.number}: licensed patents saved.",
+                    clear=name,
+                )
+    elif status in agreements.AFTER_EXECUTION and view.not_licensed_yet:
+        name = f"agr_addpat_{a.id}:"
+        prefix = ui.widget_key(name)
+        with st.form(prefix):
+            chosen = st.multiselect(
+                "Add to the licensed patents",
+                view.not_licensed_yet,
+                format_func=application_line,
+                key=f"{prefix}_which",
+            )
+            note = st.text_input(
+                "How the licensee was told (e.g. 'Schedule A updated by letter of 3 May 2027')",
+                key=f"{prefix}_note",
+            )
+            if st.form_submit_button("Add to the licensed patents"):
+                ui.attempt(
+                    agreements.add_licensed_patents,
+                    agreement_id=a.id,
+                    application_ids=[m.application.id for m in chosen],
+                    note=note,
+                    success=f"{a.number}: licensed patents added.",
+                    clear=name,
+                )
 
 
 def terms_form(key: str, view=None) -> AgreementForm | None:
@@ -164,6 +280,16 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
             key=f"{key}_ongoing",
             value=a.reimburse_ongoing_costs if a else False,
         )
+        whole_family = None  # an agreement being edited keeps its choice (Licensed patents)
+        if a is None:
+            whole_family = st.checkbox(
+                WHOLE_FAMILY, value=True, key=f"{key}_whole", help=WHOLE_FAMILY_HELP
+            )
+            st.caption(
+                "Every patent application of the covered technologies is preselected; once "
+                "the agreement is saved, untick under **Licensed patents** any it does not "
+                "license."
+            )
         if not st.form_submit_button("Save agreement", type="primary"):
             return None
     try:
@@ -187,6 +313,7 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
             past_patent_costs=past_costs,
             reimburse_ongoing_costs=ongoing,
             royalty_report_period=period,
+            licenses_whole_family=whole_family,
         )
     except DomainError as err:
         st.error(str(err))
@@ -230,6 +357,7 @@ st.markdown(
 st.caption(
     "Covers: " + "; ".join(f"{d.docket} {d.title} ({share:g} %)" for d, share in view.technologies)
 )
+licensed_patents(view)
 
 if obligations:
     st.markdown("**Obligations**")

@@ -190,3 +190,24 @@ def test_a_context_missing_a_placeholder_is_refused_by_name():
     del context["headline"]
     with pytest.raises(KeyError, match="needs headline"):
         documents.render("marketing_summary", context)
+
+
+@pytest.mark.parametrize("name", LICENSE_TEMPLATES)
+def test_a_license_draft_lists_each_patent_with_its_title_and_names_the_whole_family_if_licensed(
+    name,
+):
+    context = documents.sample_context(name)
+    whole = documents.render(name, context | {"whole_family": True})
+    chosen = documents.render(name, context | {"whole_family": False})
+    rows = [[cell.text for cell in row.cells] for row in Document(BytesIO(chosen)).tables[0].rows]
+    assert rows == [["Jurisdiction", "Type", "Number", "Filed", "Title"]] + [
+        [p["jurisdiction"], p["kind"], p["number"], p["filed"], p["title"]]
+        for p in context["patents"]
+    ]
+    assert "&" in context["patents"][0]["title"]  # escaped in Word, printed as it is
+    later = "every other application of their families, filed before or after the Effective Date"
+    assert later in text_of(whole)
+    assert later not in text_of(chosen)
+    assert "any continuations, divisionals, reissues and patents issuing from them" in (
+        text_of(chosen)
+    )

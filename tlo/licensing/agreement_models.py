@@ -39,6 +39,12 @@ class AgreementType(StrEnum):
     def is_license(self) -> bool:
         return self in (AgreementType.EXCLUSIVE, AgreementType.NON_EXCLUSIVE, AgreementType.STARTUP)
 
+    @property
+    def covers_patents(self) -> bool:
+        """Licenses, options and inter-institutional agreements are about patents; a CDA or an
+        MTA grants no right under any."""
+        return self.is_license or self in (AgreementType.OPTION, AgreementType.INTER_INSTITUTIONAL)
+
 
 class AgreementStatus(StrEnum):
     DRAFT = "draft"
@@ -77,6 +83,15 @@ class Agreement(SQLModel, table=True):
     equity_percent_bp: int = 0
     past_patent_costs_cents: int = Field(default=0, sa_type=sa.BigInteger)
     reimburse_ongoing_costs: bool = False
+    # True: every application of the covered technologies' families is licensed, those filed
+    # later too; False: the applications chosen (AgreementPatent) and their continuations and
+    # divisionals. See tlo.licensing.agreements, "Licensed patents".
+    licenses_whole_family: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    # When the officer last chose the licensed patents: an application of the families added
+    # after it is "not licensed yet"; one that was there and is not licensed was left out.
+    patents_chosen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     royalty_report_period: str = Field(default=ReportPeriod.QUARTERLY.value, max_length=20)
     notes: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -99,12 +114,20 @@ class AgreementTechnology(SQLModel, table=True):
 
 
 class AgreementPatent(SQLModel, table=True):
+    """A patent application the agreement licenses by name, with who added it, when and why
+    (an application added after execution says how the licensee was told)."""
+
     __tablename__ = "agreement_patent"
     __table_args__ = (sa.UniqueConstraint("agreement_id", "application_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True)
     application_id: int = Field(foreign_key="patent_application.id", index=True)
+    # None on links made before migration 0016, which did not keep it.
+    added_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    added_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    added_by_name: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    note: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
 
 
 class AnnualFee(SQLModel, table=True):

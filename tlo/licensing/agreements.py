@@ -1,11 +1,25 @@
 """Use cases of agreements: drafting the terms, moving the agreement through its statuses,
-executing it (its technologies become licensed), and the obligations its terms create."""
+executing it (its technologies become licensed), and the obligations its terms create.
+
+Licensed patents. A license, option or inter-institutional agreement is offered every patent
+application of its technologies' families (provisional, PCT, non-provisional, national and
+regional phases, continuations, divisionals), the living ones preselected. It then licenses
+either
+- the whole family (the default): every application of the families, those filed later too,
+  computed whenever the agreement is read or drafted (the draft's §1.1 says so); or
+- the applications chosen (a field-of-use or territory license), and with them, as §1.1 of
+  every license template says, their continuations and divisionals. Any other application
+  that joins the family later (a national phase, a continuation-in-part, a new provisional)
+  is listed on the agreement as not licensed yet, to be added by hand.
+The choice is changed while the agreement is negotiated; after execution an application may
+only be added, with a note saying how the licensee was told; anything else is an amendment.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, delete, func, select
@@ -34,7 +48,12 @@ from tlo.licensing.obligations import MilestoneTerm, Obligation, Terms, derive_o
 from tlo.licensing.outreach import move_stage
 from tlo.money import from_cents, percent_to_bp, to_cents
 from tlo.pagination import Page, paginate
-from tlo.patents.models import DocketItemState, PatentApplication
+from tlo.patents.models import (
+    ApplicationStatus,
+    ApplicationType,
+    DocketItemState,
+    PatentApplication,
+)
 from tlo.people.models import Person
 from tlo.text import (
     clean_bool,
@@ -60,6 +79,15 @@ NEXT_STATUSES = {
 }
 
 
+# An abandoned or expired application is offered (its status shown) but not preselected, and
+# the whole-family term does not bring it in.
+LIVING = {ApplicationStatus.PENDING, ApplicationStatus.PUBLISHED, ApplicationStatus.GRANTED}
+# What §1.1 of the license templates licenses with each application listed: "any
+# continuations, divisionals, reissues and patents issuing from them" (a grant or reissue is
+# the same record here).
+FOLLOWS_ITS_PARENT = {ApplicationType.CONTINUATION, ApplicationType.DIVISIONAL}
+AFTER_EXECUTION = {S.EXECUTED, S.ACTIVE}
+
 MAX_SHARES = 10**15  # far below the 64-bit column
 MAX_TERM_MONTHS = 1200  # a hundred years: longer than any patent lives
 
@@ -78,7 +106,13 @@ class AgreementForm:
     title: str
     technologies: list[int]
     allocations: list[str | Decimal] | None = None  # percent per technology; None: equal
-    patent_ids: list[int] = field(default_factory=list)
+    # The applications licensed by name. None: those preselected, that is every living
+    # application of the technologies' families for a new agreement; for one being edited,
+    # its choice kept (less the applications of technologies it no longer covers) and the
+    # living applications of any technology it now covers too.
+    patent_ids: list[int] | None = None
+    # None: True for a new agreement that covers patents; an edited one keeps its own.
+    licenses_whole_family: bool | None = None
     field_of_use: str = ""
     territory: str = "Worldwide"
     effective_date: date | None = None
@@ -176,9 +210,22 @@ def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, Agreeme
     if session.get(Company, company_id) is None:
         raise ValidationError("Choose the licensee (a company).")
     technologies = clean_ids(_list(form.technologies, "technologies"), what="disclosure")
-    patent_ids = clean_ids(_list(form.patent_ids, "licensed patents"), what="patent application")
+    patent_ids = (
+        None
+        if form.patent_ids is None
+        else clean_ids(_list(form.patent_ids, "licensed patents"), what="patent application")
+    )
+    whole_family = (
+        None
+        if form.licenses_whole_family is None
+        else clean_bool(form.licenses_whole_family, what="licensing the whole family")
+    )
     cleaned = replace(
-        cleaned, company_id=company_id, technologies=technologies, patent_ids=patent_ids
+        cleaned,
+        company_id=company_id,
+        technologies=technologies,
+        patent_ids=patent_ids,
+        licenses_whole_family=whole_family,
     )
     if not technologies:
         raise ValidationError("Name at least one technology the agreement covers.")
@@ -257,17 +304,14 @@ class AgreementAccess:
 def _replace_children(
     session: Session, agreement_id: int, form: AgreementForm, terms: CheckedTerms
 ) -> None:
-    for model in (AgreementTechnology, AgreementPatent, AnnualFee, RoyaltyRate, Milestone):
+    # The licensed patents are kept link by link (with who added each): see _link_patents.
+    for model in (AgreementTechnology, AnnualFee, RoyaltyRate, Milestone):
         session.exec(delete(model).where(model.agreement_id == agreement_id))
     session.add_all(
         AgreementTechnology(
             agreement_id=agreement_id, disclosure_id=disclosure_id, allocation_bp=bp
         )
         for disclosure_id, bp in zip(form.technologies, terms.allocations_bp, strict=True)
-    )
-    session.add_all(
-        AgreementPatent(agreement_id=agreement_id, application_id=application_id)
-        for application_id in form.patent_ids
     )
     session.add_all(
         AnnualFee(agreement_id=agreement_id, year_number=year, amount_cents=cents)
@@ -283,27 +327,398 @@ def _replace_children(
     )
 
 
+# --- licensed patents (see the module's docstring) --------------------------------------------
+
+
+def patent_label(application: PatentApplication) -> str:
+    """An application as a license names it: office and number (the patent's once granted)."""
+    number = application.grant_number or application.application_number or "(no number yet)"
+    return f"{application.jurisdiction} {number}"
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """An application of a covered technology's family, as one agreement sees it."""
+
+    application: PatentApplication
+    docket: str
+    technology_title: str
+    licensed: bool
+    link: AgreementPatent | None = None  # licensed by name
+    follows: PatentApplication | None = None  # licensed as a continuation or divisional of it
+    # Not licensed, and added to the family after the licensed patents were last chosen (or
+    # never chosen): the officer has not decided on it yet.
+    joined_since: bool = False
+
+    @property
+    def living(self) -> bool:
+        return ApplicationStatus(self.application.status) in LIVING
+
+    @property
+    def label(self) -> str:
+        return patent_label(self.application)
+
+    @property
+    def basis(self) -> str:
+        """Why the agreement licenses the application, or that it does not yet."""
+        if self.link is not None:
+            return "Chosen" + (f" ({self.link.note})" if self.link.note else "")
+        if self.follows is not None:
+            kind = ApplicationType(self.application.application_type).label
+            return f"{kind} of {patent_label(self.follows)}"
+        if self.licensed:
+            return "Whole family"
+        if not self.living:
+            return "Not licensed"
+        return "Not licensed yet" if self.joined_since else "Left out"
+
+
+def _applications(
+    session: Session, disclosure_ids: list[int], linked_ids: list[int] = ()
+) -> list[tuple[PatentApplication, str, str]]:
+    """The technologies' applications (and any others linked), technology by technology, in
+    filing order, each with its technology's docket and title."""
+    if not disclosure_ids and not linked_ids:
+        return []
+    condition = col(PatentApplication.disclosure_id).in_(disclosure_ids)
+    if linked_ids:
+        condition = condition | col(PatentApplication.id).in_(linked_ids)
+    rows = session.exec(
+        select(PatentApplication, Disclosure.docket, Disclosure.title)
+        .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
+        .where(condition)
+        .order_by(
+            PatentApplication.disclosure_id, PatentApplication.filing_date, PatentApplication.id
+        )
+    ).all()
+    return [(application, docket or "", title) for application, docket, title in rows]
+
+
+def _members(
+    rows: list[tuple[PatentApplication, str, str]],
+    links: dict[int, AgreementPatent],
+    whole_family: bool,
+    chosen_at: datetime | None = None,
+) -> list[FamilyMember]:
+    by_id = {application.id: application for application, _, _ in rows}
+    verdicts: dict[int, tuple[bool, PatentApplication | None]] = {}
+
+    def verdict(application: PatentApplication) -> tuple[bool, PatentApplication | None]:
+        if application.id not in verdicts:
+            parent = by_id.get(application.parent_id)
+            if application.id in links:
+                verdicts[application.id] = (True, None)
+            elif ApplicationStatus(application.status) not in LIVING:
+                verdicts[application.id] = (False, None)
+            elif whole_family:
+                verdicts[application.id] = (True, None)
+            elif (
+                ApplicationType(application.application_type) in FOLLOWS_ITS_PARENT
+                and parent is not None
+                and verdict(parent)[0]
+            ):
+                verdicts[application.id] = (True, parent)
+            else:
+                verdicts[application.id] = (False, None)
+        return verdicts[application.id]
+
+    members = []
+    for application, docket, title in rows:
+        licensed, follows = verdict(application)
+        joined_since = not licensed and (chosen_at is None or application.created_at > chosen_at)
+        members.append(
+            FamilyMember(
+                application,
+                docket,
+                title,
+                licensed,
+                links.get(application.id),
+                follows,
+                joined_since,
+            )
+        )
+    return members
+
+
+def _links(session: Session, agreement_id: int) -> dict[int, AgreementPatent]:
+    return {
+        link.application_id: link
+        for link in session.exec(
+            select(AgreementPatent).where(AgreementPatent.agreement_id == agreement_id)
+        ).all()
+    }
+
+
+def _technology_ids(session: Session, agreement_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(AgreementTechnology.disclosure_id)
+            .where(AgreementTechnology.agreement_id == agreement_id)
+            .order_by(AgreementTechnology.disclosure_id)
+        ).all()
+    )
+
+
+def _family_of(session: Session, agreement: Agreement) -> list[FamilyMember]:
+    links = _links(session, agreement.id)
+    covers = AgreementType(agreement.agreement_type).covers_patents
+    technologies = _technology_ids(session, agreement.id) if covers else []
+    rows = _applications(session, technologies, sorted(links))
+    return _members(rows, links, agreement.licenses_whole_family, agreement.patents_chosen_at)
+
+
+def _labels(session: Session, application_ids: list[int]) -> dict[str, str]:
+    """The applications as an audit entry names them: id -> office and number."""
+    if not application_ids:
+        return {}
+    applications = session.exec(
+        select(PatentApplication).where(col(PatentApplication.id).in_(application_ids))
+    ).all()
+    return {str(a.id): patent_label(a) for a in sorted(applications, key=lambda a: a.id)}
+
+
+def offered_patents(
+    session: Session, *, actor: Actor, disclosure_ids: list[int]
+) -> list[FamilyMember]:
+    """What an agreement on these technologies is offered to license: every application of
+    their families, the living ones preselected (`licensed`)."""
+    require(actor, "agreement.read")
+    ids = clean_ids(_list(disclosure_ids, "technologies"), what="disclosure")
+    for disclosure_id in ids:
+        load_case(session, actor, disclosure_id, "disclosure.read")
+    return [
+        FamilyMember(application, docket, title, ApplicationStatus(application.status) in LIVING)
+        for application, docket, title in _applications(session, ids)
+    ]
+
+
+def _choose(
+    session: Session,
+    kind: AgreementType,
+    technologies: list[int],
+    patent_ids: list[int] | None,
+    whole_family: bool | None,
+    agreement: Agreement | None,
+) -> tuple[list[int], bool]:
+    """The applications to license by name and whether the whole family is licensed, checked
+    against the technologies' families; nothing is written."""
+    if not kind.covers_patents:
+        if patent_ids:
+            raise ValidationError(
+                f"A {kind.label[0].lower()}{kind.label[1:]} grants no right under patents: "
+                "leave the licensed patents out."
+            )
+        return [], False
+    if whole_family is None:
+        whole_family = agreement is None or (
+            agreement.licenses_whole_family
+            or not AgreementType(agreement.agreement_type).covers_patents
+        )
+    rows = _applications(session, technologies)
+    family = {application.id: application for application, _, _ in rows}
+    living = [
+        application.id
+        for application, _, _ in rows
+        if ApplicationStatus(application.status) in LIVING
+    ]
+    if patent_ids is None:
+        if agreement is None:
+            chosen = list(living)
+        else:
+            covered_before = set(_technology_ids(session, agreement.id))
+            chosen = [i for i in _links(session, agreement.id) if i in family]
+            chosen += [
+                i
+                for i in living
+                if family[i].disclosure_id not in covered_before and i not in chosen
+            ]
+        if whole_family:
+            chosen += [i for i in living if i not in chosen]
+        return chosen, whole_family
+    if len(set(patent_ids)) != len(patent_ids):
+        raise ValidationError("A patent application is listed twice among the licensed patents.")
+    strangers = [i for i in patent_ids if i not in family]
+    if strangers:
+        raise ValidationError(
+            f"Patent application {strangers[0]} is not in the families of the covered "
+            "technologies: choose the licensed patents from those offered."
+        )
+    left_out = [patent_label(family[i]) for i in living if i not in patent_ids]
+    if whole_family and left_out:
+        raise ValidationError(
+            f"The agreement licenses the whole family, yet {', '.join(left_out)} "
+            f"{'is' if len(left_out) == 1 else 'are'} left out: keep every application, or "
+            "untick 'License the whole family' to license only those chosen."
+        )
+    return list(patent_ids), whole_family
+
+
+def _link_patents(
+    session: Session, actor: Actor, agreement_id: int, chosen: list[int], note: str = ""
+) -> None:
+    """Make the agreement's links exactly `chosen`; a link kept keeps who added it and when."""
+    links = _links(session, agreement_id)
+    for application_id, link in links.items():
+        if application_id not in chosen:
+            session.delete(link)
+    session.add_all(
+        AgreementPatent(
+            agreement_id=agreement_id,
+            application_id=application_id,
+            added_by_account_id=actor.account_id,
+            added_by_name=actor.name,
+            note=note,
+        )
+        for application_id in dict.fromkeys(chosen)
+        if application_id not in links
+    )
+
+
+def set_licensed_patents(
+    session: Session,
+    *,
+    actor: Actor,
+    agreement_id: int,
+    application_ids: list[int],
+    licenses_whole_family: bool,
+) -> Agreement:
+    """Choose which applications of its families an agreement licenses, while it is drafted or
+    negotiated (after execution they are final: see add_licensed_patents)."""
+    agreement = _agreement(session, agreement_id)
+    require(actor, "agreement.edit", AgreementAccess(agreement))
+    ids = clean_ids(_list(application_ids, "licensed patents"), what="patent application")
+    whole = clean_bool(licenses_whole_family, what="licensing the whole family")
+    status = S(agreement.status)
+    if status not in EDITABLE:
+        raise ValidationError(
+            f"{agreement.number} is {status.label.lower()}: its licensed patents are final. "
+            "An application filed since can be added to them (with a note); anything else "
+            "is an amendment, recorded as a new agreement."
+        )
+    kind = AgreementType(agreement.agreement_type)
+    chosen, whole = _choose(
+        session, kind, _technology_ids(session, agreement.id), ids, whole, agreement
+    )
+    before = {
+        "licensed_patents": _labels(session, list(_links(session, agreement.id))),
+        "licenses_whole_family": agreement.licenses_whole_family,
+    }
+    _link_patents(session, actor, agreement.id, chosen)
+    agreement.licenses_whole_family = whole
+    agreement.patents_chosen_at = clock.utcnow()
+    session.add(agreement)
+    audit.record(
+        session,
+        actor=actor,
+        action="agreement.patents_chosen",
+        object_type="agreement",
+        object_id=agreement.id,
+        before=before,
+        after={"licensed_patents": _labels(session, chosen), "licenses_whole_family": whole},
+    )
+    return agreement
+
+
+def add_licensed_patents(
+    session: Session,
+    *,
+    actor: Actor,
+    agreement_id: int,
+    application_ids: list[int],
+    note: str = "",
+) -> Agreement:
+    """License applications of the families that the agreement does not license yet (say, a
+    national phase entered after signing): while it is negotiated, or once executed with a
+    note saying how the licensee was told (an updated schedule of Licensed Patents)."""
+    agreement = _agreement(session, agreement_id)
+    require(actor, "agreement.edit", AgreementAccess(agreement))
+    ids = clean_ids(_list(application_ids, "applications to add"), what="patent application")
+    note = clean_text(note, what="note", column=AgreementPatent.note, multiline=False)
+    status, kind = S(agreement.status), AgreementType(agreement.agreement_type)
+    if status not in EDITABLE | AFTER_EXECUTION:
+        raise ValidationError(
+            f"{agreement.number} is {status.label.lower()}: it licenses nothing any more; "
+            "a new license is a new agreement."
+        )
+    if not kind.covers_patents:
+        raise ValidationError(
+            f"A {kind.label[0].lower()}{kind.label[1:]} grants no right under patents."
+        )
+    if not ids:
+        raise ValidationError("Choose the applications to add to the licensed patents.")
+    if len(set(ids)) != len(ids):
+        raise ValidationError("A patent application is listed twice.")
+    if status in AFTER_EXECUTION and not note:
+        raise ValidationError(
+            f"{agreement.number} is {status.label.lower()}: say in the note how the licensee "
+            "was told that the application joins the Licensed Patents (e.g. 'Schedule A "
+            "updated by letter of 3 May 2027')."
+        )
+    members = {m.application.id: m for m in _family_of(session, agreement)}
+    for application_id in ids:
+        member = members.get(application_id)
+        if member is None:
+            raise ValidationError(
+                f"Patent application {application_id} is not in the families of the "
+                f"technologies {agreement.number} covers."
+            )
+        if member.licensed:
+            raise ValidationError(f"{agreement.number} licenses {member.label} already.")
+        if status in AFTER_EXECUTION and not member.joined_since:
+            raise ValidationError(
+                f"{member.label} was left out when the licensed patents were chosen: "
+                f"licensing it now changes the terms of {agreement.number}; record an "
+                "amendment as a new agreement."
+            )
+    session.add_all(
+        AgreementPatent(
+            agreement_id=agreement.id,
+            application_id=application_id,
+            added_by_account_id=actor.account_id,
+            added_by_name=actor.name,
+            note=note,
+        )
+        for application_id in ids
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="agreement.patents_added",
+        object_type="agreement",
+        object_id=agreement.id,
+        after={"licensed_patents": _labels(session, ids), "note": note, "status": status},
+    )
+    return agreement
+
+
 def save_agreement(
     session: Session, *, actor: Actor, form: AgreementForm, agreement_id: int | None = None
 ) -> Agreement:
-    """Draft a new agreement (no id) or change the terms of one still being negotiated."""
+    """Draft a new agreement (no id) or change the terms of one still being negotiated. The
+    licensed patents: see AgreementForm.patent_ids and the module's docstring."""
     terms, form = _check(session, form)
     for disclosure_id in form.technologies:
         load_case(session, actor, disclosure_id, "disclosure.read")
-    if form.patent_ids:
-        owners = dict(
-            session.exec(
-                select(PatentApplication.id, PatentApplication.disclosure_id).where(
-                    col(PatentApplication.id).in_(form.patent_ids)
-                )
-            ).all()
-        )
-        if set(owners) != set(form.patent_ids) or not set(owners.values()) <= set(
-            form.technologies
-        ):
-            raise ValidationError("Licensed patents must belong to the covered technologies.")
     if agreement_id is None:
         require(actor, "agreement.create")
+        existing = None
+    else:
+        existing = _agreement(session, agreement_id)
+        require(actor, "agreement.edit", AgreementAccess(existing))
+        if S(existing.status) not in EDITABLE:
+            raise ValidationError(
+                f"{existing.number} is {existing.status}: its terms are "
+                "final; record an amendment as a new agreement."
+            )
+    chosen, whole_family = _choose(
+        session,
+        terms.kind,
+        form.technologies,
+        form.patent_ids,
+        form.licenses_whole_family,
+        existing,
+    )
+    if existing is None:
         agreement = Agreement(
             agreement_type=terms.kind.value,
             company_id=form.company_id,
@@ -312,14 +727,13 @@ def save_agreement(
         )
         before = None
     else:
-        agreement = _agreement(session, agreement_id)
-        require(actor, "agreement.edit", AgreementAccess(agreement))
-        if S(agreement.status) not in EDITABLE:
-            raise ValidationError(
-                f"{agreement.number} is {agreement.status}: its terms are "
-                "final; record an amendment as a new agreement."
-            )
-        before = audit.snapshot(agreement)
+        agreement = existing
+        before = audit.snapshot(agreement) | {
+            "licensed_patents": _labels(session, list(_links(session, agreement.id)))
+        }
+    agreement.licenses_whole_family = whole_family
+    if existing is None or form.patent_ids is not None:  # the officer saw the offer: a choice
+        agreement.patents_chosen_at = clock.utcnow()
     agreement.agreement_type, agreement.company_id = terms.kind.value, form.company_id
     agreement.title, agreement.field_of_use = form.title.strip(), form.field_of_use.strip()
     agreement.territory = form.territory.strip() or "Worldwide"
@@ -339,6 +753,7 @@ def save_agreement(
     session.add(agreement)
     session.flush()
     _replace_children(session, agreement.id, form, terms)
+    _link_patents(session, actor, agreement.id, chosen)
     audit.record(
         session,
         actor=actor,
@@ -346,7 +761,7 @@ def save_agreement(
         object_type="agreement",
         object_id=agreement.id,
         before=before,
-        after=audit.snapshot(agreement),
+        after=audit.snapshot(agreement) | {"licensed_patents": _labels(session, chosen)},
     )
     return agreement
 
@@ -434,11 +849,20 @@ class AgreementView:
     agreement: Agreement
     company: Company
     technologies: list[tuple[Disclosure, Decimal]]  # with their share of income, percent
-    patents: list[PatentApplication]
+    patents: list[PatentApplication]  # those licensed, as the draft lists them
     annual_fees: list[AnnualFee]
     royalty_rates: list[RoyaltyRate]
     milestones: list[Milestone]
     next_statuses: list[AgreementStatus]
+    # Every application of the covered technologies' families, licensed or not (and any
+    # other application linked to the agreement).
+    family: list[FamilyMember] = field(default_factory=list)
+
+    @property
+    def not_licensed_yet(self) -> list[FamilyMember]:
+        """Living applications that joined the families since the licensed patents were
+        chosen and that the agreement does not license (yet)."""
+        return [m for m in self.family if m.living and m.joined_since]
 
 
 def get_agreement(session: Session, *, actor: Actor, agreement_id: int) -> AgreementView:
@@ -458,21 +882,17 @@ def get_agreement(session: Session, *, actor: Actor, agreement_id: int) -> Agree
         .where(AgreementTechnology.agreement_id == agreement_id)
         .order_by(Disclosure.docket)
     ).all()
-    patents = session.exec(
-        select(PatentApplication)
-        .join(AgreementPatent, AgreementPatent.application_id == PatentApplication.id)
-        .where(AgreementPatent.agreement_id == agreement_id)
-        .order_by(PatentApplication.filing_date)
-    ).all()
+    family = _family_of(session, agreement)
     return AgreementView(
         agreement=agreement,
         company=session.get(Company, agreement.company_id),
         technologies=[(d, Decimal(bp) / 100) for d, bp in technologies],
-        patents=list(patents),
+        patents=[member.application for member in family if member.licensed],
         annual_fees=children(AnnualFee, AnnualFee.year_number),
         royalty_rates=children(RoyaltyRate, RoyaltyRate.id),
         milestones=children(Milestone, Milestone.due_date),
         next_statuses=sorted(NEXT_STATUSES[S(agreement.status)], key=list(S).index),
+        family=family,
     )
 
 

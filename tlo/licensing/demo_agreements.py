@@ -1,5 +1,9 @@
 """Demo agreements: licenses on the licensed demo technologies (executed, with obligations),
-options and drafts under negotiation on marketed ones, CDAs with interested companies."""
+options and drafts under negotiation on marketed ones, CDAs with interested companies.
+
+Every license, option and inter-institutional agreement licenses its technology's whole
+patent family (the default), except the research-tools licenses: US only, so they name the
+US applications and leave the PCT and European ones out."""
 
 from __future__ import annotations
 
@@ -241,7 +245,8 @@ def _options_before_licenses(session, licensed, *, today: date, officer_names) -
 
 
 def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) -> None:
-    """A second licensee takes research-tool rights; the last one has since terminated."""
+    """A second licensee takes research-tool rights in the US, under the US applications
+    only; the last one has since terminated."""
     pairs = [
         (case, partners[1])
         for case in licensed
@@ -252,6 +257,13 @@ def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) ->
         signed = min(
             clock.office_date(case.submitted_at) + timedelta(days=1000), today - timedelta(days=60)
         )
+        us_applications = [
+            member.application.id
+            for member in agreements.offered_patents(
+                session, actor=officer, disclosure_ids=[case.id]
+            )
+            if member.licensed and member.application.jurisdiction == "US"
+        ]
         license_ = agreements.save_agreement(
             session,
             actor=officer,
@@ -261,6 +273,9 @@ def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) ->
                 title=f"Non-exclusive license (research tools): {case.title}",
                 technologies=[case.id],
                 field_of_use="Research tools and contract research services",
+                territory="United States",
+                patent_ids=us_applications,
+                licenses_whole_family=False,
                 effective_date=signed,
                 upfront_fee="10000",
                 annual_fees=["5000"],

@@ -55,6 +55,14 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _patent_number(application) -> str:
+    """The patent's number once granted, with the application's; else the application's."""
+    granted, filed = application.grant_number, application.application_number
+    if granted:
+        return f"{granted} (application {filed})" if filed else granted
+    return filed or "(number pending)"
+
+
 def draft_context(session: Session, *, actor: Actor, agreement_id: int, version: int) -> dict:
     view = get_agreement(session, actor=actor, agreement_id=agreement_id)
     a = view.agreement
@@ -105,15 +113,21 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
         "agencies": ", ".join(
             sorted({f"{f.agency} award {f.award_number}".strip() for f in federal})
         ),
+        # The licensed patents (tlo.licensing.agreements: those chosen, their continuations
+        # and divisionals, or the whole family), numbers in full: this is a license, not a
+        # marketing summary.
         "patents": [
             {
-                "jurisdiction": p.jurisdiction,
-                "kind": ApplicationType(p.application_type).label,
-                "number": p.grant_number or p.application_number or "(number pending)",
-                "filed": written_date(p.filing_date),
+                "jurisdiction": m.application.jurisdiction,
+                "kind": ApplicationType(m.application.application_type).label,
+                "number": _patent_number(m.application),
+                "filed": written_date(m.application.filing_date),
+                "title": m.technology_title,
             }
-            for p in view.patents
+            for m in view.family
+            if m.licensed
         ],
+        "whole_family": a.licenses_whole_family,
         "field_of_use": a.field_of_use or "all fields",
         "territory": a.territory,
         "sublicense_share": f"{a.sublicense_share_bp / 100:g} %",
