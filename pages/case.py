@@ -12,6 +12,16 @@ from tlo.ui import case_view, marketing_tab, patents_tab
 
 actor = ui.actor()
 
+wanted = ui.record_from_url("case")  # ?case=S26-0142: a link, a bookmark, a reload
+if wanted is not None:
+    opened = ui.case_id_for_docket(wanted)
+    if opened is None:
+        ui.no_such_record("case", wanted)
+    else:
+        st.session_state[ui.OPEN_CASE_KEY] = opened
+        for key in ("case_find", "case_pick"):  # the link wins over an earlier search
+            st.session_state.pop(key, None)
+
 find_col, pick_col = st.columns(2, vertical_alignment="bottom")
 docket = find_col.text_input("Find a case by docket, e.g. S26-0007", key="case_find")
 if docket.strip():
@@ -37,6 +47,7 @@ with ui.reading() as session:
     view = queries.get_case(session, actor=actor, disclosure_id=case_id)
 disclosure = view.disclosure
 file_stem = case_view.file_stem(disclosure)
+ui.show_record_in_url("case", disclosure.docket)  # a reload or a copied address opens it again
 
 st.title(f"{disclosure.docket or 'Draft'} · {disclosure.title}")
 badge_col, officer_col, received_col = st.columns(3)

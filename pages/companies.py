@@ -10,6 +10,13 @@ from tlo.licensing.outreach import CompanyForm
 actor = ui.actor()
 st.title("Companies")
 
+wanted = ui.record_from_url("company")  # ?company=Acme%20Robotics: a link, a bookmark, a reload
+if wanted is not None:  # the list narrows to that company, and it is the one shown below
+    st.session_state["co_search"] = wanted
+    for key in ("co_size", "co_pick"):
+        st.session_state.pop(key, None)
+    ui.reset_offset("companies")
+
 search_col, size_col = st.columns([3, 1])
 search = search_col.text_input(
     "Search name, sector or interests",
@@ -34,6 +41,12 @@ with ui.reading() as session:
         size=size.value if size else None,
         offset=ui.offset_for("companies"),
     )
+linked = None  # the company the address names
+if wanted is not None:
+    linked = next((c for c in page.items if c.name.strip().lower() == wanted.lower()), None)
+    if linked is None:
+        ui.no_such_record("company", wanted)
+
 ui.table(  # the companies listed; the export below is every company, with its contacts
     [
         {
@@ -103,8 +116,15 @@ with st.expander("Add a company", icon=":material/add_business:"):
 if page.items:
     st.subheader("A company's details and contacts")
     chosen = st.selectbox(
-        "Company (from the list above)", page.items, key="co_pick", format_func=lambda c: c.name
+        "Company (from the list above)",
+        page.items,
+        index=page.items.index(linked) if linked is not None else 0,
+        key="co_pick",
+        format_func=lambda c: c.name,
+        on_change=lambda: st.session_state.update(co_named=True),
     )
+    if linked is not None or st.session_state.get("co_named"):
+        ui.show_record_in_url("company", chosen.name)  # a reload or a copied address shows it
     form = company_form(f"co_edit_{chosen.id}", chosen)
     if form is not None:
         ui.attempt(

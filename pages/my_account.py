@@ -24,5 +24,6 @@ if submitted:
             accounts.change_own_password,
             current_password=current,
             new_password=new,
+            keep_session_id=st.session_state.get(ui.SESSION_KEY),  # other browsers sign out
             success="Your password is changed.",
         )

@@ -9,6 +9,7 @@ from tlo.config import get_settings
 from tlo.db import unit_of_work
 
 st.title("tlo · Technology Licensing Office")
+ui.show_signed_out_note()
 
 settings = get_settings()
 with unit_of_work() as session:
@@ -60,6 +61,6 @@ if submitted:
         )
     if result.actor is None:
         st.error(result.error)
-    else:
-        st.session_state[ui.ACCOUNT_KEY] = result.actor.account_id
+    else:  # the same address again, now signed in: a link to a page or a record opens it
+        ui.signed_in(result.actor.account_id, result.started)
         st.rerun()

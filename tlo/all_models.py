@@ -1,7 +1,7 @@
 """Imports every table model, so that SQLModel.metadata (and alembic) knows them all."""
 
 from tlo.audit import AuditEntry
-from tlo.auth.models import Account, AccountRole, SignInThrottle
+from tlo.auth.models import Account, AccountRole, SignInSession, SignInThrottle
 from tlo.disclosures.models import (
     Attachment,
     CaseNote,
@@ -84,6 +84,7 @@ __all__ = [
     "RoyaltyRate",
     "School",
     "ShareHistory",
+    "SignInSession",
     "SignInThrottle",
     "StatusChange",
     "TemplateVersion",

@@ -51,6 +51,7 @@ class Settings:
     signin_account_max_failures: int
     signin_client_max_failures: int
     signin_client_window_minutes: int
+    session_idle_minutes: int
     office_timezone: str
     attachment_max_mb: int
     reminder_horizon_days: int
@@ -92,6 +93,11 @@ class Settings:
             ),
             signin_client_window_minutes=_int_env(
                 "TLO_SIGNIN_CLIENT_WINDOW_MINUTES", 15, minimum=1, maximum=24 * 60
+            ),
+            # A signed-in browser stays signed in across reloads and tabs until this long
+            # without a page view (and 12 hours at most: tlo/auth/sessions.py).
+            session_idle_minutes=_int_env(
+                "TLO_SESSION_IDLE_MINUTES", 60, minimum=1, maximum=12 * 60
             ),
             office_timezone=os.environ.get("TLO_TIMEZONE") or "America/Los_Angeles",
             attachment_max_mb=_int_env("TLO_ATTACHMENT_MAX_MB", 25, minimum=1, maximum=500),

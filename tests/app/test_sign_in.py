@@ -1,10 +1,17 @@
+from datetime import timedelta
+
+import time_machine
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, messages, navigation_paths
 from tlo import db
 from tlo.__main__ import main
 from tlo.auth import services as accounts
+from tlo.auth import sessions
+from tlo.auth.models import SignInSession
 from tlo.auth.permissions import system_actor
+from tlo.clock import utcnow
 from tlo.demo import DEMO_PASSWORD
 
 
@@ -49,6 +56,46 @@ def test_a_deactivated_account_is_signed_out_on_its_next_page_view(open_app, dat
         )
     app.run()
     assert app.title[0].value == "tlo · Technology Licensing Office"
+
+
+def session_row(database_url, session_id) -> SignInSession:
+    with Session(db.get_engine(database_url)) as session:
+        return session.get(SignInSession, session_id)
+
+
+def test_a_sign_in_is_kept_as_a_session_for_the_browser_and_the_sign_out_ends_it(
+    open_app, database_url
+):
+    app = sign_in(open_app(), "officer", DEMO_PASSWORD)
+    session_id = app.session_state["_signin_session"]
+    row = session_row(database_url, session_id)
+    assert row.ended_at is None and row.handoff_hash is not None  # the cookie is yet to come
+    [script] = [html.proto.body for html in app.sidebar.get("html")]
+    assert "/_tlo/session" in script and '"POST"' in script
+    app.sidebar.button[0].click().run()
+    assert session_row(database_url, session_id).end_reason == "signed out"
+    assert '"DELETE"' in app.get("html")[0].proto.body  # the browser drops the cookie
+
+
+def test_a_sign_out_in_another_tab_signs_this_tab_out_at_its_next_page_view(open_app, database_url):
+    app = sign_in(open_app(), "officer", DEMO_PASSWORD)
+    with db.unit_of_work(db.get_engine(database_url)) as session:
+        sessions.end(session, session_id=app.session_state["_signin_session"])
+    app.run()
+    assert app.title[0].value == "tlo · Technology Licensing Office"
+    assert messages(app.info) == ["You signed out in another tab or window."]
+
+
+def test_a_tab_left_idle_is_signed_out_at_its_next_click(open_app, monkeypatch):
+    monkeypatch.setenv("TLO_SESSION_IDLE_MINUTES", "20")
+    app = sign_in(open_app(), "officer", DEMO_PASSWORD)
+    with time_machine.travel(utcnow() + timedelta(minutes=19), tick=False):
+        app.run()
+        assert app.title[0].value == "Welcome, Olivia Ortega"
+    with time_machine.travel(utcnow() + timedelta(minutes=40), tick=False):
+        app.run()
+    assert app.title[0].value == "tlo · Technology Licensing Office"
+    assert messages(app.info) == ["You were signed out after 20 minutes without activity."]
 
 
 DEMO_WARNING = "**This is a demo: anyone who has read the README can sign in**"

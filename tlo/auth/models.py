@@ -55,3 +55,25 @@ class SignInThrottle(SQLModel, table=True):
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     failures: int = 0
     window_ends_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class SignInSession(SQLModel, table=True):
+    """A password sign-in that outlives the browser tab (tlo/auth/sessions.py).
+
+    The browser's cookie holds a random token; this row holds only its SHA-256, so a copy of
+    the database signs no one in. Until the browser has collected its cookie, the row holds
+    the SHA-256 of a one-time hand-off code instead."""
+
+    __tablename__ = "signin_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handoff_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handoff_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    client: str = Field(max_length=100)  # where it signed in from (throttle.client_key)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)  # at the latest
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end_reason: str | None = Field(default=None, max_length=40)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
 
 from tlo import audit
-from tlo.auth import throttle
+from tlo.auth import sessions, throttle
 from tlo.auth.models import Account, AccountRole, Role
 from tlo.auth.passwords import (
     DEMO_PASSWORD_REFUSED,
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 class SignInResult:
     actor: Actor | None
     error: str | None = None
+    # A success begins a session that outlives the tab: its hand-off goes to the browser.
+    started: sessions.Started | None = None
 
 
 def _roles_of(session: Session, account_ids: list[int]) -> dict[int, frozenset[Role]]:
@@ -101,6 +103,9 @@ def sign_in(
     A locked account, an unknown name and a wrong password get the same answer, and in
     production the published demo password is refused like a wrong one. Returns a result
     instead of raising, so the caller's transaction commits what the attempt recorded.
+
+    A success also starts a session (tlo/auth/sessions.py) that keeps the browser signed in
+    across reloads and tabs; the result carries its hand-off for the page to pass on.
     """
     settings = get_settings()
     now = now or utcnow()
@@ -212,7 +217,8 @@ def sign_in(
         object_id=account.id,
         after={"client": client},
     )
-    return SignInResult(actor)
+    started = sessions.start(session, account_id=account.id, client=client, now=now)
+    return SignInResult(actor, started=started)
 
 
 def throttled_message(minutes: int) -> str:
@@ -420,6 +426,8 @@ def set_account_active(session: Session, *, actor: Actor, account_id: int, activ
     session.flush()
     if active_admin_count(session) == 0:
         raise ValidationError("At least one active account must keep the admin role.")
+    if not active:  # signed out at once in every browser, not only on its next page view
+        sessions.end_all_for(session, account_id=account_id, reason=sessions.Ended.DEACTIVATED)
     audit.record(
         session,
         actor=actor,
@@ -432,7 +440,8 @@ def set_account_active(session: Session, *, actor: Actor, account_id: int, activ
 
 
 def reset_password(session: Session, *, actor: Actor, account_id: int, new_password: str) -> None:
-    """An administrator sets a new password; this also lifts a lockout."""
+    """An administrator sets a new password; this also lifts a lockout, and signs the
+    account out of every browser (whoever knew the old password may be signed in)."""
     require(actor, "account.manage")
     account = _get_account(session, account_id)
     account.password_hash = hash_password(new_password)
@@ -440,6 +449,7 @@ def reset_password(session: Session, *, actor: Actor, account_id: int, new_passw
     account.locked_until = None
     session.add(account)
     throttle.forget_account(session, account_id=account_id)
+    sessions.end_all_for(session, account_id=account_id, reason=sessions.Ended.PASSWORD_RESET)
     audit.record(
         session,
         actor=actor,
@@ -450,8 +460,15 @@ def reset_password(session: Session, *, actor: Actor, account_id: int, new_passw
 
 
 def change_own_password(
-    session: Session, *, actor: Actor, current_password: str, new_password: str
+    session: Session,
+    *,
+    actor: Actor,
+    current_password: str,
+    new_password: str,
+    keep_session_id: int | None = None,
 ) -> None:
+    """Every browser signed in with the old password is signed out; `keep_session_id` (the
+    session of the tab the user changed it in) stays signed in."""
     require(actor, "account.change_own_password")
     account = _get_account(session, actor.account_id)
     if not verify_password(account.password_hash, current_password):
@@ -460,6 +477,12 @@ def change_own_password(
         raise ValidationError("Choose a new password that differs from the current one.")
     account.password_hash = hash_password(new_password)
     session.add(account)
+    sessions.end_all_for(
+        session,
+        account_id=account.id,
+        reason=sessions.Ended.PASSWORD_CHANGED,
+        keep_session_id=keep_session_id,
+    )
     audit.record(
         session,
         actor=actor,

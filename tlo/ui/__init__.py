@@ -6,18 +6,21 @@ without it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import plotly.express as px
 import streamlit as st
 from sqlmodel import Session
 
-from tlo.auth import permissions
+from tlo import clock, web
+from tlo.auth import permissions, sessions
 from tlo.auth.permissions import Actor
 from tlo.config import get_settings
 from tlo.db import unit_of_work
@@ -33,6 +36,12 @@ ACCOUNT_KEY = "account_id"
 ACTOR_KEY = "_actor"
 FLASH_KEY = "_flash"
 GENERATIONS_KEY = "_widget_generations"
+SESSION_KEY = "_signin_session"  # the id of this tab's sign-in session (tlo/auth/sessions.py)
+HANDOFF_KEY = "_session_handoff"  # (code, since): the browser has yet to collect its cookie
+CLEAR_COOKIE_KEY = "_clear_session_cookie"
+REFUSED_TOKEN_KEY = "_refused_session_token"
+SIGNED_OUT_NOTE_KEY = "_signed_out_because"
+URL_RECORDS_KEY = "_records_in_url"
 
 
 def _router_runs_every_page() -> None:
@@ -258,14 +267,179 @@ def oidc_configured() -> bool:
         return False
 
 
+def signed_in(account_id: int, started: sessions.Started | None) -> None:
+    """Remember a sign-in in this tab; with a session, have the browser collect its cookie
+    (`session_cookie_script`), so that a reload or another tab finds the user signed in."""
+    st.session_state[ACCOUNT_KEY] = account_id
+    for key in (CLEAR_COOKIE_KEY, REFUSED_TOKEN_KEY, SIGNED_OUT_NOTE_KEY):
+        st.session_state.pop(key, None)
+    if started is not None:
+        st.session_state[SESSION_KEY] = started.session_id
+        st.session_state[HANDOFF_KEY] = (started.handoff, clock.utcnow())
+
+
+def session_token() -> str | None:
+    """The session token the browser sent with this tab's connection, if any."""
+    return web.token_from(st.context.cookies.to_dict())
+
+
+def session_cookie_script() -> None:
+    """Run, in the browser, the one request this tab owes tlo's cookie endpoint (tlo/web.py):
+    collect the cookie after a sign-in, or clear it after a sign-out. A script runs it because
+    only an HTTP response can set an HttpOnly cookie; the hand-off code it carries works once,
+    for a minute, and the token itself never reaches the page."""
+    pending = st.session_state.get(HANDOFF_KEY)
+    if pending is not None and clock.utcnow() - pending[1] > sessions.HANDOFF_LIFETIME:
+        st.session_state.pop(HANDOFF_KEY)
+        pending = None
+    if pending is not None:
+        method, body = "POST", pending[0]
+    elif st.session_state.get(CLEAR_COOKIE_KEY):
+        method, body = "DELETE", ""
+    else:
+        return
+    endpoint = web.endpoint_path(st.get_option("server.baseUrlPath") or "")
+    options = {"method": method, "body": body or None, "credentials": "same-origin"}
+    options |= {"cache": "no-store", "headers": {"Content-Type": "text/plain"}}
+    st.html(
+        f"<script>fetch({json.dumps(endpoint)}, {json.dumps(options)})</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def cookie_collected() -> None:
+    """The browser holds its cookie: stop sending it the hand-off."""
+    st.session_state.pop(HANDOFF_KEY, None)
+
+
+_SIGNED_OUT_NOTES = {
+    sessions.Ended.IDLE: "You were signed out after {idle} minutes without activity.",
+    sessions.Ended.EXPIRED: "Your sign-in ended after {hours} hours: please sign in again.",
+    sessions.Ended.SIGNED_OUT: "You signed out in another tab or window.",
+    sessions.Ended.DEACTIVATED: "Your account was deactivated. Ask the office's administrator.",
+    sessions.Ended.PASSWORD_RESET: "An administrator set a new password for your account.",
+    sessions.Ended.PASSWORD_CHANGED: "Your password was changed: sign in with the new one.",
+}
+
+
+def note_signed_out(ended: sessions.Ended) -> None:
+    st.session_state[SIGNED_OUT_NOTE_KEY] = ended
+
+
+def show_signed_out_note() -> None:
+    """Why this tab was signed out without asking, if it was (the sign-in page shows it)."""
+    ended = st.session_state.get(SIGNED_OUT_NOTE_KEY)
+    if ended is not None:
+        hours = int(sessions.LIFETIME.total_seconds() // 3600)
+        idle = get_settings().session_idle_minutes
+        st.info(_SIGNED_OUT_NOTES[ended].format(idle=idle, hours=hours), icon=":material/info:")
+
+
 def sign_out() -> None:
-    """Forget the signed-in account. Under single sign-on also clear Streamlit's signed
+    """Forget the signed-in account, end its session (its cookie then works nowhere) and
+    have the browser drop the cookie. Under single sign-on also clear Streamlit's signed
     cookie (st.logout sends the browser to /auth/logout, and from there to the provider's
     end of session); otherwise the next page load would sign the same person in again."""
-    for key in (ACCOUNT_KEY, ACTOR_KEY):
+    session_id = st.session_state.pop(SESSION_KEY, None)
+    if session_id is not None:
+        with unit_of_work() as session:
+            sessions.end(session, session_id=session_id, actor=st.session_state.get(ACTOR_KEY))
+    for key in (ACCOUNT_KEY, ACTOR_KEY, HANDOFF_KEY):
         st.session_state.pop(key, None)
+    st.session_state[CLEAR_COOKIE_KEY] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
         # The redirect is a message queued for the browser: a rerun (the caller's st.rerun)
         # clears the queue and, unless it was already sent, the redirect with it.
         st.stop()
+
+
+# Every record has an address: `?case=S26-0142`, `?agreement=AGR-00022`, `?company=Acme`
+# open that record's page (after signing in, if need be), so that it can be bookmarked,
+# shared in an e-mail and linked from exports and reminders. The router (tlo_app.py) sends
+# an address naming a record to its page; the page opens it (`record_from_url`) and keeps
+# the address naming what it shows (`show_record_in_url`), so a reload shows it again.
+RECORD_PAGES = {
+    "case": "pages/case.py",
+    "agreement": "pages/agreements.py",
+    "company": "pages/companies.py",
+}
+
+
+def link_to(kind: str, key: str, *, base: str = "") -> str:
+    """The address of one record: `?case=S26-0142`, relative to the app's address, or under
+    `base` (the app's public address, e.g. https://tlo.example.edu) for e-mails and files."""
+    if kind not in RECORD_PAGES:
+        raise ValueError(f"No page shows a {kind!r}.")
+    query = urlencode({kind: key})
+    return f"{base.rstrip('/')}/?{query}" if base else f"?{query}"
+
+
+def link_to_case(docket: str, *, base: str = "") -> str:
+    return link_to("case", docket, base=base)
+
+
+def link_to_agreement(number: str, *, base: str = "") -> str:
+    return link_to("agreement", number, base=base)
+
+
+def link_to_company(name: str, *, base: str = "") -> str:
+    return link_to("company", name, base=base)
+
+
+def record_link(kind: str, key: str, label: str | None = None) -> None:
+    """A link, inside the app, to one record's page."""
+    st.page_link(RECORD_PAGES[kind], label=label or key, query_params={kind: key})
+
+
+def record_from_url(kind: str) -> str | None:
+    """The record the address names (`?case=S26-0142`) when this tab is not showing it yet:
+    a followed link, a bookmark, a reload. None when the address names none of this kind, or
+    the one already shown."""
+    value = (st.query_params.get(kind) or "").strip()[:200]
+    if not value:
+        return None
+    shown = st.session_state.setdefault(URL_RECORDS_KEY, {})
+    if shown.get(kind) == value:
+        return None
+    shown[kind] = value
+    return value
+
+
+def show_record_in_url(kind: str, key: str | None) -> None:
+    """Keep the address naming the record shown (None: none), so that a reload, a bookmark or
+    a copied address opens it again."""
+    st.session_state.setdefault(URL_RECORDS_KEY, {})[kind] = key
+    if key is None:
+        st.query_params.pop(kind, None)
+    elif st.query_params.get(kind) != key:
+        st.query_params[kind] = key
+
+
+def no_such_record(kind: str, key: str) -> None:
+    """The one answer for a record that does not exist and for one the user may not open,
+    so that a link tells no one which records exist."""
+    st.warning(f"There is no {kind} {key!r} that you may open.", icon=":material/search_off:")
+
+
+def case_id_for_docket(docket: str) -> int | None:
+    """The case with exactly this docket number among those the user may read, or None
+    (for a case that does not exist and for one they may not read alike)."""
+    from tlo.disclosures.queries import DisclosureFilters, search_disclosures
+
+    try:
+        with unit_of_work() as session:
+            rows = search_disclosures(
+                session, actor=actor(), filters=DisclosureFilters(docket=docket), limit=20
+            ).items
+    except DomainError:  # e.g. not a docket number at all
+        return None
+    wanted = docket.strip().upper()
+    return next((row.id for row in rows if (row.docket or "").upper() == wanted), None)
+
+
+def agreement_id(number: str) -> int | None:
+    """The agreement an address names by its number as the app shows it (`AGR-00022`) or by
+    its id (`22`); None for anything else."""
+    text = number.strip().upper().removeprefix("AGR-")
+    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
