@@ -11,14 +11,46 @@ config = context.config
 
 
 def run_migrations(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite alters a table by copying it, dropping the old one and renaming the copy; with
+        # foreign keys on, dropping a table that other rows point at fails (an office holding
+        # agreements could not upgrade through 0013). Off while migrating (the PRAGMA must come
+        # before the transaction's first write), every key checked at the end, on again after.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters via table copies
+        render_as_batch=sqlite,  # SQLite alters via table copies
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows without their parent: {broken}")
+    finally:
+        if sqlite:
+            _foreign_keys_on_after_commit(connection)
+
+
+def _foreign_keys_on_after_commit(connection) -> None:
+    """Foreign keys on again for the connection's next user. A PRAGMA inside a transaction does
+    nothing and tlo.db.migrate commits after this returns, so it runs when the connection goes
+    back to the pool (its transaction over)."""
+    from sqlalchemy import event
+
+    ours = connection.connection.dbapi_connection
+    pending = [True]
+
+    def on(dbapi_connection, _record) -> None:
+        if pending and dbapi_connection is ours:
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            pending.clear()
+
+    event.listen(connection.engine.pool, "checkin", on)
 
 
 connection = config.attributes.get("connection")

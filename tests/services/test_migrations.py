@@ -39,3 +39,33 @@ def test_migrations_go_down_to_empty_and_up_again(database_url):
     assert db.current_revision(database_url) is None
     db.migrate(database_url)
     assert db.current_revision(database_url) == db.head_revision()
+
+
+def test_an_office_holding_agreements_goes_down_and_up_again_with_its_rows(engine, office):
+    """SQLite alters a table by copying it: with foreign keys on, dropping the old `agreement`
+    that income, drafts and links point at failed ("FOREIGN KEY constraint failed"), so an
+    office holding agreements could not upgrade through 0013. Rows survive both ways."""
+    from tests.services.test_revenue import receive, signed_license, technology
+
+    agreement_id = signed_license(engine, office, [technology(engine, office)])
+    receive(engine, office, agreement_id, "1000")
+    tables = ("agreement", "agreement_technology", "income", "disclosure")
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as connection:
+            return {
+                table: connection.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+                for table in tables
+            }
+
+    before = counts()
+    config = db.alembic_config(str(engine.url.render_as_string(hide_password=False)))
+    command.downgrade(config, "0012")
+    command.upgrade(config, "head")
+    assert db.current_revision(engine.url.render_as_string(hide_password=False)) == (
+        db.head_revision()
+    )
+    assert counts() == before
+    if engine.dialect.name == "sqlite":  # and the migration left foreign keys on
+        with db.get_engine(str(engine.url)).connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
