@@ -52,13 +52,27 @@ filters = DocketFilters(
     include_closed=include_closed,
 )
 
+PAGE_ROWS = 2_000  # rows shown at once; the exports hold every row the filters list
+page = max(1, int(st.session_state.get("docket_page") or 1))
 with ui.reading() as session:
-    view = patents.docket(session, actor=actor, filters=filters)
+    view = patents.docket(
+        session, actor=actor, filters=filters, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS
+    )
+    if not view.entries and page > 1:  # the filters changed: back to the first page
+        st.session_state["docket_page"] = 1
+        view = patents.docket(session, actor=actor, filters=filters, limit=PAGE_ROWS)
 
-overdue, upcoming = len(view.overdue), len(view.entries) - len(view.overdue)
 left, right = st.columns(2)
-left.metric("Overdue", overdue)
-right.metric("Listed", len(view.entries))
+left.metric("Overdue", view.overdue_count)
+right.metric("Listed", view.listed)
+if view.listed > PAGE_ROWS:
+    pages = -(-view.listed // PAGE_ROWS)
+    first_row = view.offset + 1
+    st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, key="docket_page")
+    st.caption(
+        f"Rows {first_row:,}–{view.offset + len(view.entries):,} of {view.listed:,}, "
+        "soonest first; the exports below hold them all."
+    )
 ui.table(  # the deadlines listed; the export below adds the file-by and grace dates
     [
         {

@@ -173,7 +173,8 @@ if ui.can("distribution.post") and years:
             bar = st.progress(0.0, text="Starting…")
 
             def show(done: int, total: int) -> None:
-                bar.progress(done / total, text=f"{done} of {total} payments distributed")
+                if done % 100 == 0 or done == total:  # a year can hold 100,000 payments
+                    bar.progress(done / total, text=f"{done} of {total} payments distributed")
 
             summary = ui.attempt(revenue.annual_run, fiscal_year=run_year, progress=show)
             if summary is not None:

@@ -7,8 +7,8 @@ evaluations, filing decisions, review dates, the timeline); inventor shares addi
 100 %; patent families (provisional -> non-provisional / PCT -> national phases, grants);
 companies with unique normalised names; outreach with touches; agreements of every type and
 status covering technologies; income on signed agreements, distributed in the order received
-under the policy in force with lines that add up to the cent (the engine's arithmetic, see
-sharing.py), posted through the database's own rule (inserted as drafts, then posted); and
+under the policy in force with the revenue engine's own lines (`tlo.revenue.engine.distribute`),
+posted through the database's own rule (inserted as drafts, then posted); and
 the audit trail. The last complete fiscal year and the current one are left undistributed,
 for the annual run to have work.
 
@@ -25,8 +25,10 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from decimal import Decimal
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -37,7 +39,6 @@ import tlo.all_models  # noqa: F401  (every table known to the metadata)
 from tlo import clock
 from tlo.auth.models import Role
 from tlo.auth.passwords import DEMO_PASSWORD, hash_password
-from tlo.bench.sharing import Inventor, Plan
 from tlo.config import get_settings
 from tlo.demo import ACCOUNTS, DEPARTMENTS, EMAIL_DOMAIN, EXTERNAL, FACULTY, SCHOOLS, STAFF
 from tlo.disclosures.models import DisclosureStatus as S
@@ -46,7 +47,8 @@ from tlo.errors import ValidationError
 from tlo.licensing.agreement_models import AgreementStatus as AS
 from tlo.licensing.agreement_models import AgreementType as AT
 from tlo.licensing.matching import normalise_company_name
-from tlo.revenue.engine import COSTS_RECIPIENT, LineClass
+from tlo.money import from_cents, to_cents
+from tlo.revenue.engine import COSTS_RECIPIENT, InventorShare, LineClass, distribute
 from tlo.revenue.policy import TierBasis, policies_in, policy_in_force
 from tlo.revenue.services import POLICIES_FOLDER
 from tlo.revenue.types import IncomeType
@@ -145,6 +147,14 @@ class _Writer:
         self.since_commit = 0
         elapsed = time.perf_counter() - started
         self.progress(f"{name}: done in {elapsed:.1f} s")
+
+
+@dataclass(frozen=True)
+class _DueItem:
+    """What the demo's marking rule reads of a docket item."""
+
+    rule: str
+    due: date
 
 
 def _moment(day: date, rng: random.Random) -> datetime:
@@ -474,6 +484,7 @@ class _Office:
                 ("companies and outreach", self.companies),
                 ("agreements", self.agreements),
                 ("income and distributions", self.income),
+                ("docket", self.docket),
             ):
                 phase_started = time.perf_counter()
                 step(w)
@@ -510,6 +521,65 @@ class _Office:
             connection.exec_driver_sql("ANALYZE")
         connection.commit()
         self.progress(f"statistics (ANALYZE): done in {time.perf_counter() - started:.1f} s")
+
+    # -- the docket --
+
+    def docket(self, w: _Writer) -> None:
+        """The stored docket of every live case and agreement (written past the services, the
+        records need it computed once), and what fell due before today marked as an office
+        marks it: fees paid, reports filed, foreign filings not pursued waived (the demo's
+        rules), license payments and reports received up to two weeks ago. Without the marks
+        every past deadline of a live case would be open and overdue, as no office has it."""
+        from sqlmodel import Session
+
+        from tlo.patents import services as patents
+        from tlo.patents.demo import _past_mark
+
+        w.flush()
+        w.connection.commit()
+        item = T["docket_item"]
+        with Session(bind=w.connection) as session:
+            stored = patents.rebuild_docket(session, today=self.today)
+            session.commit()
+        shown = sa.and_(
+            sa.or_(item.c.shown_from.is_(None), item.c.shown_from <= self.today),
+            sa.or_(item.c.shown_until.is_(None), item.c.shown_until >= self.today),
+        )
+        marked = set()
+        received_by = self.today - timedelta(days=14)
+        for key, rule, due, agreement_id in w.connection.execute(
+            sa.select(item.c.key, item.c.rule, item.c.due, item.c.agreement_id)
+            .where(item.c.state == "open", shown)
+            .order_by(item.c.id)
+        ):
+            if key in marked:
+                continue
+            if agreement_id is not None:
+                mark = ("done", "Received") if due < received_by else None
+            else:
+                mark = _past_mark(_DueItem(rule, due), self.today)
+            if mark is None:
+                continue
+            marked.add(key)
+            w.add(
+                "docket_item_state",
+                {
+                    "id": w.new_id("docket_item_state"),
+                    "key": key,
+                    "state": mark[0],
+                    "note": mark[1],
+                    "marked_at": _moment(min(due, self.today), self.rng),
+                    "marked_by_account_id": None,
+                    "marked_by_name": "system (bench data)",
+                },
+            )
+            w.maybe_flush()
+        w.flush()
+        w.connection.commit()
+        with Session(bind=w.connection) as session:
+            patents.apply_marks(session)
+            session.commit()
+        self.progress(f"docket: {stored:,} items stored, {len(marked):,} past ones marked")
 
     # -- people --
 
@@ -1395,8 +1465,10 @@ class _Office:
 
     # -- income and distributions --
 
-    def _inventors_of(self, case) -> list[Inventor]:
-        found = []
+    def _inventors_of(self, case) -> tuple[tuple[InventorShare, ...], dict, dict]:
+        """The case's inventors as the engine takes them (named as the services name them),
+        and the ids of their departments and schools by name."""
+        found, departments, schools = [], {}, {}
         for pid, share, namesake in case["inventors"]:
             full_name, email, department_id, organisation = self.people_by_id[pid]
             if department_id is not None:
@@ -1404,18 +1476,11 @@ class _Office:
             else:
                 department = school = organisation or "Outside institution"
                 school_id = None
-            found.append(
-                Inventor(
-                    f"{full_name} <{email}>" if namesake else full_name,
-                    share,
-                    department,
-                    school,
-                    pid,
-                    department_id,
-                    school_id,
-                )
-            )
-        return found
+            name = f"{full_name} <{email}>" if namesake else full_name
+            found.append(InventorShare(name, Decimal(share) / 100, department, school, pid))
+            departments[department] = department_id
+            schools[school] = school_id
+        return tuple(found), departments, schools
 
     def income(self, w: _Writer) -> None:
         rng = self.rng
@@ -1438,7 +1503,7 @@ class _Office:
         recovered: dict[int, int] = defaultdict(int)
         by_agreement: dict[int, int] = defaultdict(int)
         by_technology: dict[int, int] = defaultdict(int)
-        plans: dict[tuple, Plan] = {}
+        inventors: dict[int, tuple] = {}  # per technology, as _inventors_of gives them
         posted_incomes = 0
         for fy in range(self.first_fy, self.current_fy + 1):
             first, last = _fy_span(fy, self.start_month)
@@ -1507,18 +1572,32 @@ class _Office:
                         else by_technology[did]
                     )
                     if kind.is_shared:
-                        key = (policy.name, kind, did)
-                        plan = plans.get(key)
-                        if plan is None:
-                            plan = plans[key] = Plan(policy, kind, self._inventors_of(case))
-                        share = plan.share(part, outstanding, cumulative)
+                        if did not in inventors:
+                            inventors[did] = self._inventors_of(case)
+                        shares, departments, schools = inventors[did]
+                        result = distribute(
+                            policy,
+                            amount=from_cents(part),
+                            income_type=kind,
+                            costs_outstanding=from_cents(max(0, outstanding)),
+                            cumulative_before=from_cents(cumulative),
+                            inventors=shares,
+                        )
                         lines = [
-                            (r.to, r.klass, r.rule, r.person_id, r.department_id, r.school_id, c)
-                            for r, c in share.lines
+                            (
+                                line.to,
+                                line.klass.value,
+                                line.rule,
+                                line.person_id,
+                                departments.get(line.to),
+                                schools.get(line.to),
+                                to_cents(line.amount),
+                            )
+                            for line in result.lines
                         ]
                         costs_recovered, split_base = (
-                            share.costs_recovered_cents,
-                            share.split_base_cents,
+                            to_cents(result.costs_recovered),
+                            to_cents(result.split_base),
                         )
                     else:
                         lines = [

@@ -67,12 +67,19 @@ def fee_estimates() -> tuple[FeeEstimate, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1024)
 def estimate_for(rule: str) -> FeeEstimate | None:
     """The estimated cost of a rule's item, or None when it is not a cost event."""
     for estimate in fee_estimates():
         if fnmatch.fnmatchcase(rule, estimate.rules):
             return estimate
     return None
+
+
+@lru_cache(maxsize=1)
+def cost_rules() -> frozenset[str]:
+    """The rules whose items cost money to keep (those with a fee estimate)."""
+    return frozenset(rule.name for rule in RULES if estimate_for(rule.name) is not None)
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,12 @@ def _cost_entries(
 ):
     from tlo.patents.services import DocketFilters, docket
 
-    filters = DocketFilters(officer_person_id=officer_person_id)
+    # Open cost events due by `until` (the overdue among them), read from the stored docket.
+    filters = DocketFilters(
+        officer_person_id=officer_person_id,
+        within_days=max(0, (until - today).days),
+        rules=cost_rules(),
+    )
     view = docket(session, actor=actor, filters=filters, today=today)
     for entry in view.entries:
         if entry.item.due > until:
@@ -147,17 +159,9 @@ def cost_review(
     until = today + relativedelta(months=months_ahead)
     entries = list(_cost_entries(session, actor, today, until, officer_person_id))
     cases = {entry.item.disclosure_id for entry, _ in entries}
-    status = (
-        dict(
-            session.exec(
-                select(Disclosure.id, Disclosure.status).where(
-                    col(Disclosure.id).in_(sorted(cases))
-                )
-            ).all()
-        )
-        if cases
-        else {}
-    )
+    # Every case's standing, rather than a list of the ids listed: bounded by the office, never
+    # by the items.
+    status = dict(session.exec(select(Disclosure.id, Disclosure.status)).all()) if cases else {}
     income = _income_by_case(session) if cases else {}
     decided = {
         d.key: d
@@ -229,13 +233,10 @@ def decide_costs(
     if len(set(keys)) != len(keys):
         raise ValidationError("An item is chosen twice.")
     today = clean_date(today, what="day", required=False) or clock.today()
-    from tlo.patents.services import DocketFilters, docket, record_mark
+    from tlo.patents.services import open_docket_items, record_mark
 
     require(actor, "docket.read")
-    open_items = {
-        e.item.key: e.item
-        for e in docket(session, actor=actor, filters=DocketFilters(), today=today).entries
-    }
+    open_items = open_docket_items(session, actor=actor, keys=list(keys), today=today)
     previous = {
         d.key: d
         for d in session.exec(select(CostDecision).where(col(CostDecision.key).in_(keys))).all()

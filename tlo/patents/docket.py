@@ -4,7 +4,7 @@ deadlines.py. Pure: it takes plain facts and returns items; services load the fa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from tlo.patents.deadlines import (
     BAYH_DOLE_RULES,
@@ -171,8 +171,33 @@ def _us_term_start(app: ApplicationFacts, by_id: dict[int, ApplicationFacts]) ->
     return start
 
 
+@dataclass(frozen=True)
+class ShownItem:
+    """A docket item and the days it is on the docket: from `shown_from` to `shown_until`
+    (inclusive; None: without end). Most items hold on any day; a public disclosure's items
+    begin on its day, a utilization report with its fiscal year, and the title election moves
+    once the first public disclosure starts the statutory bar."""
+
+    item: DocketItem
+    shown_from: date | None = None
+    shown_until: date | None = None
+
+    def shown_on(self, day: date) -> bool:
+        return (self.shown_from is None or self.shown_from <= day) and (
+            self.shown_until is None or day <= self.shown_until
+        )
+
+
 def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
-    """Every deadline the case's records set, whether met or not, oldest first."""
+    """Every deadline the case's records set on `today`, whether met or not, oldest first."""
+    shown = shown_items_for_case(case, through_fiscal_year=fiscal_year(today))
+    return [entry.item for entry in shown if entry.shown_on(today)]
+
+
+def shown_items_for_case(case: CaseFacts, *, through_fiscal_year: int) -> list[ShownItem]:
+    """Every deadline the case's records set, each with the days it is shown on, for any day
+    up to the end of the federal fiscal year `through_fiscal_year` (utilization reports of
+    later years are not listed). The stored docket keeps exactly these (see services.py)."""
     live = [
         a
         for a in case.applications
@@ -320,27 +345,31 @@ def items_for_case(case: CaseFacts, *, today: date) -> list[DocketItem]:
                     "issue_fee": answered,
                 },
             )
+    shown = [ShownItem(item) for item in items]
     us_filings = sorted(a.filing_date for a in case.applications if a.jurisdiction == "US")
     for disclosed_on in sorted(set(case.public_disclosures)):
-        if disclosed_on > today:
-            continue  # planned: the clock starts when it happens
+        # A planned disclosure: the clock starts when it happens.
         met = bool(us_filings) and us_filings[0] <= disclosed_on + months(12)
-        items += _items(
-            case,
-            f"d{case.disclosure_id}:pd{disclosed_on.isoformat()}",
-            f"Public disclosure of {disclosed_on.isoformat()}",
-            Event(EventKind.PUBLIC_DISCLOSURE, disclosed_on),
-            {"us_grace_period_filing": met},
-        )
+        shown += [
+            ShownItem(item, shown_from=disclosed_on)
+            for item in _items(
+                case,
+                f"d{case.disclosure_id}:pd{disclosed_on.isoformat()}",
+                f"Public disclosure of {disclosed_on.isoformat()}",
+                Event(EventKind.PUBLIC_DISCLOSURE, disclosed_on),
+                {"us_grace_period_filing": met},
+            )
+        ]
     if case.federal:
-        items += _bayh_dole_items(case, today)
-    return sorted(items, key=lambda item: (item.due, item.key))
+        shown += _bayh_dole_items(case, through_fiscal_year)
+    return sorted(shown, key=lambda entry: (entry.item.due, entry.item.key))
 
 
-def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
+def _bayh_dole_items(case: CaseFacts, through_fiscal_year: int) -> list[ShownItem]:
     record = case.bayh_dole or BayhDoleFacts(None, "pending", None)
     prefix = f"d{case.disclosure_id}"
     items: list[DocketItem] = []
+    shown: list[ShownItem] = []
     if case.received_on is not None:
         items += _items(
             case,
@@ -350,20 +379,31 @@ def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
             {"bayh_dole_report_invention": record.reported_on is not None},
         )
     if record.reported_on is not None:
-        # A public disclosure starts the statutory bar: one year to file in the US.
-        bars = [d + months(12) for d in case.public_disclosures if d <= today]
-        items += _items(
-            case,
-            prefix,
-            "Election of title",
-            Event(
-                EventKind.AGENCY_NOTIFIED,
-                record.reported_on,
-                True,
-                bar_date=min(bars) if bars else None,
-            ),
-            {"bayh_dole_elect_title": record.election != "pending"},
-        )
+        # A public disclosure starts the statutory bar: one year to file in the US. Before the
+        # first one happens there is no bar; from its day on, the earliest bar is its own.
+        def election(bar: date | None) -> list[DocketItem]:
+            return list(
+                _items(
+                    case,
+                    prefix,
+                    "Election of title",
+                    Event(EventKind.AGENCY_NOTIFIED, record.reported_on, True, bar_date=bar),
+                    {"bayh_dole_elect_title": record.election != "pending"},
+                )
+            )
+
+        unbarred = election(None)
+        if not case.public_disclosures:
+            items += unbarred
+        else:
+            first = min(case.public_disclosures)
+            barred = election(first + months(12))
+            if barred == unbarred:
+                items += unbarred
+            else:
+                before = first - timedelta(days=1)
+                shown += [ShownItem(item, shown_until=before) for item in unbarred]
+                shown += [ShownItem(item, shown_from=first) for item in barred]
     if record.elected_on is not None:
         items += _items(
             case,
@@ -378,15 +418,19 @@ def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
     starts = [d for d in (record.elected_on, case.licensed_on) if d is not None]
     if starts:
         first = min(starts)
-        for year in range(fiscal_year(first), fiscal_year(today) + 1):
+        for year in range(fiscal_year(first), through_fiscal_year + 1):
             on = first if year == fiscal_year(first) else date(year - 1, 10, 1)
-            items += _items(
-                case,
-                f"{prefix}:y{year}",
-                f"Utilization report FY{year}",
-                Event(EventKind.LICENSE_EXECUTED, on, True),
-                {},
-            )
+            # on the docket from the first day of its fiscal year
+            shown += [
+                ShownItem(item, shown_from=date(year - 1, 10, 1))
+                for item in _items(
+                    case,
+                    f"{prefix}:y{year}",
+                    f"Utilization report FY{year}",
+                    Event(EventKind.LICENSE_EXECUTED, on, True),
+                    {},
+                )
+            ]
     # Letting an application or fee lapse: the agency is told at least 30 days ahead.
     noticed = set()
     for lapse in case.lapses:
@@ -420,7 +464,7 @@ def _bayh_dole_items(case: CaseFacts, today: date) -> list[DocketItem]:
                 ),
                 {},
             )
-    return items
+    return shown + [ShownItem(item) for item in items]
 
 
 @dataclass(frozen=True)

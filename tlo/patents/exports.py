@@ -1,10 +1,12 @@
 """The docket as a calendar (.ics) and as an Excel workbook.
 
 Each calendar event's UID is the docket item's stable key, so importing the file again
-updates the events instead of duplicating them."""
+updates the events instead of duplicating them. Both take the entries as an iterable: the
+services stream them from the stored docket in chunks, and the workbook is written row by row."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from icalendar import Calendar
@@ -17,7 +19,9 @@ from tlo.reports.excel import Column, Sheet, workbook_bytes
 UID_DOMAIN = "tlo.docket"
 
 
-def docket_calendar(entries: list[DocketEntry], *, generated_at: datetime | None = None) -> bytes:
+def docket_calendar(
+    entries: Iterable[DocketEntry], *, generated_at: datetime | None = None
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//tlo//Technology Licensing Office docket//EN")
     calendar.add("version", "2.0")
@@ -64,7 +68,7 @@ DOCKET_COLUMNS = [
 ]
 
 
-def docket_workbook(entries: list[DocketEntry]) -> bytes:
+def docket_workbook(entries: Iterable[DocketEntry]) -> bytes:
     return workbook_bytes(
         [
             Sheet(

@@ -7,6 +7,9 @@ costs are its invoices less what posted distributions recovered (reimbursements 
 the cumulative amount for tiers is the sum of what entered the split in posted distributions
 of the same agreement or technology. A draft remembers both figures; posting refuses a draft
 whose basis has moved on since (another income was posted first), so it is computed again.
+The annual run starts from the same sums, read once for the whole year, and keeps them as
+running totals while it shares the year's incomes in order (`_Ledger`); `_share_income` is the
+one home of how an income becomes distributions, whichever way the figures come.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tlo import audit, clock, file_store
+from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.config import PROJECT_ROOT, get_settings
@@ -409,74 +414,96 @@ class _Inventor:
     school_id: int | None
 
 
-def _inventors(session: Session, disclosure_id: int) -> list[_Inventor]:
+def _inventor_rows(session: Session, where) -> dict[int, list[_Inventor]]:
+    """The inventors of the technologies `where` selects (a condition on the inventor links),
+    per technology, as the engine names them."""
     rows = session.exec(
         select(DisclosureInventor, Person, Department, School)
         .join(Person, Person.id == DisclosureInventor.person_id)
         .join(Department, Department.id == Person.department_id, isouter=True)
         .join(School, School.id == Department.school_id, isouter=True)
-        .where(DisclosureInventor.disclosure_id == disclosure_id)
-        .order_by(DisclosureInventor.position, DisclosureInventor.id)
+        .where(where)
+        .order_by(
+            DisclosureInventor.disclosure_id, DisclosureInventor.position, DisclosureInventor.id
+        )
     ).all()
-    names = Counter(person.full_name for _, person, _, _ in rows)
-    inventors = []
-    for link, person, department, school in rows:
-        # Lines go to recipients by name: two namesakes on one case are told apart by e-mail.
-        name = (
-            person.full_name
-            if names[person.full_name] == 1
-            else f"{person.full_name} <{person.email}>"
-        )
-        # An outside co-inventor has no department here: their department and school parts go
-        # to their own institution, named so that finance can see and settle it.
-        outside = person.organisation or "Outside institution"
-        inventors.append(
-            _Inventor(
-                InventorShare(
-                    name=name,
-                    share=Decimal(link.share_bp) / 100,
-                    department=department.name if department else outside,
-                    school=school.name if school else outside,
-                    person_id=person.id,
-                ),
-                department.id if department else None,
-                school.id if school else None,
+    by_technology: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_technology[row[0].disclosure_id].append(row)
+    found = {}
+    for disclosure_id, links in by_technology.items():
+        names = Counter(person.full_name for _, person, _, _ in links)
+        inventors = []
+        for link, person, department, school in links:
+            # Lines go to recipients by name: two namesakes on one case are told apart by
+            # e-mail.
+            name = (
+                person.full_name
+                if names[person.full_name] == 1
+                else f"{person.full_name} <{person.email}>"
             )
-        )
-    return inventors
+            # An outside co-inventor has no department here: their department and school parts
+            # go to their own institution, named so that finance can see and settle it.
+            outside = person.organisation or "Outside institution"
+            inventors.append(
+                _Inventor(
+                    InventorShare(
+                        name=name,
+                        share=Decimal(link.share_bp) / 100,
+                        department=department.name if department else outside,
+                        school=school.name if school else outside,
+                        person_id=person.id,
+                    ),
+                    department.id if department else None,
+                    school.id if school else None,
+                )
+            )
+        found[disclosure_id] = inventors
+    return found
 
 
-def _technologies(session: Session, agreement_id: int) -> list[AgreementTechnology]:
+def _inventors(session: Session, disclosure_id: int) -> list[_Inventor]:
+    return _inventor_rows(session, DisclosureInventor.disclosure_id == disclosure_id).get(
+        disclosure_id, []
+    )
+
+
+# A technology an agreement covers, with its part of the agreement's income (basis points).
+Link = tuple[int, int]  # (disclosure_id, allocation_bp)
+
+
+def _technologies(session: Session, agreement_id: int) -> list[Link]:
     links = list(
         session.exec(
-            select(AgreementTechnology)
+            select(AgreementTechnology.disclosure_id, AgreementTechnology.allocation_bp)
             .where(AgreementTechnology.agreement_id == agreement_id)
             .order_by(AgreementTechnology.disclosure_id)
         ).all()
     )
-    if not links:
-        raise ValidationError("The agreement covers no technology; nothing to distribute to.")
-    return links
+    return [tuple(link) for link in links]
 
 
-def _allocation(session: Session, income: Income) -> list[tuple[int, int]]:
+def _allocation(
+    income_type: str, cents: int, links: Sequence[Link], owed: Callable[[int], int]
+) -> list[tuple[int, int]]:
     """(technology, cents) of the income, exact to the cent (largest remainder), by the
     agreement's allocation; except a patent-cost reimbursement, which pays back each
-    technology's outstanding costs (in proportion to them), so that one technology is not
-    credited while another's costs are recovered again from royalties. Only what exceeds all
-    their outstanding costs is allocated as usual, as a credit against later invoices."""
-    links = _technologies(session, income.agreement_id)
-    allocation = [link.allocation_bp for link in links]
-    by_allocation = _split_cents(income.amount_cents, allocation)
-    if IncomeType(income.income_type).is_shared:
-        return [(link.disclosure_id, c) for link, c in zip(links, by_allocation, strict=True)]
-    owed = [max(0, costs_outstanding_cents(session, link.disclosure_id)) for link in links]
-    if income.amount_cents <= sum(owed):
-        paid = _split_cents(income.amount_cents, owed)
+    technology's outstanding costs (`owed`, in proportion to them), so that one technology is
+    not credited while another's costs are recovered again from royalties. Only what exceeds
+    all their outstanding costs is allocated as usual, as a credit against later invoices."""
+    if not links:
+        raise ValidationError("The agreement covers no technology; nothing to distribute to.")
+    allocation = [allocation_bp for _, allocation_bp in links]
+    if IncomeType(income_type).is_shared:
+        by_allocation = _split_cents(cents, allocation)
+        return [(did, c) for (did, _), c in zip(links, by_allocation, strict=True)]
+    outstanding = [max(0, owed(did)) for did, _ in links]
+    if cents <= sum(outstanding):
+        paid = _split_cents(cents, outstanding)
     else:
-        excess = _split_cents(income.amount_cents - sum(owed), allocation)
-        paid = [o + e for o, e in zip(owed, excess, strict=True)]
-    return [(link.disclosure_id, c) for link, c in zip(links, paid, strict=True)]
+        excess = _split_cents(cents - sum(outstanding), allocation)
+        paid = [o + e for o, e in zip(outstanding, excess, strict=True)]
+    return [(did, c) for (did, _), c in zip(links, paid, strict=True)]
 
 
 def _split_cents(cents: int, weights: Sequence[int]) -> list[int]:
@@ -490,11 +517,144 @@ def _lock_technologies(session: Session, income: Income) -> None:
     reverse): with the income, lock its technologies, in id order. A no-op UPDATE takes a row
     lock on PostgreSQL and the write lock on SQLite, so a second session waits and then
     reads what the first committed."""
-    ids = sorted(link.disclosure_id for link in _technologies(session, income.agreement_id))
+    ids = sorted(did for did, _ in _technologies(session, income.agreement_id))
+    if not ids:
+        raise ValidationError("The agreement covers no technology; nothing to distribute to.")
     session.exec(sa.update(Disclosure).where(col(Disclosure.id).in_(ids)).values(id=Disclosure.id))
 
 
 # --- computing and posting ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One technology's part of an income, shared: what its distribution and lines hold."""
+
+    disclosure_id: int
+    cents: int
+    costs_outstanding: int  # below 0: a credit
+    cumulative_before: int
+    costs_recovered: int
+    split_base: int
+    lines: list[engine.Line]
+    inventors: list[_Inventor]
+
+
+class _Figures(Protocol):
+    """What the engine starts from, for one income's technologies: read from posted records
+    one at a time (`_PostedFigures`), or kept as running totals by the annual run (`_Ledger`).
+    """
+
+    def technologies(self, agreement_id: int) -> list[Link]: ...
+    def costs_outstanding(self, disclosure_id: int) -> int: ...
+    def cumulative(self, basis: TierBasis, agreement_id: int, disclosure_id: int) -> int: ...
+    def inventors(self, disclosure_id: int) -> list[_Inventor]: ...
+
+
+@dataclass(frozen=True)
+class _PostedFigures:
+    """The figures summed from posted records when they are asked for."""
+
+    session: Session
+
+    def technologies(self, agreement_id: int) -> list[Link]:
+        return _technologies(self.session, agreement_id)
+
+    def costs_outstanding(self, disclosure_id: int) -> int:
+        return costs_outstanding_cents(self.session, disclosure_id)
+
+    def cumulative(self, basis: TierBasis, agreement_id: int, disclosure_id: int) -> int:
+        return cumulative_cents(
+            self.session, basis, agreement_id=agreement_id, disclosure_id=disclosure_id
+        )
+
+    def inventors(self, disclosure_id: int) -> list[_Inventor]:
+        return _inventors(self.session, disclosure_id)
+
+
+def _share_income(income, policy: Policy, figures: _Figures) -> list[_Part]:
+    """Each technology's part of an income shared under `policy` (the one home of how an
+    income becomes distributions, whichever way the figures come)."""
+    kind = IncomeType(income.income_type)
+    basis = _tier_basis(policy, income.income_type)
+    agreement_id = income.agreement_id
+    # With tiers per agreement, each technology's part counts towards the next one's tier.
+    earlier_parts = 0
+    parts = []
+    for disclosure_id, cents in _allocation(
+        income.income_type,
+        income.amount_cents,
+        figures.technologies(agreement_id),
+        figures.costs_outstanding,
+    ):
+        costs = figures.costs_outstanding(disclosure_id)  # below 0: a credit
+        cumulative = figures.cumulative(basis, agreement_id, disclosure_id)
+        if basis is TierBasis.AGREEMENT:
+            cumulative += earlier_parts
+        inventors = figures.inventors(disclosure_id)
+        if kind.is_shared:
+            result = engine.distribute(
+                policy,
+                amount=from_cents(cents),
+                income_type=kind,
+                costs_outstanding=from_cents(max(0, costs)),
+                cumulative_before=from_cents(cumulative),
+                inventors=[i.share for i in inventors],
+            )
+            recovered, split_base = to_cents(result.costs_recovered), to_cents(result.split_base)
+            lines = list(result.lines)
+        else:  # a reimbursement pays back costs; it is not shared
+            recovered, split_base = cents, 0
+            lines = [
+                engine.Line(
+                    engine.COSTS_RECIPIENT,
+                    LineClass.COSTS,
+                    from_cents(cents),
+                    "patent-cost reimbursement: pays back patent costs, not shared",
+                )
+            ]
+        parts.append(
+            _Part(disclosure_id, cents, costs, cumulative, recovered, split_base, lines, inventors)
+        )
+        earlier_parts += split_base
+    return parts
+
+
+def _distribution_row(income, policy: Policy, part: _Part, computed_by: str) -> dict:
+    return {
+        "income_id": income.id,
+        "disclosure_id": part.disclosure_id,
+        "agreement_id": income.agreement_id,
+        "amount_cents": part.cents,
+        "policy_name": policy.name,
+        "policy_effective_from": policy.effective_from,
+        "costs_outstanding_cents": part.costs_outstanding,
+        "cumulative_before_cents": part.cumulative_before,
+        "costs_recovered_cents": part.costs_recovered,
+        "split_base_cents": part.split_base,
+        "computed_by_name": computed_by,
+    }
+
+
+def _line_rows(distribution_id: int, part: _Part) -> list[dict]:
+    departments = {i.share.department: i.department_id for i in part.inventors}
+    schools = {i.share.school: i.school_id for i in part.inventors}
+    return [
+        {
+            "distribution_id": distribution_id,
+            "position": position,
+            "recipient": line.to,
+            "recipient_class": line.klass.value,
+            "person_id": line.person_id,
+            "department_id": departments.get(line.to)
+            if line.klass is LineClass.DEPARTMENT
+            else None,
+            "school_id": schools.get(line.to) if line.klass is LineClass.SCHOOL else None,
+            "amount_cents": to_cents(line.amount),
+            "rule": line.rule,
+        }
+        for position, line in enumerate(part.lines, start=1)
+    ]
 
 
 def _standing(session: Session, income_id: int) -> list[Distribution]:
@@ -540,82 +700,17 @@ def _compute(
             f"Income {income.id} is already distributed; reverse the posted distribution first."
         )
     _discard_drafts(session, income.id)
-    kind = IncomeType(income.income_type)
     policy = policy_in_force(policy_list, income.received_on)
-    basis = _tier_basis(policy, income.income_type)
-    # With tiers per agreement, each technology's part counts towards the next one's tier.
-    earlier_parts = 0
     made = []
-    for disclosure_id, cents in _allocation(session, income):
-        costs = costs_outstanding_cents(session, disclosure_id)  # below 0: a credit
-        cumulative = cumulative_cents(
-            session, basis, agreement_id=income.agreement_id, disclosure_id=disclosure_id
-        )
-        if basis is TierBasis.AGREEMENT:
-            cumulative += earlier_parts
-        inventors = _inventors(session, disclosure_id)
-        if kind.is_shared:
-            result = engine.distribute(
-                policy,
-                amount=from_cents(cents),
-                income_type=kind,
-                costs_outstanding=from_cents(max(0, costs)),
-                cumulative_before=from_cents(cumulative),
-                inventors=[i.share for i in inventors],
-            )
-            recovered, split_base = to_cents(result.costs_recovered), to_cents(result.split_base)
-            lines = list(result.lines)
-        else:  # a reimbursement pays back costs; it is not shared
-            recovered, split_base = cents, 0
-            lines = [
-                engine.Line(
-                    engine.COSTS_RECIPIENT,
-                    LineClass.COSTS,
-                    from_cents(cents),
-                    "patent-cost reimbursement: pays back patent costs, not shared",
-                )
-            ]
-        distribution = Distribution(
-            income_id=income.id,
-            disclosure_id=disclosure_id,
-            agreement_id=income.agreement_id,
-            amount_cents=cents,
-            policy_name=policy.name,
-            policy_effective_from=policy.effective_from,
-            costs_outstanding_cents=costs,
-            cumulative_before_cents=cumulative,
-            costs_recovered_cents=recovered,
-            split_base_cents=split_base,
-            computed_by_name=actor.name,
-        )
+    for part in _share_income(income, policy, _PostedFigures(session)):
+        distribution = Distribution(**_distribution_row(income, policy, part, actor.name))
         session.add(distribution)
         session.flush()
-        _add_lines(session, distribution, lines, inventors)
-        earlier_parts += split_base
+        for row in _line_rows(distribution.id, part):
+            session.add(DistributionLine(**row))
+        session.flush()
         made.append(distribution)
     return made
-
-
-def _add_lines(session, distribution, lines, inventors: list[_Inventor]) -> None:
-    departments = {i.share.department: i.department_id for i in inventors}
-    schools = {i.share.school: (i.school_id) for i in inventors}
-    for position, line in enumerate(lines, start=1):
-        session.add(
-            DistributionLine(
-                distribution_id=distribution.id,
-                position=position,
-                recipient=line.to,
-                recipient_class=line.klass.value,
-                person_id=line.person_id,
-                department_id=departments.get(line.to)
-                if line.klass is LineClass.DEPARTMENT
-                else None,
-                school_id=schools.get(line.to) if line.klass is LineClass.SCHOOL else None,
-                amount_cents=to_cents(line.amount),
-                rule=line.rule,
-            )
-        )
-    session.flush()
 
 
 def compute_distribution(session: Session, *, actor: Actor, income_id: int) -> list[Distribution]:
@@ -831,6 +926,10 @@ def distributions_of(session: Session, *, actor: Actor, income_id: int) -> list[
 
 # --- the annual run ----------------------------------------------------------------------------
 
+# How many payments the annual run shares between two rounds of writing (each round: the
+# distributions in one statement, their lines in another, one UPDATE posting them, the audit).
+RUN_BATCH = 500
+
 
 @dataclass(frozen=True)
 class RecipientTotal:
@@ -848,14 +947,182 @@ class RunSummary:
     by_recipient: list[RecipientTotal]
 
 
-def undistributed_incomes(session: Session, fiscal_year: int) -> list[Income]:
-    incomes = session.exec(
+def _undistributed(fiscal_year: int) -> sa.Select:
+    """The fiscal year's incomes with no posted distribution standing, oldest first."""
+    standing = sa.exists().where(
+        Distribution.income_id == Income.id, Distribution.status == D.POSTED.value, *unreversed()
+    )
+    return (
         select(Income)
-        .where(Income.fiscal_year == fiscal_year)
+        .where(Income.fiscal_year == fiscal_year, ~standing)
         .order_by(Income.received_on, Income.id)
-    ).all()
-    states = _distribution_state(session, [i.id for i in incomes])
-    return [i for i in incomes if states.get(i.id) != "posted"]
+    )
+
+
+def undistributed_incomes(session: Session, fiscal_year: int) -> list[Income]:
+    return list(session.exec(_undistributed(fiscal_year)).all())
+
+
+def _year_agreements(fiscal_year: int):
+    return select(Income.agreement_id).where(Income.fiscal_year == fiscal_year).distinct()
+
+
+def _year_technologies(fiscal_year: int):
+    return select(AgreementTechnology.disclosure_id).where(
+        col(AgreementTechnology.agreement_id).in_(_year_agreements(fiscal_year))
+    )
+
+
+class _Ledger:
+    """The annual run's figures for every technology the year's incomes pay, loaded in a few
+    set-based queries and then kept as running totals, income after income (the run holds
+    the locks: nothing else moves them meanwhile). As `_PostedFigures`, in memory: a few
+    numbers and the inventors per technology, however many payments the year holds."""
+
+    def __init__(self, session: Session, fiscal_year: int):
+        agreements = _year_agreements(fiscal_year)
+        technologies = _year_technologies(fiscal_year)
+        self.links: dict[int, list[Link]] = defaultdict(list)
+        for agreement_id, disclosure_id, allocation_bp in session.exec(
+            select(
+                AgreementTechnology.agreement_id,
+                AgreementTechnology.disclosure_id,
+                AgreementTechnology.allocation_bp,
+            )
+            .where(col(AgreementTechnology.agreement_id).in_(agreements))
+            .order_by(AgreementTechnology.agreement_id, AgreementTechnology.disclosure_id)
+        ):
+            self.links[agreement_id].append((disclosure_id, allocation_bp))
+        # PostgreSQL sums integers as NUMERIC: int() throughout.
+        self.costs: dict[int, int] = defaultdict(int)  # invoiced less recovered
+        for disclosure_id, invoiced in session.exec(
+            select(PatentApplication.disclosure_id, func.sum(PatentCost.amount_cents))
+            .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+            .where(col(PatentApplication.disclosure_id).in_(technologies))
+            .group_by(PatentApplication.disclosure_id)
+        ):
+            self.costs[disclosure_id] += int(invoiced)
+        self.by_technology: dict[int, int] = defaultdict(int)
+        for disclosure_id, recovered, split_base in session.exec(
+            select(
+                Distribution.disclosure_id,
+                func.sum(Distribution.costs_recovered_cents),
+                func.sum(Distribution.split_base_cents),
+            )
+            .where(
+                Distribution.status == D.POSTED.value,
+                col(Distribution.disclosure_id).in_(technologies),
+            )
+            .group_by(Distribution.disclosure_id)
+        ):
+            self.costs[disclosure_id] -= int(recovered)
+            self.by_technology[disclosure_id] = int(split_base)
+        self.by_agreement: dict[int, int] = defaultdict(int)
+        for agreement_id, split_base in session.exec(
+            select(Distribution.agreement_id, func.sum(Distribution.split_base_cents))
+            .where(
+                Distribution.status == D.POSTED.value,
+                col(Distribution.agreement_id).in_(agreements),
+            )
+            .group_by(Distribution.agreement_id)
+        ):
+            self.by_agreement[agreement_id] = int(split_base)
+        self.people = _inventor_rows(
+            session, col(DisclosureInventor.disclosure_id).in_(technologies)
+        )
+
+    def technologies(self, agreement_id: int) -> list[Link]:
+        return self.links.get(agreement_id, [])
+
+    def costs_outstanding(self, disclosure_id: int) -> int:
+        return self.costs.get(disclosure_id, 0)
+
+    def cumulative(self, basis: TierBasis, agreement_id: int, disclosure_id: int) -> int:
+        if basis is TierBasis.AGREEMENT:
+            return self.by_agreement.get(agreement_id, 0)
+        return self.by_technology.get(disclosure_id, 0)
+
+    def inventors(self, disclosure_id: int) -> list[_Inventor]:
+        return self.people.get(disclosure_id, [])
+
+    def post(self, agreement_id: int, parts: list[_Part]) -> None:
+        """Count an income's parts as posted, as the sums over posted records would."""
+        for part in parts:
+            self.costs[part.disclosure_id] -= part.costs_recovered
+            self.by_technology[part.disclosure_id] += part.split_base
+            self.by_agreement[agreement_id] += part.split_base
+
+
+def _write_posted(
+    session: Session, actor: Actor, shared: list[tuple[Income, Policy, list[_Part]]]
+) -> int:
+    """Write a batch of shared incomes in a few statements, as the one-at-a-time path would
+    leave them: each distribution inserted as a draft with its lines, then all of them posted
+    by one UPDATE (the database checks each adds up), one audit entry per income. Returns the
+    number of distributions."""
+    distributions = Distribution.__table__
+    connection = session.connection()
+    computed_at = utcnow()
+    rows = [
+        _distribution_row(income, policy, part, actor.name)
+        | {
+            "status": D.DRAFT.value,
+            "reverses_id": None,
+            "reason": "",
+            "computed_at": computed_at,
+            "posted_by_name": None,
+            "posted_at": None,
+        }
+        for income, policy, parts in shared
+        for part in parts
+    ]
+    # Each income's parts are on distinct technologies: (income, technology) names a row.
+    ids = {
+        (income_id, disclosure_id): distribution_id
+        for distribution_id, income_id, disclosure_id in connection.execute(
+            sa.insert(distributions).returning(
+                distributions.c.id, distributions.c.income_id, distributions.c.disclosure_id
+            ),
+            rows,
+        )
+    }
+    lines = []
+    audited = []
+    for income, _, parts in shared:
+        made = [ids[income.id, part.disclosure_id] for part in parts]
+        for distribution_id, part in zip(made, parts, strict=True):
+            lines += _line_rows(distribution_id, part)
+        audited.append((income.id, made))
+    connection.execute(sa.insert(DistributionLine.__table__), lines)
+    # Every draft of these incomes is one of ours: the run discarded the others, and holds
+    # the incomes' locks.
+    connection.execute(
+        sa.update(distributions)
+        .where(
+            distributions.c.status == D.DRAFT.value,
+            distributions.c.income_id.in_([income.id for income, _, _ in shared]),
+        )
+        .values(status=D.POSTED.value, posted_by_name=actor.name, posted_at=utcnow())
+    )
+    # The entries are made by audit.record, as everywhere, and written in one statement: the
+    # ORM would insert them one by one on SQLite, to read back each id.
+    entries = [
+        audit.record(
+            session,
+            actor=actor,
+            action="distribution.posted",
+            object_type="income",
+            object_id=income_id,
+            after={"distributions": made},
+        )
+        for income_id, made in audited
+    ]
+    for entry in entries:
+        session.expunge(entry)
+    connection.execute(
+        sa.insert(AuditEntry.__table__), [entry.model_dump(exclude={"id"}) for entry in entries]
+    )
+    return len(ids)
 
 
 def annual_run(
@@ -866,51 +1133,92 @@ def annual_run(
     progress: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     """Distribute and post every undistributed income of a fiscal year, oldest first, in the
-    caller's one transaction: any error leaves nothing posted."""
+    caller's one transaction: any error leaves nothing posted.
+
+    The lines are those that computing and posting each income in turn gives (each income
+    is shared on the figures the ones before it left), but found in bulk: the figures are
+    loaded once for the whole year and kept as running totals (`_Ledger`), and the incomes
+    are read, and their distributions written, a batch at a time, in a few statements each.
+    """
     require(actor, "distribution.post")
     fiscal_year = clean_int(
         fiscal_year, what="fiscal year", minimum=EARLIEST_DATE.year, maximum=LATEST_DATE.year
     )
-    # The whole year is locked first (on SQLite before anything is read), see _locked_income.
+    # The whole year is locked first (on SQLite before anything is read), see _locked_income,
+    # then every technology its incomes pay.
     session.exec(sa.update(Income).where(Income.fiscal_year == fiscal_year).values(id=Income.id))
-    incomes = undistributed_incomes(session, fiscal_year)
-    policy_list = policies(session)
-    posted: list[Distribution] = []
-    for done, income in enumerate(incomes, start=1):
-        # Each income is posted before the next is computed: tiers and costs follow in order.
-        _lock_technologies(session, income)
-        _compute(session, actor, income, policy_list)
-        posted += _post_drafts(session, actor, income, policy_list)
-        if progress:
-            progress(done, len(incomes))
-    totals = (
-        session.exec(
-            select(
-                DistributionLine.recipient,
-                DistributionLine.recipient_class,
-                func.sum(DistributionLine.amount_cents),
-            )
-            .where(col(DistributionLine.distribution_id).in_([d.id for d in posted]))
-            .group_by(DistributionLine.recipient, DistributionLine.recipient_class)
-            .order_by(func.sum(DistributionLine.amount_cents).desc(), DistributionLine.recipient)
-        ).all()
-        if posted
-        else []
+    session.exec(
+        sa.update(Disclosure)
+        .where(col(Disclosure.id).in_(_year_technologies(fiscal_year)))
+        .values(id=Disclosure.id)
     )
+    # Drafts of the year's incomes would be computed again: they go first, as in _compute.
+    drafts = select(Distribution.id).where(
+        Distribution.status == D.DRAFT.value,
+        col(Distribution.income_id).in_(select(Income.id).where(Income.fiscal_year == fiscal_year)),
+    )
+    session.exec(
+        sa.delete(DistributionLine)
+        .where(col(DistributionLine.distribution_id).in_(drafts))
+        .execution_options(synchronize_session=False)
+    )
+    session.exec(
+        sa.delete(Distribution)
+        .where(col(Distribution.id).in_(drafts))
+        .execution_options(synchronize_session=False)
+    )
+    waiting = _undistributed(fiscal_year)
+    count = session.exec(select(func.count()).select_from(waiting.subquery())).one()
+    policy_list = policies(session)
+    ledger = _Ledger(session, fiscal_year)
+    done = distributions = total_cents = 0
+    by_recipient: Counter[tuple[str, str]] = Counter()
+    after = None
+    while True:
+        page = (
+            waiting
+            if after is None
+            else waiting.where(sa.tuple_(Income.received_on, Income.id) > sa.tuple_(*after))
+        )
+        incomes = session.exec(page.limit(RUN_BATCH)).all()
+        if not incomes:
+            break
+        shared = []
+        for income in incomes:
+            # Each income counts as posted before the next is shared: tiers and costs follow.
+            policy = policy_in_force(policy_list, income.received_on)
+            parts = _share_income(income, policy, ledger)
+            ledger.post(income.agreement_id, parts)
+            shared.append((income, policy, parts))
+            for part in parts:
+                total_cents += part.cents
+                for line in part.lines:
+                    by_recipient[line.to, line.klass.value] += to_cents(line.amount)
+        distributions += _write_posted(session, actor, shared)
+        for _ in incomes:
+            done += 1
+            if progress:
+                progress(done, count)
+        after = (incomes[-1].received_on, incomes[-1].id)
     audit.record(
         session,
         actor=actor,
         action="distribution.annual_run",
         object_type="fiscal_year",
         object_id=fiscal_year,
-        after={"incomes": len(incomes), "distributions": len(posted)},
+        after={"incomes": done, "distributions": distributions},
     )
     return RunSummary(
         fiscal_year=fiscal_year,
-        incomes=len(incomes),
-        distributions=len(posted),
-        total=from_cents(sum(d.amount_cents for d in posted)),
-        by_recipient=[RecipientTotal(r, c, from_cents(a)) for r, c, a in totals],
+        incomes=done,
+        distributions=distributions,
+        total=from_cents(total_cents),
+        by_recipient=[
+            RecipientTotal(recipient, klass, from_cents(cents))
+            for (recipient, klass), cents in sorted(
+                by_recipient.items(), key=lambda item: (-item[1], item[0])
+            )
+        ],
     )
 
 

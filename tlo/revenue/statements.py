@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
+import sqlalchemy as sa
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from sqlmodel import Session, col, func, select
@@ -63,8 +64,24 @@ class Statement:
 
 
 def _posted_lines(session: Session, *conditions) -> list[StatementLine]:
+    # Columns, not whole rows of six tables: a statement can hold thousands of lines.
     rows = session.exec(
-        select(DistributionLine, Distribution, Income, Agreement, Company.name, Disclosure)
+        select(
+            Distribution.posted_at,
+            Income.received_on,
+            Income.fiscal_year,
+            Income.income_type,
+            Agreement.id,
+            Company.name,
+            Disclosure.docket,
+            Disclosure.title,
+            DistributionLine.recipient,
+            DistributionLine.recipient_class,
+            DistributionLine.amount_cents,
+            DistributionLine.rule,
+            Distribution.id,
+        )
+        .select_from(DistributionLine)
         .join(Distribution, Distribution.id == DistributionLine.distribution_id)
         .join(Income, Income.id == Distribution.income_id)
         .join(Agreement, Agreement.id == Distribution.agreement_id)
@@ -73,25 +90,39 @@ def _posted_lines(session: Session, *conditions) -> list[StatementLine]:
         .where(Distribution.status == DistributionStatus.POSTED.value, *conditions)
         .order_by(Income.received_on, Distribution.id, DistributionLine.position)
     ).all()
+    numbers: dict[int, str] = {}  # an agreement's number is made from its id, by the model
     return [
         StatementLine(
-            posted_on=clock.office_date(distribution.posted_at)
-            if distribution.posted_at
-            else income.received_on,
-            received_on=income.received_on,
-            fiscal_year=income.fiscal_year,
-            income_type=IncomeType(income.income_type).value,
-            agreement=agreement.number,
+            posted_on=clock.office_date(posted_at) if posted_at else received_on,
+            received_on=received_on,
+            fiscal_year=fiscal_year,
+            income_type=IncomeType(income_type).value,
+            agreement=numbers.get(agreement_id)
+            or numbers.setdefault(agreement_id, Agreement(id=agreement_id).number),
             licensee=licensee,
-            docket=disclosure.docket or "",
-            technology=disclosure.title,
-            recipient=line.recipient,
-            recipient_class=line.recipient_class,
-            amount=from_cents(line.amount_cents),
-            rule=line.rule,
-            distribution_id=distribution.id,
+            docket=docket or "",
+            technology=title,
+            recipient=recipient,
+            recipient_class=recipient_class,
+            amount=from_cents(amount_cents),
+            rule=rule,
+            distribution_id=distribution_id,
         )
-        for line, distribution, income, agreement, licensee, disclosure in rows
+        for (
+            posted_at,
+            received_on,
+            fiscal_year,
+            income_type,
+            agreement_id,
+            licensee,
+            docket,
+            title,
+            recipient,
+            recipient_class,
+            amount_cents,
+            rule,
+            distribution_id,
+        ) in rows
     ]
 
 
@@ -115,16 +146,18 @@ def inventor_statement(
 def people_paid(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
     """Everyone who has received something, for finance to pick a statement."""
     _require_all(actor)
-    return list(
-        session.exec(
-            select(Person.id, Person.full_name)
-            .join(DistributionLine, DistributionLine.person_id == Person.id)
-            .join(Distribution, Distribution.id == DistributionLine.distribution_id)
-            .where(Distribution.status == DistributionStatus.POSTED.value)
-            .distinct()
-            .order_by(Person.full_name)
-        ).all()
+    # EXISTS stops at each person's first posted line; a join would read every line first.
+    paid = sa.exists().where(
+        DistributionLine.person_id == Person.id,
+        Distribution.id == DistributionLine.distribution_id,
+        Distribution.status == DistributionStatus.POSTED.value,
     )
+    return [
+        (person_id, name)
+        for person_id, name in session.exec(
+            select(Person.id, Person.full_name).where(paid).order_by(Person.full_name, Person.id)
+        ).all()
+    ]
 
 
 def _require_all(actor: Actor) -> None:
