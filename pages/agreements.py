@@ -3,9 +3,10 @@
 import streamlit as st
 
 from tlo import ui
+from tlo.db import unit_of_work
 from tlo.disclosures import queries
 from tlo.disclosures.queries import DisclosureFilters
-from tlo.errors import DomainError
+from tlo.errors import DomainError, NotFound
 from tlo.licensing import agreements, drafts, outreach
 from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementForm
@@ -14,6 +15,9 @@ from tlo.patents.models import ApplicationStatus, ApplicationType
 from tlo.ui import case_view
 
 actor = ui.actor()
+wanted = ui.record_from_url("agreement")  # a followed link: ?agreement=AGR-00022
+if wanted is not None:
+    st.session_state["agr_linked"] = (wanted, ui.agreement_id(wanted))
 st.title("Agreements")
 
 status_filter = st.selectbox(
@@ -331,19 +335,34 @@ if ui.can("agreement.create"):
                 clear=("agr_new", "agr_pick"),  # an empty form; the new agreement shown below
             )
 
-if not page.items:
+linked = st.session_state.get("agr_linked")  # (as the link names it, its id or None)
+if not page.items and linked is None:
     st.stop()
 st.subheader("An agreement")
-chosen, _company = st.selectbox(
-    "Agreement (from the list above)",
-    page.items,
-    key=ui.widget_key("agr_pick"),
-    format_func=lambda pair: f"{pair[0].number} · {pair[1]} · {pair[0].title}",
-)
-with ui.reading() as session:
-    view = agreements.get_agreement(session, actor=actor, agreement_id=chosen.id)
-    obligations = agreements.obligations(session, actor=actor, agreement_id=chosen.id)
+if page.items:
+    chosen, _company = st.selectbox(
+        "Agreement (from the list above)",
+        page.items,
+        key=ui.widget_key("agr_pick"),
+        format_func=lambda pair: f"{pair[0].number} · {pair[1]} · {pair[0].title}",
+        on_change=lambda: st.session_state.pop("agr_linked", None),  # a pick ends the link
+    )
+shown_id = linked[1] if linked is not None else chosen.id
+try:
+    with unit_of_work() as session:
+        if shown_id is None:
+            raise NotFound("no such agreement")
+        view = agreements.get_agreement(session, actor=actor, agreement_id=shown_id)
+        obligations = agreements.obligations(session, actor=actor, agreement_id=shown_id)
+except DomainError as err:
+    if linked is None:
+        st.error(str(err))
+    else:  # the same answer for a missing agreement and one the user may not open
+        st.session_state.pop("agr_linked", None)
+        ui.no_such_record("agreement", linked[0])
+    st.stop()
 a = view.agreement
+ui.show_record_in_url("agreement", a.number)
 st.markdown(
     f"**{a.number} · {AgreementType(a.agreement_type).label}** with **{view.company.name}** · "
     f"{AgreementStatus(a.status).label}  \n"

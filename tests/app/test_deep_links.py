@@ -112,3 +112,13 @@ def test_links_to_records_are_short_and_escaped():
         None,
         None,
     ]
+
+
+def test_an_agreement_address_opens_that_agreement_and_a_missing_one_says_so(linked):
+    app = linked("finance", agreement="AGR-00002")
+    assert not app.exception
+    assert any(m.value.startswith("**AGR-00002 · ") for m in app.markdown)
+    assert app.query_params["agreement"] == "AGR-00002"
+    app = linked("finance", agreement="AGR-99999")
+    assert not app.exception
+    assert [w.value for w in app.warning] == no_such("agreement", "AGR-99999")
