@@ -18,8 +18,11 @@ fiscal_year = st.selectbox(
     format_func=lambda year: f"FY{year}" + (" (in progress)" if year == years[0] else ""),
     key="autm_year",
 )
+PREVIEW_ROWS = 200  # records shown per table; the workbook lists every one
 with ui.reading() as session:
-    report = autm.autm_metrics(session, actor=actor, fiscal_year=fiscal_year)
+    report = autm.autm_metrics(
+        session, actor=actor, fiscal_year=fiscal_year, preview_rows=PREVIEW_ROWS
+    )
 st.caption(
     f"FY{report.fiscal_year} runs from {report.first_day:%d %B %Y} to {report.last_day:%d %B %Y}."
 )
@@ -50,8 +53,13 @@ st.table(
 
 st.subheader("What is counted")
 for table in report.record_tables:
-    with st.expander(f"{table.sheet} ({len(table.rows)})"):
+    with st.expander(f"{table.sheet} ({table.count:,})"):
         if table.rows:
             st.dataframe(table.as_dicts(), hide_index=True, width="stretch")
+            if table.is_preview:
+                st.caption(
+                    f"The first {len(table.rows):,} of {table.count:,}; the workbook lists "
+                    "every one."
+                )
         else:
             st.caption("None in this fiscal year.")

@@ -22,28 +22,34 @@ owner = st.selectbox(
     key="pipe_owner",
     index=me if actor.has_role(Role.OFFICER) else None,
     placeholder="Every officer",
+    on_change=ui.reset_offset,
+    args=("pipeline",),
 )
+owner_person_id = owner.person_id if owner else None
 with ui.reading() as session:
-    rows = outreach.pipeline(
-        session, actor=actor, owner_person_id=owner.person_id if owner else None
+    board = outreach.pipeline_board(
+        session,
+        actor=actor,
+        owner_person_id=owner_person_id,
+        offset=ui.offset_for("pipeline"),
     )
 
-counts = {stage: [row for row in rows if row.stage is stage] for stage in Stage}
 open_stages = [stage for stage in Stage if stage.is_open]
 for stage, column in zip(open_stages, st.columns(len(open_stages)), strict=True):
     with column:
-        st.metric(stage.label, len(counts[stage]))
-        for row in counts[stage][:12]:
+        st.metric(stage.label, board.counts[stage])
+        for row in board.first[stage]:
             st.caption(f"**{row.docket}** · {row.company} · {row.days_in_stage} d")
-        if len(counts[stage]) > 12:
-            st.caption(f"… and {len(counts[stage]) - 12} more")
+        if board.counts[stage] > len(board.first[stage]):
+            st.caption(f"… and {board.counts[stage] - len(board.first[stage])} more")
 closed = [stage for stage in Stage if not stage.is_open]
-st.caption(" · ".join(f"{stage.label}: {len(counts[stage])}" for stage in closed))
+st.caption(" · ".join(f"{stage.label}: {board.counts[stage]}" for stage in closed))
 
-marketing_tab.pipeline_table(rows)
+marketing_tab.pipeline_table(board.page.items)
+ui.pager(board.page, key="pipeline")
 st.download_button(
     "Export the pipeline to Excel",
-    ui.deferred(outreach.export_pipeline, owner_person_id=owner.person_id if owner else None),
+    ui.deferred(outreach.export_pipeline, owner_person_id=owner_person_id),
     file_name="pipeline.xlsx",
     mime=ui.XLSX_MIME,
     icon=":material/download:",

@@ -493,3 +493,41 @@ def test_the_workbook_traces_license_income_and_reimbursements(engine, office, a
     reimbursed = workbook["Legal fees reimbursed"]
     assert reimbursed["E2"].value == "'=SUM(A1)"  # a licensee's text is never a formula
     assert reimbursed["F2"].value == 400
+
+
+def sheets_of(content: bytes, *, leave_out=("Fiscal year",)) -> dict[str, list[tuple]]:
+    """Every sheet's rows (the period sheet, which says when it was made, left out)."""
+    workbook = load_workbook(BytesIO(content))
+    return {
+        name: list(workbook[name].iter_rows(values_only=True))
+        for name in workbook.sheetnames
+        if name not in leave_out
+    }
+
+
+def test_a_preview_counts_every_record_and_shows_the_first_of_each_table(
+    engine, office, autm_office, autm_income
+):
+    full = report_of(engine, office.director)
+    with unit_of_work(engine) as session:
+        preview = autm.autm_metrics(
+            session, actor=office.director, fiscal_year=FY, now=at("2025-09-15"), preview_rows=2
+        )
+    assert [(m.key, m.value) for m in preview.metrics] == [(m.key, m.value) for m in full.metrics]
+    for shown, whole in zip(preview.record_tables, full.record_tables, strict=True):
+        assert shown.rows == whole.rows[:2]
+        assert shown.count == len(whole.rows)
+        assert shown.is_preview == (len(whole.rows) > 2)
+    income = preview["license_income"].records
+    assert (len(income.rows), income.count, income.is_preview) == (2, 6, True)
+    assert preview["license_income_other"].records is income
+
+
+def test_the_workbook_streams_every_record_of_each_table(engine, office, autm_office, autm_income):
+    whole = sheets_of(autm.autm_workbook(report_of(engine, office.director)))
+    with unit_of_work(engine) as session:
+        streamed = sheets_of(
+            autm.autm_workbook_file(session, actor=office.director, fiscal_year=FY)
+        )
+    assert streamed == whole
+    assert len(streamed["License income"]) == 7  # the header and the six payments

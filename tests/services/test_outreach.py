@@ -3,6 +3,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from tests.clock import TODAY
 from tests.factories import submitted_case
@@ -274,3 +275,150 @@ def test_the_marketing_summary_is_generated_with_the_ip_status_and_regenerated_a
     assert "63/123,456" in text(first) and "Olivia Ortega" in text(first)
     assert "Five minutes instead of an hour." in text(second)
     assert "{{" not in text(second)
+
+
+# --- the office's pipeline at scale: counted, ranked and paginated in SQL ---------------------
+
+
+class Statements:
+    """The SQL statements an engine sends, with how many parameters each binds."""
+
+    def __init__(self, engine):
+        self.engine, self.parameters = engine, []
+
+    def _count(self, _conn, _cursor, _statement, parameters, _context, _executemany):
+        self.parameters.append(len(parameters or ()))
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_):
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def fill_pipeline(engine, office, technologies: int, companies: int, prefix="Firm") -> list[int]:
+    """`technologies` cases each offered to `companies` new companies, every outreach touched
+    once; returns the outreach ids."""
+    company_ids = [company(engine, office.officer, f"{prefix} {n:02d}") for n in range(companies)]
+    ids = []
+    for _ in range(technologies):
+        case_id = technology(engine, office)
+        with unit_of_work(engine) as session:
+            for company_id in company_ids:
+                started = outreach.start_outreach(
+                    session, actor=office.officer, disclosure_id=case_id, company_id=company_id
+                )
+                outreach.log_touch(
+                    session,
+                    actor=office.officer,
+                    outreach_id=started.id,
+                    touched_on=TODAY - timedelta(days=3),
+                    channel="email",
+                    note="Sent the summary",
+                )
+                ids.append(started.id)
+    return ids
+
+
+def statements_of(engine, office, use_case) -> list[int]:
+    with unit_of_work(engine) as session, Statements(engine) as statements:
+        use_case(session)
+    return statements.parameters
+
+
+def test_the_pipeline_issues_the_same_statements_however_many_rows_it_holds(engine, office):
+    director = office.director
+    use_cases = {
+        "board": lambda session: outreach.pipeline_board(session, actor=director, limit=5),
+        "export": lambda session: outreach.export_pipeline(session, actor=director),
+        "whole": lambda session: outreach.pipeline(session, actor=director),
+    }
+    fill_pipeline(engine, office, technologies=1, companies=2, prefix="Small")
+    small = {name: statements_of(engine, office, run) for name, run in use_cases.items()}
+    fill_pipeline(engine, office, technologies=3, companies=8, prefix="Large")  # 2 -> 26 rows
+    large = {name: statements_of(engine, office, run) for name, run in use_cases.items()}
+    assert large == small  # as many statements, each binding as many parameters
+    assert len(large["board"]) <= 3 and len(large["export"]) <= 2 and len(large["whole"]) <= 2
+
+
+def test_the_board_counts_every_stage_and_pages_the_table_in_pipeline_order(engine, office):
+    ids = fill_pipeline(engine, office, technologies=2, companies=7)
+    with unit_of_work(engine) as session:
+        outreach.change_stage(
+            session, actor=office.officer, outreach_id=ids[0], stage=Stage.INTERESTED
+        )
+        outreach.change_stage(session, actor=office.officer, outreach_id=ids[1], stage="declined")
+    with unit_of_work(engine) as session:
+        every = outreach.pipeline(session, actor=office.director)
+        first = outreach.pipeline_board(session, actor=office.director, limit=5, cards=3)
+        third = outreach.pipeline_board(session, actor=office.director, offset=10, limit=5)
+        mine = outreach.pipeline_board(
+            session, actor=office.director, owner_person_id=office.other_officer.person_id
+        )
+    assert len(every) == 14
+    assert first.counts[Stage.CONTACTED] == 12
+    assert first.counts[Stage.INTERESTED] == first.counts[Stage.DECLINED] == 1
+    assert first.counts[Stage.IDENTIFIED] == 0 and sum(first.counts.values()) == 14
+    contacted = [row for row in every if row.stage is Stage.CONTACTED]
+    assert [row.id for row in first.first[Stage.CONTACTED]] == [row.id for row in contacted[:3]]
+    assert [row.id for row in first.first[Stage.INTERESTED]] == [ids[0]]
+    assert Stage.DECLINED not in first.first  # a closed stage has no cards
+    assert (first.page.total, first.page.page_count) == (14, 3)
+    assert [row.id for row in first.page.items] == [row.id for row in every[:5]]
+    assert [row.id for row in third.page.items] == [row.id for row in every[10:]]
+    assert every[0].stage is Stage.CONTACTED and every[-1].stage is Stage.DECLINED
+    assert {(row.touches, row.last_touch) for row in every} == {(1, TODAY - timedelta(days=3))}
+    assert mine.page.total == 0 and not any(mine.counts.values())
+
+
+def test_the_pipeline_export_lists_every_outreach_as_the_pipeline_shows_it(engine, office):
+    fill_pipeline(engine, office, technologies=2, companies=3)
+    with unit_of_work(engine) as session:
+        rows = outreach.pipeline(session, actor=office.director)
+        book = outreach.export_pipeline(session, actor=office.director)
+    sheet = openpyxl.load_workbook(BytesIO(book))["Pipeline"]
+    written = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[4], r[6], r[7].date()) for r in written] == [
+        (row.docket, row.company, row.stage.label, row.touches, row.last_touch) for row in rows
+    ]
+    assert sheet.auto_filter.ref == "A1:J7"
+
+
+def test_suggestions_follow_the_companies_as_they_change(engine, office):
+    """The companies' terms are kept between case files shown, and rebuilt at once when a
+    company is added, edited or marked 'do not contact'."""
+    battery = technology(
+        engine, office, title="Solid-state lithium battery", keywords="battery, lithium"
+    )
+    volt = company(engine, office.officer, "VoltCell", "lithium battery")
+
+    def suggested() -> list[str]:
+        with unit_of_work(engine) as session:
+            return [
+                s.name
+                for s in outreach.suggest_companies(
+                    session, actor=office.officer, disclosure_id=battery
+                )
+            ]
+
+    assert suggested() == ["VoltCell"]
+    anodes = company(engine, office.officer, "AnodeWorks", "lithium anodes")
+    with unit_of_work(engine) as session:
+        outreach.save_company(
+            session,
+            actor=office.officer,
+            company_id=volt,
+            form=CompanyForm(name="VoltCell", size="small", interests="bread, flour, ovens"),
+        )
+    assert suggested() == ["AnodeWorks"]
+    with unit_of_work(engine) as session:
+        outreach.save_company(
+            session,
+            actor=office.officer,
+            company_id=anodes,
+            form=CompanyForm(
+                name="AnodeWorks", size="small", interests="lithium anodes", do_not_contact=True
+            ),
+        )
+    assert suggested() == []

@@ -82,3 +82,13 @@ def test_past_positive_responses_count_and_are_named():
 def test_nothing_to_match_ranks_nothing():
     assert rank_companies("", [profile(1, "A", "anything")]) == []
     assert rank_companies("battery", []) == []
+
+
+def test_a_company_is_matched_by_its_interests_as_they_read_now():
+    """Terms are remembered by the text they come from: an edited interest is never matched
+    by the terms it had before."""
+    technology = "Solid-state lithium battery"
+    before = rank_companies(technology, [profile(1, "VoltCell", "lithium battery")])
+    after = rank_companies(technology, [profile(1, "VoltCell", "bread, flour, ovens")])
+    assert [s.name for s in before] == ["VoltCell"]
+    assert after == []

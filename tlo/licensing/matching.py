@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _LEGAL_SUFFIX_WORDS = """
 inc incorporated corp corporation co company llc ltd limited gmbh ag sa sas sarl bv nv plc pty
@@ -52,6 +53,14 @@ def terms(text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=50_000)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of a text, remembered for the process: the 10,000 companies of a
+    large office are tokenised once, not on every case file shown. Keyed by the text itself,
+    so an edited interest is never matched by its old terms."""
+    return frozenset(terms(text))
+
+
 @dataclass(frozen=True)
 class PastResponse:
     """A technology the company showed interest in (interested or further along)."""
@@ -91,10 +100,35 @@ class Suggestion:
 PAST_RESPONSE_WEIGHT = 0.5  # what a company said yes to counts, less than what it says it wants
 
 
-def _idf(documents: list[set[str]]) -> dict[str, float]:
+def _idf(documents: list[frozenset[str]]) -> dict[str, float]:
     count = Counter(term for document in documents for term in document)
     total = len(documents)
     return {term: math.log((1 + total) / (1 + seen)) + 1 for term, seen in count.items()}
+
+
+@dataclass(frozen=True)
+class CompanyIndex:
+    """What ranking needs to know of every company, built once for many technologies: each
+    company's terms (its own, and those of the technologies it responded to), how distinctive
+    each term is (IDF over all the companies), and which companies use each term."""
+
+    profiles: list[CompanyProfile]
+    own: list[frozenset[str]]
+    past: list[list[tuple[PastResponse, frozenset[str]]]]
+    idf: dict[str, float]
+    by_term: dict[str, list[int]]  # positions in `profiles`
+
+
+def build_index(profiles: Iterable[CompanyProfile]) -> CompanyIndex:
+    profiles = list(profiles)
+    own = [term_set(f"{p.interests} {p.sector}") for p in profiles]
+    past = [[(r, term_set(f"{r.title} {r.text}")) for r in p.past_responses] for p in profiles]
+    documents = [own[i].union(*(ts for _, ts in past[i])) for i in range(len(profiles))]
+    by_term: dict[str, list[int]] = {}
+    for position, document in enumerate(documents):
+        for term in document:
+            by_term.setdefault(term, []).append(position)
+    return CompanyIndex(profiles, own, past, _idf(documents), by_term)
 
 
 def rank_companies(
@@ -102,22 +136,35 @@ def rank_companies(
 ) -> list[Suggestion]:
     """Companies whose interests, sector and past positive responses share the most
     distinctive terms with the technology (TF-IDF weights), best first, each explained."""
-    profiles = list(profiles)
+    return rank_in_index(technology_text, build_index(profiles), limit=limit)
+
+
+def rank_in_index(
+    technology_text: str,
+    index: CompanyIndex,
+    *,
+    leave_out: frozenset[int] = frozenset(),
+    limit: int = 10,
+) -> list[Suggestion]:
+    """As `rank_companies`, over a built index; only the companies that share a term with the
+    technology are scored. Companies whose id is in `leave_out` are not suggested."""
     wanted = Counter(terms(technology_text))
-    if not wanted or not profiles:
+    if not wanted:
         return []
-    own = [set(terms(f"{p.interests} {p.sector}")) for p in profiles]
-    past = [[(r, set(terms(f"{r.title} {r.text}"))) for r in p.past_responses] for p in profiles]
-    idf = _idf([own[i] | {t for _, ts in past[i] for t in ts} for i in range(len(profiles))])
+    wanted_terms = frozenset(wanted)
+    idf = index.idf
+    candidates = sorted({i for term in wanted_terms for i in index.by_term.get(term, ())})
     suggestions = []
-    for index, profile in enumerate(profiles):
+    for position in candidates:
+        profile = index.profiles[position]
+        if profile.company_id in leave_out:
+            continue
         weights: dict[str, float] = {}
-        for term, frequency in wanted.items():
-            if term in own[index]:
-                weights[term] = weights.get(term, 0) + frequency * idf.get(term, 0)
+        for term in index.own[position] & wanted_terms:
+            weights[term] = wanted[term] * idf.get(term, 0)
         related = []
-        for response, response_terms in past[index]:
-            shared = set(wanted) & response_terms
+        for response, response_terms in index.past[position]:
+            shared = wanted_terms & response_terms
             if shared:
                 related.append(f"{response.docket} {response.title}")
                 for term in shared:

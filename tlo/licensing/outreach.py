@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, or_, select
 
 from tlo import audit, clock
@@ -15,11 +16,13 @@ from tlo.disclosures.access import load_case
 from tlo.disclosures.models import Disclosure
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.matching import (
+    CompanyIndex,
     CompanyProfile,
     PastResponse,
     Suggestion,
+    build_index,
     normalise_company_name,
-    rank_companies,
+    rank_in_index,
 )
 from tlo.licensing.models import (
     POSITIVE_STAGES,
@@ -32,7 +35,7 @@ from tlo.licensing.models import (
     OutreachTouch,
     Stage,
 )
-from tlo.pagination import Page, paginate
+from tlo.pagination import MAX_PAGE_SIZE, Page, paginate
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
 from tlo.text import (
@@ -443,56 +446,89 @@ class OutreachRow:
     last_touch: date | None
 
 
-def _rows(session: Session, query, today: date) -> list[OutreachRow]:
-    rows = session.exec(query).all()
-    ids = [outreach.id for outreach, *_ in rows]
-    touches = (
-        {
-            oid: (count, last)
-            for oid, count, last in session.exec(
-                select(OutreachTouch.outreach_id, func.count(), func.max(OutreachTouch.touched_on))
-                .where(col(OutreachTouch.outreach_id).in_(ids))
-                .group_by(OutreachTouch.outreach_id)
-            ).all()
-        }
-        if ids
-        else {}
+OPEN_STAGES = [stage.value for stage in Stage if stage.is_open]
+BOARD_CARDS = 12  # outreach shown under each open stage of the pipeline's board
+EXPORT_FETCH_ROWS = 1_000  # rows fetched from the database at a time by an export
+
+
+def _touch_columns(outreach_id):
+    """How many touches an outreach has and the last one: two correlated subqueries, each an
+    index lookup per row (no list of ids is ever bound)."""
+    touches = select(func.count()).where(OutreachTouch.outreach_id == outreach_id)
+    last_touch = select(func.max(OutreachTouch.touched_on)).where(
+        OutreachTouch.outreach_id == outreach_id
     )
-    now = clock.utcnow()
-    return [
-        OutreachRow(
-            id=o.id,
-            disclosure_id=o.disclosure_id,
-            docket=docket or "",
-            title=title,
-            company_id=o.company_id,
-            company=company,
-            company_size=CompanySize(size),
-            stage=Stage(o.stage),
-            owner=owner,
-            next_follow_up=o.next_follow_up,
-            days_in_stage=max(0, (now - o.stage_since).days),
-            touches=touches.get(o.id, (0, None))[0],
-            last_touch=touches.get(o.id, (0, None))[1],
-        )
-        for o, docket, title, company, size, owner in rows
-    ]
-
-
-def _pipeline_query():
     return (
+        touches.scalar_subquery().label("touches"),
+        last_touch.scalar_subquery().label("last_touch"),
+    )
+
+
+def _pipeline_query(
+    *,
+    owner_person_id: int | None = None,
+    disclosure_id: int | None = None,
+    with_touches: bool = True,
+):
+    """Every outreach with what a row shows: its technology, company, owner and (unless a
+    later step adds them to fewer rows) its touches."""
+    query = (
         select(
-            Outreach,
+            Outreach.id,
+            Outreach.disclosure_id,
             Disclosure.docket,
             Disclosure.title,
-            Company.name,
-            Company.size,
-            Person.full_name,
+            Outreach.company_id,
+            Company.name.label("company"),
+            Company.size.label("company_size"),
+            Outreach.stage,
+            Person.full_name.label("owner"),
+            Outreach.next_follow_up,
+            Outreach.stage_since,
+            *(_touch_columns(Outreach.id) if with_touches else ()),
         )
         .join(Disclosure, Disclosure.id == Outreach.disclosure_id)
         .join(Company, Company.id == Outreach.company_id)
         .join(Person, Person.id == Outreach.owner_person_id)
     )
+    if disclosure_id is not None:
+        query = query.where(Outreach.disclosure_id == disclosure_id)
+    if owner_person_id is not None:
+        query = query.where(Outreach.owner_person_id == owner_person_id)
+    return query
+
+
+def _pipeline_order(stage, company, docket, outreach_id) -> tuple:
+    """By stage as a technology moves through them, then by company."""
+    stage_order = sa.case({s.value: index for index, s in enumerate(Stage)}, value=stage)
+    return (stage_order, func.lower(company), docket, outreach_id)
+
+
+def _in_pipeline_order(query):
+    order = _pipeline_order(Outreach.stage, Company.name, Disclosure.docket, Outreach.id)
+    return query.order_by(*order)
+
+
+def _row(row, now) -> OutreachRow:
+    return OutreachRow(
+        id=row.id,
+        disclosure_id=row.disclosure_id,
+        docket=row.docket or "",
+        title=row.title,
+        company_id=row.company_id,
+        company=row.company,
+        company_size=CompanySize(row.company_size),
+        stage=Stage(row.stage),
+        owner=row.owner,
+        next_follow_up=row.next_follow_up,
+        days_in_stage=max(0, (now - row.stage_since).days),
+        touches=int(row.touches or 0),
+        last_touch=row.last_touch,
+    )
+
+
+def _clean_owner(owner_person_id: int | None) -> int | None:
+    return clean_optional_id(owner_person_id, what="officer")
 
 
 def pipeline(
@@ -503,16 +539,87 @@ def pipeline(
     owner_person_id: int | None = None,
     today: date | None = None,
 ) -> list[OutreachRow]:
-    """Outreach across the office or for one technology, by stage then company."""
+    """Outreach across the office or for one technology, by stage then company. Every row:
+    for one technology's pipeline; the office's whole pipeline is `pipeline_board` (a page at
+    a time) or `export_pipeline` (streamed)."""
     require(actor, "outreach.read")
-    query = _pipeline_query()
-    if disclosure_id is not None:
-        query = query.where(Outreach.disclosure_id == disclosure_id)
+    disclosure_id = clean_optional_id(disclosure_id, what="technology")
+    query = _pipeline_query(
+        owner_person_id=_clean_owner(owner_person_id), disclosure_id=disclosure_id
+    )
+    now = clock.utcnow()
+    return [_row(row, now) for row in session.exec(_in_pipeline_order(query)).all()]
+
+
+@dataclass(frozen=True)
+class PipelineBoard:
+    """The office's pipeline as its page shows it: how many are at each stage, the first of
+    each open stage, and one page of the table."""
+
+    counts: dict[Stage, int]  # every stage, zeros included
+    first: dict[Stage, list[OutreachRow]]  # the first BOARD_CARDS of each open stage
+    page: Page[OutreachRow]
+
+
+def pipeline_board(
+    session: Session,
+    *,
+    actor: Actor,
+    owner_person_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    cards: int = BOARD_CARDS,
+) -> PipelineBoard:
+    """Counted, ranked and paginated in SQL: three statements however long the pipeline."""
+    require(actor, "outreach.read")
+    owner_person_id = _clean_owner(owner_person_id)
+    offset = clean_int(offset, what="offset", minimum=0)
+    limit = clean_int(limit, what="page size", minimum=1, maximum=MAX_PAGE_SIZE)
+    cards = clean_int(cards, what="cards per stage", minimum=0, maximum=100)
+    counted = select(Outreach.stage, func.count()).group_by(Outreach.stage)
     if owner_person_id is not None:
-        query = query.where(Outreach.owner_person_id == owner_person_id)
-    rows = _rows(session, query, today or clock.today())
-    order = list(Stage)
-    return sorted(rows, key=lambda r: (order.index(r.stage), r.company.lower(), r.docket))
+        counted = counted.where(Outreach.owner_person_id == owner_person_id)
+    found = dict(session.exec(counted).all())
+    counts = {stage: int(found.get(stage.value, 0)) for stage in Stage}
+    now = clock.utcnow()
+    place = (
+        func.row_number()
+        .over(
+            partition_by=Outreach.stage,
+            order_by=(func.lower(Company.name), Disclosure.docket, Outreach.id),
+        )
+        .label("place")
+    )
+    ranked = (
+        _pipeline_query(owner_person_id=owner_person_id, with_touches=False)
+        .add_columns(place)
+        .where(col(Outreach.stage).in_(OPEN_STAGES))
+        .subquery()
+    )
+    first: dict[Stage, list[OutreachRow]] = {Stage(stage): [] for stage in OPEN_STAGES}
+    for row in session.exec(
+        select(*ranked.c, *_touch_columns(ranked.c.id))
+        .where(ranked.c.place <= cards)
+        .order_by(ranked.c.stage, ranked.c.place)
+    ).all():
+        first[Stage(row.stage)].append(_row(row, now))
+    # One page, ordered and cut in SQL; its touches looked up for its rows alone.
+    page = (
+        _in_pipeline_order(_pipeline_query(owner_person_id=owner_person_id, with_touches=False))
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
+    rows = session.exec(
+        select(*page.c, *_touch_columns(page.c.id)).order_by(
+            *_pipeline_order(page.c.stage, page.c.company, page.c.docket, page.c.id)
+        )
+    ).all()
+    return PipelineBoard(
+        counts=counts,
+        first=first,
+        page=Page([_row(row, now) for row in rows], sum(counts.values()), offset, limit),
+    )
 
 
 def follow_ups_due(
@@ -527,83 +634,138 @@ def follow_ups_due(
     require(actor, "outreach.read")
     today = today or clock.today()
     horizon = date.fromordinal(today.toordinal() + within_days)
-    query = _pipeline_query().where(
-        Outreach.owner_person_id == owner_person_id,
-        col(Outreach.next_follow_up).is_not(None),
-        Outreach.next_follow_up <= horizon,
+    query = (
+        _pipeline_query(owner_person_id=owner_person_id)
+        .where(
+            col(Outreach.next_follow_up).is_not(None),
+            Outreach.next_follow_up <= horizon,
+            col(Outreach.stage).in_(OPEN_STAGES),
+        )
+        .order_by(Outreach.next_follow_up, Company.name, Outreach.id)
     )
-    rows = [row for row in _rows(session, query, today) if row.stage.is_open]
-    return sorted(rows, key=lambda r: (r.next_follow_up, r.company))
+    now = clock.utcnow()
+    return [_row(row, now) for row in session.exec(query).all()]
+
+
+PIPELINE_COLUMNS = [
+    Column("Docket"),
+    Column("Technology", width=40),
+    Column("Company", width=30),
+    Column("Size"),
+    Column("Stage"),
+    Column("Days in stage", "integer"),
+    Column("Touches", "integer"),
+    Column("Last touch", "date"),
+    Column("Next follow-up", "date"),
+    Column("Owner"),
+]
 
 
 def export_pipeline(session: Session, *, actor: Actor, owner_person_id: int | None = None) -> bytes:
-    rows = pipeline(session, actor=actor, owner_person_id=owner_person_id)
-    columns = [
-        Column("Docket"),
-        Column("Technology", width=40),
-        Column("Company", width=30),
-        Column("Size"),
-        Column("Stage"),
-        Column("Days in stage", "integer"),
-        Column("Touches", "integer"),
-        Column("Last touch", "date"),
-        Column("Next follow-up", "date"),
-        Column("Owner"),
-    ]
-    return workbook_bytes(
-        [
-            Sheet(
-                "Pipeline",
-                columns,
-                (
-                    [
-                        r.docket,
-                        r.title,
-                        r.company,
-                        r.company_size.label,
-                        r.stage.label,
-                        r.days_in_stage,
-                        r.touches,
-                        r.last_touch,
-                        r.next_follow_up,
-                        r.owner,
-                    ]
-                    for r in rows
-                ),
-            )
-        ]
-    )
+    """The whole pipeline (or one officer's) as Excel, streamed from the database in chunks."""
+    require(actor, "outreach.read")
+    query = _in_pipeline_order(_pipeline_query(owner_person_id=_clean_owner(owner_person_id)))
+    now = clock.utcnow()
+
+    def rows():
+        for found in session.exec(query.execution_options(yield_per=EXPORT_FETCH_ROWS)):
+            r = _row(found, now)
+            yield [
+                r.docket,
+                r.title,
+                r.company,
+                r.company_size.label,
+                r.stage.label,
+                r.days_in_stage,
+                r.touches,
+                r.last_touch,
+                r.next_follow_up,
+                r.owner,
+            ]
+
+    return workbook_bytes([Sheet("Pipeline", PIPELINE_COLUMNS, rows())])
 
 
-def suggest_companies(
-    session: Session, *, actor: Actor, disclosure_id: int, limit: int = 10
-) -> list[Suggestion]:
-    """Companies to contact for a technology, best match first, each with its reasons.
-    Companies already in its pipeline and those marked 'do not contact' are left out."""
-    case = load_case(session, actor, disclosure_id, "outreach.read")
-    disclosure = case.disclosure
-    in_pipeline = select(Outreach.company_id).where(Outreach.disclosure_id == disclosure_id)
+# The companies' terms, built once a minute at most per database (per process) and at once
+# when a company or a positive response changes (`_index_stamp`): ranking 10,000 companies
+# from scratch on every case file shown took a second.
+INDEX_MAX_AGE = timedelta(seconds=60)
+_indexes: dict[str, tuple[tuple, datetime, CompanyIndex]] = {}
+
+
+def _index_stamp(session: Session) -> tuple:
+    """What changes when the index would: companies added, removed, edited (their text's
+    length) or marked 'do not contact'; positive responses added, moved or ended (a stage
+    change stamps stage_since); their technologies' titles and keywords edited. An edit that
+    keeps every length waits for INDEX_MAX_AGE."""
+    text = func.length(Company.name) + func.length(Company.interests) + func.length(Company.sector)
     companies = session.exec(
-        select(Company).where(~Company.do_not_contact, col(Company.id).not_in(in_pipeline))
-    ).all()
+        select(
+            func.count(),
+            func.max(Company.id),
+            func.coalesce(func.sum(text), 0),
+            func.coalesce(func.sum(sa.case((Company.do_not_contact, 1), else_=0)), 0),
+        )
+    ).one()
+    words = func.length(Disclosure.title) + func.length(Disclosure.keywords)
+    responses = session.exec(
+        select(
+            func.count(),
+            func.max(Outreach.id),
+            func.max(Outreach.stage_since),
+            func.coalesce(func.sum(words), 0),
+        )
+        .select_from(Outreach)
+        .join(Disclosure, Disclosure.id == Outreach.disclosure_id)
+        .where(col(Outreach.stage).in_([stage.value for stage in POSITIVE_STAGES]))
+    ).one()
+    return (*companies, *responses)
+
+
+def _company_index(session: Session) -> CompanyIndex:
+    database = str(session.get_bind().url)
+    stamp, now = _index_stamp(session), clock.utcnow()
+    cached = _indexes.get(database)
+    if cached is not None and cached[0] == stamp and now - cached[1] < INDEX_MAX_AGE:
+        return cached[2]
     responses: dict[int, list[PastResponse]] = defaultdict(list)
     # A past technology is described by its title and keywords only: abstracts share too many
     # ordinary words to say what a company liked.
     for company_id, docket, title, keywords in session.exec(
         select(Outreach.company_id, Disclosure.docket, Disclosure.title, Disclosure.keywords)
         .join(Disclosure, Disclosure.id == Outreach.disclosure_id)
-        .where(
-            col(Outreach.stage).in_([s.value for s in POSITIVE_STAGES]),
-            Outreach.disclosure_id != disclosure_id,
-        )
+        .where(col(Outreach.stage).in_([s.value for s in POSITIVE_STAGES]))
+        .order_by(Outreach.id)
     ).all():
         responses[company_id].append(PastResponse(docket or "", title, keywords))
-    text = f"{disclosure.title} {disclosure.abstract} {disclosure.keywords} {disclosure.keywords}"
-    return rank_companies(
-        text,
-        (CompanyProfile(c.id, c.name, c.interests, c.sector, responses[c.id]) for c in companies),
-        limit=limit,
+    # Columns, not entities: a large office knows 10,000 companies.
+    companies = session.exec(
+        select(Company.id, Company.name, Company.interests, Company.sector)
+        .where(~Company.do_not_contact)
+        .order_by(Company.id)
+    ).all()
+    index = build_index(
+        CompanyProfile(c.id, c.name, c.interests, c.sector, responses[c.id]) for c in companies
     )
+    _indexes[database] = (stamp, now, index)
+    return index
+
+
+def suggest_companies(
+    session: Session, *, actor: Actor, disclosure_id: int, limit: int = 10
+) -> list[Suggestion]:
+    """Companies to contact for a technology, best match first, each with its reasons.
+    Companies already in its pipeline and those marked 'do not contact' are left out; what
+    a company said yes to about this technology is not a reason to suggest it again."""
+    case = load_case(session, actor, disclosure_id, "outreach.read")
+    disclosure = case.disclosure
+    in_pipeline = frozenset(
+        session.exec(
+            select(Outreach.company_id).where(Outreach.disclosure_id == disclosure_id)
+        ).all()
+    )
+    text = f"{disclosure.title} {disclosure.abstract} {disclosure.keywords} {disclosure.keywords}"
+    return rank_in_index(text, _company_index(session), leave_out=in_pipeline, limit=limit)
 
 
 def stage_history(

@@ -17,10 +17,12 @@ the office keeps back, already counted once. The dashboard uses the same definit
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -142,8 +144,9 @@ def local_date(moment: datetime | None) -> date | None:
 
 
 def agreement_number(agreement_id: int) -> str:
-    """AGR-00042: the agreement's own rule, for a query that selected only its id."""
-    return Agreement(id=agreement_id).number
+    """AGR-00042: the agreement's own rule, for a query that selected only its id (without
+    building an Agreement: a model instance costs a millisecond, and an office has 10,000)."""
+    return Agreement.number.fget(SimpleNamespace(id=agreement_id))
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -151,15 +154,43 @@ def agreement_number(agreement_id: int) -> str:
 
 @dataclass(frozen=True)
 class Records:
-    """The records behind one or more metrics, as a table (and as one sheet of the workbook)."""
+    """The records behind one or more metrics, as a table (and as one sheet of the workbook).
+
+    A full report holds every row. A preview (what the page shows) holds the first rows and
+    how many there are in all; `all_rows` then fetches every row again, in chunks, for the
+    workbook (only while the session that made the report is open)."""
 
     sheet: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...]
+    total: int | None = None  # every record, when `rows` holds only the first
+    more: Callable[[], Iterable[tuple[Any, ...]]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
+
+    @property
+    def is_preview(self) -> bool:
+        return self.count > len(self.rows)
+
+    def all_rows(self) -> Iterable[tuple[Any, ...]]:
+        return self.rows if self.more is None else self.more()
 
     def as_dicts(self) -> list[dict[str, Any]]:
         headers = [column.header for column in self.columns]
         return [dict(zip(headers, row, strict=True)) for row in self.rows]
+
+
+def _records(
+    preview: int | None, sheet: str, columns: tuple[Column, ...], rows: tuple[tuple, ...]
+) -> Records:
+    """Records of a table small enough to read whole (at most some thousands a year)."""
+    if preview is None:
+        return Records(sheet, columns, rows)
+    return Records(sheet, columns, rows[:preview], total=len(rows), more=lambda: rows)
 
 
 @dataclass(frozen=True)
@@ -213,7 +244,9 @@ def _yes(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
-def _disclosures_received(session: Session, fiscal_year: int) -> list[Metric]:
+def _disclosures_received(
+    session: Session, fiscal_year: int, preview: int | None = None
+) -> list[Metric]:
     rows = session.exec(
         select(
             Disclosure.docket,
@@ -229,7 +262,8 @@ def _disclosures_received(session: Session, fiscal_year: int) -> list[Metric]:
         )
         .order_by(Disclosure.docket)
     ).all()
-    records = Records(
+    records = _records(
+        preview,
         "Disclosures",
         (
             Column("Docket"),
@@ -247,7 +281,7 @@ def _disclosures_received(session: Session, fiscal_year: int) -> list[Metric]:
         Metric(
             "disclosures_received",
             "Invention disclosures received",
-            len(records.rows),
+            records.count,
             "Disclosures submitted in the fiscal year: the year of their docket number, given "
             "on the day of submission. Drafts are not counted.",
             records,
@@ -288,14 +322,36 @@ def _continuing_us_applications(session: Session, first: date, last: date) -> se
     )
 
 
+# What the records need of an application: columns, not entities (an office files thousands).
+APPLICATION_FIELDS = (
+    PatentApplication.id,
+    PatentApplication.application_type,
+    PatentApplication.application_number,
+    PatentApplication.filing_date,
+    PatentApplication.grant_number,
+    PatentApplication.grant_date,
+)
+# What the records need of an agreement.
+AGREEMENT_FIELDS = (
+    Agreement.id,
+    Agreement.agreement_type,
+    Agreement.status,
+    Agreement.signed_on,
+    Agreement.effective_date,
+    Agreement.term_months,
+)
+
+
 def _application_name(kind: str, number: str) -> str:
     return f"{ApplicationType(kind).label} {number}".strip()
 
 
-def _us_applications(session: Session, first: date, last: date) -> list[Metric]:
+def _us_applications(
+    session: Session, first: date, last: date, preview: int | None = None
+) -> list[Metric]:
     continuing = _continuing_us_applications(session, first, last)
     rows = session.exec(
-        select(PatentApplication, Disclosure.docket, Disclosure.title)
+        select(*APPLICATION_FIELDS, Disclosure.docket, Disclosure.title)
         .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
         .where(
             PatentApplication.jurisdiction == "US",
@@ -303,8 +359,9 @@ def _us_applications(session: Session, first: date, last: date) -> list[Metric]:
         )
         .order_by(PatentApplication.filing_date, PatentApplication.id)
     ).all()
-    new = [(a, docket, title) for a, docket, title in rows if a.id not in continuing]
-    records = Records(
+    new = [a for a in rows if a.id not in continuing]
+    records = _records(
+        preview,
         "US applications",
         (
             Column("Docket"),
@@ -316,14 +373,14 @@ def _us_applications(session: Session, first: date, last: date) -> list[Metric]:
         ),
         tuple(
             (
-                docket,
-                title,
+                a.docket,
+                a.title,
                 ApplicationType(a.application_type).label,
                 a.application_number,
                 a.filing_date,
                 _yes(a.id not in continuing),
             )
-            for a, docket, title in rows
+            for a in rows
         ),
     )
     return [
@@ -341,7 +398,7 @@ def _us_applications(session: Session, first: date, last: date) -> list[Metric]:
         Metric(
             "us_applications_new_provisional",
             "New US patent applications that are provisional",
-            sum(1 for a, _, _ in new if a.application_type == ApplicationType.PROVISIONAL),
+            sum(1 for a in new if a.application_type == ApplicationType.PROVISIONAL),
             "Of the new US applications, those filed as provisionals.",
             records,
             detail_of="us_applications_new",
@@ -357,9 +414,11 @@ def _us_applications(session: Session, first: date, last: date) -> list[Metric]:
     ]
 
 
-def _us_patents_issued(session: Session, first: date, last: date) -> list[Metric]:
+def _us_patents_issued(
+    session: Session, first: date, last: date, preview: int | None = None
+) -> list[Metric]:
     rows = session.exec(
-        select(PatentApplication, Disclosure.docket, Disclosure.title)
+        select(*APPLICATION_FIELDS, Disclosure.docket, Disclosure.title)
         .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
         .where(
             PatentApplication.jurisdiction == "US",
@@ -367,7 +426,8 @@ def _us_patents_issued(session: Session, first: date, last: date) -> list[Metric
         )
         .order_by(PatentApplication.grant_date, PatentApplication.id)
     ).all()
-    records = Records(
+    records = _records(
+        preview,
         "US patents issued",
         (
             Column("Docket"),
@@ -379,21 +439,21 @@ def _us_patents_issued(session: Session, first: date, last: date) -> list[Metric
         ),
         tuple(
             (
-                docket,
-                title,
+                a.docket,
+                a.title,
                 a.grant_number,
                 a.grant_date,
                 _application_name(a.application_type, a.application_number),
                 a.filing_date,
             )
-            for a, docket, title in rows
+            for a in rows
         ),
     )
     return [
         Metric(
             "us_patents_issued",
             "US patents issued",
-            len(records.rows),
+            records.count,
             "US applications with a grant date in the fiscal year.",
             records,
         )
@@ -414,19 +474,22 @@ def _dockets_of(session: Session, *conditions) -> dict[int, str]:
     return {agreement_id: ", ".join(items) for agreement_id, items in dockets.items()}
 
 
-def _licenses_executed(session: Session, first: date, last: date) -> list[Metric]:
+def _licenses_executed(
+    session: Session, first: date, last: date, preview: int | None = None
+) -> list[Metric]:
     conditions = (
         col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
         col(Agreement.signed_on).between(first, last),
     )
     rows = session.exec(
-        select(Agreement, Company.name, Company.size)
+        select(*AGREEMENT_FIELDS, Company.name.label("company"), Company.size)
         .join(Company, Company.id == Agreement.company_id)
         .where(*conditions)
         .order_by(Agreement.signed_on, Agreement.id)
     ).all()
     dockets = _dockets_of(session, *conditions)
-    records = Records(
+    records = _records(
+        preview,
         "Licenses & options",
         (
             Column("Agreement"),
@@ -440,23 +503,23 @@ def _licenses_executed(session: Session, first: date, last: date) -> list[Metric
         ),
         tuple(
             (
-                a.number,
+                agreement_number(a.id),
                 T(a.agreement_type).label,
                 Exclusivity.of(a.agreement_type).label,
-                company,
-                CompanySize(size).label,
+                a.company,
+                CompanySize(a.size).label,
                 a.signed_on,
                 AgreementStatus(a.status).label,
                 dockets.get(a.id, ""),
             )
-            for a, company, size in rows
+            for a in rows
         ),
     )
     by_exclusivity = defaultdict(int)
     by_size = defaultdict(int)
-    for a, _, size in rows:
+    for a in rows:
         by_exclusivity[Exclusivity.of(a.agreement_type)] += 1
-        by_size[CompanySize(size)] += 1
+        by_size[CompanySize(a.size)] += 1
     total = Metric(
         "licenses_executed",
         "Licenses and options executed",
@@ -503,7 +566,9 @@ def _licenses_executed(session: Session, first: date, last: date) -> list[Metric
     ]
 
 
-def _startups_formed(session: Session, first: date, last: date) -> list[Metric]:
+def _startups_formed(
+    session: Session, first: date, last: date, preview: int | None = None
+) -> list[Metric]:
     startup = (Agreement.agreement_type == T.STARTUP.value, col(Agreement.signed_on).is_not(None))
     first_license = (
         select(Agreement.company_id, func.min(Agreement.signed_on).label("signed_on"))
@@ -526,7 +591,8 @@ def _startups_formed(session: Session, first: date, last: date) -> list[Metric]:
         .group_by(Company.id, Company.name, Company.size, first_license.c.signed_on)
         .order_by(first_license.c.signed_on, Company.name)
     ).all()
-    records = Records(
+    records = _records(
+        preview,
         "Start-ups",
         (
             Column("Company", width=30),
@@ -552,9 +618,54 @@ def _startups_formed(session: Session, first: date, last: date) -> list[Metric]:
     ]
 
 
-def _legal_fees(session: Session, first: date, last: date) -> list[Metric]:
-    # Columns, not entities: a large office has thousands of invoices a year.
-    rows = session.exec(
+FETCH_ROWS = 1_000  # rows fetched at a time when a table of records is streamed
+
+
+def _streamed(
+    session: Session,
+    preview: int | None,
+    sheet: str,
+    columns: tuple[Column, ...],
+    query,
+    record: Callable[[Any], tuple[Any, ...]],
+    total: int,
+) -> Records:
+    """Records of a table that grows with the office (a year's payments or invoices): whole
+    for a full report; else its first `preview` rows, and the rest fetched in chunks only
+    when the workbook is written."""
+    if preview is None:
+        return Records(sheet, columns, tuple(record(row) for row in session.exec(query).all()))
+    first = (
+        tuple(record(row) for row in session.exec(query.limit(preview)).all()) if preview else ()
+    )
+
+    def every_row() -> Iterable[tuple[Any, ...]]:
+        for row in session.exec(query.execution_options(yield_per=FETCH_ROWS)):
+            yield record(row)
+
+    return Records(sheet, columns, first, total=total, more=every_row)
+
+
+def _invoices(query, first: date, last: date):
+    """Outside counsel's invoices dated in the period, with their application and case."""
+    return (
+        query.select_from(PatentCost)
+        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+        .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
+        .where(col(PatentCost.invoice_date).between(first, last))
+    )
+
+
+def _legal_fees(
+    session: Session, first: date, last: date, preview: int | None = None
+) -> list[Metric]:
+    # Summed in SQL; the records are columns, not entities: an office has thousands a year.
+    count, cents = session.exec(
+        _invoices(
+            select(func.count(), func.coalesce(func.sum(PatentCost.amount_cents), 0)), first, last
+        )
+    ).one()
+    query = _invoices(
         select(
             PatentCost.invoice_date,
             PatentCost.invoice_number,
@@ -565,13 +676,13 @@ def _legal_fees(session: Session, first: date, last: date) -> list[Metric]:
             PatentCost.description,
             PatentCost.amount_cents,
             PatentCost.paid,
-        )
-        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
-        .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
-        .where(col(PatentCost.invoice_date).between(first, last))
-        .order_by(PatentCost.invoice_date, PatentCost.id)
-    ).all()
-    records = Records(
+        ),
+        first,
+        last,
+    ).order_by(PatentCost.invoice_date, PatentCost.id)
+    records = _streamed(
+        session,
+        preview,
         "Legal fees",
         (
             Column("Invoice date", "date"),
@@ -582,25 +693,24 @@ def _legal_fees(session: Session, first: date, last: date) -> list[Metric]:
             Column("Amount", "money"),
             Column("Paid"),
         ),
-        tuple(
-            (
-                row.invoice_date,
-                row.invoice_number,
-                row.docket,
-                f"{row.jurisdiction} "
-                + _application_name(row.application_type, row.application_number),
-                row.description,
-                from_cents(row.amount_cents),
-                _yes(row.paid),
-            )
-            for row in rows
+        query,
+        lambda row: (
+            row.invoice_date,
+            row.invoice_number,
+            row.docket,
+            f"{row.jurisdiction} "
+            + _application_name(row.application_type, row.application_number),
+            row.description,
+            from_cents(row.amount_cents),
+            _yes(row.paid),
         ),
+        int(count),
     )
     return [
         Metric(
             "legal_fees_expended",
             "Legal fees expended",
-            from_cents(sum(row.amount_cents for row in rows)),
+            from_cents(int(cents)),
             "Outside counsel's patent invoices dated in the fiscal year, paid or not (an invoice "
             "records no payment date), summed exactly in cents.",
             records,
@@ -609,15 +719,47 @@ def _legal_fees(session: Session, first: date, last: date) -> list[Metric]:
     ]
 
 
-def _income_received(session: Session, fiscal_year: int, income_types) -> list:
+INCOME_TYPE_LABELS = {kind.value: kind.label for kind in IncomeType}
+AUTM_CATEGORY_LABELS = {
+    kind.value: LicenseIncomeKind.of(kind.value).label for kind in LICENSE_INCOME_TYPES
+}
+
+
+def _income_received(
+    session: Session,
+    fiscal_year: int,
+    income_types,
+    preview: int | None,
+    sheet: str,
+    columns: tuple[Column, ...],
+    record: Callable[[Any, str, str], tuple[Any, ...]],
+) -> tuple[Records, dict[str, int]]:
     """The payments of these kinds received in the fiscal year (the year recorded with each
     income from its date, as the annual distribution run uses it), oldest first, with the
-    licensee and the technologies of the agreement."""
+    licensee and the technologies of the agreement; and the cents received of each kind
+    (summed in SQL, over the same payments)."""
     in_year = (
         Income.fiscal_year == fiscal_year,
         col(Income.income_type).in_([kind.value for kind in income_types]),
     )
-    rows = session.exec(
+
+    def received(query):
+        return (
+            query.select_from(Income)
+            .join(Agreement, Agreement.id == Income.agreement_id)
+            .join(Company, Company.id == Agreement.company_id)
+            .where(*in_year)
+        )
+
+    by_type = session.exec(
+        received(select(Income.income_type, func.count(), func.sum(Income.amount_cents))).group_by(
+            Income.income_type
+        )
+    ).all()
+    dockets = _dockets_of(
+        session, col(Agreement.id).in_(select(Income.agreement_id).where(*in_year))
+    )
+    query = received(
         select(
             Income.received_on,
             Income.agreement_id,
@@ -626,22 +768,27 @@ def _income_received(session: Session, fiscal_year: int, income_types) -> list:
             Income.licensee_reference,
             Income.amount_cents,
         )
-        .join(Agreement, Agreement.id == Income.agreement_id)
-        .join(Company, Company.id == Agreement.company_id)
-        .where(*in_year)
-        .order_by(Income.received_on, Income.id)
-    ).all()
-    dockets = _dockets_of(
-        session, col(Agreement.id).in_(select(Income.agreement_id).where(*in_year))
+    ).order_by(Income.received_on, Income.id)
+    records = _streamed(
+        session,
+        preview,
+        sheet,
+        columns,
+        query,
+        lambda row: record(
+            row, agreement_number(row.agreement_id), dockets.get(row.agreement_id, "")
+        ),
+        sum(int(count) for _, count, _ in by_type),
     )
-    # One number per agreement: building an Agreement for each of thousands of rows is slow.
-    numbers = {key: agreement_number(key) for key in {row.agreement_id for row in rows}}
-    return [(row, numbers[row.agreement_id], dockets.get(row.agreement_id, "")) for row in rows]
+    return records, {income_type: int(cents) for income_type, _, cents in by_type}
 
 
-def _license_income(session: Session, fiscal_year: int) -> list[Metric]:
-    rows = _income_received(session, fiscal_year, LICENSE_INCOME_TYPES)
-    records = Records(
+def _license_income(session: Session, fiscal_year: int, preview: int | None = None) -> list[Metric]:
+    records, by_type = _income_received(
+        session,
+        fiscal_year,
+        LICENSE_INCOME_TYPES,
+        preview,
         "License income",
         (
             Column("Received", "date"),
@@ -653,23 +800,20 @@ def _license_income(session: Session, fiscal_year: int) -> list[Metric]:
             Column("Licensee reference", width=24),
             Column("Amount", "money"),
         ),
-        tuple(
-            (
-                row.received_on,
-                number,
-                row.licensee,
-                IncomeType(row.income_type).label,
-                LicenseIncomeKind.of(row.income_type).label,
-                dockets,
-                row.licensee_reference,
-                from_cents(row.amount_cents),
-            )
-            for row, number, dockets in rows
+        lambda row, number, dockets: (
+            row.received_on,
+            number,
+            row.licensee,
+            INCOME_TYPE_LABELS[row.income_type],
+            AUTM_CATEGORY_LABELS[row.income_type],
+            dockets,
+            row.licensee_reference,
+            from_cents(row.amount_cents),
         ),
     )
     cents = defaultdict(int)
-    for row, _, _ in rows:
-        cents[LicenseIncomeKind.of(row.income_type)] += row.amount_cents
+    for income_type, amount in by_type.items():
+        cents[LicenseIncomeKind.of(income_type)] += amount
     total = Metric(
         "license_income",
         "License income received",
@@ -705,9 +849,14 @@ def _license_income(session: Session, fiscal_year: int) -> list[Metric]:
     ]
 
 
-def _legal_fees_reimbursed(session: Session, fiscal_year: int) -> list[Metric]:
-    rows = _income_received(session, fiscal_year, REIMBURSEMENT_TYPES)
-    records = Records(
+def _legal_fees_reimbursed(
+    session: Session, fiscal_year: int, preview: int | None = None
+) -> list[Metric]:
+    records, by_type = _income_received(
+        session,
+        fiscal_year,
+        REIMBURSEMENT_TYPES,
+        preview,
         "Legal fees reimbursed",
         (
             Column("Received", "date"),
@@ -717,23 +866,20 @@ def _legal_fees_reimbursed(session: Session, fiscal_year: int) -> list[Metric]:
             Column("Licensee reference", width=24),
             Column("Amount", "money"),
         ),
-        tuple(
-            (
-                row.received_on,
-                number,
-                row.licensee,
-                dockets,
-                row.licensee_reference,
-                from_cents(row.amount_cents),
-            )
-            for row, number, dockets in rows
+        lambda row, number, dockets: (
+            row.received_on,
+            number,
+            row.licensee,
+            dockets,
+            row.licensee_reference,
+            from_cents(row.amount_cents),
         ),
     )
     return [
         Metric(
             "legal_fees_reimbursed",
             "Legal fees reimbursed",
-            from_cents(sum(row.amount_cents for row, _, _ in rows)),
+            from_cents(sum(by_type.values())),
             "Patent costs licensees paid back: income recorded as patent-cost reimbursement, "
             "received in the fiscal year (the fiscal year recorded with it). Patent costs the "
             "revenue-sharing policy recovers out of royalties are not counted: that money is "
@@ -744,7 +890,7 @@ def _legal_fees_reimbursed(session: Session, fiscal_year: int) -> list[Metric]:
     ]
 
 
-def _active_at_year_end(session: Session, last: date) -> list[Metric]:
+def _active_at_year_end(session: Session, last: date, preview: int | None = None) -> list[Metric]:
     after_last_day = clock.start_of_office_day(last + timedelta(days=1))
     ended = (
         select(AuditEntry.object_id, func.min(AuditEntry.at).label("ended_at"))
@@ -764,19 +910,20 @@ def _active_at_year_end(session: Session, last: date) -> list[Metric]:
         ),
     )
     candidates = session.exec(
-        select(Agreement, Company.name, Company.size)
+        select(*AGREEMENT_FIELDS, Company.name.label("company"), Company.size)
         .join(Company, Company.id == Agreement.company_id)
         .join(ended, ended.c.object_id == sa.cast(Agreement.id, sa.String), isouter=True)
         .where(*conditions)
         .order_by(Agreement.signed_on, Agreement.id)
     ).all()
     rows = []
-    for a, company, size in candidates:
+    for a in candidates:
         start = a.effective_date or a.signed_on
         term_ends = end_of_term(Terms(T(a.agreement_type), start, a.term_months))
         if term_ends > last:  # the term still ran the day after the fiscal year's last day
-            rows.append((a, company, size, term_ends))
-    records = Records(
+            rows.append((a, term_ends))
+    records = _records(
+        preview,
         "Active at year end",
         (
             Column("Agreement"),
@@ -789,15 +936,15 @@ def _active_at_year_end(session: Session, last: date) -> list[Metric]:
         ),
         tuple(
             (
-                a.number,
+                agreement_number(a.id),
                 T(a.agreement_type).label,
-                company,
-                CompanySize(size).label,
+                a.company,
+                CompanySize(a.size).label,
                 a.signed_on,
                 term_ends if a.term_months else None,
                 AgreementStatus(a.status).label,
             )
-            for a, company, size, term_ends in rows
+            for a, term_ends in rows
         ),
     )
     return [
@@ -817,13 +964,20 @@ def _active_at_year_end(session: Session, last: date) -> list[Metric]:
 
 
 def autm_metrics(
-    session: Session, *, actor: Actor, fiscal_year: int, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    fiscal_year: int,
+    now: datetime | None = None,
+    preview_rows: int | None = None,
 ) -> AutmReport:
-    """Every AUTM metric of `fiscal_year`, with the records each one counts."""
+    """Every AUTM metric of `fiscal_year`, with the records each one counts: all of them, or
+    (with `preview_rows`) the first of each table and how many there are."""
     require(actor, "report.autm")
     fiscal_year = clean_int(
         fiscal_year, what="fiscal year", minimum=EARLIEST_DATE.year + 1, maximum=LATEST_DATE.year
     )
+    preview = clean_int(preview_rows, what="rows to preview", minimum=0, required=False)
     first, last = fiscal_year_span(fiscal_year, get_settings().fiscal_year_start_month)
     return AutmReport(
         fiscal_year=fiscal_year,
@@ -831,15 +985,15 @@ def autm_metrics(
         last_day=last,
         generated_at=now or utcnow(),
         metrics=[
-            *_disclosures_received(session, fiscal_year),
-            *_us_applications(session, first, last),
-            *_us_patents_issued(session, first, last),
-            *_licenses_executed(session, first, last),
-            *_startups_formed(session, first, last),
-            *_active_at_year_end(session, last),
-            *_license_income(session, fiscal_year),
-            *_legal_fees(session, first, last),
-            *_legal_fees_reimbursed(session, fiscal_year),
+            *_disclosures_received(session, fiscal_year, preview),
+            *_us_applications(session, first, last, preview),
+            *_us_patents_issued(session, first, last, preview),
+            *_licenses_executed(session, first, last, preview),
+            *_startups_formed(session, first, last, preview),
+            *_active_at_year_end(session, last, preview),
+            *_license_income(session, fiscal_year, preview),
+            *_legal_fees(session, first, last, preview),
+            *_legal_fees_reimbursed(session, fiscal_year, preview),
         ],
     )
 
@@ -880,7 +1034,9 @@ def autm_workbook(report: AutmReport) -> bytes:
             for metric in report.metrics
         ],
     )
-    records = [Sheet(table.sheet, table.columns, table.rows) for table in report.record_tables]
+    records = [
+        Sheet(table.sheet, table.columns, table.all_rows()) for table in report.record_tables
+    ]
     period = Sheet(
         "Fiscal year",
         (
@@ -895,5 +1051,7 @@ def autm_workbook(report: AutmReport) -> bytes:
 
 
 def autm_workbook_file(session: Session, *, actor: Actor, fiscal_year: int) -> bytes:
-    """The workbook of one fiscal year, built when the user downloads it."""
-    return autm_workbook(autm_metrics(session, actor=actor, fiscal_year=fiscal_year))
+    """The workbook of one fiscal year, built when the user downloads it: the metrics first,
+    then each table of records streamed from the database into its sheet."""
+    report = autm_metrics(session, actor=actor, fiscal_year=fiscal_year, preview_rows=0)
+    return autm_workbook(report)

@@ -651,27 +651,25 @@ def deadlines_by_month(
     kind, with how many are still open. Computed by the docket (which needs "docket.read")."""
     require(actor, "report.dashboard")
     first, last = filters.span()
-    view = patents.docket(
-        session,
-        actor=actor,
-        filters=DocketFilters(officer_person_id=filters.officer_person_id, include_closed=True),
-        today=today,
-    )
-    selected = None
+    technologies = None
     if filters.school_id is not None or filters.department_id is not None:
-        selected = set(session.exec(_technologies(filters)).all())
+        technologies = _technologies(filters)
     start_month = get_settings().fiscal_year_start_month
     deadlines: Counter[tuple[date, str]] = Counter()
     still_open: Counter[tuple[date, str]] = Counter()
-    for entry in view.entries:
-        item = entry.item
-        if not first <= item.due <= last:
-            continue
-        if selected is not None and item.disclosure_id not in selected:
-            continue
-        key = (item.due.replace(day=1), item.kind)
-        deadlines[key] += 1
-        still_open[key] += int(entry.state == "open")
+    # Counted in SQL on the stored docket, by day; the days are grouped into months here.
+    for due, kind, state, count in patents.docket_counts_by_day(
+        session,
+        actor=actor,
+        filters=DocketFilters(officer_person_id=filters.officer_person_id, include_closed=True),
+        first=first,
+        last=last,
+        technologies=technologies,
+        today=today,
+    ):
+        key = (due.replace(day=1), kind)
+        deadlines[key] += count
+        still_open[key] += count if state == "open" else 0
     return [
         DeadlineMonth(
             month,
