@@ -1,4 +1,8 @@
+from sqlmodel import select
+
+from tlo import db
 from tlo.auth.models import Role
+from tlo.disclosures.models import Disclosure
 
 
 def test_an_admin_adds_a_person_and_sees_them_listed(open_app):
@@ -39,14 +43,43 @@ def test_the_admin_gives_an_account_a_role(open_app):
     assert list(app.dataframe[0].value["Roles"]) == ["Licensing officer, Director"]
 
 
-def test_the_audit_log_shows_who_changed_what(open_app):
+def test_the_audit_log_reads_who_did_what_to_which_record(open_app, database_url):
+    with db.unit_of_work(db.get_engine(database_url)) as session:
+        docket, title = session.exec(
+            select(Disclosure.docket, Disclosure.title)
+            .where(Disclosure.docket.is_not(None))
+            .order_by(Disclosure.id)
+        ).first()
     app = open_app("admin")
     app.switch_page("pages/audit_log.py").run()
-    app.text_input(key="audit_type").input("school").run()
+    app.selectbox(key="audit_type").select("school").run()
     table = app.dataframe[0].value
+    assert list(table.columns) == ["When", "Who", "What", "Record", "Action", "Before", "After"]
     assert len(table) == 3
     assert set(table["Action"]) == {"school.created"}
     assert set(table["Who"]) == {"system (demo data)"}
+    assert list(table["What"]) == [
+        f"system (demo data) created the school {school}" for school in table["Record"]
+    ]
+    # A case is named by its docket number: its title is not the administrator's to read.
+    app.selectbox(key="audit_type").select("disclosure").run()
+    app.text_input(key="audit_record").input(docket).run()
+    table = app.dataframe[0].value
+    assert len(table) > 0 and set(table["Record"]) == {docket}
+    assert all(docket in what for what in table["What"])
+    assert title not in table.to_csv()
+
+
+def test_the_director_exports_every_entry_of_one_person(open_app):
+    app = open_app("director")
+    app.switch_page("pages/audit_log.py").run()
+    app.text_input(key="audit_who").input("system").run()
+    assert app.selectbox(key="audit_who_pick").value.account_id is None  # tlo itself
+    assert set(app.dataframe[0].value["Who"]) == {"system (demo data)"}
+    assert not [d for d in app.get("download_button") if d.label == "Download the Excel file"]
+    app.button(key="audit_export").click().run()
+    assert not app.exception and not app.error
+    assert [d.label for d in app.get("download_button")] == ["Download the Excel file"]
 
 
 def test_the_director_lists_the_word_templates_and_their_versions(open_app):
