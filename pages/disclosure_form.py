@@ -4,6 +4,7 @@ import streamlit as st
 
 from tlo import clock, ui
 from tlo.auth.models import Role
+from tlo.config import get_settings
 from tlo.disclosures import attachments, intake
 from tlo.disclosures.models import DevelopmentStage, PublicDisclosureKind
 from tlo.people import services as people
@@ -159,6 +160,7 @@ uploads = st.file_uploader(
     "Manuscripts, drawings, data (PDF, Word, images, text)",
     accept_multiple_files=True,
     key=form_state.uploader_key(),
+    max_upload_size=get_settings().attachment_max_mb,  # the limit the service applies
 )
 if editing:
     with ui.reading() as session:

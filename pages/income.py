@@ -4,6 +4,7 @@ reverse a posted one; distribute a whole fiscal year at once."""
 import streamlit as st
 
 from tlo import ui
+from tlo.config import get_settings
 from tlo.money import dollars, from_cents
 from tlo.revenue import services as revenue
 from tlo.revenue import statements
@@ -40,13 +41,15 @@ if ui.can("income.record"):
         kind = middle.selectbox("Type", list(IncomeType), format_func=lambda k: k.label)
         amount = right.text_input("Amount ($)")
         reference = st.text_input("Licensee's reference (e.g. their payment or report no.)")
-        report = st.file_uploader("Royalty report (optional)")
+        report = st.file_uploader(
+            "Royalty report (optional)", max_upload_size=get_settings().attachment_max_mb
+        )
         note = st.text_input("Note")
         if st.form_submit_button("Record payment", type="primary"):
             ui.attempt(
                 revenue.record_income,
                 form=IncomeForm(
-                    agreement_id=agreement[0].id if agreement else 0,
+                    agreement_id=agreement[0].id if agreement else None,
                     received_on=received,
                     income_type=kind,
                     amount=amount,

@@ -63,3 +63,15 @@ def test_finance_tries_a_policy_and_sees_why_a_broken_one_is_refused(open_app):
     app.text_area(key="pol_text").input(trial.replace('percent = "15"', 'percent = "150"')).run()
     button(app, "Check and try").click().run()
     assert "150" in messages(app.error)[0]
+
+
+def test_recording_a_payment_without_choosing_an_agreement_says_to_choose_one(open_app):
+    from datetime import date
+
+    app = open_app("finance")
+    app.switch_page("pages/income.py").run()
+    app.date_input[0].set_value(date(2026, 11, 2))
+    app.text_input[0].input("100.00")
+    button(app, "Record payment").click().run()
+    assert not app.exception
+    assert messages(app.error) == ["Choose the signed agreement the payment is for."]

@@ -182,7 +182,7 @@ def try_policy(
 
 @dataclass
 class IncomeForm:
-    agreement_id: int
+    agreement_id: int | None
     received_on: date | None
     income_type: IncomeType | str
     amount: str | Decimal
@@ -249,6 +249,8 @@ def _clean_income(form: object) -> IncomeForm:
     """The form checked for type, length and characters before anything is written."""
     if not isinstance(form, IncomeForm):
         raise ValidationError("Fill in the payment: agreement, date, type and amount.")
+    if form.agreement_id in (None, 0):  # nothing chosen yet
+        raise ValidationError("Choose the signed agreement the payment is for.")
     if form.received_on is None:
         raise ValidationError("Give the date the payment was received.")
     if form.report_content is not None and not isinstance(form.report_content, bytes):
