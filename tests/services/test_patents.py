@@ -423,6 +423,9 @@ def test_the_calendar_file_parses_back_with_stable_uids(engine, office):
     )
     assert event.decoded("dtstart") == date(2027, 2, 1)  # 2027-01-30 is a Saturday
     assert "Due 2027-01-30" in str(event["description"])
+    alarms = event.walk("VALARM")  # a month and a week before the last day to act
+    assert [a.decoded("trigger") for a in alarms] == [timedelta(days=-30), timedelta(days=-7)]
+    assert all(str(a["action"]) == "DISPLAY" for a in alarms)
     uids = [str(e["uid"]) for e in Calendar.from_ical(again).walk("VEVENT")]
     assert uids == [str(e["uid"]) for e in events] and uids[0].endswith("@tlo.docket")
 

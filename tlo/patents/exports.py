@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from icalendar import Calendar
+from icalendar import Alarm, Calendar
 from icalendar import Event as CalendarEvent
 
 from tlo import clock
@@ -17,6 +17,8 @@ from tlo.patents.services import DocketEntry
 from tlo.reports.excel import Column, Sheet, workbook_bytes
 
 UID_DOMAIN = "tlo.docket"
+# A calendar reminds of each deadline a month and a week before its last day to act.
+ALARM_DAYS_BEFORE = (30, 7)
 
 
 def docket_calendar(
@@ -49,6 +51,12 @@ def docket_calendar(
             "categories",
             [{"bayh_dole": "Bayh-Dole", "license": "License"}.get(item.kind, "Patent")],
         )
+        for days in ALARM_DAYS_BEFORE:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"{item.docket}: {item.label} in {days} days")
+            alarm.add("trigger", timedelta(days=-days))
+            event.add_component(alarm)
         calendar.add_component(event)
     return calendar.to_ical()
 
