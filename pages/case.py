@@ -229,8 +229,14 @@ with tabs[5]:
         with ui.reading() as session:
             officers = casework.list_officers(session, actor=actor)
         with st.form("reassign"):
+            current = view.disclosure.officer_person_id
             officer = st.selectbox(
-                "Licensing officer", officers, format_func=lambda o: o.name, key="reassign_officer"
+                "Licensing officer",
+                officers,
+                format_func=lambda o: o.name,
+                key="reassign_officer",
+                # the case's own officer first in view, not whoever is first in the list
+                index=next((i for i, o in enumerate(officers) if o.person_id == current), 0),
             )
             if st.form_submit_button("Assign to this officer"):
                 ui.attempt(

@@ -122,3 +122,19 @@ def test_an_agreement_address_opens_that_agreement_and_a_missing_one_says_so(lin
     app = linked("finance", agreement="AGR-99999")
     assert not app.exception
     assert [w.value for w in app.warning] == no_such("agreement", "AGR-99999")
+
+
+def test_reassigning_a_case_starts_from_its_own_officer(linked, database_url):
+    from tlo.auth.models import Account
+    from tlo.people.models import Person
+
+    with Session(db.get_engine(database_url)) as session:
+        olivia = session.exec(
+            select(Person).join(Account).where(Account.username == "officer")
+        ).one()
+        docket = session.exec(
+            select(Disclosure.docket).where(Disclosure.officer_person_id == olivia.id)
+        ).first()
+    app = linked("director", case=docket)
+    assert not app.exception
+    assert app.selectbox(key="reassign_officer").value.name == olivia.full_name
