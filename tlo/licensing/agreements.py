@@ -17,12 +17,11 @@ only be added, with a note saying how the licensee was told; anything else is an
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select
 
 from tlo import audit, clock
 from tlo.auth.permissions import Actor, require, sees_all
@@ -54,7 +53,6 @@ from tlo.patents.models import (
     DocketItemState,
     PatentApplication,
 )
-from tlo.people.models import Person
 from tlo.text import (
     clean_bool,
     clean_choice,
@@ -999,75 +997,6 @@ def mark_obligation(
         object_id=agreement_id,
         after={"key": key, "note": note.strip()},
     )
-
-
-def obligation_docket_items(session: Session, *, officer_person_id: int | None = None):
-    """Open obligations of executed and active agreements as docket items, so that they sit on
-    the docket and the officer's home page next to patent deadlines. The caller has checked
-    the actor may read the docket."""
-    from tlo.patents.docket import DocketItem
-
-    query = (
-        select(Agreement, Company.name)
-        .join(Company, Company.id == Agreement.company_id)
-        .where(col(Agreement.status).in_([S.EXECUTED.value, S.ACTIVE.value]))
-    )
-    if officer_person_id is not None:
-        query = query.where(Agreement.officer_person_id == officer_person_id)
-    rows = session.exec(query).all()
-    if not rows:
-        return []
-    ids = [agreement.id for agreement, _ in rows]
-    first_technology = dict(
-        session.exec(
-            select(AgreementTechnology.agreement_id, func.min(AgreementTechnology.disclosure_id))
-            .where(col(AgreementTechnology.agreement_id).in_(ids))
-            .group_by(AgreementTechnology.agreement_id)
-        ).all()
-    )
-    fees = defaultdict(list)
-    for fee in session.exec(select(AnnualFee).where(col(AnnualFee.agreement_id).in_(ids))).all():
-        fees[fee.agreement_id].append(fee)
-    milestones = defaultdict(list)
-    for milestone in session.exec(
-        select(Milestone).where(col(Milestone.agreement_id).in_(ids))
-    ).all():
-        milestones[milestone.agreement_id].append(milestone)
-    officers = dict(
-        session.exec(
-            select(Person.id, Person.full_name).where(
-                col(Person.id).in_({a.officer_person_id for a, _ in rows})
-            )
-        ).all()
-    )
-    items = []
-    for agreement, company in rows:
-        view = AgreementView(
-            agreement, None, [], [], fees[agreement.id], [], milestones[agreement.id], []
-        )
-        terms = terms_of(view)
-        if terms is None:
-            continue
-        for obligation in derive_obligations(terms):
-            items.append(
-                DocketItem(
-                    key=f"agr{agreement.id}:{obligation.key}",
-                    disclosure_id=first_technology.get(agreement.id, 0),
-                    docket=agreement.number,
-                    title=agreement.title,
-                    officer_person_id=agreement.officer_person_id,
-                    officer_name=officers.get(agreement.officer_person_id),
-                    rule=f"obligation_{obligation.kind}",
-                    label=obligation.description,
-                    subject=company,
-                    due=obligation.due,
-                    file_by=None,
-                    window_opens=None,
-                    grace_ends=None,
-                    met_by_records=False,
-                )
-            )
-    return items
 
 
 def parse_milestone_lines(text: str) -> list[MilestoneEntry]:

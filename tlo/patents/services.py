@@ -1402,12 +1402,16 @@ def computed_docket(
         for case in _facts(session, batch):
             items += items_for_case(case, today=today)
     if filters.disclosure_id is None:  # license obligations sit on the docket too
-        from tlo.licensing.agreements import obligation_docket_items
+        from tlo.licensing.agreement_models import Agreement
 
         officer = filters.officer_person_id
         if not sees_all(actor, "docket.read"):
             officer = actor.person_id
-        items += obligation_docket_items(session, officer_person_id=officer)
+        live = select(Agreement.id).where(col(Agreement.status).in_(LIVE_AGREEMENTS))
+        if officer is not None:
+            live = live.where(Agreement.officer_person_id == officer)
+        for chunk in _chunks(list(session.exec(live).all()), KEYS_AT_ONCE):
+            items += [item for _, item in _agreement_items(session, chunk)[0]]
     states = {}
     for chunk in _chunks(sorted({item.key for item in items}), KEYS_AT_ONCE):
         states.update(
