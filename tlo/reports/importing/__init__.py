@@ -1,0 +1,1 @@
+"""The parts of the import of legacy records; tlo.reports.importer is their public entry."""
