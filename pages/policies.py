@@ -19,6 +19,7 @@ with ui.reading() as session:
 for view in views:
     label = f"{view.policy.name} · from {view.policy.effective_from} · {view.origin}"
     with st.expander(label + (" · in force today" if view.in_force else "")):
+        st.caption(view.policy.outside.describe())  # [outside_inventors], or its defaults
         st.code(view.text, language="toml")
 
 if ui.can("policy.manage"):

@@ -30,6 +30,16 @@ def _int_env(name: str, default: int, *, minimum: int, maximum: int) -> int:
     return value
 
 
+def _flag_env(name: str) -> bool:
+    """An on/off setting: 1, true, yes or on; 0, false, no, off or unset."""
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be on or off (1 or 0, true or false), not {raw!r}.")
+
+
 ENVIRONMENTS = ("development", "production")
 
 
@@ -61,6 +71,9 @@ class Settings:
     smtp_password: str | None
     smtp_starttls: bool
     mail_from: str
+    # TLO_FOUR_EYES: a distribution is posted by another account than the one that computed it
+    # (the draft of one income, or the preview of an annual run).
+    four_eyes: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -108,6 +121,7 @@ class Settings:
             smtp_password=os.environ.get("TLO_SMTP_PASSWORD") or None,
             smtp_starttls=os.environ.get("TLO_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=os.environ.get("TLO_MAIL_FROM") or "tlo@localhost",
+            four_eyes=_flag_env("TLO_FOUR_EYES"),
         )
 
     @property

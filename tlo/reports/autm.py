@@ -44,7 +44,7 @@ from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationType, PatentApplication, PatentCost
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
-from tlo.revenue.models import Income
+from tlo.revenue.models import Income, counted
 from tlo.revenue.types import IncomeType
 from tlo.text import EARLIEST_DATE, LATEST_DATE, clean_int
 
@@ -741,6 +741,7 @@ def _income_received(
     in_year = (
         Income.fiscal_year == fiscal_year,
         col(Income.income_type).in_([kind.value for kind in income_types]),
+        counted(),  # a voided income counts nowhere
     )
 
     def received(query):

@@ -57,7 +57,7 @@ from tlo.reports.autm import (
     local_date,
 )
 from tlo.reports.excel import Column, Sheet, workbook_bytes
-from tlo.revenue.models import Distribution, DistributionStatus, Income, unreversed
+from tlo.revenue.models import Distribution, DistributionStatus, Income, counted, unreversed
 from tlo.revenue.types import IncomeType
 from tlo.text import EARLIEST_DATE, LATEST_DATE, clean_int, clean_optional_id
 
@@ -312,6 +312,7 @@ def _incomes_in(filters: DashboardFilters, income_types) -> tuple:
     return (
         col(Income.fiscal_year).between(filters.first_fiscal_year, filters.last_fiscal_year),
         col(Income.income_type).in_([kind.value for kind in income_types]),
+        counted(),  # a payment voided as a mistake was never received
     )
 
 

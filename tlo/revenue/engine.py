@@ -23,14 +23,21 @@ that they add up exactly to the income, by the largest-remainder method:
 3. ties go to the line that comes first in the fixed order of lines, which is also the order
    in which they are listed: steps in policy order; within a split, inventors (in the order
    given), labs (same order), departments and schools (in the order of their first
-   inventor), then named pools in the order written (across the tiers); a recipient paid by
-   several steps takes the place of the first. The order depends on the policy and the
-   inventors only, never on the amounts, so an income and the same income received in two
-   parts break ties alike.
+   inventor), outside co-inventors' institutions (likewise), then named pools in the order
+   written (across the tiers; a pool named only by the policy's `[outside_inventors]` comes
+   after them); a recipient paid by several steps takes the place of the first. The order
+   depends on the policy and the inventors only, never on the amounts, so an income and the
+   same income received in two parts break ties alike.
 
 Every line is then within a cent of its exact amount, and lines of zero are left out.
 `costs_recovered` is the rounded costs line; `costs_carried_forward` is what stays outstanding.
 `split_base` is the exact amount that entered the split, rounded half up to the cent.
+
+An outside co-inventor (`InventorShare.institution` set: someone of another institution or a
+company, with no department of ours) has no department or school to follow: their department
+and school parts go where the policy's `[outside_inventors]` says (their institution's line, or
+a named pool), and their inventors' and labs' parts to them personally or to their institution.
+So an outside person is never paid as a department or school.
 
 How, fast enough for an annual run of 100,000 payments (about 25 microseconds an income): what
 depends only on the policy, the income type and the inventors (who may be paid, in which
@@ -43,6 +50,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -58,6 +66,7 @@ from tlo.revenue.policy import (
     CostsStep,
     FeeBase,
     FeeStep,
+    OutsidePaidTo,
     Policy,
     SplitStep,
     format_percent,
@@ -72,6 +81,7 @@ class LineClass(StrEnum):
     LAB = "lab"
     DEPARTMENT = "department"
     SCHOOL = "school"
+    INSTITUTION = "institution"  # an outside co-inventor's institution or company
 
 
 COSTS_RECIPIENT = "patent costs"
@@ -84,14 +94,20 @@ PLANS_KEPT = 4096
 class InventorShare:
     name: str
     share: Decimal  # percent of the invention; the inventors' shares add up to 100
-    department: str
+    department: str  # "" for an outside co-inventor
     school: str
     person_id: int | None = None
+    # An outside co-inventor's institution (or company); None for the university's own.
+    institution: str | None = None
 
     @property
     def lab(self) -> str:
         """The inventor's own research program, as a recipient."""
         return f"Lab of {self.name}"
+
+    @property
+    def is_outside(self) -> bool:
+        return self.institution is not None
 
 
 @dataclass(frozen=True)
@@ -173,6 +189,12 @@ def _check_inventors(inventors: Sequence[InventorShare], split: SplitStep | None
             parse_share(inventor.share)
         except ValidationError as err:
             raise ValidationError(f"{inventor.name}: {err}") from None
+        if inventor.is_outside:
+            if not inventor.institution.strip():
+                raise ValidationError(
+                    f"{inventor.name} is an outside co-inventor: name their institution."
+                )
+            continue  # no department or school of ours to follow
         if uses["departments"] and not inventor.department.strip():
             raise ValidationError(
                 f"{inventor.name} has no department; the policy gives departments a share."
@@ -200,7 +222,8 @@ _SPLIT_RANKS = {
     LineClass.LAB: 2,
     LineClass.DEPARTMENT: 3,
     LineClass.SCHOOL: 4,
-    LineClass.POOL: 5,
+    LineClass.INSTITUTION: 5,
+    LineClass.POOL: 6,
 }
 # The split's keys that follow the inventors' shares: (key, class, what names the recipient).
 _BY_INVENTOR = (("inventors", LineClass.INVENTOR), ("labs", LineClass.LAB))
@@ -245,6 +268,16 @@ def _share_text(members: list[InventorShare]) -> str:
     total = sum((Decimal(member.share) for member in members), Decimal(0))
     each = " + ".join(f"{member.name}'s {percent(member.share)}" for member in members)
     return f"{percent(total)} ({each})"
+
+
+def _sum_text(parts: list[tuple[str, int, str]]) -> str:
+    """ "departments 24.66%", or "(departments 24.66% + schools 21%)" for several parts."""
+    words = " + ".join(f"{key} {percent}%" for key, _, percent in parts)
+    return f"({words})" if len(parts) > 1 else words
+
+
+def _outside(count: int) -> str:
+    return "outside co-inventor" if count == 1 else "outside co-inventors"
 
 
 class _PolicyPlan:
@@ -303,6 +336,16 @@ class _PolicyPlan:
             return percent.numerator * (self.w // (percent.denominator * _MILLION))
 
         pool_names = list(dict.fromkeys(name for t in tiers for name, _ in t.pools))
+        # Where an outside co-inventor's department and school parts go, when to a pool: its
+        # place among the pools (after those the tiers name, if it is none of them).
+        self.outside = policy.outside
+        self.units_pool = None
+        if not self.outside.units_to_institution:
+            name = self.outside.departments_and_schools
+            self.units_pool = (
+                name,
+                pool_names.index(name) if name in pool_names else len(pool_names),
+            )
         # (lower, upper in units of 1/Q cent, label, {key: (factor, percent text)}, pools)
         self.tiers = []
         for number, (tier, (lower, upper)) in enumerate(zip(tiers, bands, strict=True), 1):
@@ -366,22 +409,42 @@ class _Plan:
         if prepared.split is not None:
             shares = [int(Decimal(inventor.share) * 100) for inventor in inventors]
             texts = [_share_text([inventor]) for inventor in inventors]
-            groups = {}  # departments and schools: (name, their inventors' shares, words)
-            for key, attribute, _ in _BY_GROUP:
+            outside = prepared.outside
+            personal_to_institution = outside.paid_to is OutsidePaidTo.INSTITUTION
+
+            def grouped(attribute: str, indexes: list[int]) -> list[tuple[str, int, str]]:
+                """(name, the members' shares, words) of the inventors `indexes` grouped by
+                `attribute`, in the order of each group's first."""
                 members: dict[str, list[int]] = {}
-                for index, inventor in enumerate(inventors):
-                    members.setdefault(getattr(inventor, attribute), []).append(index)
-                groups[key] = [
+                for index in indexes:
+                    members.setdefault(getattr(inventors[index], attribute), []).append(index)
+                return [
                     (
                         name,
-                        sum(shares[i] for i in indexes),
-                        _share_text([inventors[i] for i in indexes]),
+                        sum(shares[i] for i in group),
+                        _share_text([inventors[i] for i in group]),
                     )
-                    for name, indexes in members.items()
+                    for name, group in members.items()
                 ]
+
+            ours = [i for i, inventor in enumerate(inventors) if not inventor.is_outside]
+            theirs = [i for i, inventor in enumerate(inventors) if inventor.is_outside]
+            # departments and schools (of our own inventors), outside institutions
+            groups = {key: grouped(attribute, ours) for key, attribute, _ in _BY_GROUP}
+            institutions = grouped("institution", theirs)
+            # the outside co-inventors together, for the pool that keeps their units' parts
+            kept = (
+                (sum(shares[i] for i in theirs), _share_text([inventors[i] for i in theirs]))
+                if theirs and prepared.units_pool is not None
+                else None
+            )
+            # how many outside co-inventors a rule follows, for its words
+            at_institution = Counter(inventors[i].institution for i in theirs)
             for _, _, label, keyed, pools in prepared.tiers:
                 weights = []
                 for index, inventor in enumerate(inventors):
+                    if inventor.is_outside and personal_to_institution:
+                        continue  # paid to their institution, below
                     for key, klass in _BY_INVENTOR:
                         factor, percent = keyed[key]
                         if factor:
@@ -406,6 +469,30 @@ class _Plan:
                                     f"{label}: {key} {percent}% × {text}",
                                 )
                             )
+                # An outside co-inventor's parts that go to their institution: one weight and
+                # one rule per institution in a tier ("inventors 33.34% + departments ...").
+                to_institution = [
+                    (key, *keyed[key])
+                    for key in INVENTOR_KEYS
+                    if keyed[key][0]
+                    and (
+                        personal_to_institution
+                        if key in ("inventors", "labs")
+                        else outside.units_to_institution
+                    )
+                ]
+                if to_institution:
+                    factor = sum(factor for _, factor, _ in to_institution)
+                    words = _sum_text(to_institution)
+                    for index, (to, share, text) in enumerate(institutions):
+                        where = (split_number, _SPLIT_RANKS[LineClass.INSTITUTION], index)
+                        weights.append(
+                            (
+                                recipient(where, LineClass.INSTITUTION, to),
+                                factor * share,
+                                f"{label}: {words} × {text} ({_outside(at_institution[to])})",
+                            )
+                        )
                 for pool, index, weight, percent in pools:
                     if weight:
                         where = (split_number, _SPLIT_RANKS[LineClass.POOL], index)
@@ -416,6 +503,21 @@ class _Plan:
                                 f"{label}: {pool} {percent}%",
                             )
                         )
+                # An outside co-inventor's department and school parts kept by a pool.
+                kept_parts = [(key, *keyed[key]) for key, _, _ in _BY_GROUP if keyed[key][0]]
+                if kept is not None and kept_parts:
+                    pool, index = prepared.units_pool
+                    share, text = kept
+                    factor = sum(factor for _, factor, _ in kept_parts)
+                    words = _sum_text(kept_parts)
+                    where = (split_number, _SPLIT_RANKS[LineClass.POOL], index)
+                    weights.append(
+                        (
+                            recipient(where, LineClass.POOL, pool),
+                            factor * share,
+                            f"{label}: {words} × {text} ({_outside(len(theirs))}, kept by {pool})",
+                        )
+                    )
                 tiers.append(weights)
         order = sorted(places, key=places.__getitem__)
         position = {key: number for number, key in enumerate(order)}
@@ -428,7 +530,14 @@ class _Plan:
             (lower, upper, [(position[key], weight) for key, weight, _ in weights])
             for (lower, upper, *_), weights in zip(prepared.tiers, tiers, strict=True)
         ]
-        self.tier_rules = [{position[key]: rule for key, _, rule in weights} for weights in tiers]
+        # A recipient's rules in a tier, joined: a pool that keeps an outside co-inventor's
+        # department and school parts is paid by two rules of one tier.
+        self.tier_rules = []
+        for weights in tiers:
+            rules: dict[int, list[str]] = {}
+            for key, _, rule in weights:
+                rules.setdefault(position[key], []).append(rule)
+            self.tier_rules.append({at: "; ".join(found) for at, found in rules.items()})
         self.split_rules: dict[tuple[int, int], list[str]] = {}
 
     def _split_rules(self, first: int, last: int) -> list[str]:

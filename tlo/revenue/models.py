@@ -42,6 +42,22 @@ class Income(SQLModel, table=True):
     recorded_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     recorded_by_name: str = Field(max_length=200)
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # A payment recorded by mistake, voided before anything of it was posted: kept (never
+    # deleted), counted nowhere (`counted()`), with who voided it, when and why (migration 0020).
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    voided_by_name: str | None = Field(default=None, max_length=200)
+    void_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+def counted():
+    """The where-clause for incomes that count: every one but those voided. Every total,
+    report, statement and run over incomes takes it."""
+    return col(Income.voided_at).is_(None)
 
 
 class Distribution(SQLModel, table=True):
@@ -70,6 +86,8 @@ class Distribution(SQLModel, table=True):
     reverses_id: int | None = Field(default=None, foreign_key="distribution.id", unique=True)
     reason: str = ""  # why a reversal was made
     computed_by_name: str = Field(max_length=200)
+    # Who computed it (migration 0020): with four eyes on, someone else posts it.
+    computed_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     posted_by_name: str | None = Field(default=None, max_length=200)
     posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -12,6 +12,17 @@ A policy is a name, the date it takes effect and ordered steps (see `policies/st
 
 Any step may carry `income_types = [...]`: it then applies to those income types only. For every
 shared income type exactly one split must apply and come last, so that everything is shared out.
+
+An optional `[outside_inventors]` table says how the share of an outside co-inventor (a person
+of another institution or of a company: no department of the university) is paid, since they
+have no department or school of ours to follow:
+
+- `paid_to = "inventor"` (the default): their inventors' (and labs') part goes to them
+  personally, as to any inventor; `paid_to = "institution"`: it goes as one line to their
+  institution (recipient class "institution"), which shares it by its own policy;
+- `departments_and_schools`: where the department and school parts that follow their share go:
+  `"institution"` (on their institution's line) or the name of a pool that keeps them
+  (`"university"`, the default). Never to a department or school line.
 Percentages are exact: "15", "33.34" or "100/3" (a TOML integer is accepted; a TOML float is
 not, as it is not exact). Every problem is refused with a `ValidationError` naming it.
 """
@@ -54,6 +65,13 @@ class TierBasis(StrEnum):
 
 # The keys of a tier that follow the inventors' shares, in the order they are paid out.
 INVENTOR_KEYS = ("inventors", "labs", "departments", "schools")
+# Where an outside co-inventor's department and school parts may go besides a named pool.
+INSTITUTION = "institution"
+
+
+class OutsidePaidTo(StrEnum):
+    INVENTOR = "inventor"  # to the person, as any inventor
+    INSTITUTION = "institution"  # one line to their institution
 
 
 class Step:
@@ -107,11 +125,42 @@ class SplitStep(Step):
 
 
 @dataclass(frozen=True)
+class OutsideInventors:
+    """How an outside co-inventor's share is paid (the policy's `[outside_inventors]`)."""
+
+    paid_to: OutsidePaidTo = OutsidePaidTo.INVENTOR
+    # "institution", or the named pool that keeps the department and school parts.
+    departments_and_schools: str = "university"
+
+    @property
+    def units_to_institution(self) -> bool:
+        return self.departments_and_schools == INSTITUTION
+
+    def describe(self) -> str:
+        """In words, for the policies page and the README."""
+        whom = (
+            "to the co-inventor personally"
+            if self.paid_to is OutsidePaidTo.INVENTOR
+            else "as one line to their institution"
+        )
+        units = (
+            "go to their institution's line"
+            if self.units_to_institution
+            else f"stay with {self.departments_and_schools}"
+        )
+        return (
+            f"An outside co-inventor's share is paid {whom}; the department and school parts "
+            f"that follow their share {units}."
+        )
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     effective_from: date
     steps: tuple[FeeStep | CostsStep | SplitStep, ...]
     source: str = ""  # the file it was read from, for messages
+    outside: OutsideInventors = OutsideInventors()
 
     def steps_for(self, income_type: IncomeType | str) -> list[FeeStep | CostsStep | SplitStep]:
         kind = parse_income_type(income_type)
@@ -197,7 +246,8 @@ _STEP_KEYS = {
     StepKind.COSTS: ("kind", "cap_percent_of_gross", "income_types"),
     StepKind.SPLIT: ("kind", "tier_basis", "tiers", "income_types"),
 }
-_POLICY_KEYS = ("name", "effective_from", "steps")
+_POLICY_KEYS = ("name", "effective_from", "steps", "outside_inventors")
+_OUTSIDE_KEYS = ("paid_to", "departments_and_schools")
 
 
 def _refuse_unknown_keys(table: dict, allowed: Sequence[str], where: str) -> None:
@@ -369,6 +419,35 @@ def _effective_from(value: object) -> date:
         ) from None
 
 
+def _outside(raw: object) -> OutsideInventors:
+    if raw is None:
+        return OutsideInventors()
+    where = "[outside_inventors]"
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where} must be a table, with paid_to and departments_and_schools.")
+    _refuse_unknown_keys(raw, _OUTSIDE_KEYS, where)
+    paid_to = _choice(raw.get("paid_to", "inventor"), OutsidePaidTo, what=f"{where} paid_to")
+    units = raw.get("departments_and_schools", OutsideInventors.departments_and_schools)
+    if not isinstance(units, str) or not units.strip():
+        raise ValidationError(
+            f'{where}: departments_and_schools is "institution" or the name of the pool that '
+            'keeps them, e.g. "university".'
+        )
+    units = units.strip()
+    if units in INVENTOR_KEYS:
+        raise ValidationError(
+            f"{where}: departments_and_schools = {units!r} would pay an outside co-inventor's "
+            'parts to the university\'s own; use "institution" or a pool such as "university".'
+        )
+    close = difflib.get_close_matches(units, (INSTITUTION,), n=1, cutoff=0.8)
+    if close and units != INSTITUTION:
+        # Any other word names a pool, so a typo would quietly create one.
+        raise ValidationError(
+            f"{where}: departments_and_schools = {units!r}; did you mean {INSTITUTION!r}?"
+        )
+    return OutsideInventors(paid_to=paid_to, departments_and_schools=units)
+
+
 def _check_everything_is_shared(steps: Sequence[FeeStep | CostsStep | SplitStep]) -> None:
     """For each income type one split applies, after every other step that applies: the split
     shares out everything left, so a step after it would get nothing and a type without one
@@ -405,7 +484,13 @@ def policy_from_toml(raw: dict, *, source: str = "") -> Policy:
         raise ValidationError("The policy has no steps; add [[steps]] tables (fee, costs, split).")
     steps = tuple(_step(raw_step, number) for number, raw_step in enumerate(raw_steps, start=1))
     _check_everything_is_shared(steps)
-    return Policy(name=name.strip(), effective_from=effective_from, steps=steps, source=source)
+    return Policy(
+        name=name.strip(),
+        effective_from=effective_from,
+        steps=steps,
+        source=source,
+        outside=_outside(raw.get("outside_inventors")),
+    )
 
 
 def parse_policy(text: str, *, source: str = "") -> Policy:

@@ -1,6 +1,6 @@
-"""Income and its distribution: record a payment, compute the draft distribution of each
-technology's part under the policy in force, review, post; reverse a posted one; run a whole
-fiscal year at once.
+"""Income and its distribution: record a payment (or void one recorded by mistake), compute
+the draft distribution of each technology's part under the policy in force, review, post;
+reverse a posted one. The annual run of a whole fiscal year, built on these, is in annual.py.
 
 Everything the engine needs comes from posted records: a technology's outstanding patent
 costs are its invoices less what posted distributions recovered (reimbursements included);
@@ -8,8 +8,13 @@ the cumulative amount for tiers is the sum of what entered the split in posted d
 of the same agreement or technology. A draft remembers both figures; posting refuses a draft
 whose basis has moved on since (another income was posted first), so it is computed again.
 The annual run starts from the same sums, read once for the whole year, and keeps them as
-running totals while it shares the year's incomes in order (`_Ledger`); `_share_income` is the
-one home of how an income becomes distributions, whichever way the figures come.
+running totals while it shares the year's incomes in order (`annual._Ledger`); `_share_income`
+is the one home of how an income becomes distributions, whichever way the figures come.
+
+A voided income stays in the database and counts nowhere (`models.counted()`): it is voided
+only while nothing of it is posted (a posted distribution is reversed first), and is never
+distributed afterwards. With four eyes on (TLO_FOUR_EYES), a draft is posted by another
+account than the one that computed it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tlo import audit, clock, file_store
-from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.config import PROJECT_ROOT, get_settings
@@ -280,7 +284,7 @@ class IncomeRow:
     income: Income
     agreement_number: str
     licensee: str
-    state: str  # "undistributed", "draft", "posted"
+    state: str  # "undistributed", "draft", "posted"; "voided" (counted nowhere)
 
 
 def _distribution_state(session: Session, income_ids: Sequence[int]) -> dict[int, str]:
@@ -335,7 +339,12 @@ def list_incomes(
     )
     states = _distribution_state(session, [income.id for income, _, _ in page.items])
     rows = [
-        IncomeRow(income, agreement.number, company, states.get(income.id, "undistributed"))
+        IncomeRow(
+            income,
+            agreement.number,
+            company,
+            "voided" if income.voided else states.get(income.id, "undistributed"),
+        )
         for income, agreement, company in page.items
     ]
     return Page(items=rows, total=page.total, offset=page.offset, limit=page.limit)
@@ -363,6 +372,58 @@ def _income(session: Session, income_id: int) -> Income:
     income = session.get(Income, clean_id(income_id, what="income"))
     if income is None:
         raise NotFound(f"There is no income {income_id}.")
+    return income
+
+
+def _not_voided(income: Income) -> Income:
+    if income.voided:
+        raise ValidationError(
+            f"Income {income.id} was voided ({income.void_reason}); it is not distributed."
+        )
+    return income
+
+
+def void_income(session: Session, *, actor: Actor, income_id: int, reason: str) -> Income:
+    """Void a payment recorded by mistake: it stays, marked voided (who, when, why), and
+    counts nowhere. Only while nothing of it is posted: its drafts are discarded with it; a
+    posted distribution is reversed first (a correction after the fact, not a mistake)."""
+    require(actor, "income.void")
+    reason = clean_text(reason, what="reason for voiding", column=Income.void_reason)
+    if not reason.strip():
+        raise ValidationError("Say why the payment is voided.")
+    income = _locked_income(session, income_id)
+    if income.voided:
+        raise ValidationError(
+            f"Income {income.id} was already voided by {income.voided_by_name} on "
+            f"{clock.office_date(income.voided_at)}."
+        )
+    if _standing(session, income.id):
+        raise ValidationError(
+            f"Income {income.id} has a posted distribution, so it cannot be voided: reverse its "
+            "distribution instead (with the reason), then void the payment if it was recorded "
+            "by mistake."
+        )
+    drafts = [d.id for d in _drafts_of(session, income.id)]
+    _discard_drafts(session, income.id)
+    income.voided_at = utcnow()
+    income.voided_by_account_id = actor.account_id
+    income.voided_by_name = actor.name
+    income.void_reason = reason.strip()
+    session.add(income)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="income.voided",
+        object_type="income",
+        object_id=income.id,
+        before={"drafts": drafts} if drafts else None,
+        after={
+            "reason": income.void_reason,
+            "amount": str(from_cents(income.amount_cents)),
+            "received_on": income.received_on.isoformat(),
+        },
+    )
     return income
 
 
@@ -444,17 +505,21 @@ def _inventor_rows(session: Session, where) -> dict[int, list[_Inventor]]:
                 if names[person.full_name] == 1
                 else f"{person.full_name} <{person.email}>"
             )
-            # An outside co-inventor has no department here: their department and school parts
-            # go to their own institution, named so that finance can see and settle it.
-            outside = person.organisation or "Outside institution"
+            # An outside co-inventor (external, or in no department of ours) is paid as the
+            # policy's [outside_inventors] says: never as a department or school. Their
+            # institution names the line that may go to it.
+            outside = person.is_external or department is None
             inventors.append(
                 _Inventor(
                     InventorShare(
                         name=name,
                         share=Decimal(link.share_bp) / 100,
-                        department=department.name if department else outside,
-                        school=school.name if school else outside,
+                        department="" if outside else department.name,
+                        school="" if outside or school is None else school.name,
                         person_id=person.id,
+                        institution=(person.organisation or f"Institution of {name}")
+                        if outside
+                        else None,
                     ),
                     department.id if department else None,
                     school.id if school else None,
@@ -622,7 +687,7 @@ def _share_income(income, policy: Policy, figures: _Figures) -> list[_Part]:
     return parts
 
 
-def _distribution_row(income, policy: Policy, part: _Part, computed_by: str) -> dict:
+def _distribution_row(income, policy: Policy, part: _Part, computed_by: Actor) -> dict:
     return {
         "income_id": income.id,
         "disclosure_id": part.disclosure_id,
@@ -634,7 +699,8 @@ def _distribution_row(income, policy: Policy, part: _Part, computed_by: str) -> 
         "cumulative_before_cents": part.cumulative_before,
         "costs_recovered_cents": part.costs_recovered,
         "split_base_cents": part.split_base,
-        "computed_by_name": computed_by,
+        "computed_by_name": computed_by.name,
+        "computed_by_account_id": computed_by.account_id,
     }
 
 
@@ -697,6 +763,7 @@ def _discard_drafts(session: Session, income_id: int) -> None:
 def _compute(
     session: Session, actor: Actor, income: Income, policy_list: list[Policy]
 ) -> list[Distribution]:
+    _not_voided(income)
     if _standing(session, income.id):
         raise ValidationError(
             f"Income {income.id} is already distributed; reverse the posted distribution first."
@@ -705,7 +772,7 @@ def _compute(
     policy = policy_in_force(policy_list, income.received_on)
     made = []
     for part in _share_income(income, policy, _PostedFigures(session)):
-        distribution = Distribution(**_distribution_row(income, policy, part, actor.name))
+        distribution = Distribution(**_distribution_row(income, policy, part, actor))
         session.add(distribution)
         session.flush()
         for row in _line_rows(distribution.id, part):
@@ -753,6 +820,7 @@ def _post_drafts(
     policy_list: list[Policy],
     reviewed: Sequence[int] | None = None,
 ) -> list[Distribution]:
+    _not_voided(income)
     drafts = _drafts_of(session, income.id)
     if not drafts:
         raise ValidationError("There is no draft to post; compute the distribution first.")
@@ -761,6 +829,7 @@ def _post_drafts(
             "The draft changed since you opened it (someone computed it again); review it "
             "again, then post."
         )
+    four_eyes = _check_four_eyes(actor, drafts)
     policy = policy_in_force(policy_list, income.received_on)
     if any(
         (d.policy_name, d.policy_effective_from) != (policy.name, policy.effective_from)
@@ -787,9 +856,32 @@ def _post_drafts(
         action="distribution.posted",
         object_type="income",
         object_id=income.id,
-        after={"distributions": [d.id for d in drafts]},
+        after={"distributions": [d.id for d in drafts]}
+        | ({"four_eyes": True, "computed_by": four_eyes} if four_eyes else {}),
     )
     return drafts
+
+
+def _computed_by(draft: Distribution, actor: Actor) -> bool:
+    """Whether the actor computed the draft (drafts from before migration 0020 know only the
+    name of who computed them)."""
+    if draft.computed_by_account_id is not None:
+        return draft.computed_by_account_id == actor.account_id
+    return draft.computed_by_name == actor.name
+
+
+def _check_four_eyes(actor: Actor, drafts: Sequence[Distribution]) -> list[str]:
+    """With four eyes on, refuse to let an account post drafts it computed; the names of those
+    who computed them (for the audit entry). tlo itself, acting from the command line (the
+    demo office), is no one's second pair of eyes and is not bound."""
+    if not get_settings().four_eyes or actor.account_id is None:
+        return []
+    if any(_computed_by(draft, actor) for draft in drafts):
+        raise ValidationError(
+            "Four eyes are required (TLO_FOUR_EYES): you computed this draft, so another "
+            "finance user reviews and posts it."
+        )
+    return sorted({draft.computed_by_name for draft in drafts})
 
 
 def post_income(
@@ -851,6 +943,7 @@ def _mirror(session: Session, actor: Actor, original: Distribution, reason: str)
         reverses_id=original.id,
         reason=reason,
         computed_by_name=actor.name,
+        computed_by_account_id=actor.account_id,
     )
     session.add(mirror)
     session.flush()
@@ -926,302 +1019,31 @@ def distributions_of(session: Session, *, actor: Actor, income_id: int) -> list[
     ]
 
 
-# --- the annual run ----------------------------------------------------------------------------
+# --- the annual run (tlo/revenue/annual.py) ---------------------------------------------------
 
-# How many payments the annual run shares between two rounds of writing (each round: the
-# distributions in one statement, their lines in another, one UPDATE posting them, the audit).
-RUN_BATCH = 500
-
-
-@dataclass(frozen=True)
-class RecipientTotal:
-    recipient: str
-    recipient_class: str
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    fiscal_year: int
-    incomes: int
-    distributions: int
-    total: Decimal
-    by_recipient: list[RecipientTotal]
-
-
-def _undistributed(fiscal_year: int) -> sa.Select:
-    """The fiscal year's incomes with no posted distribution standing, oldest first."""
-    standing = sa.exists().where(
-        Distribution.income_id == Income.id, Distribution.status == D.POSTED.value, *unreversed()
-    )
-    return (
-        select(Income)
-        .where(Income.fiscal_year == fiscal_year, ~standing)
-        .order_by(Income.received_on, Income.id)
-    )
-
-
-def undistributed_incomes(session: Session, fiscal_year: int) -> list[Income]:
-    return list(session.exec(_undistributed(fiscal_year)).all())
-
-
-def _year_agreements(fiscal_year: int):
-    return select(Income.agreement_id).where(Income.fiscal_year == fiscal_year).distinct()
-
-
-def _year_technologies(fiscal_year: int):
-    return select(AgreementTechnology.disclosure_id).where(
-        col(AgreementTechnology.agreement_id).in_(_year_agreements(fiscal_year))
-    )
-
-
-class _Ledger:
-    """The annual run's figures for every technology the year's incomes pay, loaded in a few
-    set-based queries and then kept as running totals, income after income (the run holds
-    the locks: nothing else moves them meanwhile). As `_PostedFigures`, in memory: a few
-    numbers and the inventors per technology, however many payments the year holds."""
-
-    def __init__(self, session: Session, fiscal_year: int):
-        agreements = _year_agreements(fiscal_year)
-        technologies = _year_technologies(fiscal_year)
-        self.links: dict[int, list[Link]] = defaultdict(list)
-        for agreement_id, disclosure_id, allocation_bp in session.exec(
-            select(
-                AgreementTechnology.agreement_id,
-                AgreementTechnology.disclosure_id,
-                AgreementTechnology.allocation_bp,
-            )
-            .where(col(AgreementTechnology.agreement_id).in_(agreements))
-            .order_by(AgreementTechnology.agreement_id, AgreementTechnology.disclosure_id)
-        ):
-            self.links[agreement_id].append((disclosure_id, allocation_bp))
-        # PostgreSQL sums integers as NUMERIC: int() throughout.
-        self.costs: dict[int, int] = defaultdict(int)  # invoiced less recovered
-        for disclosure_id, invoiced in session.exec(
-            select(PatentApplication.disclosure_id, func.sum(PatentCost.amount_cents))
-            .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
-            .where(col(PatentApplication.disclosure_id).in_(technologies))
-            .group_by(PatentApplication.disclosure_id)
-        ):
-            self.costs[disclosure_id] += int(invoiced)
-        self.by_technology: dict[int, int] = defaultdict(int)
-        for disclosure_id, recovered, split_base in session.exec(
-            select(
-                Distribution.disclosure_id,
-                func.sum(Distribution.costs_recovered_cents),
-                func.sum(Distribution.split_base_cents),
-            )
-            .where(
-                Distribution.status == D.POSTED.value,
-                col(Distribution.disclosure_id).in_(technologies),
-            )
-            .group_by(Distribution.disclosure_id)
-        ):
-            self.costs[disclosure_id] -= int(recovered)
-            self.by_technology[disclosure_id] = int(split_base)
-        self.by_agreement: dict[int, int] = defaultdict(int)
-        for agreement_id, split_base in session.exec(
-            select(Distribution.agreement_id, func.sum(Distribution.split_base_cents))
-            .where(
-                Distribution.status == D.POSTED.value,
-                col(Distribution.agreement_id).in_(agreements),
-            )
-            .group_by(Distribution.agreement_id)
-        ):
-            self.by_agreement[agreement_id] = int(split_base)
-        self.people = _inventor_rows(
-            session, col(DisclosureInventor.disclosure_id).in_(technologies)
-        )
-
-    def technologies(self, agreement_id: int) -> list[Link]:
-        return self.links.get(agreement_id, [])
-
-    def costs_outstanding(self, disclosure_id: int) -> int:
-        return self.costs.get(disclosure_id, 0)
-
-    def cumulative(self, basis: TierBasis, agreement_id: int, disclosure_id: int) -> int:
-        if basis is TierBasis.AGREEMENT:
-            return self.by_agreement.get(agreement_id, 0)
-        return self.by_technology.get(disclosure_id, 0)
-
-    def inventors(self, disclosure_id: int) -> list[_Inventor]:
-        return self.people.get(disclosure_id, [])
-
-    def post(self, agreement_id: int, parts: list[_Part]) -> None:
-        """Count an income's parts as posted, as the sums over posted records would."""
-        for part in parts:
-            self.costs[part.disclosure_id] -= part.costs_recovered
-            self.by_technology[part.disclosure_id] += part.split_base
-            self.by_agreement[agreement_id] += part.split_base
-
-
-def _write_posted(
-    session: Session, actor: Actor, shared: list[tuple[Income, Policy, list[_Part]]]
-) -> int:
-    """Write a batch of shared incomes in a few statements, as the one-at-a-time path would
-    leave them: each distribution inserted as a draft with its lines, then all of them posted
-    by one UPDATE (the database checks each adds up), one audit entry per income. Returns the
-    number of distributions."""
-    distributions = Distribution.__table__
-    connection = session.connection()
-    computed_at = utcnow()
-    rows = [
-        _distribution_row(income, policy, part, actor.name)
-        | {
-            "status": D.DRAFT.value,
-            "reverses_id": None,
-            "reason": "",
-            "computed_at": computed_at,
-            "posted_by_name": None,
-            "posted_at": None,
-        }
-        for income, policy, parts in shared
-        for part in parts
-    ]
-    # Each income's parts are on distinct technologies: (income, technology) names a row.
-    ids = {
-        (income_id, disclosure_id): distribution_id
-        for distribution_id, income_id, disclosure_id in connection.execute(
-            sa.insert(distributions).returning(
-                distributions.c.id, distributions.c.income_id, distributions.c.disclosure_id
-            ),
-            rows,
-        )
+# The annual run lives in its own module, which builds on this one; its names are served from
+# here too, as they always were (`revenue.annual_run`). Looked up when first asked for, since
+# annual.py imports this module.
+_ANNUAL_RUN = frozenset(
+    {
+        "RUN_BATCH",
+        "ClassTotal",
+        "RecipientTotal",
+        "RunPreview",
+        "RunSummary",
+        "annual_run",
+        "preview_annual_run",
+        "undistributed_incomes",
     }
-    lines = []
-    audited = []
-    for income, _, parts in shared:
-        made = [ids[income.id, part.disclosure_id] for part in parts]
-        for distribution_id, part in zip(made, parts, strict=True):
-            lines += _line_rows(distribution_id, part)
-        audited.append((income.id, made))
-    connection.execute(sa.insert(DistributionLine.__table__), lines)
-    # Every draft of these incomes is one of ours: the run discarded the others, and holds
-    # the incomes' locks.
-    connection.execute(
-        sa.update(distributions)
-        .where(
-            distributions.c.status == D.DRAFT.value,
-            distributions.c.income_id.in_([income.id for income, _, _ in shared]),
-        )
-        .values(status=D.POSTED.value, posted_by_name=actor.name, posted_at=utcnow())
-    )
-    # The entries are made by audit.record, as everywhere, and written in one statement: the
-    # ORM would insert them one by one on SQLite, to read back each id.
-    entries = [
-        audit.record(
-            session,
-            actor=actor,
-            action="distribution.posted",
-            object_type="income",
-            object_id=income_id,
-            after={"distributions": made},
-        )
-        for income_id, made in audited
-    ]
-    for entry in entries:
-        session.expunge(entry)
-    connection.execute(
-        sa.insert(AuditEntry.__table__), [entry.model_dump(exclude={"id"}) for entry in entries]
-    )
-    return len(ids)
+)
 
 
-def annual_run(
-    session: Session,
-    *,
-    actor: Actor,
-    fiscal_year: int,
-    progress: Callable[[int, int], None] | None = None,
-) -> RunSummary:
-    """Distribute and post every undistributed income of a fiscal year, oldest first, in the
-    caller's one transaction: any error leaves nothing posted.
+def __getattr__(name: str):
+    if name in _ANNUAL_RUN:
+        from tlo.revenue import annual
 
-    The lines are those that computing and posting each income in turn gives (each income
-    is shared on the figures the ones before it left), but found in bulk: the figures are
-    loaded once for the whole year and kept as running totals (`_Ledger`), and the incomes
-    are read, and their distributions written, a batch at a time, in a few statements each.
-    """
-    require(actor, "distribution.post")
-    fiscal_year = clean_int(
-        fiscal_year, what="fiscal year", minimum=EARLIEST_DATE.year, maximum=LATEST_DATE.year
-    )
-    # The whole year is locked first (on SQLite before anything is read), see _locked_income,
-    # then every technology its incomes pay.
-    session.exec(sa.update(Income).where(Income.fiscal_year == fiscal_year).values(id=Income.id))
-    session.exec(
-        sa.update(Disclosure)
-        .where(col(Disclosure.id).in_(_year_technologies(fiscal_year)))
-        .values(id=Disclosure.id)
-    )
-    # Drafts of the year's incomes would be computed again: they go first, as in _compute.
-    drafts = select(Distribution.id).where(
-        Distribution.status == D.DRAFT.value,
-        col(Distribution.income_id).in_(select(Income.id).where(Income.fiscal_year == fiscal_year)),
-    )
-    session.exec(
-        sa.delete(DistributionLine)
-        .where(col(DistributionLine.distribution_id).in_(drafts))
-        .execution_options(synchronize_session=False)
-    )
-    session.exec(
-        sa.delete(Distribution)
-        .where(col(Distribution.id).in_(drafts))
-        .execution_options(synchronize_session=False)
-    )
-    waiting = _undistributed(fiscal_year)
-    count = session.exec(select(func.count()).select_from(waiting.subquery())).one()
-    policy_list = policies(session)
-    ledger = _Ledger(session, fiscal_year)
-    done = distributions = total_cents = 0
-    by_recipient: Counter[tuple[str, str]] = Counter()
-    after = None
-    while True:
-        page = (
-            waiting
-            if after is None
-            else waiting.where(sa.tuple_(Income.received_on, Income.id) > sa.tuple_(*after))
-        )
-        incomes = session.exec(page.limit(RUN_BATCH)).all()
-        if not incomes:
-            break
-        shared = []
-        for income in incomes:
-            # Each income counts as posted before the next is shared: tiers and costs follow.
-            policy = policy_in_force(policy_list, income.received_on)
-            parts = _share_income(income, policy, ledger)
-            ledger.post(income.agreement_id, parts)
-            shared.append((income, policy, parts))
-            for part in parts:
-                total_cents += part.cents
-                for line in part.lines:
-                    by_recipient[line.to, line.klass.value] += to_cents(line.amount)
-        distributions += _write_posted(session, actor, shared)
-        for _ in incomes:
-            done += 1
-            if progress:
-                progress(done, count)
-        after = (incomes[-1].received_on, incomes[-1].id)
-    audit.record(
-        session,
-        actor=actor,
-        action="distribution.annual_run",
-        object_type="fiscal_year",
-        object_id=fiscal_year,
-        after={"incomes": done, "distributions": distributions},
-    )
-    return RunSummary(
-        fiscal_year=fiscal_year,
-        incomes=done,
-        distributions=distributions,
-        total=from_cents(total_cents),
-        by_recipient=[
-            RecipientTotal(recipient, klass, from_cents(cents))
-            for (recipient, klass), cents in sorted(
-                by_recipient.items(), key=lambda item: (-item[1], item[0])
-            )
-        ],
-    )
+        return getattr(annual, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def agreements_receiving_income(session: Session, *, actor: Actor) -> list[tuple[Agreement, str]]:

@@ -1,6 +1,12 @@
-"""Statements: what posted distributions paid each inventor, department and school, line by
-line with the technology, the income and the rule; and the whole ledger. Only posted lines
-count (a reversal shows as a negative line). Word for inventors, Excel for everyone."""
+"""Statements: what posted distributions paid each inventor, department and school, and each
+outside co-inventor's institution, line by line with the technology, the income and the rule;
+and the whole ledger. Only posted lines count (a reversal shows as a negative line). Word for
+inventors, Excel for everyone.
+
+Outside institutions are shown apart from departments and schools. Lines posted before the
+policy said how an outside co-inventor is paid (issue #16) named their institution as a
+department and as a school, with no department or school of ours: those stay as they were
+posted, and are shown with the institutions."""
 
 from __future__ import annotations
 
@@ -23,10 +29,22 @@ from tlo.licensing.models import Company
 from tlo.money import dollars, from_cents
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
-from tlo.revenue.models import Distribution, DistributionLine, DistributionStatus, Income
+from tlo.revenue.models import (
+    Distribution,
+    DistributionLine,
+    DistributionStatus,
+    Income,
+    counted,
+)
 from tlo.revenue.types import IncomeType
 
 PERSONAL_CLASSES = ("inventor", "lab")
+# The statements of units: departments, schools and outside co-inventors' institutions.
+UNIT_KINDS = {
+    "department": "Departments",
+    "school": "Schools",
+    "institution": "Outside institutions",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,11 @@ class Statement:
     @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    def whose_share(self, reader_person_id: int | None) -> str:
+        """How a page names the share it shows: "Your share" to the inventor themself,
+        "Alice Chen's share" to finance or the director reading it."""
+        return "Your share" if reader_person_id == self.person_id else f"{self.name}'s share"
 
     def by_fiscal_year(self) -> dict[int, Decimal]:
         totals: dict[int, Decimal] = {}
@@ -87,7 +110,7 @@ def _posted_lines(session: Session, *conditions) -> list[StatementLine]:
         .join(Agreement, Agreement.id == Distribution.agreement_id)
         .join(Company, Company.id == Agreement.company_id)
         .join(Disclosure, Disclosure.id == Distribution.disclosure_id)
-        .where(Distribution.status == DistributionStatus.POSTED.value, *conditions)
+        .where(Distribution.status == DistributionStatus.POSTED.value, counted(), *conditions)
         .order_by(Income.received_on, Distribution.id, DistributionLine.position)
     ).all()
     numbers: dict[int, str] = {}  # an agreement's number is made from its id, by the model
@@ -151,6 +174,8 @@ def people_paid(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
         DistributionLine.person_id == Person.id,
         Distribution.id == DistributionLine.distribution_id,
         Distribution.status == DistributionStatus.POSTED.value,
+        Income.id == Distribution.income_id,
+        counted(),
     )
     return [
         (person_id, name)
@@ -265,14 +290,70 @@ def inventor_statement_docx(
     return buffer.getvalue()
 
 
+def _unit_kind():
+    """Which statement of units a line belongs to: department, school or institution. A
+    department or school line with no department or school of ours was an outside
+    co-inventor's institution, posted before they were told apart."""
+    line = DistributionLine
+    return sa.case(
+        (
+            sa.and_(line.recipient_class == "department", col(line.department_id).is_not(None)),
+            "department",
+        ),
+        (sa.and_(line.recipient_class == "school", col(line.school_id).is_not(None)), "school"),
+        else_="institution",
+    )
+
+
+def _of_unit_kind(kind: str):
+    return sa.and_(
+        col(DistributionLine.recipient_class).in_(tuple(UNIT_KINDS)), _unit_kind() == kind
+    )
+
+
+@dataclass(frozen=True)
+class UnitTotal:
+    kind: str  # department, school or institution (see UNIT_KINDS)
+    recipient: str
+    amount: Decimal
+
+
+def unit_totals(
+    session: Session, *, actor: Actor, fiscal_year: int | None = None
+) -> dict[str, list[UnitTotal]]:
+    """What posted distributions paid each department, school and outside institution,
+    summed in SQL, by kind (every kind of UNIT_KINDS, in its order) and then by name."""
+    _require_all(actor)
+    kind = _unit_kind().label("kind")
+    query = (
+        select(kind, DistributionLine.recipient, func.sum(DistributionLine.amount_cents))
+        .join(Distribution, Distribution.id == DistributionLine.distribution_id)
+        .join(Income, Income.id == Distribution.income_id)
+        .where(
+            Distribution.status == DistributionStatus.POSTED.value,
+            counted(),
+            col(DistributionLine.recipient_class).in_(tuple(UNIT_KINDS)),
+        )
+        .group_by(kind, DistributionLine.recipient)
+        .order_by(kind, DistributionLine.recipient)
+    )
+    if fiscal_year is not None:
+        query = query.where(Income.fiscal_year == fiscal_year)
+    totals: dict[str, list[UnitTotal]] = {name: [] for name in UNIT_KINDS}
+    for name, recipient, cents in session.exec(query).all():
+        totals[name].append(UnitTotal(name, recipient, from_cents(int(cents))))
+    return totals
+
+
 def units_statement_xlsx(
     session: Session, *, actor: Actor, fiscal_year: int | None = None
 ) -> bytes:
-    """Departments and schools: their totals and every line that reached them."""
+    """Departments, schools and outside co-inventors' institutions, each apart: their
+    totals and every line that reached them."""
     _require_all(actor)
     sheets = []
-    for klass, title in (("department", "Departments"), ("school", "Schools")):
-        conditions = [DistributionLine.recipient_class == klass]
+    for klass, title in UNIT_KINDS.items():
+        conditions = [_of_unit_kind(klass)]
         if fiscal_year is not None:
             conditions.append(Income.fiscal_year == fiscal_year)
         lines = _posted_lines(session, *conditions)
@@ -308,6 +389,7 @@ def income_by_year(session: Session, *, actor: Actor, person_id: int) -> list[tu
         .join(Income, Income.id == Distribution.income_id)
         .where(
             Distribution.status == DistributionStatus.POSTED.value,
+            counted(),
             DistributionLine.person_id == person_id,
             col(DistributionLine.recipient_class).in_(PERSONAL_CLASSES),
         )

@@ -46,13 +46,19 @@ class _Money:
         found, departments, schools = [], {}, {}
         for pid, share, namesake in case["inventors"]:
             full_name, email, department_id, organisation = self.people_by_id[pid]
+            name = f"{full_name} <{email}>" if namesake else full_name
             if department_id is not None:
                 department, school_id, school = self.departments[department_id]
-            else:
-                department = school = organisation or "Outside institution"
+                institution = None
+            else:  # an outside co-inventor, named as tlo.revenue.services._inventor_rows does
+                department = school = ""
                 school_id = None
-            name = f"{full_name} <{email}>" if namesake else full_name
-            found.append(InventorShare(name, Decimal(share) / 100, department, school, pid))
+                institution = organisation or f"Institution of {name}"
+            found.append(
+                InventorShare(
+                    name, Decimal(share) / 100, department, school, pid, institution=institution
+                )
+            )
             departments[department] = department_id
             schools[school] = school_id
         return tuple(found), departments, schools
