@@ -14,6 +14,7 @@ if __name__ == "__main__":  # a page view (the server's import needs none of thi
     from tlo.auth import sessions
     from tlo.config import get_settings
     from tlo.navigation import PAGES, pages_for
+    from tlo.ui import search_box
     from tlo.ui.errors import report_unexpected
 
 
@@ -166,7 +167,10 @@ def _follow_record_link(current, theirs: set[str]) -> None:
             ui.no_such_record(kind, key)  # the same answer as for a record that is not there
             st.query_params.pop(kind, None)
             return
-        st.switch_page(page_path, query_params={kind: key})
+        params = {kind: key}
+        if tab := (st.query_params.get("tab") or "").strip():
+            params["tab"] = tab  # ?case=S26-0142&tab=patents opens that tab of the case
+        st.switch_page(page_path, query_params=params)
 
 
 def _route() -> None:
@@ -181,6 +185,7 @@ def _route() -> None:
     else:
         navigation, theirs = _signed_in_navigation(actor)
         with st.sidebar:
+            search_box.render(actor)  # staff: find a case, agreement, company or person
             st.markdown(f"**{actor.name}**  \n{actor.role_labels}")
             if st.button("Sign out", icon=":material/logout:"):
                 ui.sign_out()

@@ -2,17 +2,16 @@
 
 import streamlit as st
 
-from tlo import ui
+from tlo import office_settings, ui
 from tlo.db import unit_of_work
-from tlo.disclosures import queries
-from tlo.disclosures.queries import DisclosureFilters
 from tlo.errors import DomainError, NotFound
-from tlo.licensing import agreements, drafts, outreach
+from tlo.licensing import agreements, drafts
 from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementForm
 from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationStatus, ApplicationType
-from tlo.ui import case_view
+from tlo.ui import case_view, pickers
+from tlo.ui.search_box import escaped  # data shown in markdown as it is ("$" is no maths)
 
 actor = ui.actor()
 wanted = ui.record_from_url("agreement")  # a followed link: ?agreement=AGR-00022
@@ -166,14 +165,87 @@ def licensed_patents(view) -> None:
                 )
 
 
+def agreed_terms(view) -> None:
+    """The agreement's own terms, in the words of its draft, whatever its status (before
+    execution too: the obligations it creates are listed only once it is executed)."""
+    a = view.agreement
+    kind = AgreementType(a.agreement_type)
+    signatory = view.licensee_signatory
+    costs = dollars(from_cents(a.past_patent_costs_cents)) + (
+        ", and the patent costs incurred after the effective date"
+        if a.reimburse_ongoing_costs
+        else ", not the later ones"
+    )
+    terms = {
+        "Option fee" if kind is AgreementType.OPTION else "Upfront fee": dollars(
+            from_cents(a.upfront_fee_cents)
+        ),
+        "Annual fees": drafts.annual_fees_in_words(view),
+        "Running royalties": drafts.royalty_rates_in_words(view),
+        "Sublicense income share": f"{a.sublicense_share_bp / 100:g} %",
+        "Equity": drafts.equity_in_words(view),
+        "Past patent costs to reimburse": costs,
+        "Royalty reports": ReportPeriod(a.royalty_report_period).value,
+        "Signs for the licensee": (
+            f"{signatory.name}" + (f", {signatory.title}" if signatory.title else "")
+            if signatory
+            else "not chosen yet (choose one of its contacts under Edit the terms)"
+        ),
+    }
+    st.markdown("**Terms**")
+    st.markdown("\n".join(f"- {label}: {escaped(value)}" for label, value in terms.items()))
+    if view.milestones:
+        ui.table(
+            [
+                {
+                    "Milestone": m.event,
+                    "Payment": from_cents(m.amount_cents) if m.amount_cents else None,
+                    "Due": m.due_date,
+                }
+                for m in view.milestones
+            ],
+            name=f"milestones-{a.number}",
+            kinds={"Payment": "money", "Due": "date"},
+        )
+        st.caption("A milestone without a payment is a diligence milestone.")
+    else:
+        st.caption("No milestones.")
+
+
+def licensee_signatory_choice(key: str, company, view):
+    """Which of the licensee's contacts signs for it: the contacts of the licensee picked
+    above (`company`, the picker's hit), another licensee, another list."""
+    if company is None:
+        st.caption("Signs for the licensee: pick the licensee first, then one of its contacts.")
+        return None
+    with ui.reading() as session:
+        contacts = agreements.signatory_choices(session, actor=actor, company_id=company.id)
+    chosen = view.agreement.licensee_signatory_contact_id if view else None
+    ids = [c.id for c in contacts]
+    return st.selectbox(
+        f"Signs for the licensee (a contact of {company.title})",
+        contacts,
+        index=ids.index(chosen) if chosen in ids else None,
+        format_func=lambda c: f"{c.name}, {c.title}" if c.title else c.name,
+        key=f"{key}_signatory_{company.id}",
+        placeholder="Not chosen yet: the draft leaves the name and title blank"
+        if contacts
+        else f"{company.title} has no contacts yet (add them on Companies)",
+    )
+
+
 def terms_form(key: str, view=None) -> AgreementForm | None:
     """The terms of an agreement; prefilled from `view` when editing one."""
     a = view.agreement if view else None
-    with ui.reading() as session:
-        companies = outreach.list_companies(session, actor=actor, limit=500).items
-        technologies = queries.search_disclosures(
-            session, actor=actor, filters=DisclosureFilters(), limit=500
-        ).items
+    # Search pickers (tlo/ui/pickers.py), outside the form: they search as the user types.
+    company = pickers.company(
+        "Licensee", key=f"{key}_company", current=view.company if view else None
+    )
+    covered = pickers.cases(
+        "Technologies covered",
+        key=f"{key}_techs",
+        current=[d for d, _ in view.technologies] if view else [],
+    )
     with st.form(key):
         types = list(AgreementType)
         kind = st.selectbox(
@@ -183,24 +255,8 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
             key=f"{key}_type",
             index=types.index(AgreementType(a.agreement_type)) if a else 0,
         )
-        company_ids = [c.id for c in companies]
-        company = st.selectbox(
-            "Licensee",
-            companies,
-            format_func=lambda c: c.name,
-            key=f"{key}_company",
-            index=company_ids.index(a.company_id) if a and a.company_id in company_ids else None,
-        )
         title = st.text_input("Title", value=a.title if a else "", key=f"{key}_title")
-        covered = st.multiselect(
-            "Technologies covered",
-            technologies,
-            key=f"{key}_techs",
-            default=[
-                t for t in technologies if view and t.id in {d.id for d, _ in view.technologies}
-            ],
-            format_func=lambda t: f"{t.docket} · {t.title}",
-        )
+        signatory = licensee_signatory_choice(key, company, view)
         allocation = st.text_input(
             "Income allocation in %, in the order above (empty: equal)", key=f"{key}_alloc"
         )
@@ -318,6 +374,7 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
             reimburse_ongoing_costs=ongoing,
             royalty_report_period=period,
             licenses_whole_family=whole_family,
+            licensee_signatory_contact_id=signatory.id if signatory else None,
         )
     except DomainError as err:
         st.error(str(err))
@@ -364,21 +421,24 @@ except DomainError as err:
 a = view.agreement
 ui.show_record_in_url("agreement", a.number)
 st.markdown(
-    f"**{a.number} · {AgreementType(a.agreement_type).label}** with **{view.company.name}** · "
-    f"{AgreementStatus(a.status).label}  \n"
-    f"Field: {a.field_of_use or '—'} · Territory: {a.territory} · Effective "
+    f"**{a.number} · {AgreementType(a.agreement_type).label}** with "
+    f"**{escaped(view.company.name)}** · {AgreementStatus(a.status).label}  \n"
+    f"Field: {escaped(a.field_of_use or '—')} · Territory: {escaped(a.territory)} · Effective "
     f"{a.effective_date or '—'} · Term: "
-    f"{f'{a.term_months} months' if a.term_months else 'life of the patents'}  \n"
-    f"Upfront {dollars(from_cents(a.upfront_fee_cents))} · Sublicense share "
-    f"{a.sublicense_share_bp / 100:g} % · Past patent costs "
-    f"{dollars(from_cents(a.past_patent_costs_cents))}"
+    f"{f'{a.term_months} months' if a.term_months else 'life of the patents'}"
 )
 st.caption(
     "Covers: " + "; ".join(f"{d.docket} {d.title} ({share:g} %)" for d, share in view.technologies)
 )
+agreed_terms(view)
 licensed_patents(view)
 
-if obligations:
+if AgreementStatus(a.status) in agreements.EDITABLE:
+    st.caption(
+        f"{a.number} is not executed yet: its obligations (payments, reports, milestones) are "
+        "tracked from its execution."
+    )
+elif obligations:
     st.markdown("**Obligations**")
     ui.table(
         [
@@ -412,6 +472,13 @@ if view.next_statuses and ui.can("agreement.create"):
 st.markdown("**Word drafts**")
 with ui.reading() as session:
     versions = drafts.list_drafts(session, actor=actor, agreement_id=a.id)
+    unset = office_settings.current(session, actor=actor).placeholders
+if unset:
+    st.warning(
+        "The office settings are not given yet: a draft names the University by bracketed "
+        "placeholders ([University's legal name]) until an administrator gives them "
+        "(Administration → Office settings)."
+    )
 for draft in versions:
     st.download_button(
         f"Version {draft.version} · {case_view.local(draft.generated_at)} · "

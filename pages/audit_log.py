@@ -98,6 +98,7 @@ st.dataframe(
         }
         for entry in page.items
     ],
+    placeholder=ui.MISSING,
     hide_index=True,
     width="stretch",
     column_config={

@@ -55,7 +55,7 @@ st.subheader("What is counted")
 for table in report.record_tables:
     with st.expander(f"{table.sheet} ({table.count:,})"):
         if table.rows:
-            st.dataframe(table.as_dicts(), hide_index=True, width="stretch")
+            st.dataframe(table.as_dicts(), hide_index=True, width="stretch", placeholder=ui.MISSING)
             if table.is_preview:
                 st.caption(
                     f"The first {len(table.rows):,} of {table.count:,}; the workbook lists "

@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from tlo import audit, ui
+from tlo import audit, case_summary, search, ui
 from tlo.disclosures import attachments, casework, queries
 from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
-from tlo.disclosures.queries import DisclosureFilters
 from tlo.disclosures.rules import CRITERIA
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
+from tlo.errors import DomainError
 from tlo.ui import case_view, marketing_tab, patents_tab
 
 actor = ui.actor()
 
 wanted = ui.record_from_url("case")  # ?case=S26-0142: a link, a bookmark, a reload
+opened = None
 if wanted is not None:
     opened = ui.case_id_for_docket(wanted)
     if opened is None:
@@ -23,14 +24,25 @@ if wanted is not None:
             st.session_state.pop(key, None)
 
 find_col, pick_col = st.columns(2, vertical_alignment="bottom")
-docket = find_col.text_input("Find a case by docket, e.g. S26-0007", key="case_find")
-if docket.strip():
-    with ui.reading() as session:
-        found = queries.search_disclosures(
-            session, actor=actor, filters=DisclosureFilters(docket=docket), limit=20
-        ).items
+text = find_col.text_input(
+    "Find a case by docket, title, keyword or inventor", key="case_find", max_chars=200
+)
+found = None
+if text.strip():
+    try:
+        with ui.reading() as session:
+            found = search.find_cases(session, actor=actor, text=text)
+    except DomainError as err:
+        find_col.error(str(err))
+if found is not None:
     with pick_col:
-        picked = case_view.pick_case(found, key="case_pick", label="Matching cases")
+        picked = st.selectbox(
+            f"Matching cases ({search.LIMIT}+: add a word)" if found.more else "Matching cases",
+            found.hits,
+            index=None,
+            key="case_pick",
+            format_func=lambda hit: hit.label,
+        )
     if picked is not None and st.session_state.get(ui.OPEN_CASE_KEY) != picked.id:
         st.session_state[ui.OPEN_CASE_KEY] = picked.id
 
@@ -50,7 +62,9 @@ file_stem = case_view.file_stem(disclosure)
 ui.show_record_in_url("case", disclosure.docket)  # a reload or a copied address opens it again
 
 st.title(f"{disclosure.docket or 'Draft'} · {disclosure.title}")
-badge_col, officer_col, received_col = st.columns(3)
+badge_col, officer_col, received_col, summary_col = st.columns(
+    [2, 2, 3, 2], vertical_alignment="center"
+)
 with badge_col:
     case_view.status_badge(view.status)
 officer_col.caption(f"Officer: {view.officer_name or 'not assigned'}")
@@ -58,26 +72,25 @@ received_col.caption(
     f"Received {case_view.local(disclosure.submitted_at) or '—'} · "
     f"submitted by {view.submitter_name}"
 )
+summary_col.download_button(
+    "Case summary (Word)",
+    ui.deferred(case_summary.case_summary_docx, disclosure_id=case_id),
+    file_name=f"{file_stem}-summary.docx",
+    mime=ui.DOCX_MIME,
+    key="case_summary",
+    icon=":material/description:",
+    help="Status and history, inventors, funding, patents and deadlines, agreements, income "
+    "and outreach: what your role may read",
+    on_click="ignore",  # the page, and its open tab, stay as they are
+)
 if not view.can_work and view.officer_name:
     st.caption(f"This case is {view.officer_name}'s: only they or the director change it.")
 if disclosure.review_on:
     st.info(f"Deferred: review on {disclosure.review_on}.")
 case_view.flags(view.flags)
 
-tabs = st.tabs(
-    [
-        "Disclosure",
-        "Inventors & funding",
-        "Attachments",
-        "Evaluation",
-        "Decision",
-        "Workflow",
-        "Notes",
-        "History",
-        "Patents",
-        "Marketing",
-    ]
-)
+# The open tab survives every rerun and action, and the address names it (&tab=patents).
+tabs = case_view.case_tabs(case_id, followed_link=opened is not None)
 
 with tabs[0]:
     for label, text in [
@@ -229,22 +242,40 @@ with tabs[5]:
         with ui.reading() as session:
             officers = casework.list_officers(session, actor=actor)
         with st.form("reassign"):
+            k = ui.widget_key("reassign_")  # after a change: the new officer, an empty reason
             current = view.disclosure.officer_person_id
             officer = st.selectbox(
                 "Licensing officer",
                 officers,
                 format_func=lambda o: o.name,
-                key="reassign_officer",
+                key=f"{k}officer",
                 # the case's own officer first in view, not whoever is first in the list
                 index=next((i for i, o in enumerate(officers) if o.person_id == current), 0),
             )
-            if st.form_submit_button("Assign to this officer"):
-                ui.attempt(
-                    casework.assign_officer,
-                    disclosure_id=case_id,
-                    officer_person_id=officer.person_id,
-                    success=f"Assigned to {officer.name}.",
+            if current is None:  # triage: the first officer of a new case
+                if st.form_submit_button("Assign to this officer"):
+                    ui.attempt(
+                        casework.assign_officer,
+                        disclosure_id=case_id,
+                        officer_person_id=officer.person_id,
+                        success=f"Assigned to {officer.name}.",
+                        clear="reassign_",
+                    )
+            else:
+                reason = st.text_input(
+                    "Reason for reassigning (kept in the audit log)",
+                    key=f"{k}reason",
+                    max_chars=casework.REASSIGN_REASON_MAX_LENGTH,
                 )
+                if st.form_submit_button("Reassign to this officer"):
+                    ui.attempt(
+                        casework.reassign_officer,
+                        disclosure_id=case_id,
+                        officer_person_id=officer.person_id,
+                        reason=reason,
+                        success=f"Reassigned to {officer.name}.",
+                        clear="reassign_",
+                    )
 
 with tabs[6]:
     if view.can_work:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tlo import ui
-from tlo.licensing import outreach
+from tlo.licensing import outreach, outreach_corrections
 from tlo.licensing.models import CompanySize
 from tlo.licensing.outreach import CompanyForm
 
@@ -74,7 +74,8 @@ if not ui.can("company.manage"):
     st.stop()
 
 
-def company_form(key: str, company=None) -> CompanyForm | None:
+def company_form(key: str, company=None) -> tuple[CompanyForm, str] | None:
+    """The company's fields (and, for one recorded already, the reason for a correction)."""
     with st.form(key):
         name = st.text_input("Name", value=company.name if company else "", key=f"{key}_name")
         size_col, sector_col = st.columns(2)
@@ -92,6 +93,20 @@ def company_form(key: str, company=None) -> CompanyForm | None:
         website = st.text_input(
             "Website", value=company.website if company else "", key=f"{key}_website"
         )
+        kind_col, place_col = st.columns(2)  # how an agreement names it: "a Delaware corporation"
+        entity_kind = kind_col.text_input(
+            "Kind of entity",
+            value=company.entity_kind if company else "",
+            key=f"{key}_kind",
+            placeholder="corporation, limited liability company",
+        )
+        jurisdiction = place_col.text_input(
+            "Jurisdiction",
+            value=company.jurisdiction if company else "",
+            key=f"{key}_jurisdiction",
+            placeholder="Delaware",
+            help="Where the company is organised; agreements name it with its kind.",
+        )
         interests = st.text_area(
             "Interests (keywords, comma-separated)",
             value=company.interests if company else "",
@@ -101,14 +116,34 @@ def company_form(key: str, company=None) -> CompanyForm | None:
         do_not_contact = st.checkbox(
             "Do not contact", value=company.do_not_contact if company else False, key=f"{key}_dnc"
         )
+        reason = ""
+        if company is not None:
+            reason = st.text_input(
+                "Reason for the correction",
+                key=ui.widget_key(f"{key}_reason"),
+                help="Needed when its name, size, sector, website, kind of entity or "
+                "jurisdiction change; the audit log keeps it with what it said before.",
+            )
         if st.form_submit_button("Save company"):
-            return CompanyForm(name, size, sector, website, interests, notes, do_not_contact)
+            form = CompanyForm(
+                name,
+                size,
+                sector,
+                website,
+                interests,
+                notes,
+                do_not_contact,
+                entity_kind=entity_kind,
+                jurisdiction=jurisdiction,
+            )
+            return form, reason
     return None
 
 
 with st.expander("Add a company", icon=":material/add_business:"):
-    form = company_form("co_new")
-    if form is not None:
+    added = company_form("co_new")
+    if added is not None:
+        form, _ = added
         ui.attempt(
             outreach.save_company, form=form, success=f"{form.name.strip()} added.", clear="co_new"
         )
@@ -123,15 +158,21 @@ if page.items:
         format_func=lambda c: c.name,
         on_change=lambda: st.session_state.update(co_named=True),
     )
+    # The list's own copy: the one kept by the widget may predate a correction just saved.
+    chosen = next((c for c in page.items if c.id == chosen.id), chosen)
     if linked is not None or st.session_state.get("co_named"):
         ui.show_record_in_url("company", chosen.name)  # a reload or a copied address shows it
-    form = company_form(f"co_edit_{chosen.id}", chosen)
-    if form is not None:
+    st.caption(f"In agreements: {outreach.legal_description(chosen)}")
+    edited = company_form(f"co_edit_{chosen.id}", chosen)
+    if edited is not None:
+        form, reason = edited
         ui.attempt(
             outreach.save_company,
             form=form,
             company_id=chosen.id,
+            reason=reason,
             success=f"{form.name.strip()} saved.",
+            clear=f"co_edit_{chosen.id}_reason",
         )
     with ui.reading() as session:
         contacts = outreach.contacts_of(session, actor=actor, company_id=chosen.id)
@@ -160,3 +201,54 @@ if page.items:
                 success=f"{name.strip()} added.",
                 clear="co_contact_",
             )
+
+    if contacts and ui.can("company.correct"):
+        st.markdown("**Correct or remove a contact**")
+        who = st.selectbox(
+            "Contact",
+            contacts,
+            format_func=lambda c: f"{c.name} ({c.title})" if c.title else c.name,
+            key=f"co_fix_pick_{chosen.id}",
+        )
+        fix = ui.widget_key(f"co_fix_{who.id}_")
+        with st.form(f"co_fix_{who.id}"):
+            name_col, title_col, email_col, phone_col = st.columns(4)
+            name = name_col.text_input("Name", value=who.name, key=f"{fix}name")
+            title = title_col.text_input("Title", value=who.title, key=f"{fix}title")
+            email = email_col.text_input("E-mail", value=who.email, key=f"{fix}email")
+            phone = phone_col.text_input("Phone", value=who.phone, key=f"{fix}phone")
+            reason = st.text_input("Reason for the correction", key=f"{fix}reason")
+            if st.form_submit_button("Save correction"):
+                ui.attempt(
+                    outreach_corrections.correct_contact,
+                    contact_id=who.id,
+                    name=name,
+                    title=title,
+                    email=email,
+                    phone=phone,
+                    reason=reason,
+                    success=f"{name.strip()} corrected.",
+                    clear=f"co_fix_{who.id}_",
+                )
+        gone = ui.widget_key(f"co_remove_{who.id}_")
+        with st.form(f"co_remove_{who.id}"):
+            reason = st.text_input(
+                f"Why remove {who.name}?",
+                key=f"{gone}reason",
+                help="Only a contact entered by mistake: one a touch names stays.",
+            )
+            sure = st.checkbox(
+                f"Remove {who.name} from {chosen.name}'s contacts (the audit log keeps a copy)",
+                key=f"{gone}sure",
+            )
+            if st.form_submit_button("Remove contact"):
+                if not sure:
+                    st.error(f"Tick the box to confirm removing {who.name}.")
+                else:
+                    ui.attempt(
+                        outreach_corrections.remove_contact,
+                        contact_id=who.id,
+                        reason=reason,
+                        success=f"{who.name} removed.",
+                        clear=(f"co_remove_{who.id}_", f"co_fix_pick_{chosen.id}"),
+                    )

@@ -47,6 +47,7 @@ with st.expander("What each column holds"):
             for column in kind.columns
         ],
         hide_index=True,
+        placeholder=ui.MISSING,
         width="stretch",
     )
 
@@ -116,6 +117,7 @@ if report is not None:
         st.dataframe(  # downloadable as the problems workbook just below
             [{"Row": p.row, "Column": p.column, "Problem": p.message} for p in report.problems],
             hide_index=True,
+            placeholder=ui.MISSING,
             width="stretch",
         )
         st.download_button(

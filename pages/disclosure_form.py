@@ -1,9 +1,9 @@
-"""New disclosure: the invention disclosure form, saved as a draft until submitted."""
+"""New disclosure: the invention disclosure form, saved as a draft as the inventor types, until
+submitted (see tlo/ui/disclosure_form.py for how drafts save themselves)."""
 
 import streamlit as st
 
 from tlo import clock, ui
-from tlo.auth.models import Role
 from tlo.config import get_settings
 from tlo.disclosures import attachments, intake
 from tlo.disclosures.models import DevelopmentStage, PublicDisclosureKind
@@ -12,35 +12,49 @@ from tlo.ui import disclosure_form as form_state
 
 actor = ui.actor()
 
+form_state.open_from_url()
 if form_state.needs_loading():
-    editing = st.session_state.get(form_state.EDITING)
-    with ui.reading() as session:
-        if editing is None:
-            own = people.person_labels(session, actor=actor, person_ids=[actor.person_id])
-            is_inventor = actor.has_role(Role.INVENTOR)
-            form_state.start_new(actor, own.get(actor.person_id) if is_inventor else None)
-        else:
-            saved = intake.load_form(session, actor=actor, disclosure_id=editing)
-            labels = people.person_labels(
-                session, actor=actor, person_ids=[e.person_id for e in saved.inventors]
-            )
-            form_state.load(editing, saved, labels)
+    form_state.load_or_start(actor)
+submitted = form_state.run_pending()
+if submitted is not None:
+    ui.flash(
+        f"Thank you. Your disclosure was received as {submitted}. "
+        "Your co-inventors will be asked to confirm their shares."
+    )
+    st.switch_page("pages/my_disclosures.py")
+form_state.show_in_url()
 
 editing = st.session_state.get(form_state.EDITING)
 st.title("Edit draft disclosure" if editing else "New disclosure")
 st.caption(
-    "Save a draft at any time and come back to it from *My disclosures*. "
-    "Everything you enter is confidential to the licensing office."
+    "Everything you enter is confidential to the licensing office. Your draft is kept as you "
+    "type: come back to it from *My disclosures* whenever you like."
 )
+st.caption(form_state.save_status())
+if (refused := form_state.pop_open_failed()) is not None:
+    st.warning(refused)
 if editing and st.button("Start a new disclosure instead", icon=":material/note_add:"):
-    form_state.clear()
+    form_state.start_over()
     st.rerun()
+if not editing and form_state.other_drafts():
+    with st.container(border=True):
+        st.markdown(":material/edit_note: You have drafts you can go on with:")
+        for draft_id, draft_title in form_state.other_drafts():
+            if st.button(draft_title, key=f"df_continue_{draft_id}", icon=":material/edit:"):
+                form_state.open_draft(draft_id)
+                st.rerun()
 
 st.subheader("The invention")
-st.text_input("Title", key="df_title", max_chars=300)
+st.text_input(
+    "Title", key="df_title", help=f"At most {intake.TITLE_LIMIT} characters; you can change it."
+)
+form_state.mark("title")
 st.text_area("Abstract (non-confidential summary, a few sentences)", key="df_abstract")
+form_state.mark("abstract")
 st.text_area("Detailed description", key="df_description", height=200)
+form_state.mark("description")
 st.text_area("Problem solved and advantages over what exists", key="df_problem_and_advantages")
+form_state.mark("problem_and_advantages")
 st.selectbox(
     "Stage of development",
     [s.value for s in DevelopmentStage],
@@ -48,17 +62,26 @@ st.selectbox(
     format_func=lambda value: DevelopmentStage(value).label,
     key="df_stage",
 )
+form_state.mark("stage")
 st.text_input("Keywords (comma-separated)", key="df_keywords")
-st.text_area("Potential applications", key="df_applications")
-st.text_area("Companies that might be interested", key="df_potential_licensees")
-st.text_area("Related materials (cell lines, software, data)", key="df_related_materials")
+form_state.mark("keywords")
+for name, label in (
+    ("applications", "Potential applications"),
+    ("potential_licensees", "Companies that might be interested"),
+    ("related_materials", "Related materials (cell lines, software, data)"),
+):
+    st.text_area(label, key=f"df_{name}")
+    form_state.mark(name)
 
 st.subheader("Inventors and contribution shares")
 st.caption(
-    "Shares are percentages and must add up to exactly 100 (e.g. 33.33, 33.33, 33.34). "
-    "Each co-inventor confirms their share from their own account after submission."
+    "Shares are percentages and must add up to exactly 100 (e.g. 33.33, 33.33, 33.34) when "
+    "you submit; a draft may leave a share open. Each co-inventor confirms their share from "
+    "their own account after submission."
 )
-for row in list(st.session_state[form_state.INVENTORS]):
+form_state.mark("inventors")
+form_state.mark_shares_together()
+for index, row in enumerate(list(st.session_state[form_state.INVENTORS])):
     name_col, share_col, remove_col = st.columns([4, 1, 1], vertical_alignment="bottom")
     name_col.markdown(row["label"])
     share_col.text_input("Share %", key=form_state.share_key(row["person_id"]))
@@ -68,6 +91,7 @@ for row in list(st.session_state[form_state.INVENTORS]):
         on_click=form_state.remove_inventor,
         args=(row["person_id"],),
     )
+    form_state.mark(f"inventors.{index}.share", only_its_own=True)
 if len(st.session_state[form_state.INVENTORS]) > 1:
     # Callbacks run before the widgets are drawn, so they may set the share inputs.
     st.button("Split equally", on_click=form_state.split_equally)
@@ -107,6 +131,7 @@ for index, row in enumerate(list(st.session_state[form_state.FUNDING])):
     text_col, remove_col = st.columns([5, 1], vertical_alignment="center")
     federal = f"federal, {row['agency']}" if row["is_federal"] else "not federal"
     text_col.markdown(f"{row['sponsor']} · award {row['award_number'] or '—'} · {federal}")
+    form_state.mark(f"funding.{index}", text_col)
     if remove_col.button("Remove", key=f"df_remove_funding_{index}"):
         form_state.remove_row(form_state.FUNDING, index)
         st.rerun()
@@ -136,32 +161,40 @@ for index, row in enumerate(list(st.session_state[form_state.PUBLIC])):
         f"{row['disclosed_on']} ({when}) · "
         f"{PublicDisclosureKind(row['kind']).label} · {row['venue']}"
     )
+    form_state.mark(f"public_disclosures.{index}", text_col)
     if remove_col.button("Remove", key=f"df_remove_public_{index}"):
         form_state.remove_row(form_state.PUBLIC, index)
         st.rerun()
-with st.expander("Add a public disclosure"):
-    when = st.date_input("Date", key="df_new_public_date", value=None)
-    kind = st.selectbox(
+adding_public = bool(st.session_state.get(form_state.NEW_PUBLIC_PROBLEMS))
+with st.expander("Add a public disclosure", expanded=adding_public):
+    st.date_input("Date", key=form_state.new_public_key("date"), value=None)
+    for message in form_state.new_public_problems("disclosed_on"):
+        form_state.red(message)
+    st.selectbox(
         "Kind",
         [k.value for k in PublicDisclosureKind],
+        index=None,
         format_func=lambda value: PublicDisclosureKind(value).label,
-        key="df_new_public_kind",
+        key=form_state.new_public_key("kind"),
+        placeholder="Choose: paper, talk, poster, thesis ...",
     )
-    venue = st.text_input("Venue (journal, conference, website)", key="df_new_public_venue")
-    if st.button("Add public disclosure"):
-        if when is None:
-            st.error("Give the date of the public disclosure.")
-        else:
-            form_state.add_public_disclosure(when, kind, venue)
-            st.rerun()
+    for message in form_state.new_public_problems("kind"):
+        form_state.red(message)
+    st.text_input("Venue (journal, conference, website)", key=form_state.new_public_key("venue"))
+    for message in form_state.new_public_problems("venue"):
+        form_state.red(message)
+    st.button("Add public disclosure", on_click=form_state.add_public_disclosure)
 
 st.subheader("Attachments")
-uploads = st.file_uploader(
+st.file_uploader(
     "Manuscripts, drawings, data (PDF, Word, images, text)",
     accept_multiple_files=True,
     key=form_state.uploader_key(),
     max_upload_size=get_settings().attachment_max_mb,  # the limit the service applies
+    help="Files are attached to the draft as soon as it is saved.",
 )
+for message in form_state.upload_problems():
+    st.error(message)
 if editing:
     with ui.reading() as session:
         saved_files = attachments.list_attachments(session, editing)
@@ -171,38 +204,24 @@ if editing:
         )
 
 st.divider()
+for message in form_state.errors_by_the_buttons():
+    st.error(message)
+if waiting := form_state.marked_only():
+    st.warning(
+        "Your draft is saved but not submitted yet. Also marked above:\n\n"
+        + "\n".join(f"- {message}" for message in waiting),
+        icon=":material/edit_note:",
+    )
+if (notice := form_state.pop_notice()) is not None:
+    st.success(notice)
 save_col, submit_col = st.columns(2)
-save = save_col.button("Save draft", icon=":material/save:", width="stretch")
-submit = submit_col.button(
-    "Submit to the licensing office", type="primary", icon=":material/send:", width="stretch"
+save_col.button(
+    "Save draft", icon=":material/save:", width="stretch", on_click=form_state.ask_to_save
 )
-if save or submit:
-    draft = ui.attempt(intake.save_draft, form=form_state.current_form(), disclosure_id=editing)
-    if draft is not None:
-        st.session_state[form_state.EDITING] = draft.id
-        st.session_state[form_state.LOADED_FOR] = draft.id
-        stored = [
-            ui.attempt(
-                attachments.add_attachment,
-                disclosure_id=draft.id,
-                name=upload.name,
-                content=upload.getvalue(),
-            )
-            for upload in uploads or []
-        ]
-        if not all(stored):
-            st.stop()  # the draft is saved; the refused files' errors stay on screen
-        if stored:
-            form_state.empty_uploader()
-        if submit:
-            submitted = ui.attempt(intake.submit, disclosure_id=draft.id)
-            if submitted is not None:
-                form_state.clear()
-                ui.flash(
-                    f"Thank you. Your disclosure was received as {submitted.docket}. "
-                    "Your co-inventors will be asked to confirm their shares."
-                )
-                st.switch_page("pages/my_disclosures.py")
-        else:
-            ui.flash("Draft saved. You can come back to it from *My disclosures*.")
-            st.rerun()
+submit_col.button(
+    "Submit to the licensing office",
+    type="primary",
+    icon=":material/send:",
+    width="stretch",
+    on_click=form_state.ask_to_submit,
+)

@@ -1,9 +1,10 @@
-"""My disclosures: the cases I submitted or am an inventor on, their status and timeline."""
+"""My disclosures: the cases I submitted or am an inventor on, their status and timeline; and
+my share on each, to confirm or to dispute (with a reason) instead."""
 
 import streamlit as st
 
 from tlo import ui
-from tlo.disclosures import intake, queries
+from tlo.disclosures import intake, queries, shares
 from tlo.disclosures.models import DisclosureStatus
 from tlo.ui import case_view
 from tlo.ui import disclosure_form as form_state
@@ -13,13 +14,19 @@ st.title("My disclosures")
 
 with ui.reading() as session:
     page = queries.list_my_disclosures(session, actor=actor, offset=ui.offset_for("mine"))
+    disputed = shares.disputed_by_me(session, actor=actor)
 
-waiting = [row for row in page.items if row.awaiting_my_confirmation]
+# A share I dispute waits for the licensing officer, not for me.
+waiting = [row for row in page.items if row.awaiting_my_confirmation and row.id not in disputed]
 if waiting:
     st.info(
         f"{len(waiting)} disclosure(s) wait for you to confirm your share: "
         + ", ".join(row.docket for row in waiting),
         icon=":material/how_to_reg:",
+    )
+if disputed:
+    st.caption(
+        f"{len(disputed)} disclosure(s) with your share disputed wait for the licensing office."
     )
 if not page.items:
     st.write("You have no disclosures yet.")
@@ -53,13 +60,41 @@ if view.status is DisclosureStatus.DRAFT and view.can_edit_draft:
 
 if view.my_share_unconfirmed:
     mine = next(line for line in view.inventors if line.person_id == actor.person_id)
-    st.warning(f"Please confirm your contribution share of {mine.share:.2f} %.")
-    if st.button("Confirm my share", type="primary", icon=":material/how_to_reg:"):
+    if view.disclosure.id in disputed:
+        st.info(
+            f"You dispute your contribution share of {mine.share:.2f} %. The licensing officer "
+            "resolves it: the shares are changed (you then confirm the new ones), or your "
+            "dispute is recorded withdrawn. If you now agree with the share, confirm it.",
+            icon=":material/gavel:",
+        )
+        label = "Confirm my share after all"
+    else:
+        st.warning(f"Please confirm your contribution share of {mine.share:.2f} %.")
+        label = "Confirm my share"
+    if st.button(label, type="primary", icon=":material/how_to_reg:"):
         ui.attempt(
             intake.confirm_share,
             disclosure_id=view.disclosure.id,
             success="Thank you: your share is confirmed.",
         )
+    if view.disclosure.id not in disputed:
+        with (
+            st.expander("Dispute my share instead", icon=":material/gavel:"),
+            st.form(ui.widget_key("my_dispute")),
+        ):
+            st.caption(
+                "If the share is not right, say why: the licensing officer sees it and "
+                "resolves it with the inventors."
+            )
+            reason = st.text_area("Why is the share not right?", key="my_dispute_reason")
+            if st.form_submit_button("Dispute my share"):
+                ui.attempt(
+                    shares.dispute_share,
+                    disclosure_id=view.disclosure.id,
+                    reason=reason,
+                    success="Your dispute is recorded: the licensing officer will resolve it.",
+                    clear="my_dispute",
+                )
 
 st.subheader("Inventors")
 case_view.inventors(view)

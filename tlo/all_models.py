@@ -13,6 +13,7 @@ from tlo.disclosures.models import (
     FundingSource,
     PublicDisclosure,
     ShareHistory,
+    ShareResponse,
     StatusChange,
 )
 from tlo.licensing.agreement_models import (
@@ -32,6 +33,7 @@ from tlo.licensing.models import (
     OutreachStageChange,
     OutreachTouch,
 )
+from tlo.office_settings import OfficeSettings
 from tlo.patents.models import (
     BayhDoleRecord,
     CostDecision,
@@ -73,6 +75,7 @@ __all__ = [
     "MarketingSummary",
     "Milestone",
     "OfficeAction",
+    "OfficeSettings",
     "Outreach",
     "OutreachStageChange",
     "OutreachTouch",
@@ -84,6 +87,7 @@ __all__ = [
     "RoyaltyRate",
     "School",
     "ShareHistory",
+    "ShareResponse",
     "SignInSession",
     "SignInThrottle",
     "StatusChange",

@@ -137,6 +137,7 @@ CONTENT_PERMISSIONS: dict[str, str] = {
     "fiscal_year": "distribution.read",
     "revenue_policy": "policy.manage",
     "template": "template.manage",
+    "office_settings": "settings.manage",
     "import": "data.import",
 }
 

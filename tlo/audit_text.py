@@ -33,6 +33,7 @@ KIND_LABELS: dict[str, str] = {
     "person": "Person",
     "account": "Account",
     "template": "Word template",
+    "office_settings": "Office settings",
     "school": "School",
     "department": "Department",
     "revenue_policy": "Revenue policy",
@@ -84,6 +85,28 @@ PHRASES: dict[str, Phrase] = {
         "confirmed their share of {record}",
         ("confirmed their share of {record} ({after[share]} %)",),
     ),
+    "disclosure.share_confirmed_for": Phrase(
+        "recorded a co-inventor's confirmation of their share of {record}",
+        (
+            "recorded {after[person_id]}'s confirmation of their share of {record} "
+            "({after[share]} %)",
+        ),
+    ),
+    "disclosure.share_disputed": Phrase(
+        "disputed their share of {record}",
+        ("disputed their share of {record} ({after[share]} %): “{after[note]}”",),
+    ),
+    "disclosure.share_disputed_for": Phrase(
+        "recorded a co-inventor's dispute of their share of {record}",
+        (
+            "recorded {after[person_id]}'s dispute of their share of {record} "
+            "({after[share]} %): “{after[note]}”",
+        ),
+    ),
+    "disclosure.share_dispute_closed": Phrase(
+        "closed a share dispute on {record}",
+        ("closed {after[person_id]}'s share dispute on {record} ({after[resolution]})",),
+    ),
     "disclosure.shares_changed": Phrase("changed the inventors' shares of {record}"),
     "disclosure.attachment_added": Phrase(
         "attached a file to {record}", ("attached {after[name]} to {record}",)
@@ -92,6 +115,8 @@ PHRASES: dict[str, Phrase] = {
     "disclosure.officer_assigned": Phrase(
         "assigned an officer to {record}",
         (
+            "reassigned {record} from {before[officer_person_id]} to {after[officer_person_id]}"
+            ": “{after[reason]}”",
             "reassigned {record} from {before[officer_person_id]} to {after[officer_person_id]}",
             "assigned {record} to {after[officer_person_id]}",
         ),
@@ -156,11 +181,48 @@ PHRASES: dict[str, Phrase] = {
         ("logged a contact ({after[channel]}) with {after[company_id]} on {record}",),
     ),
     "outreach.summary_saved": Phrase("saved the marketing summary of {record}"),
+    "outreach.owner_reassigned": Phrase(
+        "reassigned an outreach entry on {record}",
+        (
+            "reassigned the outreach on {record} to {after[company_id]} from "
+            "{before[owner_person_id]} to {after[owner_person_id]}: “{after[reason]}”",
+        ),
+    ),
+    "outreach.withdrawn": Phrase(
+        "withdrew an outreach entry from {record}",
+        ("withdrew the outreach to {before[company_id]} from {record}: “{after[reason]}”",),
+    ),
+    "outreach.touch_corrected": Phrase(
+        "corrected a touch logged on {record}",
+        (
+            "corrected a touch ({after[channel]}, {after[touched_on]}) with "
+            "{after[company_id]} on {record}: “{after[reason]}”",
+        ),
+    ),
+    "outreach.touch_struck": Phrase(
+        "struck out a touch logged on {record}",
+        (
+            "struck out a touch ({before[channel]}, {before[touched_on]}) with "
+            "{before[company_id]} from {record}: “{after[reason]}”",
+        ),
+    ),
     # Companies.
     "company.saved": Phrase("saved the company {record}"),
     "company.imported": Phrase("imported the company {record}"),
     "company.contact_added": Phrase(
         "added a contact to {record}", ("added {after[name]} as a contact of {record}",)
+    ),
+    "company.corrected": Phrase(
+        "corrected the company {record}",
+        ("corrected the company {record}: “{after[reason]}”",),
+    ),
+    "company.contact_corrected": Phrase(
+        "corrected a contact of {record}",
+        ("corrected the contact {after[name]} of {record}: “{after[reason]}”",),
+    ),
+    "company.contact_removed": Phrase(
+        "removed a contact of {record}",
+        ("removed {before[name]} from the contacts of {record}: “{after[reason]}”",),
     ),
     # Agreements.
     "agreement.saved": Phrase("saved {record}"),
@@ -182,9 +244,17 @@ PHRASES: dict[str, Phrase] = {
     "agreement.obligation_waived": Phrase(
         "waived an obligation of {record}", ("waived an obligation of {record}: “{after[note]}”",)
     ),
+    "agreement.officer_reassigned": Phrase(
+        "reassigned {record} to another officer",
+        (
+            "reassigned {record} from {before[officer_person_id]} to "
+            "{after[officer_person_id]}: “{after[reason]}”",
+        ),
+    ),
     # Income and its distribution.
     "income.recorded": Phrase("recorded {record}"),
     "income.imported": Phrase("imported {record}"),
+    "income.voided": Phrase("voided {record}", ("voided {record}: “{after[reason]}”",)),
     "distribution.computed": Phrase("computed the distribution of {record}"),
     "distribution.posted": Phrase("posted the distribution of {record}"),
     "distribution.reversed": Phrase(
@@ -198,6 +268,13 @@ PHRASES: dict[str, Phrase] = {
             "of {after[incomes]} payments",
         ),
     ),
+    "distribution.annual_run_previewed": Phrase(
+        "previewed the annual distribution of {record}",
+        (
+            "previewed the annual distribution of {record}: {after[incomes]} payments, "
+            "${after[total]}",
+        ),
+    ),
     "policy.added": Phrase(
         "added the revenue policy {record}",
         ("added the revenue policy {record}, in force from {after[effective_from]}",),
@@ -207,6 +284,7 @@ PHRASES: dict[str, Phrase] = {
         "uploaded a new version of the template {record}",
         ("uploaded version {after[version]} of the template {record}",),
     ),
+    "office_settings.saved": Phrase("changed {record} (the parties every document names)"),
     # Accounts and sign-in.
     "account.created": Phrase(
         "created the account {record}", ("created the account {record} with roles {after[roles]}",)
@@ -229,6 +307,14 @@ PHRASES: dict[str, Phrase] = {
         ("locked {record} for {after[client]} after {after[failures]} failed sign-ins",),
     ),
     "account.demo_password_refused": Phrase("refused the demo password of {record}"),
+    "account.handed_over": Phrase(
+        "handed the work of {record} over to another officer",
+        (
+            "handed the work of {record} over to {after[to_person_id]} (cases: {after[cases]}, "
+            "agreements: {after[agreements]}, pipeline entries: {after[pipeline]}): "
+            "“{after[reason]}”",
+        ),
+    ),
     "signin.client_throttled": Phrase("slowed down sign-ins from {record}"),
     # People and the organisation.
     "person.created": Phrase("added {record} to the directory"),
@@ -288,6 +374,8 @@ def _fallback(object_type: str, object_id: str) -> RecordName:
         return RecordName(object_id)
     if object_type == "client":
         return RecordName(f"client {object_id}")
+    if object_type == "office_settings":  # one record: the office's
+        return RecordName("the office settings")
     return RecordName(f"{object_type.replace('_', ' ')} #{object_id}")
 
 

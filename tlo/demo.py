@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tlo import clock
+from tlo import clock, office_settings
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.passwords import DEMO_PASSWORD
@@ -127,6 +127,8 @@ def seed(session: Session, *, today: date | None = None) -> None:
     if get_settings().production:
         raise ValidationError(PRODUCTION_REFUSAL)
     actor = system_actor("demo data")
+    # The parties every document names: Stanford-like, marked "(demo)" (tlo.office_settings).
+    office_settings.save_settings(session, actor=actor, form=office_settings.DEMO)
     school_ids = {
         code: people.create_school(session, actor=actor, name=name, code=code).id
         for name, code in SCHOOLS

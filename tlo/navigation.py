@@ -129,6 +129,13 @@ PAGES: list[PageSpec] = [
         "template.manage",
     ),
     PageSpec(
+        "pages/office_settings.py",
+        "Office settings",
+        ":material/apartment:",
+        "Administration",
+        "settings.manage",
+    ),
+    PageSpec(
         "pages/data_import.py",
         "Import legacy records",
         ":material/upload_file:",

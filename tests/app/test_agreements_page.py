@@ -7,14 +7,22 @@ from tlo.licensing.agreement_models import AgreementStatus
 def option_object(option: str):
     """What a select box of cases formats as 'docket · title'."""
     docket, title = option.split(" · ", 1)
-    return SimpleNamespace(docket=docket, title=title)
+    return SimpleNamespace(docket=docket, title=title, label=option)
+
+
+def search_pickers(app, technology: str = "S2"):
+    """The licensee and the technologies are search pickers (tlo/ui/pickers.py): type, then
+    choose among what was found. Chooses the first licensee; returns the technologies'."""
+    app.text_input(key="agr_new_company_find").input("Inc").run()
+    app.selectbox(key="agr_new_company").select_index(0)
+    app.text_input(key="agr_new_techs_find").input(technology).run()
+    return app.multiselect(key="agr_new_techs")
 
 
 def fill_new_agreement(app, milestones):
     app.switch_page("pages/agreements.py").run()
+    techs = search_pickers(app)
     app.text_input(key="agr_new_title").input("Exclusive license: graphene sensor")
-    app.selectbox(key="agr_new_company").select_index(0)
-    techs = app.multiselect(key="agr_new_techs")
     techs.select(option_object(techs.options[0]))
     app.text_input(key="agr_new_upfront").input("50,000")
     app.text_area(key="agr_new_milestones").input(milestones)
@@ -118,9 +126,8 @@ def test_a_new_license_preselects_its_family_and_the_officer_unticks_one(open_ap
     docket, numbers = a_marketed_family(database_url)
     app = open_app("officer")
     app.switch_page("pages/agreements.py").run()
+    techs = search_pickers(app, docket)
     app.text_input(key="agr_new_title").input("Exclusive license: US only")
-    app.selectbox(key="agr_new_company").select_index(0)
-    techs = app.multiselect(key="agr_new_techs")
     techs.select(option_object(next(o for o in techs.options if o.startswith(f"{docket} · "))))
     assert app.checkbox(key="agr_new_whole").value is True
     app.button(key="FormSubmitter:agr_new-Save agreement").click().run()
@@ -155,9 +162,8 @@ def test_a_whole_family_license_left_incomplete_is_explained(open_app, database_
     docket, _numbers = a_marketed_family(database_url)
     app = open_app("officer")
     app.switch_page("pages/agreements.py").run()
+    techs = search_pickers(app, docket)
     app.text_input(key="agr_new_title").input("Exclusive license: whole family")
-    app.selectbox(key="agr_new_company").select_index(0)
-    techs = app.multiselect(key="agr_new_techs")
     techs.select(option_object(next(o for o in techs.options if o.startswith(f"{docket} · "))))
     app.button(key="FormSubmitter:agr_new-Save agreement").click().run()
     view = view_of(database_url, app.selectbox(key="agr_pick~1").value[0].number)

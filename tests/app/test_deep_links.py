@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, messages
+from tests.app.test_case_tabs import shown_tab
 from tlo import db, ui
 from tlo.demo import DEMO_PASSWORD
 from tlo.disclosures.models import Disclosure, DisclosureStatus
@@ -138,3 +139,11 @@ def test_reassigning_a_case_starts_from_its_own_officer(linked, database_url):
     app = linked("director", case=docket)
     assert not app.exception
     assert app.selectbox(key="reassign_officer").value.name == olivia.full_name
+
+
+def test_the_apps_address_with_a_case_and_a_tab_opens_that_tab(linked, docket):
+    """A link from a reminder or an e-mail (`/?case=S26-0142&tab=patents`) reaches the tab."""
+    app = linked("director", case=docket, tab="patents")
+    assert app.title[0].value.startswith(f"{docket} · ")
+    assert shown_tab(app) == "Patents"
+    assert app.query_params["tab"] == "patents"

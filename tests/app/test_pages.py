@@ -1,8 +1,11 @@
 """Every page opens for every role that may see it, and is absent for every role that may not."""
 
+import re
+
 import pytest
 
 from tests.app.conftest import navigation_paths
+from tlo import ui
 from tlo.auth.models import Role
 from tlo.auth.permissions import GRANTS
 from tlo.navigation import PAGES
@@ -37,6 +40,18 @@ def test_every_page_opens_for_every_role_that_may_see_it(open_app, role, path):
     assert not app.exception, app.exception
     assert not app.error, [error.value for error in app.error]
     assert app.title, "every page has a title"
+    _no_raw_none(app)
+
+
+def _no_raw_none(app) -> None:
+    """No table shows a raw "None" where a record has no value, and no sentence says it."""
+    for frame in app.dataframe:
+        assert frame.proto.placeholder == ui.MISSING, "a table without ui.MISSING for no value"
+    for kind in ("markdown", "caption", "text", "info", "warning", "success", "metric"):
+        for element in getattr(app, kind):
+            shown = f"{getattr(element, 'label', '')} {element.value}"
+            # 'None in this fiscal year.' is English; 'Agreement: None' is a missing value
+            assert not re.search(r"\bNone\b(?! [a-z])", shown), f"{kind} shows None: {shown!r}"
 
 
 @pytest.mark.parametrize(("role", "path"), FORBIDDEN)

@@ -10,7 +10,8 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.test_disclosure_journey import go_to, settle
-from tests.browser.test_outreach_journey import a_marketed_case, pick
+from tests.browser.test_outreach_journey import a_marketed_case
+from tests.browser.test_search_journey import search_and_pick
 from tests.browser.test_sign_in_journey import sign_in
 from tlo.demo import DEMO_PASSWORD
 
@@ -33,13 +34,15 @@ def test_an_officer_drafts_an_exclusive_license_and_downloads_it(
     go_to(page, "Agreements")
 
     page.get_by_text("New agreement").click()
+    new = page.get_by_test_id("stExpander").filter(has_text="New agreement")
     form = page.get_by_test_id("stForm").filter(has_text="Save agreement").first  # not "Edit"
-    pick(page, form, "Licensee", "ApexDiagnostics Inc.")
+    # The licensee and the technologies are search pickers, beside the form.
+    search_and_pick(page, new, "Find the company", "Licensee", "apexdiag", "ApexDiagnostics Inc.")
+    find_case = "Find a case (docket, title, keyword or inventor)"
+    search_and_pick(
+        page, new, find_case, "Technologies covered", docket, re.compile(docket), many=True
+    )
     form.get_by_label("Title", exact=True).fill(TITLE)
-    form.get_by_role("combobox", name="Technologies covered").click()
-    page.keyboard.type(docket)  # the list is long and only its visible part is rendered
-    page.get_by_role("option", name=re.compile(re.escape(docket))).click()
-    page.keyboard.press("Escape")
     form.get_by_label("Field of use").fill("Point-of-care diagnostics")
     form.get_by_label("Upfront fee ($)").fill("75,000")
     form.get_by_label("Royalty rates, one a line: applies to; percent").fill(
@@ -53,8 +56,10 @@ def test_an_officer_drafts_an_exclusive_license_and_downloads_it(
     expect(page.get_by_text("Agreement saved as a draft.")).to_be_visible()
     settle(page)
 
-    # The newest agreement is listed first and opened below the list.
+    # The newest agreement is listed first and opened below the list, its terms with it.
     expect(page.get_by_text(re.compile("with ApexDiagnostics Inc.* · Draft"))).to_be_visible()
+    expect(page.get_by_text("Running royalties: 3 % of Net Sales")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"is not executed yet: its obligations"))).to_be_visible()
     page.get_by_role("button", name="Generate a new Word draft").click()
     expect(page.get_by_text(re.compile(r"A new draft of AGR-\d+ is ready\."))).to_be_visible()
     settle(page)
@@ -71,3 +76,9 @@ def test_an_officer_drafts_an_exclusive_license_and_downloads_it(
     assert "Phase II trial started" in text and "$100,000.00" in text and "31 March 2028" in text
     assert "Point-of-care diagnostics" in text
     assert "{{" not in text and "{%" not in text
+    # The parties: the demo office's settings, the licensee by its legal form, not its size.
+    university = "The Board of Trustees of the Leland Stanford Junior University (demo)"
+    assert f"by and between {university}, a body having corporate powers" in text
+    licensee = r"and ApexDiagnostics Inc\., an? [A-Z][A-Za-z ]+ corporation \(\"Licensee"
+    assert re.search(licensee, text)
+    assert "Name: Diane Whitfield   Title: Director, Office of Technology Licensing" in text

@@ -109,7 +109,7 @@ def test_a_disclosure_goes_from_the_inventor_to_a_filing_decision(page, app_url,
     page.get_by_role("button", name="Assign", exact=True).click()
     expect(page.get_by_text(f"{docket} assigned to Olivia Ortega.")).to_be_visible()
     go_to(page, "Case file", "Case file")
-    type_into(page, "Find a case by docket, e.g. S26-0007", docket)
+    type_into(page, "Find a case by docket, title, keyword or inventor", docket)
     choose(page, "Matching cases", docket)
     expect(page.get_by_role("heading", name=re.compile(docket))).to_be_visible()
     open_tab(page, "Evaluation")

@@ -41,7 +41,7 @@ def test_an_officer_records_a_provisional_and_takes_its_deadline_to_the_calendar
     assert docket, "the demo office has a case approved for filing"
     sign_in(page, app_url, "officer", DEMO_PASSWORD)
     go_to(page, "Case file", "Case file")
-    type_into(page, "Find a case by docket, e.g. S26-0007", docket)
+    type_into(page, "Find a case by docket, title, keyword or inventor", docket)
     choose(page, "Matching cases", docket)
     open_tab(page, "Patents")
     page.get_by_text("Record a filed application").click()

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from tests.browser.test_agreement_journey import word_text
 from tests.browser.test_disclosure_journey import go_to, settle
-from tests.browser.test_outreach_journey import pick
+from tests.browser.test_search_journey import search_and_pick
 from tests.browser.test_sign_in_journey import sign_in
 from tlo import db
 from tlo.demo import DEMO_PASSWORD
@@ -60,13 +60,14 @@ def test_an_officer_licenses_part_of_a_family_and_the_draft_lists_exactly_it(
     go_to(page, "Agreements")
 
     page.get_by_text("New agreement").click()
+    new = page.get_by_test_id("stExpander").filter(has_text="New agreement")
     form = page.get_by_test_id("stForm").filter(has_text="Save agreement").first
-    pick(page, form, "Licensee", "ApexDiagnostics Inc.")
+    search_and_pick(page, new, "Find the company", "Licensee", "apexdiag", "ApexDiagnostics Inc.")
+    find_case = "Find a case (docket, title, keyword or inventor)"
+    search_and_pick(
+        page, new, find_case, "Technologies covered", docket, re.compile(docket), many=True
+    )
     form.get_by_label("Title", exact=True).fill(TITLE)
-    form.get_by_role("combobox", name="Technologies covered").click()
-    page.keyboard.type(docket)
-    page.get_by_role("option", name=re.compile(re.escape(docket))).click()
-    page.keyboard.press("Escape")
     whole_family = form.get_by_role("checkbox", name=re.compile("^License the whole family"))
     expect(whole_family).to_be_checked()
     form.get_by_role("button", name="Save agreement").click()

@@ -92,7 +92,7 @@ def test_an_officer_enters_two_offices_declines_the_rest_and_the_docket_follows(
     docket = a_pct_awaiting_its_national_phases(app_database_url)
     sign_in(page, app_url, "officer", DEMO_PASSWORD)
     go_to(page, "Case file", "Case file")
-    type_into(page, "Find a case by docket, e.g. S26-0007", docket)
+    type_into(page, "Find a case by docket, title, keyword or inventor", docket)
     choose(page, "Matching cases", docket)
     open_tab(page, "Patents")
     record_national_phase(page, "JP", "20261120")

@@ -48,7 +48,7 @@ def test_an_officer_adds_a_suggested_company_logs_a_call_and_downloads_the_summa
     docket, title = a_marketed_case(app_database_url)
     sign_in(page, app_url, "officer", DEMO_PASSWORD)
     go_to(page, "Case file", "Case file")
-    type_into(page, "Find a case by docket, e.g. S26-0007", docket)
+    type_into(page, "Find a case by docket, title, keyword or inventor", docket)
     choose(page, "Matching cases", docket)
     open_tab(page, "Marketing")
     first_suggestion = page.get_by_role("button", name="Add to pipeline").first

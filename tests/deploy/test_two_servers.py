@@ -183,7 +183,7 @@ def test_two_browsers_work_at_once_on_two_app_processes_and_no_update_is_lost(st
         # Both write a note on the same case at the same moment.
         for page in both:
             go_to(page, "Case file")
-            type_into(page, "Find a case by docket, e.g. S26-0007", q1)
+            type_into(page, "Find a case by docket, title, keyword or inventor", q1)
             choose(page, "Matching cases", q1)
             expect(page.get_by_role("heading", name=re.compile(q1))).to_be_visible()
             open_tab(page, "Notes")

@@ -107,11 +107,12 @@ def casework_done(engine, office, tmp_path, monkeypatch):
     income_id = receive(engine, office, agreement_id, "1000")
     distribute(engine, office, income_id)
     with unit_of_work(engine) as session:
-        casework.assign_officer(
+        casework.reassign_officer(
             session,
             actor=office.director,
             disclosure_id=case_id,
             officer_person_id=office.other_officer.person_id,
+            reason="Marcus knows the licensee",
         )
         casework.add_note(
             session, actor=office.other_officer, disclosure_id=case_id, text="Call the CTO."
@@ -132,7 +133,10 @@ def test_entries_read_as_sentences_that_name_people_and_records(engine, office, 
     shown = sentences(engine, office.director)
 
     assert f"Olivia Ortega assigned {docket} to Olivia Ortega" in shown
-    assert f"Diane Whitfield reassigned {docket} from Olivia Ortega to Marcus Lee" in shown
+    assert (
+        f"Diane Whitfield reassigned {docket} from Olivia Ortega to Marcus Lee: "
+        "“Marcus knows the licensee”" in shown
+    )
     assert (
         f"Olivia Ortega decided to file a provisional for {docket} "
         "(Under evaluation → Patent filing approved)"

@@ -77,12 +77,23 @@ def test_an_officer_takes_a_case_and_only_the_director_reassigns_it(engine, offi
             disclosure_id=case_id,
             officer_person_id=office.other_officer.person_id,
         )
-    with unit_of_work(engine) as session:
+    with (
+        pytest.raises(ValidationError, match="reassigning it asks for a reason"),
+        unit_of_work(engine) as session,
+    ):
         casework.assign_officer(
             session,
             actor=office.director,
             disclosure_id=case_id,
             officer_person_id=office.other_officer.person_id,
+        )
+    with unit_of_work(engine) as session:
+        casework.reassign_officer(
+            session,
+            actor=office.director,
+            disclosure_id=case_id,
+            officer_person_id=office.other_officer.person_id,
+            reason="Olivia is on leave",
         )
     with unit_of_work(engine) as session:
         view = queries.get_case(session, actor=office.director, disclosure_id=case_id)

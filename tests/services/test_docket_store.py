@@ -104,11 +104,12 @@ def test_every_change_to_a_case_reaches_the_stored_docket(engine, office):
         patents.record_response(
             session, actor=office.officer, office_action_id=action.id, responded_on=TODAY
         )
-        casework.assign_officer(
+        casework.reassign_officer(
             session,
             actor=office.director,
             disclosure_id=case_id,
             officer_person_id=office.other_officer.person_id,
+            reason="Marcus takes the patents",
         )
     assert_stored_equals_computed(engine)
     with unit_of_work(engine) as session:

@@ -39,11 +39,13 @@ from sqlmodel import Session
 from tests.clock import TODAY
 from tests.conftest import POSTGRES_URL, create_postgres_schema, drop_postgres_schema
 from tests.factories import case_approved_for_filing, make_actor, submitted_case
-from tlo import db
+from tlo import case_summary, db, office_settings, search
+from tlo.auth import handover
+from tlo.auth import services as auth_services
 from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
 from tlo.db import unit_of_work
-from tlo.disclosures import attachments, casework, intake
+from tlo.disclosures import attachments, casework, intake, shares
 from tlo.disclosures.casework import Scorecard
 from tlo.disclosures.intake import (
     DisclosureForm,
@@ -53,7 +55,7 @@ from tlo.disclosures.intake import (
 )
 from tlo.disclosures.queries import DisclosureFilters, search_disclosures
 from tlo.errors import DomainError
-from tlo.licensing import agreements, drafts, marketing, outreach
+from tlo.licensing import agreements, drafts, marketing, outreach, outreach_corrections
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.marketing import SummaryFields
@@ -238,6 +240,7 @@ def _build_world(engine, database: str) -> World:
     office = world
     ids = world.ids
     ids["extra_admin"] = make_actor(engine, Role.ADMIN, name="Adam Admin")
+    ids["other_officer"] = make_actor(engine, Role.OFFICER, name="Marcus Lee")
     with unit_of_work(engine) as session:
         draft = intake.save_draft(
             session,
@@ -256,6 +259,7 @@ def _build_world(engine, database: str) -> World:
         title="Solid-state battery",
         funding=[FundingEntry("NIH", "R01", True, "NIH")],
     )
+    _share_answers(engine, world)
     actor = system_actor("fuzz")
     with unit_of_work(engine) as session:
         school = people.create_school(session, actor=actor, name="School of Fuzz", code="SF")
@@ -299,6 +303,29 @@ def _build_world(engine, database: str) -> World:
         ).id
         ids["outreach"] = outreach.start_outreach(
             session, actor=office.officer, disclosure_id=ids["filed"], company_id=company.id
+        ).id
+        # An outreach to correct (no agreement follows it): a touch naming a second contact.
+        ampere = outreach.save_company(
+            session, actor=office.officer, form=CompanyForm("Ampere Labs", "small")
+        )
+        ids["touched_contact"] = outreach.add_contact(
+            session, actor=office.officer, company_id=ampere.id, name="Sam Poe"
+        ).id
+        ids["spare_contact"] = outreach.add_contact(  # named by nothing: it may be removed
+            session, actor=office.officer, company_id=ampere.id, name="Kim Lo"
+        ).id
+        ids["mistaken_outreach"] = outreach.start_outreach(
+            session, actor=office.officer, disclosure_id=ids["filed"], company_id=ampere.id
+        ).id
+        ids["touch"] = outreach.log_touch(
+            session,
+            actor=office.officer,
+            outreach_id=ids["mistaken_outreach"],
+            touched_on=TODAY - timedelta(days=3),
+            channel="email",
+            note="Sent the summary.",
+            contact_id=ids["touched_contact"],
+            today=TODAY,
         ).id
     with unit_of_work(engine) as session:
         view = patents.docket(session, actor=office.officer, filters=DocketFilters(), today=TODAY)
@@ -348,6 +375,30 @@ def _build_world(engine, database: str) -> World:
     return world
 
 
+def _share_answers(engine, world: World) -> None:
+    """Two cases of Alice (50 %), Bob (30 %, signs in) and Henrik (20 %, outside), Olivia's:
+    on the first no one has answered yet; on the second Bob disputes his share."""
+    ids = world.ids
+    ids["bob"] = make_actor(engine, Role.INVENTOR, name="Bob Okafor")
+    with unit_of_work(engine) as session:
+        ids["outsider"] = people.add_external_person(
+            session,
+            actor=system_actor("fuzz"),
+            full_name="Henrik Larsen",
+            email="henrik@novagen.example",
+            organisation="NovaGen Biologics",
+        ).id
+    inventors = [
+        (world.inventor.person_id, "50"),
+        (ids["bob"].person_id, "30"),
+        (ids["outsider"], "20"),
+    ]
+    ids["shared"] = case_approved_for_filing(engine, world, *inventors, title="Shared")
+    ids["disputed"] = case_approved_for_filing(engine, world, *inventors, title="Disputed")
+    with unit_of_work(engine) as session:
+        shares.dispute_share(session, actor=ids["bob"], disclosure_id=ids["disputed"], reason="40")
+
+
 def _agreement_form(world: World, case_id: int) -> AgreementForm:
     return AgreementForm(
         agreement_type="exclusive_license",
@@ -365,6 +416,7 @@ def _agreement_form(world: World, case_id: int) -> AgreementForm:
         equity_shares=1000,
         equity_percent="2.5",
         past_patent_costs="12345.67",
+        licensee_signatory_contact_id=world.contact,
     )
 
 
@@ -444,7 +496,10 @@ COMPANY_SLOTS = {
     "form.interests": "text",
     "form.notes": "text",
     "form.do_not_contact": "bool",
+    "form.entity_kind": "text",
+    "form.jurisdiction": "text",
     "company_id": "id",
+    "reason": "text",
 }
 AGREEMENT_SLOTS = {
     "form.agreement_type": "choice",
@@ -474,6 +529,7 @@ AGREEMENT_SLOTS = {
     "form.reimburse_ongoing_costs": "bool",
     "form.royalty_report_period": "choice",
     "form.notes": "text",
+    "form.licensee_signatory_contact_id": "id",
     "agreement_id": "id",
 }
 APPLICATION_SLOTS = {
@@ -525,6 +581,20 @@ SPECS = [
         DISCLOSURE_SLOTS,
     ),
     Spec(
+        "intake.check_submission",
+        intake.check_submission,
+        "inventor",
+        lambda w: {"disclosure_id": w.draft},
+        {"disclosure_id": "id", "today": "date"},
+    ),
+    Spec(
+        "intake.open_draft",
+        intake.open_draft,
+        "inventor",
+        lambda w: {"disclosure_id": w.draft},
+        {"disclosure_id": "id"},
+    ),
+    Spec(
         "intake.submit",
         intake.submit,
         "inventor",
@@ -546,6 +616,82 @@ SPECS = [
         {"disclosure_id": "id"},
     ),
     Spec(
+        "shares.dispute_share",
+        shares.dispute_share,
+        "bob",
+        lambda w: {"disclosure_id": w.shared, "reason": "I wrote half of it."},
+        {"disclosure_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "shares.dispute_share_for",
+        shares.dispute_share_for,
+        "officer",
+        lambda w: {
+            "disclosure_id": w.shared,
+            "person_id": w.outsider,
+            "reason": "He asks for 30 % (e-mail attached).",
+            "evidence_name": "email.txt",
+            "evidence": b"I ask for 30 %.",
+        },
+        {
+            "disclosure_id": "id",
+            "person_id": "id",
+            "reason": "text",
+            "evidence_name": "text",
+            "evidence": "bytes",
+        },
+    ),
+    Spec(
+        "shares.confirm_share_for",
+        shares.confirm_share_for,
+        "officer",
+        lambda w: {
+            "disclosure_id": w.shared,
+            "person_id": w.outsider,
+            "note": "Confirmed by phone.",
+            "evidence_name": None,
+            "evidence": None,
+        },
+        {
+            "disclosure_id": "id",
+            "person_id": "id",
+            "note": "text",
+            "evidence_name": "text",
+            "evidence": "bytes",
+        },
+    ),
+    Spec(
+        "intake.change_shares",
+        intake.change_shares,
+        "officer",
+        lambda w: {
+            "disclosure_id": w.disputed,
+            "inventors": [
+                InventorEntry(w.inventor.person_id, "40"),
+                InventorEntry(w.bob.person_id, "40"),
+                InventorEntry(w.outsider, "20"),
+            ],
+        },
+        {
+            "disclosure_id": "id",
+            "inventors": "list",
+            "inventors.0.person_id": "id",
+            "inventors.0.share": "percent",
+            "inventors.2.share": "percent",
+        },
+    ),
+    Spec(
+        "shares.withdraw_dispute",
+        shares.withdraw_dispute,
+        "officer",
+        lambda w: {
+            "disclosure_id": w.disputed,
+            "person_id": w.bob.person_id,
+            "note": "Bob agreed at the meeting.",
+        },
+        {"disclosure_id": "id", "person_id": "id", "note": "text"},
+    ),
+    Spec(
         "attachments.add_attachment",
         attachments.add_attachment,
         "inventor",
@@ -559,6 +705,24 @@ SPECS = [
         "officer",
         lambda w: {"disclosure_id": w.submitted, "officer_person_id": w.officer.person_id},
         {"disclosure_id": "id", "officer_person_id": "id"},
+    ),
+    Spec(
+        "casework.reassign_officer",
+        casework.reassign_officer,
+        "director",
+        lambda w: {
+            "disclosure_id": w.filing,
+            "officer_person_id": w.other_officer.person_id,
+            "reason": "Olivia is on leave",
+        },
+        {"disclosure_id": "id", "officer_person_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "case_summary.case_summary_docx",
+        case_summary.case_summary_docx,
+        "director",
+        lambda w: {"disclosure_id": w.filed, "today": TODAY},
+        {"disclosure_id": "id", "today": "date"},
     ),
     Spec(
         "casework.record_evaluation",
@@ -636,6 +800,20 @@ SPECS = [
         lambda w: {
             "form": CompanyForm("VoltCell Inc.", "small", "Energy"),
             "company_id": w.company,
+            "reason": "It has grown",
+        },
+        COMPANY_SLOTS,
+    ),
+    Spec(
+        "outreach.save_company (correct the legal form)",
+        outreach.save_company,
+        "director",
+        lambda w: {
+            "form": CompanyForm(
+                "VoltCell Inc.", "startup", entity_kind="corporation", jurisdiction="Delaware"
+            ),
+            "company_id": w.company,
+            "reason": "As on its certificate of incorporation",
         },
         COMPANY_SLOTS,
     ),
@@ -696,6 +874,72 @@ SPECS = [
         "officer",
         lambda w: {"outreach_id": w.outreach, "signed_on": TODAY - timedelta(days=2)},
         {"outreach_id": "id", "signed_on": "date"},
+    ),
+    Spec(
+        "outreach_corrections.withdraw_outreach",
+        outreach_corrections.withdraw_outreach,
+        "officer",
+        lambda w: {"outreach_id": w.mistaken_outreach, "reason": "Opened for the wrong company"},
+        {"outreach_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "outreach_corrections.correct_touch",
+        outreach_corrections.correct_touch,
+        "officer",
+        lambda w: {
+            "touch_id": w.touch,
+            "touched_on": TODAY - timedelta(days=2),
+            "channel": "call",
+            "note": "A call, not an e-mail.",
+            "outcome": "Wants data",
+            "contact_id": w.touched_contact,
+            "reason": "Logged as the wrong channel",
+        },
+        {
+            "touch_id": "id",
+            "touched_on": "date",
+            "channel": "choice",
+            "note": "text",
+            "outcome": "text",
+            "contact_id": "id",
+            "reason": "text",
+            "today": "date",
+        },
+    ),
+    Spec(
+        "outreach_corrections.strike_touch",
+        outreach_corrections.strike_touch,
+        "officer",
+        lambda w: {"touch_id": w.touch, "reason": "Never sent"},
+        {"touch_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "outreach_corrections.correct_contact",
+        outreach_corrections.correct_contact,
+        "officer",
+        lambda w: {
+            "contact_id": w.contact,
+            "name": "Jane Roe-Smith",
+            "title": "CTO",
+            "email": "jane@voltcell.example",
+            "phone": "+1 650 555 0101",
+            "reason": "Her married name",
+        },
+        {
+            "contact_id": "id",
+            "name": "text",
+            "title": "text",
+            "email": "text",
+            "phone": "text",
+            "reason": "text",
+        },
+    ),
+    Spec(
+        "outreach_corrections.remove_contact",
+        outreach_corrections.remove_contact,
+        "officer",
+        lambda w: {"contact_id": w.spare_contact, "reason": "Entered by mistake"},
+        {"contact_id": "id", "reason": "text"},
     ),
     Spec(
         "marketing.save_summary",
@@ -764,6 +1008,13 @@ SPECS = [
         "officer",
         lambda w: {"agreement_id": w.draft_agreement},
         {"agreement_id": "id"},
+    ),
+    Spec(
+        "office_settings.save_settings",
+        office_settings.save_settings,
+        "director",
+        lambda w: {"form": office_settings.SettingsForm(**vars(office_settings.DEMO))},  # a copy
+        {f"form.{name}": "text" for name in office_settings.LABELS},
     ),
     Spec(
         "outreach.list_companies (search)",
@@ -1079,7 +1330,21 @@ SPECS = [
         revenue.annual_run,
         "finance",
         lambda w: {"fiscal_year": 2027},
+        {"fiscal_year": "int", "fingerprint": "text"},
+    ),
+    Spec(
+        "revenue.preview_annual_run",
+        revenue.preview_annual_run,
+        "finance",
+        lambda w: {"fiscal_year": 2027},
         {"fiscal_year": "int"},
+    ),
+    Spec(
+        "revenue.void_income",
+        revenue.void_income,
+        "finance",
+        lambda w: {"income_id": w.income, "reason": "Recorded twice"},
+        {"income_id": "id", "reason": "text"},
     ),
     Spec(
         "revenue.list_incomes",
@@ -1088,7 +1353,60 @@ SPECS = [
         lambda w: {"offset": 0, "limit": 50},
         {"offset": "int", "limit": "int"},
     ),
+    # --- accounts: deactivating someone, and handing over what they hold
+    Spec(
+        "handover.deactivate",
+        handover.deactivate,
+        "extra_admin",
+        lambda w: {
+            "account_id": w.officer.account_id,
+            "hand_over_to": w.other_officer.person_id,
+            "reason": "Left the office",
+        },
+        {"account_id": "id", "hand_over_to": "id", "reason": "text", "leave_with_them": "bool"},
+    ),
+    Spec(
+        "handover.hand_over",
+        handover.hand_over,
+        "director",
+        lambda w: {
+            "account_id": w.officer.account_id,
+            "to_person_id": w.other_officer.person_id,
+            "reason": "On leave until May",
+        },
+        {"account_id": "id", "to_person_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "handover.holdings",
+        handover.holdings,
+        "director",
+        lambda w: {"account_id": w.officer.account_id, "today": TODAY},
+        {"account_id": "id", "today": "date"},
+    ),
+    Spec(
+        "accounts.set_account_active",
+        auth_services.set_account_active,
+        "director",
+        lambda w: {"account_id": w.finance.account_id, "active": False},
+        {"account_id": "id", "active": "bool"},
+    ),
     # --- reports and search
+    *(
+        Spec(
+            f"search.{finder.__name__}",
+            finder,
+            actor,
+            lambda w, text=text: {"text": text, "limit": 20},
+            {"text": "text", "limit": "int"},
+        )
+        for finder, actor, text in (
+            (search.search, "officer", "battery"),
+            (search.find_cases, "inventor", "solid-state battery"),
+            (search.find_agreements, "finance", "AGR-00001"),
+            (search.find_companies, "officer", "voltcell"),
+            (search.find_people, "director", "alice chen"),
+        )
+    ),
     Spec(
         "queries.search_disclosures",
         search_disclosures,

@@ -272,7 +272,9 @@ def test_the_marketing_summary_is_generated_with_the_ip_status_and_regenerated_a
 
     assert "Graphene & gold biosensor" in text(first)
     assert "Patent pending: US Provisional filed 02 March 2026." in text(first)
-    assert "63/123,456" in text(first) and "Olivia Ortega" in text(first)
+    # A provisional is never published: its number stays out of a non-confidential summary.
+    assert "63/123,456" not in text(first) and "not published" in text(first)
+    assert "Olivia Ortega" in text(first)
     assert "Five minutes instead of an hour." in text(second)
     assert "{{" not in text(second)
 

@@ -3,8 +3,10 @@ import pytest
 from tlo.licensing.matching import (
     CompanyProfile,
     PastResponse,
+    build_index,
     normalise_company_name,
     rank_companies,
+    rank_in_index,
     terms,
 )
 
@@ -32,6 +34,7 @@ def test_different_companies_stay_different():
 def test_terms_drop_stop_words_and_plurals():
     assert terms("The Batteries and solid-state electrolytes") == [
         "battery",
+        "solid-state",
         "solid",
         "state",
         "electrolyte",
@@ -92,3 +95,41 @@ def test_a_company_is_matched_by_its_interests_as_they_read_now():
     after = rank_companies(technology, [profile(1, "VoltCell", "bread, flour, ovens")])
     assert [s.name for s in before] == ["VoltCell"]
     assert after == []
+
+
+def test_generic_words_alone_match_no_company():
+    """'point', 'care' and 'field' matched every company caring for anything (issue #16)."""
+    technology = "A point-of-care assay for sepsis, useful in the field and in home care"
+    ranked = rank_companies(
+        technology,
+        [
+            profile(1, "CareHomes", "elder care, home care services", "health services"),
+            profile(2, "FieldPoint", "oil field services, point solutions", "energy"),
+            profile(3, "QuickDx", "point-of-care diagnostics, sepsis", "diagnostics"),
+        ],
+    )
+    assert [s.name for s in ranked] == ["QuickDx", "CareHomes"]
+    assert set(ranked[0].matched_terms) == {"point-of-care", "sepsis"}
+    assert ranked[1].matched_terms == ["home"]
+    assert "care" not in terms("home care") and "home" in terms("home care")
+
+
+def test_companies_the_inventors_named_come_first_whatever_their_interests():
+    index = build_index(
+        [
+            profile(1, "VoltCell Inc.", "lithium battery, electrolyte", "energy"),
+            profile(2, "Genentech, Inc.", "antibodies", "biotech"),
+            profile(3, "Arc", "battery", "energy"),  # too short a name to look for in prose
+            profile(4, "Illumina", "sequencing", "genomics"),
+        ]
+    )
+    named = "GENENTECH INC, VoltCell and perhaps an arc welder"
+    ranked = rank_in_index("lithium battery", index, named_text=named)
+    assert [s.name for s in ranked] == ["Genentech, Inc.", "VoltCell Inc.", "Arc"]
+    assert [s.named_by_inventor for s in ranked] == [True, True, False]
+    assert ranked[0].explanation == "named by the inventors"
+    assert ranked[1].explanation.startswith("named by the inventors · matches ")
+    # one already in the pipeline is not suggested again, named or not
+    left = rank_in_index("lithium battery", index, named_text=named, leave_out=frozenset({2}))
+    assert [s.name for s in left] == ["VoltCell Inc.", "Arc"]
+    assert rank_in_index("", index, named_text="") == []

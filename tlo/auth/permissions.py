@@ -77,7 +77,11 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "org.read": _EVERYONE,
     "org.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
     "account.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # Handing a leaving officer's cases, agreements and pipeline to another (tlo/auth/handover.py).
+    "account.hand_over": {Role.ADMIN: A, Role.DIRECTOR: A},
     "audit.read": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # The sidebar's search box (tlo/search.py); each kind found needs its own read permission.
+    "search.records": _STAFF,
     # Disclosures. Who may take each step of a case's workflow is in disclosures/workflow.py.
     "disclosure.create": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A},
     "disclosure.mine": {Role.INVENTOR: A, Role.OFFICER: A, Role.DIRECTOR: A},
@@ -89,6 +93,11 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     },
     "disclosure.edit_draft": {Role.INVENTOR: OWN, Role.OFFICER: OWN, Role.DIRECTOR: A},
     "disclosure.confirm_share": {Role.INVENTOR: OWN},
+    "disclosure.dispute_share": {Role.INVENTOR: OWN},  # instead of confirming it
+    # The case's officer answers for an outside co-inventor (with evidence) and resolves
+    # disputes (tlo/disclosures/shares.py).
+    "disclosure.answer_share_for": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
+    "disclosure.resolve_share_dispute": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     "disclosure.triage": {Role.OFFICER: A, Role.DIRECTOR: A},
     "disclosure.work": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     "disclosure.internal": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
@@ -104,15 +113,23 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "company.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "company.manage": {Role.OFFICER: A, Role.DIRECTOR: A},
     "outreach.read": {Role.OFFICER: A, Role.DIRECTOR: A},
+    # Corrections, each with its reason: a company's facts and its contacts (any officer, as
+    # they keep the directory), a technology's outreach and touches (who works its case).
+    "company.correct": {Role.OFFICER: A, Role.DIRECTOR: A},
+    "outreach.correct": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     # Agreements: an officer edits the agreements they handle; finance reads them all.
     "agreement.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "agreement.create": {Role.OFFICER: A, Role.DIRECTOR: A},
     "agreement.edit": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     # Word templates: staff upload new versions after validation.
     "template.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # Office settings: the parties every document names (tlo/office_settings.py).
+    "settings.read": _STAFF,
+    "settings.manage": {Role.ADMIN: A, Role.DIRECTOR: A},
     # Income and revenue sharing: finance records and posts; inventors read their own lines.
     "income.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "income.record": {Role.FINANCE: A, Role.DIRECTOR: A},
+    "income.void": {Role.FINANCE: A, Role.DIRECTOR: A},  # a payment recorded by mistake
     "distribution.read": {Role.FINANCE: A, Role.DIRECTOR: A},  # every inventor's payout
     "distribution.post": {Role.FINANCE: A, Role.DIRECTOR: A},
     "policy.manage": {Role.FINANCE: A, Role.ADMIN: A, Role.DIRECTOR: A},

@@ -27,6 +27,7 @@ from tlo.config import get_settings
 from tlo.errors import NotFound, ValidationError
 from tlo.pagination import Page, paginate
 from tlo.people.models import Person
+from tlo.text import clean_bool, clean_id
 
 WRONG_CREDENTIALS = "Wrong username or password."
 
@@ -415,8 +416,11 @@ def set_roles(
 
 
 def set_account_active(session: Session, *, actor: Actor, account_id: int, active: bool) -> None:
+    """Deactivate or reactivate an account. The Accounts page deactivates through
+    `tlo.auth.handover.deactivate`, which first shows and hands over what the person holds."""
     require(actor, "account.manage")
-    account = _get_account(session, account_id)
+    active = clean_bool(active, what="whether the account is active")
+    account = _get_account(session, clean_id(account_id, what="account"))
     if account.active == active:
         return
     if account_id == actor.account_id and not active:

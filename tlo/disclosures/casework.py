@@ -49,9 +49,50 @@ def may_assign(actor: Actor, case: CaseAccess) -> bool:
 def assign_officer(
     session: Session, *, actor: Actor, disclosure_id: int, officer_person_id: int
 ) -> None:
-    """Triage a new case to an officer; later, only the director reassigns it."""
+    """Triage a new case to an officer; later, only the director reassigns it (giving the
+    reason: `reassign_officer`)."""
+    _assign(session, actor, disclosure_id, officer_person_id, reason="")
+
+
+REASSIGN_REASON_MAX_LENGTH = 500
+
+
+def reassign_officer(
+    session: Session, *, actor: Actor, disclosure_id: int, officer_person_id: int, reason: str
+) -> None:
+    """Give a case that has its officer to another one (the director), saying why: the reason
+    is kept in the audit log ("... reassigned S26-0001 from Olivia Ortega to Marcus Lee:
+    “Olivia is on leave until May”")."""
+    reason = clean_text(
+        reason,
+        what="reason for reassigning the case",
+        max_length=REASSIGN_REASON_MAX_LENGTH,
+        required=True,
+    )
     clean_id(officer_person_id, what="officer")
     case = load_case(session, actor, disclosure_id, "disclosure.triage", for_update=True)
+    current = case.disclosure.officer_person_id
+    if current is None:
+        raise ValidationError(
+            f"{case.disclosure.docket or 'The case'} has no officer yet: assign it first."
+        )
+    if current == officer_person_id:
+        raise ValidationError("Choose another officer: the case is already theirs.")
+    _assign(session, actor, disclosure_id, officer_person_id, reason=reason, case=case)
+
+
+def _assign(
+    session: Session,
+    actor: Actor,
+    disclosure_id: int,
+    officer_person_id: int,
+    *,
+    reason: str,
+    case: CaseAccess | None = None,
+) -> None:
+    clean_id(officer_person_id, what="officer")
+    if case is None:
+        case = load_case(session, actor, disclosure_id, "disclosure.triage", for_update=True)
     officers = {option.person_id: option.name for option in list_officers(session, actor=actor)}
     if officer_person_id not in officers:
         raise ValidationError("Choose an active licensing officer.")
@@ -64,6 +105,10 @@ def assign_officer(
     if not may_assign(actor, case):
         raise ValidationError(
             f"{disclosure.docket} already has its officer; the director reassigns cases."
+        )
+    if before is not None and not reason:
+        raise ValidationError(
+            f"{disclosure.docket} already has its officer: reassigning it asks for a reason."
         )
     disclosure.officer_person_id = officer_person_id
     session.add(disclosure)
@@ -78,7 +123,7 @@ def assign_officer(
         object_type="disclosure",
         object_id=disclosure_id,
         before={"officer_person_id": before},
-        after={"officer_person_id": officer_person_id},
+        after={"officer_person_id": officer_person_id, **({"reason": reason} if reason else {})},
     )
 
 

@@ -133,6 +133,45 @@ class ShareHistory(SQLModel, table=True):
     recorded_by_account_id: int | None = Field(default=None, foreign_key="account.id")
 
 
+class ShareResponseKind(StrEnum):
+    CONFIRMED_FOR = "confirmed_for"  # an officer recorded an inventor's confirmation for them
+    DISPUTED = "disputed"  # the inventor (or an officer for them) disputes their share
+
+
+class ShareResolution(StrEnum):
+    CONFIRMED = "confirmed"  # the inventor confirmed their share after all
+    WITHDRAWN = "withdrawn"  # the officer recorded the dispute withdrawn
+    SHARES_CHANGED = "shares_changed"  # the officer changed the shares: all confirm again
+
+
+class ShareResponse(SQLModel, table=True):
+    """An inventor's answer to their share other than confirming it themselves: a dispute (with
+    its reason, until it is resolved), or a confirmation an officer recorded on behalf of an
+    outside co-inventor, with its evidence (a note, a file attached to the case, or both).
+    Kept for the share version answered; a change of shares makes a new version."""
+
+    __tablename__ = "share_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    share_version: int
+    share_bp: int  # the share answered, in hundredths of a percent
+    kind: str = Field(max_length=20)
+    note: str = ""  # the dispute's reason, or what the co-inventor said and how
+    attachment_id: int | None = Field(default=None, foreign_key="attachment.id")
+    on_behalf: bool = False  # recorded by an officer for the inventor
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    recorded_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    recorded_by_name: str = Field(max_length=200)
+    # A dispute stays open until resolved; a confirmation recorded for someone is never open.
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = Field(default=None, max_length=20)
+    resolution_note: str = ""
+    resolved_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    resolved_by_name: str | None = Field(default=None, max_length=200)
+
+
 class FundingSource(SQLModel, table=True):
     __tablename__ = "funding_source"
 

@@ -93,6 +93,9 @@ class Agreement(SQLModel, table=True):
     # after it is "not licensed yet"; one that was there and is not licensed was left out.
     patents_chosen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     royalty_report_period: str = Field(default=ReportPeriod.QUARTERLY.value, max_length=20)
+    # Who signs for the licensee: one of its contacts (None: not chosen yet; the draft then
+    # leaves the name and title to be filled in by hand).
+    licensee_signatory_contact_id: int | None = Field(default=None, foreign_key="contact.id")
     notes: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -42,7 +42,7 @@ from tlo.licensing.agreement_models import (
     ReportPeriod,
     RoyaltyRate,
 )
-from tlo.licensing.models import Company, Outreach, Stage
+from tlo.licensing.models import Company, Contact, Outreach, Stage
 from tlo.licensing.obligations import MilestoneTerm, Obligation, Terms, derive_obligations
 from tlo.licensing.outreach import move_stage
 from tlo.money import from_cents, percent_to_bp, to_cents
@@ -126,6 +126,8 @@ class AgreementForm:
     reimburse_ongoing_costs: bool = False
     royalty_report_period: ReportPeriod | str = ReportPeriod.QUARTERLY
     notes: str = ""
+    # Which of the licensee's contacts signs for it (None: not chosen yet).
+    licensee_signatory_contact_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -205,8 +207,10 @@ def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, Agreeme
         company_id = clean_id(form.company_id, what="company")
     except NotFound:
         raise ValidationError("Choose the licensee (a company).") from None
-    if session.get(Company, company_id) is None:
+    company = session.get(Company, company_id)
+    if company is None:
         raise ValidationError("Choose the licensee (a company).")
+    signatory_id = _check_signatory(session, company, form.licensee_signatory_contact_id)
     technologies = clean_ids(_list(form.technologies, "technologies"), what="disclosure")
     patent_ids = (
         None
@@ -224,6 +228,7 @@ def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, Agreeme
         technologies=technologies,
         patent_ids=patent_ids,
         licenses_whole_family=whole_family,
+        licensee_signatory_contact_id=signatory_id,
     )
     if not technologies:
         raise ValidationError("Name at least one technology the agreement covers.")
@@ -280,6 +285,37 @@ def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, Agreeme
         past_costs_cents=to_cents(money[1]),
     )
     return terms, cleaned
+
+
+def _check_signatory(session: Session, company: Company, contact_id: object) -> int | None:
+    """The licensee's signatory: one of the licensee's own contacts, or none chosen yet."""
+    if contact_id is None:
+        return None
+    try:
+        contact = session.get(Contact, clean_id(contact_id, what="contact"))
+    except NotFound:
+        contact = None
+    if contact is None:
+        raise ValidationError("Choose the licensee's signatory from the licensee's contacts.")
+    if contact.company_id != company.id:
+        other = session.get(Company, contact.company_id)
+        raise ValidationError(
+            f"{contact.name} is a contact of {other.name}, not of the licensee {company.name}: "
+            f"choose {company.name}'s signatory (or none yet)."
+        )
+    return contact.id
+
+
+def signatory_choices(session: Session, *, actor: Actor, company_id: int) -> list[Contact]:
+    """Whom an agreement with this licensee may name as the licensee's signatory: its
+    contacts, by name."""
+    require(actor, "agreement.read")
+    company_id = clean_id(company_id, what="company")
+    return list(
+        session.exec(
+            select(Contact).where(Contact.company_id == company_id).order_by(Contact.name)
+        ).all()
+    )
 
 
 def _agreement(session: Session, agreement_id: int) -> Agreement:
@@ -747,6 +783,7 @@ def save_agreement(
     agreement.past_patent_costs_cents = terms.past_costs_cents
     agreement.reimburse_ongoing_costs = form.reimburse_ongoing_costs
     agreement.royalty_report_period = ReportPeriod(form.royalty_report_period).value
+    agreement.licensee_signatory_contact_id = form.licensee_signatory_contact_id
     agreement.notes = form.notes.strip()
     session.add(agreement)
     session.flush()
@@ -855,6 +892,7 @@ class AgreementView:
     # Every application of the covered technologies' families, licensed or not (and any
     # other application linked to the agreement).
     family: list[FamilyMember] = field(default_factory=list)
+    licensee_signatory: Contact | None = None  # who signs for the licensee, once chosen
 
     @property
     def not_licensed_yet(self) -> list[FamilyMember]:
@@ -891,6 +929,9 @@ def get_agreement(session: Session, *, actor: Actor, agreement_id: int) -> Agree
         milestones=children(Milestone, Milestone.due_date),
         next_statuses=sorted(NEXT_STATUSES[S(agreement.status)], key=list(S).index),
         family=family,
+        licensee_signatory=session.get(Contact, agreement.licensee_signatory_contact_id)
+        if agreement.licensee_signatory_contact_id
+        else None,
     )
 
 

@@ -143,6 +143,17 @@ NAME_PARTS = (
     ],
 )
 SUFFIXES = ["Inc.", "LLC", "Ltd.", "GmbH", "Corp.", "", "AG", "Inc."]
+US_STATES = ["Delaware", "California", "Massachusetts", "New York", "Texas", "Ohio"]
+# What each suffix says the company is in law, and where (None: a US state, by turns).
+LEGAL_FORMS = {
+    "Inc.": ("corporation", None),
+    "Corp.": ("corporation", None),
+    "": ("corporation", None),
+    "LLC": ("limited liability company", None),
+    "Ltd.": ("private limited company", "England and Wales"),
+    "GmbH": ("limited liability company", "Germany"),
+    "AG": ("stock corporation", "Switzerland"),
+}
 FIRST = [
     "Ana",
     "Ben",
@@ -211,11 +222,15 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
                 break
         interests = ", ".join(rng.sample(SECTORS[sector], k=min(4, len(SECTORS[sector]))))
         size = ["startup", "small", "large"][index % 3]
+        suffix = rng.choice(SUFFIXES)
+        entity_kind, jurisdiction = LEGAL_FORMS[suffix]
         company = outreach.save_company(
             session,
             actor=admin,
             form=CompanyForm(
-                name=f"{name} {rng.choice(SUFFIXES)}".strip(),
+                name=f"{name} {suffix}".strip(),
+                entity_kind=entity_kind,
+                jurisdiction=jurisdiction or US_STATES[index % len(US_STATES)],
                 size=size,
                 sector=sector,
                 website=f"https://www.{name.lower()}.example",

@@ -3,7 +3,9 @@ options and drafts under negotiation on marketed ones, CDAs with interested comp
 
 Every license, option and inter-institutional agreement licenses its technology's whole
 patent family (the default), except the research-tools licenses: US only, so they name the
-US applications and leave the PCT and European ones out."""
+US applications and leave the PCT and European ones out. Licenses, options and CDAs name the
+licensee's first contact as its signatory; the material transfers and the inter-institutional
+agreement name none yet (their drafts leave the lines blank)."""
 
 from __future__ import annotations
 
@@ -46,6 +48,12 @@ def _partners(session: Session, case: Disclosure, stages: set[Stage]) -> list[in
 
 def _partner(session: Session, case: Disclosure, stages: set[Stage]) -> int | None:
     return next(iter(_partners(session, case, stages)), None)
+
+
+def _signatory(session: Session, officer: Actor, company_id: int) -> int | None:
+    """Who signs for the licensee: its first contact (by name), as an officer would choose."""
+    contacts = outreach.contacts_of(session, actor=officer, company_id=company_id)
+    return contacts[0].id if contacts else None
 
 
 def _cases(session: Session, status: DisclosureStatus) -> list[Disclosure]:
@@ -118,6 +126,7 @@ def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) 
                 equity_percent="5" if startup else "0",
                 past_patent_costs="18000",
                 reimburse_ongoing_costs=True,
+                licensee_signatory_contact_id=_signatory(session, officer, company_id),
             ),
         )
         agreements.change_agreement_status(
@@ -174,6 +183,7 @@ def _agreements_in_marketing(session, marketed, *, today: date, officer_names) -
                 term_months=6 if kind == "option" else (24 if kind == "cda" else None),
                 upfront_fee="15000" if kind == "option" else ("20000" if kind != "cda" else "0"),
                 royalty_rates=[("Net sales", "2")] if kind == "nonexclusive_license" else [],
+                licensee_signatory_contact_id=_signatory(session, officer, company_id),
             ),
         )
         if kind == "cda" or index % 2 == 0:
@@ -230,6 +240,7 @@ def _options_before_licenses(session, licensed, *, today: date, officer_names) -
                 effective_date=signed,
                 term_months=12,
                 upfront_fee="10000",
+                licensee_signatory_contact_id=_signatory(session, officer, company_id),
             ),
         )
         _move(
@@ -283,6 +294,7 @@ def _non_exclusive_licenses(session, licensed, *, today: date, officer_names) ->
                 milestones=[
                     MilestoneEntry("First sale of a research kit", "0", signed + timedelta(365))
                 ],
+                licensee_signatory_contact_id=_signatory(session, officer, company_id),
             ),
         )
         ending = [AgreementStatus.TERMINATED] if index == len(pairs) - 1 else []
@@ -328,6 +340,7 @@ def _negotiated_license(session, marketed, *, today: date, officer_names) -> Non
                 sublicense_share="20",
                 past_patent_costs="24000",
                 reimburse_ongoing_costs=True,
+                licensee_signatory_contact_id=_signatory(session, officer, company_id),
             ),
         )
         _move(session, officer, license_.id, AgreementStatus.NEGOTIATING, today=today)
@@ -344,6 +357,8 @@ def _research_agreements(session, filed, *, today: date, officer_names) -> None:
             size=CompanySize.LARGE,
             sector="Higher education",
             notes="Co-owner of jointly invented technologies.",
+            entity_kind="nonprofit public benefit corporation",
+            jurisdiction="California",
         ),
     )
     companies = session.exec(select(Company.id).order_by(Company.id).limit(2)).all()

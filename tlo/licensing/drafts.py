@@ -1,5 +1,10 @@
 """Word drafts of agreements, generated from the templates in templates_docx/ with the
-agreement's data. Every generation is kept as a new version, stored by its SHA-256."""
+agreement's data. Every generation is kept as a new version, stored by its SHA-256.
+
+The parties come from data: the university and its office from the office settings
+(tlo.office_settings), the licensee by its legal description (tlo.licensing.outreach:
+"HarborBio Inc., a Delaware corporation", never its size) and signed for by the contact the
+agreement names as its signatory."""
 
 from __future__ import annotations
 
@@ -7,13 +12,14 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from tlo import audit, clock, documents, file_store, word_templates
+from tlo import audit, clock, documents, file_store, office_settings, word_templates
 from tlo.auth.permissions import Actor, require
 from tlo.disclosures.models import DisclosureInventor, FundingSource
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import AgreementDraft, AgreementType, ReportPeriod
-from tlo.licensing.agreements import AgreementAccess, get_agreement
-from tlo.licensing.models import CompanySize
+from tlo.licensing.agreements import AgreementAccess, AgreementView, get_agreement
+from tlo.licensing.models import Company, CompanySize
+from tlo.licensing.outreach import legal_description
 from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationType
 from tlo.people.models import Person
@@ -25,7 +31,12 @@ TEMPLATES = {
     AgreementType.STARTUP: "startup_license",
     AgreementType.CDA: "cda",
 }
-UNIVERSITY = "The Board of Trustees of the University"
+# Keys draft_context still gives for templates uploaded before the parties were settings,
+# so that such a version keeps rendering; the shipped templates no longer use them (a
+# licensee's size is no legal description: `licensee_party` is).
+LEGACY_SAMPLE = {"licensee_size": "start-up"}
+# Where no signatory is chosen yet, the draft leaves the lines to be filled in by hand.
+BLANK_NAME, BLANK_TITLE = "____________________", "______________"
 
 
 def sample_context() -> dict:
@@ -34,7 +45,7 @@ def sample_context() -> dict:
     Every agreement template is filled in by draft_context, so an edited template may use any
     of its keys; uploads are checked against this (see tlo.word_templates).
     """
-    merged: dict = {}
+    merged: dict = dict(LEGACY_SAMPLE)
     for name in TEMPLATES.values():
         merged.update(documents.sample_context(name))
     return merged
@@ -63,9 +74,55 @@ def _patent_number(application) -> str:
     return filed or "(number pending)"
 
 
+def annual_fees_in_words(view: AgreementView) -> str:
+    """'$10,000.00 on the 1st anniversary; $15,000.00 on the 2nd and each later anniversary'."""
+    fees = [from_cents(f.amount_cents) for f in view.annual_fees]
+    return (
+        "; ".join(
+            f"{dollars(amount)} on the {_ordinal(year)}"
+            + (" and each later anniversary" if year == len(fees) else " anniversary")
+            for year, amount in enumerate(fees, start=1)
+        )
+        or "none"
+    )
+
+
+def royalty_rates_in_words(view: AgreementView) -> str:
+    return (
+        "; ".join(
+            f"{r.rate_bp / 100:g} % of Net Sales ({r.applies_to})" for r in view.royalty_rates
+        )
+        or "none"
+    )
+
+
+def equity_in_words(view: AgreementView) -> str:
+    a = view.agreement
+    equity = []
+    if a.equity_shares:
+        equity.append(f"{a.equity_shares:,} shares")
+    if a.equity_percent_bp:
+        equity.append(f"{a.equity_percent_bp / 100:g} % of the fully diluted capital")
+    return " (".join(equity) + (")" if len(equity) == 2 else "") if equity else "none"
+
+
+def term_in_words(view: AgreementView) -> str:
+    return _months(view.agreement.term_months, otherwise="until the last Licensed Patent expires")
+
+
+def licensee_party(company: Company) -> str:
+    """The licensee as the first sentence names it; what is not known yet is bracketed for
+    the officer to fill in (or to give on the company's record and draft again)."""
+    described = legal_description(company)
+    if not (company.entity_kind or "").strip() and not (company.jurisdiction or "").strip():
+        return f"{described}, [kind of entity, organized under the laws of ...]"
+    return described
+
+
 def draft_context(session: Session, *, actor: Actor, agreement_id: int, version: int) -> dict:
     view = get_agreement(session, actor=actor, agreement_id=agreement_id)
     a = view.agreement
+    signatory = view.licensee_signatory
     ids = [d.id for d, _ in view.technologies]
     inventors = session.exec(
         select(Person.full_name)
@@ -79,29 +136,18 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
             col(FundingSource.disclosure_id).in_(ids), FundingSource.is_federal
         )
     ).all()
-    fees = [from_cents(f.amount_cents) for f in view.annual_fees]
-    fee_text = (
-        "; ".join(
-            f"{dollars(amount)} on the {_ordinal(year)}"
-            + (" and each later anniversary" if year == len(fees) else " anniversary")
-            for year, amount in enumerate(fees, start=1)
-        )
-        or "none"
-    )
     officer = session.get(Person, a.officer_person_id)
-    equity = []
-    if a.equity_shares:
-        equity.append(f"{a.equity_shares:,} shares")
-    if a.equity_percent_bp:
-        equity.append(f"{a.equity_percent_bp / 100:g} % of the fully diluted capital")
     return {
         "number": a.number,
         "version": version,
         "prepared_on": written_date(clock.today()),
         "effective_date": written_date(a.effective_date),
-        "university": UNIVERSITY,
+        **office_settings.parties(session).agreement_context(),
         "licensee": view.company.name,
-        "licensee_size": CompanySize(view.company.size).label.lower(),
+        "licensee_party": licensee_party(view.company),
+        "licensee_signatory_name": signatory.name if signatory else BLANK_NAME,
+        "licensee_signatory_title": (signatory.title or BLANK_TITLE) if signatory else BLANK_TITLE,
+        "licensee_size": CompanySize(view.company.size).label.lower(),  # LEGACY_SAMPLE
         "dockets": ", ".join(d.docket or "" for d, _ in view.technologies),
         "technologies": [
             {"docket": d.docket or "", "title": d.title} for d, _ in view.technologies
@@ -142,16 +188,13 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
             for m in view.milestones
         ],
         "upfront_fee": dollars(from_cents(a.upfront_fee_cents)),
-        "annual_fees": fee_text,
-        "royalty_rates": "; ".join(
-            f"{r.rate_bp / 100:g} % of Net Sales ({r.applies_to})" for r in view.royalty_rates
-        )
-        or "none",
-        "equity": " (".join(equity) + (")" if len(equity) == 2 else "") if equity else "none",
+        "annual_fees": annual_fees_in_words(view),
+        "royalty_rates": royalty_rates_in_words(view),
+        "equity": equity_in_words(view),
         "past_patent_costs": dollars(from_cents(a.past_patent_costs_cents)),
         "ongoing_costs": a.reimburse_ongoing_costs,
         "report_period": ReportPeriod(a.royalty_report_period).value,
-        "term": _months(a.term_months, otherwise="until the last Licensed Patent expires"),
+        "term": term_in_words(view),
         # An option or CDA without a term gets a bracketed proposal: in a draft, brackets
         # mark a term still to be agreed (and the obligations calendar has no end date yet).
         "option_period": _months(a.term_months, otherwise="[12] months"),

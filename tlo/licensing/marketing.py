@@ -1,5 +1,10 @@
 """The non-confidential marketing summary of a technology: editable fields kept with the case,
-the IP status taken from the patent records, generated as a Word file from its template."""
+the IP status taken from the patent records, generated as a Word file from its template.
+
+Non-confidential means it too: an application's number is printed only once the application
+is public (published, or granted: `public_number`); a provisional's never is, nor that of an
+application not yet published. A section left empty (no advantages given) is left out, heading
+and all, by the template. The office and its university are named from the office settings."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tlo import audit, clock, documents, word_templates
+from tlo import audit, clock, documents, office_settings, word_templates
 from tlo.auth.permissions import Actor
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import DevelopmentStage, Disclosure, DisclosureInventor
@@ -27,7 +32,7 @@ SUMMARY_FIELD_NAMES = {
     "stage": "stage of development",
 }
 
-UNIVERSITY = "the University"
+NOT_PUBLISHED = "not published"
 
 
 @dataclass
@@ -105,6 +110,24 @@ def save_summary(
     return saved
 
 
+def public_number(application: PatentApplication) -> str | None:
+    """The number under which an application is public: the patent's once granted, the
+    publication's once published (or the application's, where a published one has no
+    publication number recorded); None while it is unpublished. A provisional is never
+    published, so its number is never public."""
+    if ApplicationType(application.application_type) is ApplicationType.PROVISIONAL:
+        return None
+    if application.grant_number:
+        return application.grant_number
+    if application.publication_number:
+        return application.publication_number
+    published = application.publication_date is not None or application.status in (
+        ApplicationStatus.PUBLISHED.value,
+        ApplicationStatus.GRANTED.value,
+    )
+    return (application.application_number or None) if published else None
+
+
 def _ip_status(applications: list[PatentApplication]) -> str:
     granted = [a for a in applications if a.status == ApplicationStatus.GRANTED.value]
     live = [
@@ -146,6 +169,7 @@ def summary_context(
     officer = (
         session.get(Person, disclosure.officer_person_id) if disclosure.officer_person_id else None
     )
+    parties = office_settings.parties(session)
     return {
         **vars(fields),
         "docket": disclosure.docket or "",
@@ -155,16 +179,17 @@ def summary_context(
             {
                 "jurisdiction": a.jurisdiction,
                 "kind": ApplicationType(a.application_type).label,
-                "number": a.grant_number or a.application_number or "—",
+                "number": public_number(a) or NOT_PUBLISHED,
                 "status": ApplicationStatus(a.status).label,
             }
             for a in applications
             if a.status != ApplicationStatus.ABANDONED.value
         ],
         "inventors": ", ".join(inventors),
-        "officer_name": officer.full_name if officer else "The Office of Technology Licensing",
-        "officer_email": officer.email if officer else "",
-        "university": UNIVERSITY,
+        "officer_name": officer.full_name if officer else parties.office_name,
+        "officer_email": officer.email if officer else parties.office_email,
+        "university": parties.university_name,
+        **parties.office_context(),
     }
 
 

@@ -3,6 +3,7 @@ companies for a technology by how well their interests and past responses match 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -22,6 +23,16 @@ was were with without which using use used new based method methods system syste
 devices via than more less over under can may also such these those our we
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Words that say nothing of what a company wants: alone they made 'point-of-care' match every
+# company 'caring' for anything and 'field' match every company in a field. They still count
+# inside a compound ('point-of-care' is one term), never on their own.
+_GENERIC_TEXT = """
+care point field area areas high low large small data application approach process technique
+improved improvement novel first second time type form level rate part mean provide allow
+enable one two multiple single well good better real general make made work study result
+problem solution product service market customer user people team center centre group
+"""
+GENERIC_TERMS = frozenset(_GENERIC_TEXT.split())
 
 
 def normalise_company_name(name: str) -> str:
@@ -36,19 +47,31 @@ def normalise_company_name(name: str) -> str:
     return " ".join(words)
 
 
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
+        return word[:-1]
+    return word
+
+
 def terms(text: str) -> list[str]:
-    """Lower-case words of a text without stop words, plurals made singular (batteries ->
-    battery, cells -> cell): enough stemming to match interests to abstracts."""
+    """Lower-case words of a text without stop words or generic words, plurals made singular
+    (batteries -> battery, cells -> cell; not sepsis or virus): enough stemming to match
+    interests to abstracts. A
+    hyphenated compound is a term of its own ('point-of-care') besides its telling parts."""
     words = re.findall(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z]{3,}", (text or "").lower())
     found = []
     for word in words:
-        for part in word.split("-"):
+        parts = [part for part in word.split("-") if part]
+        if len(parts) > 1 and not all(part.isdigit() for part in parts):
+            found.append("-".join([*parts[:-1], _singular(parts[-1])]))
+        for part in parts:
             if len(part) < 3 or part in STOPWORDS or part.isdigit():
                 continue
-            if len(part) > 4 and part.endswith("ies"):
-                part = part[:-3] + "y"
-            elif len(part) > 4 and part.endswith("s") and not part.endswith("ss"):
-                part = part[:-1]
+            part = _singular(part)
+            if part in GENERIC_TERMS:
+                continue
             found.append(part)
     return found
 
@@ -86,10 +109,11 @@ class Suggestion:
     score: float
     matched_terms: list[str]
     related_outreach: list[str]
+    named_by_inventor: bool = False
 
     @property
     def explanation(self) -> str:
-        parts = []
+        parts = ["named by the inventors"] if self.named_by_inventor else []
         if self.matched_terms:
             parts.append("matches " + ", ".join(self.matched_terms))
         if self.related_outreach:
@@ -117,6 +141,7 @@ class CompanyIndex:
     past: list[list[tuple[PastResponse, frozenset[str]]]]
     idf: dict[str, float]
     by_term: dict[str, list[int]]  # positions in `profiles`
+    by_name: dict[str, int]  # normalised name -> position in `profiles`
 
 
 def build_index(profiles: Iterable[CompanyProfile]) -> CompanyIndex:
@@ -128,7 +153,26 @@ def build_index(profiles: Iterable[CompanyProfile]) -> CompanyIndex:
     for position, document in enumerate(documents):
         for term in document:
             by_term.setdefault(term, []).append(position)
-    return CompanyIndex(profiles, own, past, _idf(documents), by_term)
+    by_name = {normalise_company_name(p.name): i for i, p in enumerate(profiles)}
+    return CompanyIndex(profiles, own, past, _idf(documents), by_term, by_name)
+
+
+MIN_NAME_LENGTH = 4  # a shorter name ('Arc', 'GE') is found in too many ordinary sentences
+
+
+def named_in(text: str, index: CompanyIndex) -> list[int]:
+    """Positions of the companies a free text names ('Genentech, Inc. and maybe Illumina'), in
+    the order they appear; spelled any way `normalise_company_name` recognises."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    plain = plain.lower().replace("&", " and ").replace(".", "")
+    words = " " + " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split()) + " "
+    if not words.strip():
+        return []
+    found = []
+    for name, position in index.by_name.items():
+        if len(name) >= MIN_NAME_LENGTH and (at := words.find(f" {name} ")) >= 0:
+            found.append((at, position))
+    return [position for _, position in sorted(found)]
 
 
 def rank_companies(
@@ -145,9 +189,32 @@ def rank_in_index(
     *,
     leave_out: frozenset[int] = frozenset(),
     limit: int = 10,
+    named_text: str = "",
 ) -> list[Suggestion]:
     """As `rank_companies`, over a built index; only the companies that share a term with the
-    technology are scored. Companies whose id is in `leave_out` are not suggested."""
+    technology are scored. Companies whose id is in `leave_out` are not suggested. Companies
+    `named_text` names (the inventors' 'companies that might be interested') come first,
+    whether or not their interests match."""
+    named = [
+        position
+        for position in named_in(named_text, index)
+        if index.profiles[position].company_id not in leave_out
+    ]
+    scored = _scored(technology_text, index, leave_out)
+    by_id = {suggestion.company_id: suggestion for suggestion in scored}
+    first = []
+    for position in named:
+        profile = index.profiles[position]
+        match = by_id.pop(profile.company_id, None)
+        first.append(
+            dataclasses.replace(match, named_by_inventor=True)
+            if match
+            else Suggestion(profile.company_id, profile.name, 0.0, [], [], True)
+        )
+    return (first + [s for s in scored if s.company_id in by_id])[:limit]
+
+
+def _scored(technology_text: str, index: CompanyIndex, leave_out: frozenset[int]):
     wanted = Counter(terms(technology_text))
     if not wanted:
         return []
@@ -177,4 +244,4 @@ def rank_in_index(
             Suggestion(profile.company_id, profile.name, round(score, 4), matched, related[:3])
         )
     suggestions.sort(key=lambda s: (-s.score, s.name))
-    return suggestions[:limit]
+    return suggestions

@@ -84,6 +84,10 @@ class Company(SQLModel, table=True):
     website: str = Field(default="", max_length=300)
     size: str = Field(max_length=10)
     sector: str = Field(default="", max_length=100, index=True)
+    # What the company is in law, as an agreement names it: "HarborBio Inc., a Delaware
+    # corporation" (tlo.licensing.outreach.legal_description). Its size says nothing of this.
+    entity_kind: str = Field(default="", max_length=100)  # "corporation", "limited liability co."
+    jurisdiction: str = Field(default="", max_length=100)  # where it is organised: "Delaware"
     interests: str = ""  # keywords, comma-separated
     notes: str = ""
     do_not_contact: bool = False

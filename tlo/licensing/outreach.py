@@ -62,6 +62,102 @@ class CompanyForm:
     interests: str = ""
     notes: str = ""
     do_not_contact: bool = False
+    entity_kind: str = ""  # "corporation", "limited liability company"
+    jurisdiction: str = ""  # where it is organised: "Delaware", "Germany"
+
+
+# The states (and the district) whose name makes the adjective of a US legal description,
+# "a Delaware corporation"; elsewhere the jurisdiction follows: "a stock corporation organized
+# under the laws of Germany".
+US_JURISDICTIONS = frozenset(
+    {
+        "Alabama",
+        "Alaska",
+        "Arizona",
+        "Arkansas",
+        "California",
+        "Colorado",
+        "Connecticut",
+        "Delaware",
+        "Florida",
+        "Georgia",
+        "Hawaii",
+        "Idaho",
+        "Illinois",
+        "Indiana",
+        "Iowa",
+        "Kansas",
+        "Kentucky",
+        "Louisiana",
+        "Maine",
+        "Maryland",
+        "Massachusetts",
+        "Michigan",
+        "Minnesota",
+        "Mississippi",
+        "Missouri",
+        "Montana",
+        "Nebraska",
+        "Nevada",
+        "New Hampshire",
+        "New Jersey",
+        "New Mexico",
+        "New York",
+        "North Carolina",
+        "North Dakota",
+        "Ohio",
+        "Oklahoma",
+        "Oregon",
+        "Pennsylvania",
+        "Rhode Island",
+        "South Carolina",
+        "South Dakota",
+        "Tennessee",
+        "Texas",
+        "Utah",
+        "Vermont",
+        "Virginia",
+        "Washington",
+        "West Virginia",
+        "Wisconsin",
+        "Wyoming",
+        "District of Columbia",
+    }
+)
+
+
+def _article(word: str) -> str:
+    """'a' or 'an' before a word, by its sound where the first letter misleads: "an LLC",
+    "a unitary", "an hour"."""
+    first = word.split()[0] if word.split() else word
+    if first.isupper() and len(first) > 1:  # an abbreviation is read letter by letter
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    lowered = word.lower()
+    if lowered.startswith(
+        ("unio", "unit", "univ", "uniq", "unif", "use", "usu", "utah", "eu", "one")
+    ):
+        return "a"
+    if lowered.startswith(("honor", "hour", "heir")):
+        return "an"
+    return "an" if lowered[:1] in "aeiou" else "a"
+
+
+def legal_description(company: Company) -> str:
+    """The company as an agreement names it: "HarborBio Inc., a Delaware corporation"; "NovaBio
+    GmbH, a limited liability company organized under the laws of Germany"; its name alone
+    while its kind and jurisdiction are unknown (never its size)."""
+    name = company.name.strip()
+    kind = (company.entity_kind or "").strip()
+    place = (company.jurisdiction or "").strip()
+    if not kind and not place:
+        return name
+    if not kind:
+        return f"{name}, organized under the laws of {place}"
+    if not place:
+        return f"{name}, {_article(kind)} {kind}"
+    if place in US_JURISDICTIONS:
+        return f"{name}, {_article(place)} {place} {kind}"
+    return f"{name}, {_article(kind)} {kind} organized under the laws of {place}"
 
 
 def _company(session: Session, company_id: int) -> Company:
@@ -89,6 +185,12 @@ def _clean_company(form: object) -> CompanyForm:
         interests=clean_text(form.interests, what="interests", column=Company.interests),
         notes=clean_text(form.notes, what="notes", column=Company.notes),
         do_not_contact=clean_bool(form.do_not_contact, what="'do not contact'"),
+        entity_kind=clean_text(
+            form.entity_kind, what="kind of entity", column=Company.entity_kind, multiline=False
+        ),
+        jurisdiction=clean_text(
+            form.jurisdiction, what="jurisdiction", column=Company.jurisdiction, multiline=False
+        ),
     )
 
 
@@ -102,32 +204,83 @@ def _check_company(session: Session, form: CompanyForm, *, company_id: int | Non
     return normalized
 
 
+# What the company is, as agreements, reports and exports name it: changed only with a reason,
+# as a correction. What the office notes about it (interests, notes, "do not contact") is
+# upkeep, audited before and after as ever but without a reason asked.
+COMPANY_FACTS = {
+    "name": "name",
+    "size": "size",
+    "sector": "sector",
+    "website": "website",
+    "entity_kind": "kind of entity",
+    "jurisdiction": "jurisdiction",
+}
+REASON_MAX = 500  # characters of a correction's reason, kept in the audit log
+
+
+def clean_reason(reason: object, *, correction: str) -> str:
+    """The reason given for a correction, required: it is what the audit log keeps of why."""
+    text = clean_text(reason, what="reason", max_length=REASON_MAX)
+    if not text:
+        raise ValidationError(f"Say why {correction}: a correction is kept with its reason.")
+    return text
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def save_company(
-    session: Session, *, actor: Actor, form: CompanyForm, company_id: int | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    form: CompanyForm,
+    company_id: int | None = None,
+    reason: str = "",
 ) -> Company:
-    """Add a company (no id) or change one; a second spelling of a known company is refused."""
+    """Add a company (no id) or change one; a second spelling of a known company is refused.
+    Changing what the company is (COMPANY_FACTS: its name, size, sector, website, kind of
+    entity or jurisdiction) is a correction: it takes a reason, kept in the audit log."""
     require(actor, "company.manage")
     form = _clean_company(form)
+    reason = clean_text(reason, what="reason", max_length=REASON_MAX)
     if company_id is not None:
         clean_id(company_id, what="company")
     normalized = _check_company(session, form, company_id=company_id)
     company = _company(session, company_id) if company_id else None
+    facts = {
+        "name": form.name.strip(),
+        "size": CompanySize(form.size).value,
+        "sector": form.sector.strip(),
+        "website": form.website.strip(),
+        "entity_kind": form.entity_kind,
+        "jurisdiction": form.jurisdiction,
+    }
+    corrected = [
+        label
+        for field, label in COMPANY_FACTS.items()
+        if company and getattr(company, field) != facts[field]
+    ]
+    if corrected:
+        require(actor, "company.correct")
+        clean_reason(reason, correction=f"the company's {_listed(corrected)} change")
     before = audit.snapshot(company) if company else None
     company = company or Company(name="", normalized_name="", size="")
-    company.name, company.normalized_name = form.name.strip(), normalized
-    company.size, company.sector = CompanySize(form.size).value, form.sector.strip()
-    company.website, company.interests = form.website.strip(), form.interests.strip()
-    company.notes, company.do_not_contact = form.notes.strip(), form.do_not_contact
+    for field, value in facts.items():
+        setattr(company, field, value)
+    company.normalized_name = normalized
+    company.interests, company.notes = form.interests.strip(), form.notes.strip()
+    company.do_not_contact = form.do_not_contact
     session.add(company)
     session.flush()
     audit.record(
         session,
         actor=actor,
-        action="company.saved",
+        action="company.corrected" if corrected else "company.saved",
         object_type="company",
         object_id=company.id,
         before=before,
-        after=audit.snapshot(company),
+        after=audit.snapshot(company) | ({"reason": reason} if reason else {}),
     )
     return company
 
@@ -234,6 +387,8 @@ def export_companies(session: Session, *, actor: Actor) -> bytes:
         Column("Website"),
         Column("Contacts", width=40),
         Column("Do not contact"),
+        Column("Kind of entity", width=26),
+        Column("Jurisdiction"),
     ]
     return workbook_bytes(
         [
@@ -249,6 +404,8 @@ def export_companies(session: Session, *, actor: Actor) -> bytes:
                         c.website,
                         "; ".join(contacts[c.id]),
                         "yes" if c.do_not_contact else "",
+                        c.entity_kind,
+                        c.jurisdiction,
                     ]
                     for c in companies
                 ),
@@ -379,6 +536,7 @@ def log_touch(
     if next_follow_up is not None:
         outreach.next_follow_up = next_follow_up
     session.add(outreach)
+    session.flush()  # the touch's id, for whoever corrects it
     audit.record(
         session,
         actor=actor,
@@ -765,7 +923,13 @@ def suggest_companies(
         ).all()
     )
     text = f"{disclosure.title} {disclosure.abstract} {disclosure.keywords} {disclosure.keywords}"
-    return rank_in_index(text, _company_index(session), leave_out=in_pipeline, limit=limit)
+    return rank_in_index(
+        text,
+        _company_index(session),
+        leave_out=in_pipeline,
+        limit=limit,
+        named_text=disclosure.potential_licensees,
+    )
 
 
 def stage_history(

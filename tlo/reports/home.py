@@ -5,10 +5,11 @@ One function per role, each returning everything its panels show:
 - `officer_overview`: the officer's cases counted by status (in SQL); their deadlines and
   license obligations bucketed overdue / due within 30 days / due in 31-90 days; their outreach
   follow-ups due; and the disclosures waiting for them: assigned to them and not yet scored,
-  deferred by them and due for review, and new ones no officer has yet (see
-  `disclosures_waiting`).
+  deferred by them and due for review, new ones no officer has yet, and those whose inventor
+  disputes a share (see `disclosures_waiting`).
 - `inventor_overview`: the inventor's newest disclosures with their status, how many wait for
-  them to confirm their share, and their share of license income by fiscal year (in SQL).
+  them to confirm their share (a share they dispute waits for the officer instead), and their
+  share of license income by fiscal year (in SQL).
 
 Deadlines are not aggregated in SQL: the docket computes them from the records by the rules in
 tlo/patents/deadlines.py, so they are bucketed here from `patents.docket`. A bucket goes by the
@@ -30,8 +31,15 @@ from sqlmodel import Session, col, func, or_, select
 from tlo import clock
 from tlo.auth.permissions import Actor, can, require
 from tlo.disclosures import queries
-from tlo.disclosures.models import Disclosure, DisclosureInventor, DisclosureStatus, Evaluation
+from tlo.disclosures.models import (
+    Disclosure,
+    DisclosureInventor,
+    DisclosureStatus,
+    Evaluation,
+    ShareResponse,
+)
 from tlo.disclosures.queries import DisclosureRow
+from tlo.disclosures.shares import open_dispute
 from tlo.licensing import outreach
 from tlo.licensing.models import Stage
 from tlo.patents import services as patents
@@ -107,6 +115,7 @@ class FollowUp:
 class WaitingReason(StrEnum):
     """Why a disclosure waits for the officer: the first step on it is theirs."""
 
+    DISPUTE = "dispute"  # my case: an inventor disputes their share (tlo/disclosures/shares.py)
     EVALUATE = "evaluate"  # assigned to me, no scorecard recorded yet
     REVIEW = "review"  # I deferred the decision and its review date has come
     TRIAGE = "triage"  # received, no officer yet: anyone who may triage can take it
@@ -114,6 +123,7 @@ class WaitingReason(StrEnum):
     @property
     def label(self) -> str:
         return {
+            WaitingReason.DISPUTE: "Share disputed",
             WaitingReason.TRIAGE: "New, to assign",
             WaitingReason.EVALUATE: "To evaluate",
             WaitingReason.REVIEW: "Deferral to review",
@@ -166,12 +176,14 @@ def disclosures_waiting(
 ) -> list[WaitingCase]:
     """Disclosures whose next step is the actor's, in this order:
 
+    - the actor's cases on which an inventor disputes their share (open, current version): the
+      officer changes the shares or records the dispute withdrawn;
     - assigned to the actor (status "assigned" or "under evaluation") with no scorecard yet;
     - deferred by the actor, with the review date today or past;
     - received and not yet assigned to an officer (status "submitted"), when the actor may
       triage (officers and the director may).
 
-    Each group oldest received first.
+    Each group oldest received first. A case can be listed twice, for two reasons.
     """
     require(actor, "disclosure.internal")
     today = today or clock.today()
@@ -209,8 +221,23 @@ def disclosures_waiting(
         DisclosureStatus.SUBMITTED.value: WaitingReason.TRIAGE,
         DisclosureStatus.DEFERRED.value: WaitingReason.REVIEW,
     }
+    disputed = session.exec(
+        select(Disclosure.id, Disclosure.docket, Disclosure.title, Disclosure.submitted_at)
+        .where(mine, sa.exists().where(*open_dispute()))
+        .order_by(Disclosure.submitted_at, Disclosure.id)
+    ).all()
     order = list(WaitingReason)
     waiting = [
+        WaitingCase(
+            case_id=case_id,
+            docket=docket or "",
+            title=title,
+            reason=WaitingReason.DISPUTE,
+            received_on=local_date(submitted_at),
+            review_on=None,
+        )
+        for case_id, docket, title, submitted_at in disputed
+    ] + [
         WaitingCase(
             case_id=case_id,
             docket=docket or "",
@@ -280,8 +307,9 @@ class InventorOverview:
 
 def shares_to_confirm(session: Session, *, actor: Actor) -> int:
     """Disclosures (not drafts) naming the actor as an inventor whose share they have not
-    confirmed: the rows "My disclosures" marks as awaiting their confirmation, counted."""
+    confirmed, nor disputed (a disputed share waits for the officer): counted."""
     require(actor, "disclosure.read")
+    disputed = sa.exists().where(ShareResponse.person_id == actor.person_id, *open_dispute())
     return session.exec(
         select(func.count())
         .select_from(DisclosureInventor)
@@ -290,6 +318,7 @@ def shares_to_confirm(session: Session, *, actor: Actor) -> int:
             DisclosureInventor.person_id == actor.person_id,
             col(DisclosureInventor.confirmed_at).is_(None),
             Disclosure.status != DisclosureStatus.DRAFT.value,
+            ~disputed,
         )
     ).one()
 

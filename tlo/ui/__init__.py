@@ -105,6 +105,7 @@ def deferred(query, /, **kwargs):
     return build
 
 
+MISSING = "—"  # what a table shows where a record has no value
 _COLUMN_CONFIG = {  # amounts written out stay aligned like numbers
     "money": st.column_config.TextColumn(alignment="right"),
     "percent": st.column_config.TextColumn(alignment="right"),
@@ -134,6 +135,7 @@ def table(
         ],
         hide_index=True,
         width="stretch",
+        placeholder=MISSING,  # never a raw "None" (issue #16)
         column_config={
             column.header: _COLUMN_CONFIG[column.kind]
             for column in sheet.columns

@@ -37,6 +37,56 @@ def local_date(moment) -> date | None:
     return clock.office_date_or_none(moment)
 
 
+# The case file's tabs by the name its address gives each (`?case=S26-0142&tab=patents`):
+# short names, not the labels, so that a link reads well in an e-mail and outlives a relabelled
+# tab. Streamlit's own `bind="query-params"` would put the label itself in the address
+# (`tab=Inventors+%26+funding`) and lose every link when a label changes.
+CASE_TABS: dict[str, str] = {
+    "disclosure": "Disclosure",
+    "inventors": "Inventors & funding",
+    "attachments": "Attachments",
+    "evaluation": "Evaluation",
+    "decision": "Decision",
+    "workflow": "Workflow",
+    "notes": "Notes",
+    "history": "History",
+    "patents": "Patents",
+    "marketing": "Marketing",
+}
+TAB_PARAM = "tab"
+CASE_TAB_KEY = "case_tab"  # the open tab's label: the state of the keyed st.tabs
+_KEPT_TAB_KEY = "_case_tab_kept"  # (case id, label): outlives a visit to another page
+
+
+def case_tabs(case_id: int, *, followed_link: bool) -> list:
+    """The case file's tabs, with the tab the user is on kept open across reruns and actions
+    and named in the address.
+
+    A keyed st.tabs that reruns on a change (Streamlit 1.67) keeps its open tab in session
+    state, so the rerun after a saved form shows the same tab; a stateless st.tabs is drawn
+    afresh, on its first tab, whenever the page changes. A followed link, a bookmark or a
+    reload (`followed_link`) opens the tab its address names, or the first; another case opens
+    on its first tab; coming back to the same case from another page finds the tab it was on
+    (Streamlit forgets the state of a widget that a run did not draw, hence the copy kept).
+    """
+    labels = list(CASE_TABS.values())
+    kept = st.session_state.get(_KEPT_TAB_KEY)
+    if followed_link:
+        named = str(st.query_params.get(TAB_PARAM) or "").strip().lower()
+        st.session_state[CASE_TAB_KEY] = CASE_TABS.get(named, labels[0])
+    elif kept is None or kept[0] != case_id:
+        st.session_state[CASE_TAB_KEY] = labels[0]
+    elif st.session_state.get(CASE_TAB_KEY) not in labels:
+        st.session_state[CASE_TAB_KEY] = kept[1]
+    tabs = st.tabs(labels, key=CASE_TAB_KEY, on_change="rerun")
+    shown = next((label for label, tab in zip(labels, tabs, strict=True) if tab.open), labels[0])
+    st.session_state[_KEPT_TAB_KEY] = (case_id, shown)
+    name = next(name for name, label in CASE_TABS.items() if label == shown)
+    if st.query_params.get(TAB_PARAM) != name:
+        st.query_params[TAB_PARAM] = name
+    return tabs
+
+
 def file_stem(disclosure) -> str:
     """How the Excel files of a case's tables begin: its docket number."""
     return disclosure.docket or f"draft-{disclosure.id}"
@@ -52,6 +102,11 @@ def flags(view_flags: list[str]) -> None:
 
 
 def inventors(view: CaseView) -> None:
+    """The inventors and where each share stands; for the case's officer, what they do about
+    the shares (tlo/ui/share_answers.py)."""
+    from tlo.ui import share_answers
+
+    answers = share_answers.standings(view)
     ui.table(
         [
             {
@@ -59,6 +114,9 @@ def inventors(view: CaseView) -> None:
                 "Department / organisation": line.department or line.organisation or "",
                 "School": line.school or "",
                 "Share": line.share,
+                "Answer": answers[line.person_id].state.label
+                if line.person_id in answers and view.status is not DisclosureStatus.DRAFT
+                else "",
                 "Confirmed": line.confirmed_at,  # empty: not yet
             }
             for line in view.inventors
@@ -67,6 +125,8 @@ def inventors(view: CaseView) -> None:
         kinds={"Share": "percent", "Confirmed": "datetime"},
     )
     st.caption(f"Share version {view.disclosure.share_version}.")
+    share_answers.details(view, answers)
+    share_answers.officer_part(view, answers)
 
 
 def funding_and_public_disclosures(view: CaseView) -> None:

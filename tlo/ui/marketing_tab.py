@@ -153,6 +153,11 @@ def _summary(case_id: int, fields: SummaryFields, can_work: bool) -> None:
                     ),
                     success="Summary saved.",
                 )
+    st.caption(
+        "The summary is non-confidential: it gives a patent's or a publication's number, never "
+        "that of a provisional or of an application not yet published, and leaves out a "
+        "section left empty."
+    )
     st.download_button(
         "Download the marketing summary (Word)",
         ui.deferred(marketing.summary_docx, disclosure_id=case_id),
