@@ -167,3 +167,31 @@ def test_the_audit_log_is_for_admins_and_the_director_newest_first(engine):
         assert page.items[0].actor_name == admin.name
         with pytest.raises(PermissionDenied):
             audit.list_entries(session, actor=officer)
+
+
+def test_a_person_who_still_holds_cases_is_deactivated_only_through_the_hand_over(engine, office):
+    """The People page must not leave open cases with someone who cannot sign in (#16 item 5):
+    the Accounts page shows what they hold and hands it over first."""
+    from tests.factories import submitted_case
+    from tlo.disclosures import casework
+
+    admin = make_actor(engine, Role.ADMIN)
+    case_id = submitted_case(engine, office.inventor)
+    with unit_of_work(engine) as session:
+        casework.assign_officer(
+            session,
+            actor=office.officer,
+            disclosure_id=case_id,
+            officer_person_id=office.officer.person_id,
+        )
+    with (
+        pytest.raises(ValidationError, match="Olivia Ortega still holds 1 open case"),
+        unit_of_work(engine) as session,
+    ):
+        people.set_person_active(
+            session, actor=admin, person_id=office.officer.person_id, active=False
+        )
+    with unit_of_work(engine) as session:
+        assert not session.exec(
+            select(AuditEntry).where(AuditEntry.action == "person.deactivated")
+        ).all()

@@ -317,8 +317,19 @@ def set_person_active(session: Session, *, actor: Actor, person_id: int, active:
         raise NotFound(f"There is no person {person_id}.")
     if person_id == actor.person_id and not active:
         raise ValidationError("You cannot deactivate yourself.")
-    _set_active(session, actor=actor, model=person, kind="person", active=active)
     account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+    if account is not None and account.active and not active:
+        # Their work must not be left with someone who cannot sign in: the Accounts page shows
+        # it and hands it over in the same transaction as the deactivation.
+        from tlo.auth import handover
+
+        held = handover.holdings(session, actor=actor, account_id=account.id)
+        if held.holds_anything:
+            raise ValidationError(
+                f"{person.full_name} still holds {held.summary}: deactivate their account "
+                "on the Accounts page, which hands it over first."
+            )
+    _set_active(session, actor=actor, model=person, kind="person", active=active)
     if account is not None and not active:
         _set_active(session, actor=actor, model=account, kind="account", active=False)
     session.flush()
