@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tlo import office_settings, ui
+from tlo import ui
 from tlo.db import unit_of_work
 from tlo.errors import DomainError, NotFound
 from tlo.licensing import agreements, drafts
@@ -10,7 +10,7 @@ from tlo.licensing.agreement_models import AgreementStatus, AgreementType, Repor
 from tlo.licensing.agreements import AgreementForm
 from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationStatus, ApplicationType
-from tlo.ui import case_view, pickers
+from tlo.ui import draft_panel, pickers
 from tlo.ui.search_box import escaped  # data shown in markdown as it is ("$" is no maths)
 
 actor = ui.actor()
@@ -469,32 +469,7 @@ if view.next_statuses and ui.can("agreement.create"):
                 success=f"{a.number}: {target.label}.",
             )
 
-st.markdown("**Word drafts**")
-with ui.reading() as session:
-    versions = drafts.list_drafts(session, actor=actor, agreement_id=a.id)
-    unset = office_settings.current(session, actor=actor).placeholders
-if unset:
-    st.warning(
-        "The office settings are not given yet: a draft names the University by bracketed "
-        "placeholders ([University's legal name]) until an administrator gives them "
-        "(Administration → Office settings)."
-    )
-for draft in versions:
-    st.download_button(
-        f"Version {draft.version} · {case_view.local(draft.generated_at)} · "
-        f"{draft.generated_by_name} · template version {draft.template_version}",
-        ui.deferred(drafts.read_draft, draft_id=draft.id),
-        file_name=f"{a.number}-v{draft.version}.docx",
-        mime=ui.DOCX_MIME,
-        key=f"draft_{draft.id}",
-        icon=":material/description:",
-    )
-if ui.can("agreement.create") and st.button(
-    "Generate a new Word draft", icon=":material/note_add:"
-):
-    ui.attempt(
-        drafts.generate_draft, agreement_id=a.id, success=f"A new draft of {a.number} is ready."
-    )
+draft_panel.render(a, actor=actor)
 
 if AgreementStatus(a.status) in agreements.EDITABLE and ui.can("agreement.create"):
     with st.expander("Edit the terms", icon=":material/edit:"):

@@ -84,7 +84,7 @@ def test_a_sign_in_survives_a_reload_a_second_tab_and_a_case_link_until_the_sign
     linked = context.new_page()
     linked.goto(f"{app_url}/?case={docket}")
     expect(linked.get_by_role("heading", name=re.compile(f"^{docket} · "))).to_be_visible()
-    assert linked.url == f"{app_url}/case?case={docket}&tab=disclosure"
+    expect(linked).to_have_url(f"{app_url}/case?case={docket}&tab=disclosure")
     expect(linked.get_by_label("Find a case by docket, title, keyword or inventor")).to_be_visible()
     settle(linked)
     linked.screenshot(path=SCREENSHOTS / "session-case-link.png")
@@ -117,7 +117,7 @@ def test_a_case_link_asks_for_the_sign_in_then_opens_the_case(
     page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=re.compile(f"^{docket} · "))).to_be_visible()
-    assert page.url == f"{app_url}/case?case={docket}&tab=disclosure"
+    expect(page).to_have_url(f"{app_url}/case?case={docket}&tab=disclosure")
     screenshot("session-case-after-sign-in")
     sign_out(page)
 
