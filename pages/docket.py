@@ -64,13 +64,16 @@ with ui.reading() as session:
 
 left, right = st.columns(2)
 left.metric("Overdue", view.overdue_count)
-right.metric("Listed", view.listed)
-if view.listed > PAGE_ROWS:
-    pages = -(-view.listed // PAGE_ROWS)
+# A long docket is counted up to a bound (more than 10,000 open items: "10,000+").
+right.metric("Listed", f"{view.listed:,}+" if view.more else f"{view.listed:,}")
+if view.listed > PAGE_ROWS or view.more:
+    pages = -(-view.listed // PAGE_ROWS) + (1 if view.more else 0)
     first_row = view.offset + 1
-    st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, key="docket_page")
+    of = f"more than {pages - 1}" if view.more else f"{pages}"
+    st.number_input(f"Page (of {of})", min_value=1, max_value=pages, key="docket_page")
+    listed = f"more than {view.listed:,}" if view.more else f"{view.listed:,}"
     st.caption(
-        f"Rows {first_row:,}–{view.offset + len(view.entries):,} of {view.listed:,}, "
+        f"Rows {first_row:,}–{view.offset + len(view.entries):,} of {listed}, "
         "soonest first; the exports below hold them all."
     )
 ui.table(  # the deadlines listed; the export below adds the file-by and grace dates

@@ -32,7 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     measure.add_argument("--json", type=Path, help="also write the results to this file")
     measure.add_argument("--import-rows", type=int, help="disclosures to import (rolled back)")
     measure.add_argument(
-        "--only", choices=["all", "services", "pages"], default="all", help="what to measure"
+        "--only",
+        choices=["all", "services", "pages", "docket", "charts", "statements", "exports"],
+        default="all",
+        help="what to measure (or one part of the services)",
     )
     return parser
 

@@ -536,7 +536,12 @@ def add_cost(
     description: str,
     invoice_number: str = "",
     paid: bool = False,
+    paid_on: date | None = None,
+    today: date | None = None,
 ) -> PatentCost:
+    """Record a counsel invoice, paid or not. A paid one takes the day it was paid (the AUTM
+    survey counts legal fees on a paid basis); given the day, it is paid. One marked paid
+    without its day (the demo's) is taken as paid on its invoice date."""
     invoice_date = clean_date(invoice_date, what="invoice date")
     amount = clean_decimal_money(amount, what="invoice amount")
     description = clean_text(description, what="description", column=PatentCost.description)
@@ -544,19 +549,25 @@ def add_cost(
         invoice_number, what="invoice number", column=PatentCost.invoice_number, multiline=False
     )
     paid = clean_bool(paid, what="whether the invoice is paid")
+    paid_on = clean_date(paid_on, what="date the invoice was paid", required=False)
     application = _application(session, application_id)
     load_case(session, actor, application.disclosure_id, "patent.cost")
     if amount <= 0:
         raise ValidationError(
             "An invoice is for more than $0.00; a credit comes later, with reimbursements."
         )
+    if paid_on is not None:
+        _check_paid_on(paid_on, invoice_date, today)
+    elif paid:
+        paid_on = invoice_date
     cost = PatentCost(
         application_id=application_id,
         invoice_date=invoice_date,
         amount_cents=to_cents(amount),
         description=description,
         invoice_number=invoice_number,
-        paid=paid,
+        paid=paid or paid_on is not None,
+        paid_on=paid_on,
     )
     session.add(cost)
     session.flush()
@@ -566,6 +577,50 @@ def add_cost(
         action="patent.cost_added",
         object_type="disclosure",
         object_id=application.disclosure_id,
+        after=audit.snapshot(cost),
+    )
+    return cost
+
+
+def _check_paid_on(paid_on: date, invoice_date: date, today: date | None) -> None:
+    today = clean_date(today, what="day", required=False) or clock.today()
+    if paid_on > today:
+        raise ValidationError(
+            f"The invoice is paid on {paid_on.isoformat()}, after today: record the payment "
+            "once it is made."
+        )
+    if paid_on < invoice_date:
+        raise ValidationError(
+            f"The invoice is dated {invoice_date.isoformat()}; it cannot have been paid "
+            f"before, on {paid_on.isoformat()}."
+        )
+
+
+def record_cost_payment(
+    session: Session, *, actor: Actor, cost_id: int, paid_on: date, today: date | None = None
+) -> PatentCost:
+    """Record the day an unpaid counsel invoice was paid (the AUTM survey counts it in the
+    fiscal year of that day). A paid invoice's payment is not recorded twice."""
+    paid_on = clean_date(paid_on, what="date the invoice was paid")
+    cost = session.get(PatentCost, clean_id(cost_id, what="invoice"))
+    if cost is None:
+        raise NotFound(f"There is no invoice {cost_id}.")
+    application = _application(session, cost.application_id)
+    load_case(session, actor, application.disclosure_id, "patent.cost")
+    if cost.paid:
+        when = f" on {cost.paid_on.isoformat()}" if cost.paid_on else ""
+        raise ValidationError(f"Invoice {cost.invoice_number or cost.id} is paid already{when}.")
+    _check_paid_on(paid_on, cost.invoice_date, today)
+    before = audit.snapshot(cost)
+    cost.paid, cost.paid_on = True, paid_on
+    session.add(cost)
+    audit.record(
+        session,
+        actor=actor,
+        action="patent.cost_paid",
+        object_type="disclosure",
+        object_id=application.disclosure_id,
+        before=before,
         after=audit.snapshot(cost),
     )
     return cost
@@ -833,12 +888,14 @@ class DocketEntry:
 @dataclass
 class DocketView:
     """The entries asked for, soonest first: every one, or one page of them (`limit`), with
-    how many the filters match in all and how many of those are overdue."""
+    how many the filters match in all (counted up to COUNT_UP_TO: `more` says there are more)
+    and how many of those are overdue."""
 
     entries: list[DocketEntry] = field(default_factory=list)
     total: int | None = None
     overdue_total: int | None = None
     offset: int = 0
+    more: bool = False  # more than `total` match (a page counts up to COUNT_UP_TO)
 
     @property
     def overdue(self) -> list[DocketEntry]:
@@ -878,16 +935,18 @@ def docket(
         entries = [_entry(row, today) for row in session.execute(query)]
         return DocketView(entries, len(entries), sum(e.overdue for e in entries))
     entries = [_entry(row, today) for row in session.execute(query.offset(offset).limit(limit))]
-    total, overdue = session.execute(
-        sa.select(
-            func.count(),
-            func.coalesce(
-                func.sum(sa.case((sa.and_(ITEM.c.state == "open", ITEM.c.act_by < today), 1))),
-                0,
-            ),
-        ).where(*conditions)
-    ).one()
-    return DocketView(entries, total, overdue, offset)
+    # Counted up to a bound: the whole office's 200,000 open items took half a second to count
+    # on every page; the overdue ones are few and read by the index on the last day to act.
+    up_to = max(COUNT_UP_TO, offset + limit)
+    total = session.execute(
+        sa.select(func.count()).select_from(
+            sa.select(ITEM.c.id).where(*conditions).limit(up_to + 1).subquery()
+        )
+    ).scalar_one()
+    overdue = session.execute(
+        sa.select(func.count()).where(*conditions, ITEM.c.state == "open", ITEM.c.act_by < today)
+    ).scalar_one()
+    return DocketView(entries, min(total, up_to), overdue, offset, more=total > up_to)
 
 
 def docket_entries(
@@ -943,6 +1002,7 @@ def open_docket_items(
 
 
 MAX_PAGE_SIZE = 5_000
+COUNT_UP_TO = 10_000  # a page of the docket counts the items listed up to this many
 FETCH_ROWS = 2_000
 KEYS_AT_ONCE = 500  # keys (or ids) bound in one statement: the docket binds a bounded few
 
@@ -975,7 +1035,10 @@ def _docket_conditions(actor: Actor, filters: DocketFilters, today: date) -> lis
     if filters.overdue_only:
         shown += [ITEM.c.state == "open", ITEM.c.act_by < today]
     if filters.within_days is not None:
-        shown.append(ITEM.c.due <= today + timedelta(days=filters.within_days))
+        horizon = today + timedelta(days=filters.within_days)
+        # The same items, bounded by the last day to act too: the docket's index is ordered
+        # by it, so a horizon reads the few items before it, not every open item.
+        shown += [ITEM.c.due <= horizon, ITEM.c.act_by <= horizon + ACT_BY_AFTER_DUE]
     if filters.kind is not None:
         shown.append(ITEM.c.kind == filters.kind)
     if filters.officer_person_id is not None:
@@ -1097,8 +1160,16 @@ def refresh_docket(
         _store(session, ITEM.c.agreement_id, DocketSource.agreement_id, batch, rows, sources, today)
 
 
+# The last day to act is the due day or, where a USPTO deadline falls on a day the office is
+# closed, the next day it is open: never more than this after the due day (the docket's
+# horizon reads its index by the last day to act, see _docket_conditions).
+ACT_BY_AFTER_DUE = timedelta(days=14)
+
+
 def _stored(entry: ShownItem, *, case_id: int | None = None, agreement_id: int | None = None):
     item = entry.item
+    if not timedelta(0) <= item.act_by - item.due <= ACT_BY_AFTER_DUE:
+        raise RuntimeError(f"{item.key}: act by {item.act_by}, due {item.due}: outside the bound")
     return {
         "key": item.key,
         "case_id": case_id,

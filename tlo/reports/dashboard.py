@@ -9,12 +9,14 @@ officer. Licenses count when they cover at least one such technology.
 Income is the licensee's payment, on an agreement that may cover several technologies. With
 no technology filter the charts add up the incomes themselves. Once technologies are
 selected, or technologies ranked, each income is credited to the technologies of its
-agreement (`_credited_income`): once distributed, by its posted distributions (a reversal is
-posted negated, so it cancels what it reverses); until then, by the part the agreement's
-allocation gives each technology, rounded to the cent as the distribution engine rounds it.
-So an income's credits add up to the income exactly, and the technologies' totals to the
-unfiltered totals (only income on an agreement that covers no technology is credited to none,
-and a partly reversed income counts its standing parts alone until distributed again).
+agreement (`tlo.revenue.credit`; the charts read the stored credit, `IncomeCredit`, kept
+equal to the credit computed from the records, `_credited_income`): once distributed, by its
+posted distributions (a reversal is posted negated, so it cancels what it reverses); until
+then, by the part the agreement's allocation gives each technology, rounded to the cent as
+the distribution engine rounds it. So an income's credits add up to the income exactly, and
+the technologies' totals to the unfiltered totals (only income on an agreement that covers no
+technology is credited to none, and a partly reversed income counts its standing parts alone
+until distributed again).
 
 License income and patent-cost reimbursements are kept apart as the AUTM report keeps them
 (see `tlo.reports.autm`): the income charts show license income, and reimbursements appear
@@ -57,7 +59,8 @@ from tlo.reports.autm import (
     local_date,
 )
 from tlo.reports.excel import Column, Sheet, workbook_bytes
-from tlo.revenue.models import Distribution, DistributionStatus, Income, counted, unreversed
+from tlo.revenue import credit
+from tlo.revenue.models import Income, IncomeCredit, counted
 from tlo.revenue.types import IncomeType
 from tlo.text import EARLIEST_DATE, LATEST_DATE, clean_int, clean_optional_id
 
@@ -317,75 +320,53 @@ def _incomes_in(filters: DashboardFilters, income_types) -> tuple:
 
 
 def _credited_income(filters: DashboardFilters, income_types):
-    """(income_id, disclosure_id, cents): the incomes of the fiscal years credited to the
-    technologies of their agreement, as a subquery of rows to add up.
+    """(income_id, disclosure_id, agreement_id, fiscal_year, income_type, cents): the incomes of
+    the fiscal years credited to the technologies of their agreement, computed from the records
+    on the spot, as a subquery of rows to add up (`tlo.revenue.credit.computed_credit` says
+    how). The reference that the stored credit (`IncomeCredit`), which the charts read, is
+    kept equal to."""
+    return credit.computed_credit(*_incomes_in(filters, income_types)).subquery("credited")
 
-    An income with a standing posted distribution (posted, not a reversal, not reversed) is
-    credited by its posted distributions: each technology's part, less its reversals (posted
-    with the amount negated), plus its redistribution. Any other income (undistributed, only
-    drafts, or every part reversed) is credited by the share the agreement's allocation gives
-    each technology, exactly as `revenue.services._allocation` computes it: amount x
-    allocation_bp / 10000 rounded down, the leftover cents one each to the largest remainders,
-    ties to the lower technology id (window functions over the income's technologies). So an
-    income's credits add up to it; only a partly reversed income (a step on the way to
-    distributing it again) counts its standing parts alone."""
-    in_range = _incomes_in(filters, income_types)
-    posted = Distribution.status == DistributionStatus.POSTED.value
-    stands = sa.exists().where(Distribution.income_id == Income.id, posted, *unreversed())
-    exact = Income.amount_cents * AgreementTechnology.allocation_bp  # in 1/10000 of a cent
-    per_income = {"partition_by": Income.id}
-    rounded_down = exact // HUNDRED_PERCENT_BP
-    leftover = Income.amount_cents - func.sum(rounded_down).over(**per_income)
-    rank = func.row_number().over(
-        **per_income,
-        order_by=((exact % HUNDRED_PERCENT_BP).desc(), AgreementTechnology.disclosure_id),
+
+def _credit_in(filters: DashboardFilters, income_types, technologies) -> tuple:
+    """Where-clauses on the stored credit: the fiscal years, the types, the technologies (all
+    when None). A voided income has no stored credit."""
+    conditions = (
+        col(IncomeCredit.fiscal_year).between(filters.first_fiscal_year, filters.last_fiscal_year),
+        col(IncomeCredit.income_type).in_([kind.value for kind in income_types]),
     )
-    return sa.union_all(
-        select(
-            Distribution.income_id.label("income_id"),
-            Distribution.disclosure_id.label("disclosure_id"),
-            Distribution.amount_cents.label("cents"),
-        )
-        .join(Income, Income.id == Distribution.income_id)
-        .where(posted, *in_range),
-        select(
-            Income.id,
-            AgreementTechnology.disclosure_id,
-            rounded_down + sa.case((rank <= leftover, 1), else_=0),
-        )
-        .join(AgreementTechnology, AgreementTechnology.agreement_id == Income.agreement_id)
-        .where(*in_range, ~stands),
-    ).subquery("credited")
+    if technologies is None:
+        return conditions
+    return (*conditions, col(IncomeCredit.disclosure_id).in_(technologies))
 
 
-def _income_amounts(filters: DashboardFilters, income_types, *group_by, by_licensee=False):
-    """A query of (*group_by, payments, cents) over the incomes of the fiscal years, and its
-    cents column: the incomes themselves or, with a technology filter, what is credited to the
-    selected technologies. `payments` counts incomes (one credited to two selected
-    technologies counts once). `by_licensee` joins the agreement's Company."""
+def _income_amounts(session: Session, filters: DashboardFilters, income_types, *group_by):
+    """A query of (*group_by, payments, cents) over the incomes of the fiscal years: the
+    incomes themselves or, with a technology filter, what is credited to the selected
+    technologies (the stored credit). `payments` counts incomes (one credited to two selected
+    technologies counts once). Columns of Income in `group_by` are read from the credit when it
+    is the source."""
     technologies = _technologies(filters)
     if technologies is None:
+        source = Income
         payments, cents = func.count(Income.id), func.sum(Income.amount_cents)
-        query = (
-            select(*group_by, payments, cents)
-            .select_from(Income)
-            .where(*_incomes_in(filters, income_types))
-        )
+        conditions = _incomes_in(filters, income_types)
     else:
-        credited = _credited_income(filters, income_types)
-        payments = func.count(sa.distinct(credited.c.income_id))
-        cents = func.sum(credited.c.cents)
-        query = (
-            select(*group_by, payments, cents)
-            .select_from(credited)
-            .join(Income, Income.id == credited.c.income_id)
-            .where(col(credited.c.disclosure_id).in_(technologies))
-        )
-    if by_licensee:
-        query = query.join(Agreement, Agreement.id == Income.agreement_id).join(
-            Company, Company.id == Agreement.company_id
-        )
-    return query.group_by(*group_by), cents
+        credit.refresh_pending(session)  # what this session changed, before it is read
+        source = IncomeCredit
+        payments = func.count(sa.distinct(IncomeCredit.income_id))
+        cents = func.sum(IncomeCredit.cents)
+        conditions = _credit_in(filters, income_types, technologies)
+    keys = [
+        getattr(source, column.key) if getattr(column, "class_", None) is Income else column
+        for column in group_by
+    ]
+    return (
+        select(*keys, payments.label("payments"), cents.label("cents"))
+        .select_from(source)
+        .where(*conditions)
+        .group_by(*keys)
+    )
 
 
 @dataclass(frozen=True)
@@ -404,8 +385,8 @@ def income_by_type(
     require(actor, "report.dashboard")
     filters.span()
     order = list(IncomeType)
-    query, _ = _income_amounts(
-        filters, LICENSE_INCOME_TYPES, Income.fiscal_year, Income.income_type
+    query = _income_amounts(
+        session, filters, LICENSE_INCOME_TYPES, Income.fiscal_year, Income.income_type
     )
     rows = session.exec(query).all()
     return [
@@ -430,25 +411,28 @@ def top_technologies(
     """The ten technologies credited with the most license income in the fiscal years."""
     require(actor, "report.dashboard")
     filters.span()
-    credited = _credited_income(filters, LICENSE_INCOME_TYPES)
-    cents = func.sum(credited.c.cents)
-    query = (
+    credit.refresh_pending(session)  # what this session changed, before it is read
+    cents = func.sum(IncomeCredit.cents)
+    # Each technology's total first (an income and technology are one stored row, so the
+    # rows count the payments), then the ten ranked are named.
+    ranked = (
         select(
-            Disclosure.docket,
-            Disclosure.title,
-            func.count(sa.distinct(credited.c.income_id)),
-            cents,
+            IncomeCredit.disclosure_id,
+            func.count().label("payments"),
+            cents.label("cents"),
         )
-        .select_from(credited)
-        .join(Disclosure, Disclosure.id == credited.c.disclosure_id)
-        .group_by(Disclosure.id, Disclosure.docket, Disclosure.title)
+        .where(*_credit_in(filters, LICENSE_INCOME_TYPES, _technologies(filters)))
+        .group_by(IncomeCredit.disclosure_id)
         .having(cents != 0)
-        .order_by(cents.desc(), Disclosure.id)
+        .order_by(cents.desc(), IncomeCredit.disclosure_id)
         .limit(TOP)
+        .subquery("ranked")
     )
-    technologies = _technologies(filters)
-    if technologies is not None:
-        query = query.where(col(credited.c.disclosure_id).in_(technologies))
+    query = (
+        select(Disclosure.docket, Disclosure.title, ranked.c.payments, ranked.c.cents)
+        .join(Disclosure, Disclosure.id == ranked.c.disclosure_id)
+        .order_by(ranked.c.cents.desc(), ranked.c.disclosure_id)
+    )
     return [
         TechnologyIncome(docket or "", title, int(payments), from_cents(int(total)))
         for docket, title, payments, total in session.exec(query).all()
@@ -470,11 +454,21 @@ def top_licensees(
     selected technologies, once technologies are filtered)."""
     require(actor, "report.dashboard")
     filters.span()
-    query, cents = _income_amounts(
-        filters, LICENSE_INCOME_TYPES, Company.id, Company.name, Company.size, by_licensee=True
+    # Added up per agreement first, then per licensee: a few thousand agreements are joined
+    # to their company, not every payment.
+    paid = _income_amounts(session, filters, LICENSE_INCOME_TYPES, Income.agreement_id).subquery(
+        "paid"
     )
+    cents = func.sum(paid.c.cents)
     rows = session.exec(
-        query.having(cents != 0).order_by(cents.desc(), Company.id).limit(TOP)
+        select(Company.id, Company.name, Company.size, func.sum(paid.c.payments), cents)
+        .select_from(paid)
+        .join(Agreement, Agreement.id == paid.c.agreement_id)
+        .join(Company, Company.id == Agreement.company_id)
+        .group_by(Company.id, Company.name, Company.size)
+        .having(cents != 0)
+        .order_by(cents.desc(), Company.id)
+        .limit(TOP)
     ).all()
     return [
         LicenseeIncome(name, CompanySize(size).label, int(payments), from_cents(int(total)))
@@ -522,7 +516,7 @@ def patent_spend(session: Session, *, actor: Actor, filters: DashboardFilters) -
         cents[fiscal_year] += int(total)
     reimbursements: Counter[int] = Counter()
     reimbursed: Counter[int] = Counter()
-    query, _ = _income_amounts(filters, REIMBURSEMENT_TYPES, Income.fiscal_year)
+    query = _income_amounts(session, filters, REIMBURSEMENT_TYPES, Income.fiscal_year)
     for fiscal_year, count, total in session.exec(query).all():
         reimbursements[fiscal_year], reimbursed[fiscal_year] = int(count), int(total)
     return [
@@ -568,15 +562,18 @@ def licenses_by_size(
     session: Session, *, actor: Actor, filters: DashboardFilters
 ) -> list[LicenseCount]:
     """Licenses and options signed in the fiscal years, by the licensee's size and whether
-    the license is exclusive (start-up licenses are); every combination, zeros included."""
+    the license is exclusive (start-up licenses are); every combination, zeros included. The
+    size is the licensee's at signing (recorded on the agreement when it is executed, as the
+    AUTM survey counts it); the company's present size only where none was recorded."""
     require(actor, "report.dashboard")
     first, last = filters.span()
     counts: Counter[tuple[CompanySize, Exclusivity]] = Counter()
+    size_at_signing = func.coalesce(Agreement.licensee_size, Company.size)
     for size, kind, count in session.exec(
-        select(Company.size, Agreement.agreement_type, func.count())
+        select(size_at_signing, Agreement.agreement_type, func.count())
         .join(Company, Company.id == Agreement.company_id)
         .where(*_license_conditions(filters, first, last))
-        .group_by(Company.size, Agreement.agreement_type)
+        .group_by(size_at_signing, Agreement.agreement_type)
     ).all():
         counts[CompanySize(size), Exclusivity.of(kind)] += int(count)
     return [

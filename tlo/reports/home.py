@@ -260,7 +260,9 @@ def officer_overview(
     docket = patents.docket(
         session,
         actor=actor,
-        filters=DocketFilters(officer_person_id=actor.person_id),
+        # Due within the horizon reads only those items (by the docket's index); the last day
+        # to act is never before the due day, so none acting within the horizon is missed.
+        filters=DocketFilters(officer_person_id=actor.person_id, within_days=HORIZON_DAYS),
         today=today,
     )
     deadlines = [_deadline(entry) for entry in docket.entries if entry.days_left <= HORIZON_DAYS]

@@ -44,6 +44,7 @@ from tlo.errors import ValidationError
 from tlo.licensing.agreement_models import AgreementTechnology
 from tlo.money import dollars, from_cents, to_cents
 from tlo.patents.models import PatentApplication, PatentCost
+from tlo.revenue import credit
 from tlo.revenue.engine import LineClass
 from tlo.revenue.models import (
     Distribution,
@@ -615,6 +616,10 @@ def annual_run(
         if progress:
             for done in range(tally.incomes - len(shared) + 1, tally.incomes + 1):
                 progress(done, count)
+    # The distributions went in past the ORM: the year's stored credit follows in one refresh.
+    credit.refresh_income_credit(
+        session, select(Income.id).where(Income.fiscal_year == fiscal_year)
+    )
     if fingerprint is not None and tally.fingerprint != fingerprint:
         # The caller's transaction rolls back what was written.
         raise ValidationError(

@@ -28,6 +28,19 @@ class DistributionStatus(StrEnum):
 
 
 class Income(SQLModel, table=True):
+    __table_args__ = (
+        # The dashboard's income charts without a technology filter read only this index
+        # (migration 0024): the fiscal years, the types, what counts, by agreement.
+        sa.Index(
+            "ix_income_dashboard",
+            "fiscal_year",
+            "income_type",
+            "voided_at",
+            "agreement_id",
+            "amount_cents",
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True)
     received_on: date = Field(index=True)
@@ -118,6 +131,45 @@ def unreversed() -> tuple:
     )
 
 
+class IncomeCredit(SQLModel, table=True):
+    """The stored per-technology income credit: what each income counts for each technology
+    of its agreement, as `tlo.revenue.credit.computed_credit` works it out from the income,
+    its posted distributions and the agreement's allocation, one row per income and
+    technology (a row may hold zero: a part reversed and not yet distributed again). Kept so
+    that the dashboard adds up stored numbers instead of running window functions over every
+    income and distribution on each render.
+
+    Written only by `tlo.revenue.credit.refresh_income_credit` (the session hooks below call
+    it for what the ORM changed; the bulk paths call it themselves). A voided income has no
+    rows. Derived data, without foreign keys: a refresh replaces an income's rows whatever
+    else changed. The fiscal year, type and agreement are the income's, copied so that the
+    charts filter and group without joining it."""
+
+    __tablename__ = "income_credit"
+    __table_args__ = (
+        # The charts' filters: fiscal years and types for every technology (top technologies),
+        # or the technologies chosen by school, department or officer (each one's rows).
+        sa.Index(
+            "ix_income_credit_year_type", "fiscal_year", "income_type", "disclosure_id", "cents"
+        ),
+        sa.Index(
+            "ix_income_credit_technology",
+            "disclosure_id",
+            "fiscal_year",
+            "income_type",
+            "income_id",
+            "cents",
+        ),
+    )
+
+    income_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    disclosure_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    agreement_id: int
+    fiscal_year: int
+    income_type: str = Field(max_length=30)
+    cents: int = Field(sa_type=sa.BigInteger)
+
+
 class RevenuePolicy(SQLModel, table=True):
     """A policy an administrator added from the app (the shipped ones are files in policies/)."""
 
@@ -187,3 +239,57 @@ def _posted_records_are_final(session, _context, _instances) -> None:
                         f"Lines of posted distribution {parent_id} cannot change; "
                         "reverse it instead."
                     )
+
+
+# --- keeping the stored income credit current --------------------------------------------------
+# Every ORM write of a fact the credit depends on, whichever service (or test) makes it, names
+# the incomes or agreements whose credit is recomputed: an income recorded or voided, a
+# distribution posted (a part, a reversal, a redistribution), a technology of an agreement
+# added, removed or given another allocation. They are recomputed set-based in the same
+# transaction, before it commits (`credit.refresh_pending`). Statements that write past the ORM
+# (the annual run, the importer, the generator) call `credit.refresh_income_credit` themselves.
+
+CREDIT_PENDING = "tlo.income_credit.pending"
+
+
+def credit_pending(session) -> dict[str, set[int]]:
+    """The incomes and agreements whose credit this session has yet to recompute."""
+    return session.info.setdefault(CREDIT_PENDING, {"incomes": set(), "agreements": set()})
+
+
+@event.listens_for(sa.orm.Session, "after_flush")
+def _note_credit_changes(session, _context) -> None:
+    from tlo.licensing.agreement_models import AgreementTechnology
+
+    pending = None
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Income):
+            noted = [("incomes", obj.id)]
+        elif isinstance(obj, Distribution):
+            # Only posted distributions count; a draft (computed, discarded) changes nothing,
+            # and a posted one never becomes a draft again (see _posted_records_are_final).
+            if obj.status != DistributionStatus.POSTED.value:
+                continue
+            noted = [("incomes", obj.income_id)]
+        elif isinstance(obj, AgreementTechnology):
+            moved = inspect(obj).attrs.agreement_id.history.deleted or ()
+            noted = [("agreements", obj.agreement_id)] + [("agreements", a) for a in moved]
+        else:
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        pending = pending or credit_pending(session)
+        for kind, key in noted:
+            if key is not None:
+                pending[kind].add(key)
+
+
+@event.listens_for(sa.orm.Session, "before_commit")
+def _refresh_credit_before_commit(session) -> None:
+    if not session.info.get(CREDIT_PENDING) and not (
+        session.new or session.dirty or session.deleted
+    ):
+        return
+    from tlo.revenue.credit import refresh_pending
+
+    refresh_pending(session)

@@ -1,4 +1,5 @@
-"""The bulk inserts: rows buffered per table and written in chunks, parents first."""
+"""The bulk inserts: rows buffered per table and written in chunks, parents first; on
+PostgreSQL with COPY (psycopg's `cursor.copy`), on SQLite with executemany."""
 
 from __future__ import annotations
 
@@ -50,7 +51,10 @@ class _Writer:
             if not rows:
                 continue
             started = time.perf_counter()
-            self.connection.execute(sa.insert(T[name]), rows)
+            if self.connection.dialect.name == "postgresql":
+                _copy(self.connection, T[name], rows)
+            else:
+                self.connection.execute(sa.insert(T[name]), rows)
             self.seconds[name] += time.perf_counter() - started
             self.written[name] += len(rows)
             self.since_commit += len(rows)
@@ -74,5 +78,45 @@ class _Writer:
         self.flush()
         self.connection.commit()
         self.since_commit = 0
+        if self.connection.dialect.name == "postgresql":
+            # Rows written by COPY leave PostgreSQL without statistics until autovacuum comes
+            # by; the next phases' queries (the income credit, the docket) would be planned
+            # for empty tables and run for many minutes.
+            self.connection.exec_driver_sql("ANALYZE")
+            self.connection.commit()
         elapsed = time.perf_counter() - started
         self.progress(f"{name}: done in {elapsed:.1f} s")
+
+
+def _copy(connection: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Write the rows with PostgreSQL's COPY, as the INSERT would have written them: each value
+    through its column type's bind processing (UTC moments, JSON), the columns the rows leave
+    out with their Python-side defaults (per row, as an INSERT evaluates them) or the
+    database's. COPY takes the rows as one stream: at full size 5-10 times faster than an
+    executemany of INSERTs, which sends every row as a statement of its own."""
+    dialect = connection.dialect
+    given = list(rows[0])
+    defaults = [
+        column
+        for column in table.c
+        if column.name not in rows[0] and column.default is not None and not column.primary_key
+    ]
+    columns = [table.c[name] for name in given] + defaults
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
+
+    def values(row: dict) -> list:
+        found = [row[name] for name in given]
+        for column in defaults:
+            default = column.default
+            found.append(default.arg(None) if default.is_callable else default.arg)
+        return [
+            value if process is None else process(value)
+            for process, value in zip(processors, found, strict=True)
+        ]
+
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(values(row))

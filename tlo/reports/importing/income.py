@@ -23,6 +23,7 @@ from tlo.money import to_cents
 from tlo.reports.importing.agreements import legacy_references
 from tlo.reports.importing.job import BATCH, _chunks, _earlier, _Job
 from tlo.reports.importing.row import _Row
+from tlo.revenue import credit
 from tlo.revenue.models import Income
 from tlo.revenue.services import SIGNED
 from tlo.revenue.types import IncomeType
@@ -162,4 +163,8 @@ class _Income(_Job):
                 done += 1
                 tick(done)
             self.session.flush()
+            # Written past the ORM's hooks: the batch's stored credit, in one refresh.
+            credit.refresh_income_credit(
+                self.session, select(Income.id).where(col(Income.id).in_(ids))
+            )
         return done
