@@ -8,6 +8,7 @@ from tlo.errors import DomainError, NotFound
 from tlo.licensing import agreements, drafts
 from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementForm
+from tlo.licensing.models import CompanySize
 from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationStatus, ApplicationType
 from tlo.ui import draft_panel, pickers
@@ -430,6 +431,12 @@ st.markdown(
 st.caption(
     "Covers: " + "; ".join(f"{d.docket} {d.title} ({share:g} %)" for d, share in view.technologies)
 )
+if a.signed_on is not None:
+    st.caption(
+        f"Signed {a.signed_on}"
+        + (f" with a {CompanySize(a.licensee_size).label.lower()}" if a.licensee_size else "")
+        + (f" · ended {a.ended_on}" if a.ended_on else "")
+    )
 agreed_terms(view)
 licensed_patents(view)
 
@@ -459,13 +466,24 @@ if view.next_statuses and ui.can("agreement.create"):
         target = st.selectbox(
             "Move to", view.next_statuses, format_func=lambda s: s.label, key="agr_move_to"
         )
-        signed = st.date_input("Signed on (to execute)", value=None, key="agr_signed")
+        signed = ended = None
+        if AgreementStatus.EXECUTED in view.next_statuses:
+            signed = st.date_input("Signed on (to execute)", value=None, key="agr_signed")
+        if agreements.ENDINGS & set(view.next_statuses):
+            ended = st.date_input(
+                "Ended on (to expire or terminate)",
+                value=None,
+                key="agr_ended",
+                help="The day the agreement ended; empty: today. The AUTM survey counts it "
+                "active until then.",
+            )
         if st.form_submit_button("Move"):
             ui.attempt(
                 agreements.change_agreement_status,
                 agreement_id=a.id,
                 status=target,
                 signed_on=signed,
+                ended_on=ended,
                 success=f"{a.number}: {target.label}.",
             )
 

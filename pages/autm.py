@@ -33,6 +33,20 @@ for start in range(0, len(headline), 3):
     for metric, column in zip(headline[start : start + 3], st.columns(3), strict=False):
         column.metric(metric.card_label, metric.display, help=metric.rule, border=True)
 
+# AUTM's own survey questions figures like these: read them before you export.
+st.subheader("Before you submit")
+findings = [check for check in report.checks if not check.passed]
+if not findings:
+    st.success(f"All {len(report.checks)} checks pass.")
+for check in findings:
+    st.warning(f"**{check.label}** ({len(check.found):,}). {check.advice}")
+    with st.expander(f"What was found ({len(check.found):,})"):
+        st.dataframe([{"Found": found} for found in check.found], hide_index=True, width="stretch")
+st.caption(
+    "Not reported: license income paid to other institutions — tlo does not record joint "
+    "ownership yet. The workbook's Notes sheet says what else is left out."
+)
+
 st.download_button(
     f"Download the FY{fiscal_year} workbook",
     ui.deferred(autm.autm_workbook_file, fiscal_year=fiscal_year),

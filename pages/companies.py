@@ -74,6 +74,10 @@ if not ui.can("company.manage"):
     st.stop()
 
 
+DEPENDENCE = [None, True, False]
+DEPENDENCE_LABELS = {None: "Not recorded", True: "Yes", False: "No"}
+
+
 def company_form(key: str, company=None) -> tuple[CompanyForm, str] | None:
     """The company's fields (and, for one recorded already, the reason for a correction)."""
     with st.form(key):
@@ -107,6 +111,30 @@ def company_form(key: str, company=None) -> tuple[CompanyForm, str] | None:
             placeholder="Delaware",
             help="Where the company is organised; agreements name it with its kind.",
         )
+        formed_col, depends_col = st.columns(2)  # what the AUTM survey asks of a start-up
+        formed_on = formed_col.date_input(
+            "Formed on",
+            value=company.formed_on if company else None,
+            key=f"{key}_formed",
+            help="The day the company was incorporated. Empty: not known.",
+        )
+        depends = depends_col.selectbox(
+            "Formed to use our technology?",
+            DEPENDENCE,
+            index=DEPENDENCE.index(company.depends_on_our_technology if company else None),
+            format_func=DEPENDENCE_LABELS.get,
+            key=f"{key}_depends",
+            help="Whether the company depended on a license or option of the university's "
+            "technology for its initiation: the AUTM survey counts it as a start-up formed.",
+        )
+        notice_address = st.text_area(
+            "Address for notices",
+            value=company.notice_address if company else "",
+            key=f"{key}_address",
+            height=90,
+            help="Where an agreement's notices to the company go; drafts print it (until it "
+            "is given, a bracketed placeholder to fill in).",
+        )
         interests = st.text_area(
             "Interests (keywords, comma-separated)",
             value=company.interests if company else "",
@@ -121,8 +149,9 @@ def company_form(key: str, company=None) -> tuple[CompanyForm, str] | None:
             reason = st.text_input(
                 "Reason for the correction",
                 key=ui.widget_key(f"{key}_reason"),
-                help="Needed when its name, size, sector, website, kind of entity or "
-                "jurisdiction change; the audit log keeps it with what it said before.",
+                help="Needed when its name, size, sector, website, kind of entity, "
+                "jurisdiction, formation date or dependence on our technology change; the "
+                "audit log keeps it with what it said before.",
             )
         if st.form_submit_button("Save company"):
             form = CompanyForm(
@@ -135,6 +164,9 @@ def company_form(key: str, company=None) -> tuple[CompanyForm, str] | None:
                 do_not_contact,
                 entity_kind=entity_kind,
                 jurisdiction=jurisdiction,
+                formed_on=formed_on,
+                depends_on_our_technology=depends,
+                notice_address=notice_address,
             )
             return form, reason
     return None

@@ -71,8 +71,9 @@ def test_the_income_charts_agree_with_the_autm_metrics(open_app, database_url):
     _, _, income, spend, top_technologies, top_licensees, *_ = figures(app)
     year = f"FY{LAST_YEAR}"
     assert dollars(income["data"], year) == metric_value(database_url, LAST_YEAR, "license_income")
-    invoiced, reimbursed = spend["data"]
-    assert dollars([invoiced], year) == metric_value(database_url, LAST_YEAR, "legal_fees_expended")
+    # The chart's patent spend is what counsel invoiced in the year; AUTM's legal fees
+    # expended are the invoices paid in it (issue #21): they need not agree.
+    _invoiced, reimbursed = spend["data"]
     assert dollars([reimbursed], year) == metric_value(
         database_url, LAST_YEAR, "legal_fees_reimbursed"
     )

@@ -423,6 +423,13 @@ def test_a_good_agreements_file_imports_the_terms_exactly(engine, admin):
     assert view.agreement.notes == "Legacy reference: L-2019-007"
     option, company = by_title["Option on the old optical switch"]
     assert (option.status, company, option.signed_on) == ("draft", "VoltCell Inc.", None)
+    # signed before tlo: its licensee's size as the company's record gives it now (AUTM counts
+    # licenses by the size at signing); an unsigned one has none yet
+    with unit_of_work(engine) as session:
+        klein = session.exec(select(Company).where(Company.name == licensee)).one()
+        assert klein.size == "small"
+        assert view.agreement.licensee_size == "small"
+    assert option.licensee_size is None
 
 
 def test_a_good_income_file_imports_payments_named_by_legacy_reference_or_number(engine, admin):

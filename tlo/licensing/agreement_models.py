@@ -77,6 +77,12 @@ class Agreement(SQLModel, table=True):
     effective_date: date | None = None
     term_months: int | None = None  # None: for the life of the licensed patents
     signed_on: date | None = Field(default=None, index=True)
+    # The licensee's size (a CompanySize) on the day the agreement was executed, as the AUTM
+    # survey counts licenses by size: set on execution, never changed by a later correction
+    # of the company's size.
+    licensee_size: str | None = Field(default=None, max_length=10)
+    # The day an executed agreement ended: terminated, or expired (set by the status change).
+    ended_on: date | None = None
     upfront_fee_cents: int = Field(default=0, sa_type=sa.BigInteger)
     sublicense_share_bp: int = 0
     equity_shares: int = Field(default=0, sa_type=sa.BigInteger)

@@ -85,6 +85,7 @@ LIVING = {ApplicationStatus.PENDING, ApplicationStatus.PUBLISHED, ApplicationSta
 # the same record here).
 FOLLOWS_ITS_PARENT = {ApplicationType.CONTINUATION, ApplicationType.DIVISIONAL}
 AFTER_EXECUTION = {S.EXECUTED, S.ACTIVE}
+ENDINGS = {S.EXPIRED, S.TERMINATED}  # the statuses that record the day an agreement ended
 
 MAX_SHARES = 10**15  # far below the 64-bit column
 MAX_TERM_MONTHS = 1200  # a hundred years: longer than any patent lives
@@ -501,6 +502,54 @@ def _family_of(session: Session, agreement: Agreement) -> list[FamilyMember]:
     return _members(rows, links, agreement.licenses_whole_family, agreement.patents_chosen_at)
 
 
+CHUNK = 500  # ids per IN (...) when many agreements are read at once
+
+
+def families_of(session: Session, agreement_ids: list[int]) -> dict[int, list[FamilyMember]]:
+    """Each agreement's family as `get_agreement` shows it (`licensed` says what it licenses),
+    for many agreements at once: a few queries for all of them, not a few per agreement. For
+    services that have checked their own permission (the AUTM report's active licenses)."""
+    found: dict[int, list[FamilyMember]] = {}
+    for start in range(0, len(agreement_ids), CHUNK):
+        ids = agreement_ids[start : start + CHUNK]
+        agreements = session.exec(select(Agreement).where(col(Agreement.id).in_(ids))).all()
+        technologies: dict[int, list[int]] = {}
+        for agreement_id, disclosure_id in session.exec(
+            select(AgreementTechnology.agreement_id, AgreementTechnology.disclosure_id).where(
+                col(AgreementTechnology.agreement_id).in_(ids)
+            )
+        ).all():
+            technologies.setdefault(agreement_id, []).append(disclosure_id)
+        links: dict[int, dict[int, AgreementPatent]] = {}
+        for link in session.exec(
+            select(AgreementPatent).where(col(AgreementPatent.agreement_id).in_(ids))
+        ).all():
+            links.setdefault(link.agreement_id, {})[link.application_id] = link
+        rows = _applications(
+            session,
+            sorted({d for covered in technologies.values() for d in covered}),
+            sorted({a for linked in links.values() for a in linked}),
+        )
+        by_disclosure: dict[int, list[tuple[PatentApplication, str, str]]] = {}
+        by_id = {}
+        for row in rows:
+            by_disclosure.setdefault(row[0].disclosure_id, []).append(row)
+            by_id[row[0].id] = row
+        for agreement in agreements:
+            covers = AgreementType(agreement.agreement_type).covers_patents
+            covered = set(technologies.get(agreement.id, [])) if covers else set()
+            linked = links.get(agreement.id, {})
+            own = {r[0].id: r for d in covered for r in by_disclosure.get(d, [])}
+            own |= {a: by_id[a] for a in linked if a in by_id}
+            own = sorted(  # in _applications' order
+                own.values(), key=lambda r: (r[0].disclosure_id, r[0].filing_date, r[0].id)
+            )
+            found[agreement.id] = _members(
+                own, linked, agreement.licenses_whole_family, agreement.patents_chosen_at
+            )
+    return found
+
+
 def _labels(session: Session, application_ids: list[int]) -> dict[str, str]:
     """The applications as an audit entry names them: id -> office and number."""
     if not application_ids:
@@ -808,13 +857,18 @@ def change_agreement_status(
     agreement_id: int,
     status: AgreementStatus | str,
     signed_on: date | None = None,
+    ended_on: date | None = None,
     today: date | None = None,
 ) -> Agreement:
-    """Move an agreement on. Executing needs the signature date; a license's technologies
-    then become 'licensed' and the licensee's outreach on them too."""
+    """Move an agreement on. Executing needs the signature date; it records the licensee's
+    size that day (the AUTM survey counts licenses by it), and a license's technologies then
+    become 'licensed' and the licensee's outreach on them too. Terminating or expiring
+    records the day the agreement ended (`ended_on`, the day of the change unless given):
+    the survey counts it active until then."""
     status = clean_choice(status, S, what="status")
     signed_on = clean_date(signed_on, what="date the agreement was signed", required=False)
-    today = clean_date(today, what="day", required=False)
+    ended_on = clean_date(ended_on, what="date the agreement ended", required=False)
+    today = clean_date(today, what="day", required=False) or clock.today()
     agreement = _agreement(session, agreement_id)
     require(actor, "agreement.edit", AgreementAccess(agreement))
     current = S(agreement.status)
@@ -824,8 +878,15 @@ def change_agreement_status(
             f"A {current.label.lower()} agreement can move to {allowed}, "
             f"not {status.label.lower()}."
         )
+    if ended_on is not None and status not in ENDINGS:
+        raise ValidationError(
+            f"An agreement moved to {status.label.lower()} has not ended: give an end date "
+            "only when it expires or is terminated."
+        )
     if status is S.EXECUTED:
-        _execute(session, actor, agreement, signed_on, today or clock.today())
+        _execute(session, actor, agreement, signed_on, today)
+    if status in ENDINGS:
+        agreement.ended_on = _end(agreement, ended_on or today, today)
     before = agreement.status
     agreement.status = status.value
     session.add(agreement)
@@ -836,9 +897,26 @@ def change_agreement_status(
         object_type="agreement",
         object_id=agreement.id,
         before={"status": before},
-        after={"status": status, "signed_on": signed_on},
+        after={"status": status, "signed_on": signed_on}
+        | ({"licensee_size": agreement.licensee_size} if status is S.EXECUTED else {})
+        | ({"ended_on": agreement.ended_on} if status in ENDINGS else {}),
     )
     return agreement
+
+
+def _end(agreement: Agreement, ended_on: date, today: date) -> date:
+    """The day an agreement ended, checked against its signature and today."""
+    if ended_on > today:
+        raise ValidationError(
+            f"{agreement.number} ends on {ended_on.isoformat()}, after today: record the end "
+            "once it has happened."
+        )
+    if agreement.signed_on is not None and ended_on < agreement.signed_on:
+        raise ValidationError(
+            f"{agreement.number} was signed on {agreement.signed_on.isoformat()}; it cannot "
+            f"have ended before, on {ended_on.isoformat()}."
+        )
+    return ended_on
 
 
 def _execute(session, actor, agreement: Agreement, signed_on: date | None, today: date) -> None:
@@ -848,10 +926,11 @@ def _execute(session, actor, agreement: Agreement, signed_on: date | None, today
         raise ValidationError("An agreement is executed once it is signed, not before.")
     agreement.signed_on = signed_on
     agreement.effective_date = agreement.effective_date or signed_on
+    company = session.get(Company, agreement.company_id)
+    agreement.licensee_size = company.size  # its size that day: later corrections leave it
     kind = AgreementType(agreement.agreement_type)
     if not kind.is_license:
         return
-    company = session.get(Company, agreement.company_id)
     for link in session.exec(
         select(AgreementTechnology).where(AgreementTechnology.agreement_id == agreement.id)
     ).all():

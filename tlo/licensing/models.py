@@ -91,6 +91,14 @@ class Company(SQLModel, table=True):
     interests: str = ""  # keywords, comma-separated
     notes: str = ""
     do_not_contact: bool = False
+    # Where an agreement's notices to the company go (lines of a postal address; "": not given,
+    # a draft then leaves it bracketed to fill in).
+    notice_address: str = Field(default="", max_length=500)
+    # What the AUTM survey asks of a start-up: when the company was formed, and whether it
+    # depended on a license or option of the university's technology for its initiation
+    # (None: not recorded yet; see tlo.reports.autm, "Start-ups formed").
+    formed_on: date | None = None
+    depends_on_our_technology: bool | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

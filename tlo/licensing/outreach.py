@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, or_, select
@@ -64,6 +65,10 @@ class CompanyForm:
     do_not_contact: bool = False
     entity_kind: str = ""  # "corporation", "limited liability company"
     jurisdiction: str = ""  # where it is organised: "Delaware", "Germany"
+    # For the AUTM survey's start-ups (None: not recorded).
+    formed_on: date | None = None
+    depends_on_our_technology: bool | None = None
+    notice_address: str = ""  # lines of the postal address for an agreement's notices
 
 
 # The states (and the district) whose name makes the adjective of a US legal description,
@@ -191,7 +196,27 @@ def _clean_company(form: object) -> CompanyForm:
         jurisdiction=clean_text(
             form.jurisdiction, what="jurisdiction", column=Company.jurisdiction, multiline=False
         ),
+        formed_on=_clean_formed_on(form.formed_on),
+        notice_address=clean_text(
+            form.notice_address, what="address for notices", column=Company.notice_address
+        ),
+        depends_on_our_technology=None
+        if form.depends_on_our_technology is None
+        else clean_bool(
+            form.depends_on_our_technology,
+            what="whether the company depends on our technology",
+        ),
     )
+
+
+def _clean_formed_on(value: object) -> date | None:
+    formed_on = clean_date(value, what="date the company was formed", required=False)
+    if formed_on is not None and formed_on > clock.today():
+        raise ValidationError(
+            f"The company is formed on {formed_on.isoformat()}, after today: record it once "
+            "it exists."
+        )
+    return formed_on
 
 
 def _check_company(session: Session, form: CompanyForm, *, company_id: int | None) -> str:
@@ -214,7 +239,11 @@ COMPANY_FACTS = {
     "website": "website",
     "entity_kind": "kind of entity",
     "jurisdiction": "jurisdiction",
+    "formed_on": "formation date",
+    "depends_on_our_technology": "dependence on our technology",
 }
+# Facts that may be empty: recording one for the first time is not a correction.
+FIRST_RECORDED = {"formed_on", "depends_on_our_technology"}
 REASON_MAX = 500  # characters of a correction's reason, kept in the audit log
 
 
@@ -240,7 +269,9 @@ def save_company(
 ) -> Company:
     """Add a company (no id) or change one; a second spelling of a known company is refused.
     Changing what the company is (COMPANY_FACTS: its name, size, sector, website, kind of
-    entity or jurisdiction) is a correction: it takes a reason, kept in the audit log."""
+    entity, jurisdiction, formation date or dependence on our technology) is a correction: it
+    takes a reason, kept in the audit log. A formation date or dependence recorded for the
+    first time is not a correction."""
     require(actor, "company.manage")
     form = _clean_company(form)
     reason = clean_text(reason, what="reason", max_length=REASON_MAX)
@@ -255,11 +286,15 @@ def save_company(
         "website": form.website.strip(),
         "entity_kind": form.entity_kind,
         "jurisdiction": form.jurisdiction,
+        "formed_on": form.formed_on,
+        "depends_on_our_technology": form.depends_on_our_technology,
     }
     corrected = [
         label
         for field, label in COMPANY_FACTS.items()
-        if company and getattr(company, field) != facts[field]
+        if company
+        and getattr(company, field) != facts[field]
+        and not (field in FIRST_RECORDED and getattr(company, field) is None)
     ]
     if corrected:
         require(actor, "company.correct")
@@ -271,6 +306,7 @@ def save_company(
     company.normalized_name = normalized
     company.interests, company.notes = form.interests.strip(), form.notes.strip()
     company.do_not_contact = form.do_not_contact
+    company.notice_address = form.notice_address.strip()  # upkeep: an address moves
     session.add(company)
     session.flush()
     audit.record(
@@ -372,13 +408,27 @@ def contacts_in_pipeline(
 
 
 def export_companies(session: Session, *, actor: Actor) -> bytes:
+    """Every company with its contacts as Excel, by name, streamed: the companies' columns with
+    their contacts joined, in one query read EXPORT_FETCH_ROWS rows at a time (no table held
+    in memory)."""
     require(actor, "company.read")
-    companies = session.exec(select(Company).order_by(Company.name)).all()
-    contacts: dict[int, list[str]] = defaultdict(list)
-    for contact in session.exec(select(Contact).order_by(Contact.name)).all():
-        contacts[contact.company_id].append(
-            f"{contact.name} ({contact.title})" if contact.title else contact.name
+    query = (
+        select(
+            Company.id,
+            Company.name,
+            Company.size,
+            Company.sector,
+            Company.interests,
+            Company.website,
+            Company.do_not_contact,
+            Company.entity_kind,
+            Company.jurisdiction,
+            Contact.name.label("contact"),
+            Contact.title.label("contact_title"),
         )
+        .join(Contact, Contact.company_id == Company.id, isouter=True)
+        .order_by(Company.name, Company.id, Contact.name, Contact.id)
+    )
     columns = [
         Column("Company", width=30),
         Column("Size"),
@@ -390,28 +440,30 @@ def export_companies(session: Session, *, actor: Actor) -> bytes:
         Column("Kind of entity", width=26),
         Column("Jurisdiction"),
     ]
-    return workbook_bytes(
-        [
-            Sheet(
-                "Companies",
-                columns,
-                (
-                    [
-                        c.name,
-                        CompanySize(c.size).label,
-                        c.sector,
-                        c.interests,
-                        c.website,
-                        "; ".join(contacts[c.id]),
-                        "yes" if c.do_not_contact else "",
-                        c.entity_kind,
-                        c.jurisdiction,
-                    ]
-                    for c in companies
-                ),
-            )
-        ]
-    )
+
+    def rows():
+        found = session.exec(query.execution_options(yield_per=EXPORT_FETCH_ROWS))
+        for _, joined in groupby(found, key=lambda row: row.id):
+            joined = list(joined)
+            c = joined[0]
+            contacts = [
+                f"{r.contact} ({r.contact_title})" if r.contact_title else r.contact
+                for r in joined
+                if r.contact is not None
+            ]
+            yield [
+                c.name,
+                CompanySize(c.size).label,
+                c.sector,
+                c.interests,
+                c.website,
+                "; ".join(contacts),
+                "yes" if c.do_not_contact else "",
+                c.entity_kind,
+                c.jurisdiction,
+            ]
+
+    return workbook_bytes([Sheet("Companies", columns, rows())])
 
 
 # --- the pipeline ----------------------------------------------------------------------------

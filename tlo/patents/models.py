@@ -97,6 +97,9 @@ class PatentCost(SQLModel, table=True):
     description: str = Field(default="", max_length=300)
     amount_cents: int = Field(sa_type=sa.BigInteger)
     paid: bool = False
+    # The day the office paid it: the AUTM survey counts legal fees on a paid basis. None on
+    # an unpaid invoice (and on a paid one recorded without its date, e.g. by the importer).
+    paid_on: date | None = Field(default=None, index=True)
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -12,6 +12,14 @@ milestones, sublicense income). Patent-cost reimbursements are not license incom
 "legal fees reimbursed", the amounts licensees paid back. Patent costs recovered out of
 royalties under the revenue-sharing policy are not reimbursements; that money is license income
 the office keeps back, already counted once. The dashboard uses the same definitions.
+
+The survey's other definitions (issue #21): start-ups are companies formed in the year on a
+license or option of our technology (`Company.formed_on`, `depends_on_our_technology`);
+licenses are counted by the licensee's size at signing (`Agreement.licensee_size`); a license
+is active until it ends (`Agreement.ended_on`), its fixed term is over or its last licensed
+patent expires; legal fees are counted when paid (`PatentCost.paid_on`); a PCT first filing
+makes its family new in the PCT's year. `Check`s like AUTM's own are run over the figures
+before submission, and `NOTES` says what the workbook leaves out.
 """
 
 from __future__ import annotations
@@ -26,11 +34,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from tlo import clock
-from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.config import get_settings
@@ -38,6 +46,7 @@ from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.disclosures.rules import fiscal_year_of
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
 from tlo.licensing.agreement_models import AgreementType as T
+from tlo.licensing.agreements import families_of
 from tlo.licensing.models import Company, CompanySize
 from tlo.licensing.obligations import Terms, end_of_term
 from tlo.money import dollars, from_cents
@@ -60,7 +69,6 @@ SIGNED_STATUSES = (
     AgreementStatus.TERMINATED,
 )
 IN_FORCE_STATUSES = (AgreementStatus.EXECUTED, AgreementStatus.ACTIVE)
-ENDING_ACTIONS = ("agreement.expired", "agreement.terminated")  # audit actions of an end
 TO_SIZE = {
     CompanySize.STARTUP: "start-ups",
     CompanySize.SMALL: "small companies",
@@ -214,12 +222,48 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A pre-submission check, as AUTM's own survey runs them: what it looks for, what to do
+    about a finding, and the records found (none: the check passes)."""
+
+    key: str
+    label: str
+    advice: str
+    found: tuple[str, ...] = ()  # each record found, named so that it can be looked up
+
+    @property
+    def passed(self) -> bool:
+        return not self.found
+
+
+# What the workbook says it leaves out, and why.
+NOTES = (
+    (
+        "License income paid to other institutions",
+        "Not reported: tlo does not record joint ownership yet (issue #19), so it cannot tell "
+        "which income was shared with co-owning institutions. Report it by hand.",
+    ),
+    (
+        "Licensee size at signing",
+        "Recorded on each agreement when it is executed. Agreements executed before tlo "
+        "recorded it took the company's size of the day of the upgrade (migration 0025).",
+    ),
+    (
+        "Patent term",
+        "A licensed patent is taken to run 20 years from the filing that starts its term; "
+        "patent term adjustments and extensions are not added.",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class AutmReport:
     fiscal_year: int
     first_day: date
     last_day: date
     generated_at: datetime
     metrics: list[Metric] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Metric:
         for metric in self.metrics:
@@ -242,6 +286,10 @@ class AutmReport:
 
 def _yes(flag: bool) -> str:
     return "Yes" if flag else "No"
+
+
+def _size_label(size: str | None) -> str:
+    return CompanySize(size).label if size else ""
 
 
 def _disclosures_received(
@@ -291,8 +339,10 @@ def _disclosures_received(
 
 
 def _continuing_us_applications(session: Session, first: date, last: date) -> set[int]:
-    """US applications filed in the period that descend from an earlier US application (a
-    conversion, continuation, divisional or national phase of a US priority)."""
+    """US applications filed in the period that are not their family's first filing here:
+    they descend from an earlier US application (a conversion, continuation, divisional or
+    national phase of a US priority), or from a PCT application that is its family's first
+    filing (counted as new in the year of the PCT filing)."""
     filed = (
         PatentApplication.jurisdiction == "US",
         col(PatentApplication.filing_date).between(first, last),
@@ -316,7 +366,15 @@ def _continuing_us_applications(session: Session, first: date, last: date) -> se
         session.exec(
             select(ancestry.c.application_id)
             .join(ancestor, ancestor.id == ancestry.c.ancestor_id)
-            .where(ancestor.jurisdiction == "US")
+            .where(
+                sa.or_(
+                    ancestor.jurisdiction == "US",
+                    sa.and_(
+                        ancestor.application_type == ApplicationType.PCT.value,
+                        col(ancestor.parent_id).is_(None),
+                    ),
+                )
+            )
             .distinct()
         ).all()
     )
@@ -325,6 +383,7 @@ def _continuing_us_applications(session: Session, first: date, last: date) -> se
 # What the records need of an application: columns, not entities (an office files thousands).
 APPLICATION_FIELDS = (
     PatentApplication.id,
+    PatentApplication.jurisdiction,
     PatentApplication.application_type,
     PatentApplication.application_number,
     PatentApplication.filing_date,
@@ -339,6 +398,8 @@ AGREEMENT_FIELDS = (
     Agreement.signed_on,
     Agreement.effective_date,
     Agreement.term_months,
+    Agreement.licensee_size,
+    Agreement.ended_on,
 )
 
 
@@ -350,11 +411,15 @@ def _us_applications(
     session: Session, first: date, last: date, preview: int | None = None
 ) -> list[Metric]:
     continuing = _continuing_us_applications(session, first, last)
+    pct_first = sa.and_(
+        PatentApplication.application_type == ApplicationType.PCT.value,
+        col(PatentApplication.parent_id).is_(None),
+    )
     rows = session.exec(
         select(*APPLICATION_FIELDS, Disclosure.docket, Disclosure.title)
         .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
         .where(
-            PatentApplication.jurisdiction == "US",
+            sa.or_(PatentApplication.jurisdiction == "US", pct_first),
             col(PatentApplication.filing_date).between(first, last),
         )
         .order_by(PatentApplication.filing_date, PatentApplication.id)
@@ -362,19 +427,21 @@ def _us_applications(
     new = [a for a in rows if a.id not in continuing]
     records = _records(
         preview,
-        "US applications",
+        "Patent applications",
         (
             Column("Docket"),
             Column("Title", width=50),
+            Column("Office"),
             Column("Type"),
             Column("Application number"),
             Column("Filed", "date"),
-            Column("New (first US filing)"),
+            Column("New (first filing)"),
         ),
         tuple(
             (
                 a.docket,
                 a.title,
+                a.jurisdiction,
                 ApplicationType(a.application_type).label,
                 a.application_number,
                 a.filing_date,
@@ -388,10 +455,13 @@ def _us_applications(
             "us_applications_new",
             "New US patent applications filed",
             len(new),
-            "US applications filed in the fiscal year that do not descend from an earlier US "
-            "application: a first provisional, or a non-provisional, PCT national phase or "
-            "continuation without a US parent. Conversions of a US provisional and "
-            "continuations of US applications are listed but not new.",
+            "First filings of the fiscal year that protect an invention in the US: a US "
+            "application that does not descend from an earlier US application (a first "
+            "provisional, or a non-provisional, national phase or continuation without a US "
+            "parent), or a PCT application that is its family's first filing (it designates "
+            "the US; the family is new in the year of the PCT filing, and its US national "
+            "phase is then not new). Conversions of a US provisional and continuations of US "
+            "applications are listed but not new.",
             records,
             short_label="New US applications",
         ),
@@ -404,10 +474,20 @@ def _us_applications(
             detail_of="us_applications_new",
         ),
         Metric(
+            "us_applications_new_pct",
+            "New patent applications filed first as PCT applications",
+            sum(1 for a in new if a.application_type == ApplicationType.PCT),
+            "Of the new US applications, the PCT applications that are their family's first "
+            "filing.",
+            records,
+            detail_of="us_applications_new",
+        ),
+        Metric(
             "us_applications_all",
             "All US patent applications filed",
             len(rows),
-            "Every US application filed in the fiscal year, new or not.",
+            "Every US application filed in the fiscal year, new or not, and the PCT "
+            "applications that are their family's first filing.",
             records,
             detail_of="us_applications_new",
         ),
@@ -482,7 +562,7 @@ def _licenses_executed(
         col(Agreement.signed_on).between(first, last),
     )
     rows = session.exec(
-        select(*AGREEMENT_FIELDS, Company.name.label("company"), Company.size)
+        select(*AGREEMENT_FIELDS, Company.name.label("company"))
         .join(Company, Company.id == Agreement.company_id)
         .where(*conditions)
         .order_by(Agreement.signed_on, Agreement.id)
@@ -496,7 +576,7 @@ def _licenses_executed(
             Column("Type", width=30),
             Column("Exclusivity"),
             Column("Licensee", width=30),
-            Column("Licensee size"),
+            Column("Licensee size at signing"),
             Column("Signed", "date"),
             Column("Status now"),
             Column("Technologies", width=30),
@@ -507,7 +587,7 @@ def _licenses_executed(
                 T(a.agreement_type).label,
                 Exclusivity.of(a.agreement_type).label,
                 a.company,
-                CompanySize(a.size).label,
+                _size_label(a.licensee_size),
                 a.signed_on,
                 AgreementStatus(a.status).label,
                 dockets.get(a.id, ""),
@@ -519,7 +599,8 @@ def _licenses_executed(
     by_size = defaultdict(int)
     for a in rows:
         by_exclusivity[Exclusivity.of(a.agreement_type)] += 1
-        by_size[CompanySize(a.size)] += 1
+        if a.licensee_size:
+            by_size[CompanySize(a.licensee_size)] += 1
     total = Metric(
         "licenses_executed",
         "Licenses and options executed",
@@ -554,8 +635,12 @@ def _licenses_executed(
                 f"licenses_to_{size.value}",
                 f"Licenses and options to {TO_SIZE[size]}",
                 by_size[size],
-                f"Licenses and options signed in the fiscal year with a licensee recorded as "
-                f"a {size.label.lower()} (the company's size now).",
+                f"Licenses and options signed in the fiscal year with a licensee that was a "
+                f"{size.label.lower()} on the day of signing (recorded on the agreement when "
+                "it was executed; agreements executed before tlo recorded it took the "
+                "company's size of the day of the upgrade). Start-up, small (under 500 "
+                "employees) and large are mutually exclusive; an agreement without a size "
+                "is in none (see the checks).",
             )
             for size in CompanySize
         ),
@@ -566,53 +651,76 @@ def _licenses_executed(
     ]
 
 
+# What makes a company a start-up of ours (AUTM): a license or option of our technology.
+STARTUP_AGREEMENTS = (T.STARTUP, T.EXCLUSIVE, T.OPTION)
+
+
+def _first_agreements(session: Session, company_ids: list[int]) -> dict[int, Any]:
+    """Each company's first signed start-up license, exclusive license or option."""
+    if not company_ids:
+        return {}
+    first: dict[int, Any] = {}
+    for row in session.exec(
+        select(Agreement.company_id, Agreement.id, Agreement.agreement_type, Agreement.signed_on)
+        .where(
+            col(Agreement.company_id).in_(company_ids),
+            col(Agreement.agreement_type).in_([kind.value for kind in STARTUP_AGREEMENTS]),
+            col(Agreement.status).in_([status.value for status in SIGNED_STATUSES]),
+            col(Agreement.signed_on).is_not(None),
+        )
+        .order_by(Agreement.signed_on, Agreement.id)
+    ).all():
+        first.setdefault(row.company_id, row)
+    return first
+
+
 def _startups_formed(
     session: Session, first: date, last: date, preview: int | None = None
 ) -> list[Metric]:
-    startup = (Agreement.agreement_type == T.STARTUP.value, col(Agreement.signed_on).is_not(None))
-    first_license = (
-        select(Agreement.company_id, func.min(Agreement.signed_on).label("signed_on"))
-        .where(*startup)
-        .group_by(Agreement.company_id)
-        .having(func.min(Agreement.signed_on).between(first, last))
-        .subquery()
-    )
-    rows = session.exec(
-        select(Company.name, Company.size, first_license.c.signed_on, func.min(Agreement.id))
-        .join(first_license, first_license.c.company_id == Company.id)
-        .join(
-            Agreement,
-            sa.and_(
-                Agreement.company_id == Company.id,
-                Agreement.signed_on == first_license.c.signed_on,
-                *startup,
-            ),
+    # A year forms some tens of companies: read whole.
+    companies = session.exec(
+        select(Company.id, Company.name, Company.size, Company.formed_on)
+        .where(
+            col(Company.formed_on).between(first, last),
+            col(Company.depends_on_our_technology).is_(True),
         )
-        .group_by(Company.id, Company.name, Company.size, first_license.c.signed_on)
-        .order_by(first_license.c.signed_on, Company.name)
+        .order_by(Company.formed_on, Company.name)
     ).all()
+    licensed = _first_agreements(session, [c.id for c in companies])
     records = _records(
         preview,
         "Start-ups",
         (
             Column("Company", width=30),
+            Column("Formed", "date"),
             Column("Size recorded"),
-            Column("First start-up license"),
+            Column("First license or option"),
+            Column("Type", width=30),
             Column("Signed", "date"),
+            Column("Counted"),
         ),
         tuple(
-            (name, CompanySize(size).label, agreement_number(agreement_id), signed_on)
-            for name, size, signed_on, agreement_id in rows
+            (
+                c.name,
+                c.formed_on,
+                CompanySize(c.size).label,
+                agreement_number(licensed[c.id].id) if c.id in licensed else "",
+                T(licensed[c.id].agreement_type).label if c.id in licensed else "",
+                licensed[c.id].signed_on if c.id in licensed else None,
+                "Yes" if c.id in licensed else "No: it holds no license or option",
+            )
+            for c in companies
         ),
     )
     return [
         Metric(
             "startups_formed",
             "Start-ups formed",
-            len(rows),
-            "Companies whose first start-up license (the license with equity) was signed in the "
-            "fiscal year. A company counts once, in the year of its first start-up license, "
-            "whatever size is recorded for it.",
+            sum(1 for c in companies if c.id in licensed),
+            "Companies formed in the fiscal year (their formation date) that depended on a "
+            "license or option of the university's technology for their initiation (as "
+            "recorded on the company) and hold one: a signed start-up license, exclusive "
+            "license or option. Listed too, not counted: those formed so that hold none yet.",
             records,
         )
     ]
@@ -646,13 +754,18 @@ def _streamed(
     return Records(sheet, columns, first, total=total, more=every_row)
 
 
+# The day an invoice counts as paid: its payment's, or for a paid invoice recorded without
+# that day (the legacy importer's), its own date.
+PAID_DAY = sa.func.coalesce(PatentCost.paid_on, PatentCost.invoice_date)
+
+
 def _invoices(query, first: date, last: date):
-    """Outside counsel's invoices dated in the period, with their application and case."""
+    """Outside counsel's invoices paid in the period, with their application and case."""
     return (
         query.select_from(PatentCost)
         .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
         .join(Disclosure, Disclosure.id == PatentApplication.disclosure_id)
-        .where(col(PatentCost.invoice_date).between(first, last))
+        .where(col(PatentCost.paid).is_(True), PAID_DAY.between(first, last))
     )
 
 
@@ -667,6 +780,7 @@ def _legal_fees(
     ).one()
     query = _invoices(
         select(
+            PatentCost.paid_on,
             PatentCost.invoice_date,
             PatentCost.invoice_number,
             Disclosure.docket,
@@ -675,26 +789,26 @@ def _legal_fees(
             PatentApplication.application_number,
             PatentCost.description,
             PatentCost.amount_cents,
-            PatentCost.paid,
         ),
         first,
         last,
-    ).order_by(PatentCost.invoice_date, PatentCost.id)
+    ).order_by(PAID_DAY, PatentCost.invoice_date, PatentCost.id)
     records = _streamed(
         session,
         preview,
         "Legal fees",
         (
+            Column("Paid on", "date"),
             Column("Invoice date", "date"),
             Column("Invoice number"),
             Column("Docket"),
             Column("Application", width=30),
             Column("Description", width=40),
             Column("Amount", "money"),
-            Column("Paid"),
         ),
         query,
         lambda row: (
+            row.paid_on,
             row.invoice_date,
             row.invoice_number,
             row.docket,
@@ -702,7 +816,6 @@ def _legal_fees(
             + _application_name(row.application_type, row.application_number),
             row.description,
             from_cents(row.amount_cents),
-            _yes(row.paid),
         ),
         int(count),
     )
@@ -711,8 +824,9 @@ def _legal_fees(
             "legal_fees_expended",
             "Legal fees expended",
             from_cents(int(cents)),
-            "Outside counsel's patent invoices dated in the fiscal year, paid or not (an invoice "
-            "records no payment date), summed exactly in cents.",
+            "Outside counsel's patent invoices paid in the fiscal year (the day each was paid; "
+            "a paid invoice recorded without that day counts on its invoice date), summed "
+            "exactly in cents. Unpaid invoices are not counted.",
             records,
             money=True,
         )
@@ -891,38 +1005,101 @@ def _legal_fees_reimbursed(
     ]
 
 
-def _active_at_year_end(session: Session, last: date, preview: int | None = None) -> list[Metric]:
-    after_last_day = clock.start_of_office_day(last + timedelta(days=1))
-    ended = (
-        select(AuditEntry.object_id, func.min(AuditEntry.at).label("ended_at"))
-        .where(AuditEntry.object_type == "agreement", col(AuditEntry.action).in_(ENDING_ACTIONS))
-        .group_by(AuditEntry.object_id)
-        .subquery()
-    )
-    conditions = (
-        col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
-        col(Agreement.signed_on) <= last,
-        sa.or_(
-            col(Agreement.status).in_([status.value for status in IN_FORCE_STATUSES]),
-            sa.and_(
-                col(Agreement.status).in_([status.value for status in SIGNED_STATUSES]),
-                ended.c.ended_at >= after_last_day,
-            ),
-        ),
-    )
+# An application whose patent term runs from its parent's filing: a national or regional
+# phase from its PCT's, a continuation or divisional from the application it continues.
+TERM_FROM_PARENT = {
+    ApplicationType.NATIONAL_PHASE,
+    ApplicationType.REGIONAL_PHASE,
+    ApplicationType.CONTINUATION,
+    ApplicationType.DIVISIONAL,
+}
+PATENT_TERM = relativedelta(years=20)
+PROVISIONAL_YEAR = relativedelta(months=12)  # a non-provisional claims it within a year
+
+
+def patent_term_ends(application: PatentApplication, family: dict[int, PatentApplication]) -> date:
+    """The last day a licensed application (or the patent it becomes) can be in force: 20
+    years from the filing that starts its term (its own, or its PCT's or parent's; for a
+    provisional, the non-provisional's, at most a year later). Patent term adjustments and
+    extensions are not added: a license may outlive this by their length."""
+    start, seen = application, {application.id}
+    while (
+        ApplicationType(start.application_type) in TERM_FROM_PARENT
+        and start.parent_id in family
+        and start.parent_id not in seen
+    ):
+        start = family[start.parent_id]
+        seen.add(start.id)
+    filed = start.filing_date
+    if start.application_type == ApplicationType.PROVISIONAL:
+        filed += PROVISIONAL_YEAR
+    return filed + PATENT_TERM
+
+
+@dataclass(frozen=True)
+class InForce:
+    """Why a signed license or option was still in force after the fiscal year's last day."""
+
+    row: Any  # AGREEMENT_FIELDS and the licensee
+    runs_until: date | None  # its term's end, or its last licensed patent's
+    basis: str
+
+
+def _in_force_after(session: Session, last: date) -> list[InForce]:
+    """Licenses and options signed by `last` that had not ended by then: not ended (or ended
+    after it), their fixed term not over, and for one without a fixed term, its last licensed
+    patent not expired."""
     candidates = session.exec(
-        select(*AGREEMENT_FIELDS, Company.name.label("company"), Company.size)
+        select(*AGREEMENT_FIELDS, Company.name.label("company"))
         .join(Company, Company.id == Agreement.company_id)
-        .join(ended, ended.c.object_id == sa.cast(Agreement.id, sa.String), isouter=True)
-        .where(*conditions)
+        .where(
+            col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
+            col(Agreement.status).in_([status.value for status in SIGNED_STATUSES]),
+            col(Agreement.signed_on) <= last,
+            sa.or_(
+                sa.and_(
+                    col(Agreement.status).in_([status.value for status in IN_FORCE_STATUSES]),
+                    col(Agreement.ended_on).is_(None),
+                ),
+                col(Agreement.ended_on) > last,
+            ),
+        )
         .order_by(Agreement.signed_on, Agreement.id)
     ).all()
-    rows = []
+    families = families_of(session, [a.id for a in candidates if not a.term_months])
+    found = []
     for a in candidates:
-        start = a.effective_date or a.signed_on
-        term_ends = end_of_term(Terms(T(a.agreement_type), start, a.term_months))
-        if term_ends > last:  # the term still ran the day after the fiscal year's last day
-            rows.append((a, term_ends))
+        if a.term_months:
+            start = a.effective_date or a.signed_on
+            ends = end_of_term(Terms(T(a.agreement_type), start, a.term_months))
+            if ends > last:  # the term still ran the day after the fiscal year's last day
+                found.append(InForce(a, ends, f"Term of {a.term_months} months"))
+            continue
+        members = families.get(a.id, [])
+        family = {m.application.id: m.application for m in members}
+        licensed = [m.application for m in members if m.licensed]
+        if not licensed:
+            found.append(InForce(a, None, "No licensed patent and no end recorded"))
+            continue
+        application = max(licensed, key=lambda app: (patent_term_ends(app, family), app.id))
+        expiry = patent_term_ends(application, family)
+        if expiry > last:
+            found.append(
+                InForce(
+                    a,
+                    expiry,
+                    f"Until {application.jurisdiction} "
+                    + _application_name(
+                        application.application_type, application.application_number
+                    )
+                    + " expires",
+                )
+            )
+    return found
+
+
+def _active_at_year_end(session: Session, last: date, preview: int | None = None) -> list[Metric]:
+    rows = _in_force_after(session, last)
     records = _records(
         preview,
         "Active at year end",
@@ -930,22 +1107,26 @@ def _active_at_year_end(session: Session, last: date, preview: int | None = None
             Column("Agreement"),
             Column("Type", width=30),
             Column("Licensee", width=30),
-            Column("Licensee size"),
+            Column("Licensee size at signing"),
             Column("Signed", "date"),
-            Column("Term ends", "date"),
+            Column("Runs until", "date"),
+            Column("Why", width=40),
+            Column("Ended", "date"),
             Column("Status now"),
         ),
         tuple(
             (
-                agreement_number(a.id),
-                T(a.agreement_type).label,
-                a.company,
-                CompanySize(a.size).label,
-                a.signed_on,
-                term_ends if a.term_months else None,
-                AgreementStatus(a.status).label,
+                agreement_number(r.row.id),
+                T(r.row.agreement_type).label,
+                r.row.company,
+                _size_label(r.row.licensee_size),
+                r.row.signed_on,
+                r.runs_until,
+                r.basis,
+                r.row.ended_on,
+                AgreementStatus(r.row.status).label,
             )
-            for a, term_ends in rows
+            for r in rows
         ),
     )
     return [
@@ -954,13 +1135,145 @@ def _active_at_year_end(session: Session, last: date, preview: int | None = None
             "Active licenses and options at year end",
             len(rows),
             "Licenses and options signed on or before the fiscal year's last day that were "
-            "still in force after it: not marked expired or terminated by then (the date of "
-            "that change in the audit log; one without a recorded date counts as ended) and "
-            "their term, from the effective date, not over. A license for the life of the "
-            "patents runs 20 years.",
+            "still in force after it: not ended by then (the end date recorded when it expired "
+            "or was terminated; one marked ended without a date counts as ended), and running "
+            "until its fixed term is over or, without a fixed term, until its last licensed "
+            "patent expires (20 years from the filing that starts the patent's term, without "
+            "term adjustments). One with neither a licensed patent nor an end counts as active "
+            "and is listed in the checks.",
             records,
             short_label="Active licenses & options",
         )
+    ]
+
+
+NO_PATENT_NO_END = "No licensed patent and no end recorded"
+
+
+def _every(records: Records) -> Iterable[dict[str, Any]]:
+    """Every record of a table read whole (not one streamed), by its column headers."""
+    headers = [column.header for column in records.columns]
+    for row in records.all_rows():
+        yield dict(zip(headers, row, strict=True))
+
+
+def _checks(
+    session: Session, fiscal_year: int, first: date, last: date, metrics: list[Metric]
+) -> list[Check]:
+    """AUTM's kind of pre-submission checks over the metrics of the year and their records."""
+    by_key = {metric.key: metric for metric in metrics}
+    licenses = by_key["licenses_executed"]
+    disclosures_ever = session.exec(
+        select(func.count()).where(
+            Disclosure.fiscal_year <= fiscal_year,
+            Disclosure.status != DisclosureStatus.DRAFT.value,
+        )
+    ).one()
+    unrecorded = session.exec(
+        select(Agreement.id, Company.name)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(
+            Agreement.agreement_type == T.STARTUP.value,
+            col(Agreement.signed_on).between(first, last),
+            sa.or_(
+                col(Company.formed_on).is_(None),
+                col(Company.depends_on_our_technology).is_(None),
+            ),
+        )
+        .order_by(Agreement.signed_on, Agreement.id)
+    ).all()
+    ended_undated = session.exec(
+        select(Agreement.id, Company.name)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(
+            col(Agreement.agreement_type).in_([kind.value for kind in LICENSES_AND_OPTIONS]),
+            col(Agreement.status).in_(
+                [AgreementStatus.EXPIRED.value, AgreementStatus.TERMINATED.value]
+            ),
+            col(Agreement.signed_on) <= last,
+            col(Agreement.ended_on).is_(None),
+        )
+        .order_by(Agreement.signed_on, Agreement.id)
+    ).all()
+    paid_undated = session.exec(
+        _invoices(select(PatentCost.id, PatentCost.invoice_number, Disclosure.docket), first, last)
+        .where(col(PatentCost.paid_on).is_(None))
+        .order_by(PatentCost.invoice_date, PatentCost.id)
+    ).all()
+    return [
+        Check(
+            "licenses_beyond_disclosures",
+            "More licenses and options executed in the year than disclosures received ever",
+            "Check that every license covers its technologies, and that old disclosures were "
+            "imported.",
+            (
+                f"{licenses.value:,} licenses and options executed; {disclosures_ever:,} "
+                "disclosures received up to the year's end",
+            )
+            if licenses.value > disclosures_ever
+            else (),
+        ),
+        Check(
+            "startup_without_license",
+            "A start-up formed in the year holds no license or option",
+            "Record its license or option, or correct its dependence on our technology: it "
+            "is not counted as a start-up until it holds one.",
+            tuple(
+                f"{row['Company']} (formed {row['Formed']})"
+                for row in _every(by_key["startups_formed"].records)
+                if row["Counted"] != "Yes"
+            ),
+        ),
+        Check(
+            "startup_license_to_unrecorded_company",
+            "A start-up license signed in the year with a company whose formation or "
+            "dependence on our technology is not recorded",
+            "Record the company's formation date and whether it depends on our technology on "
+            "the Companies page: it may be a start-up formed that is not counted.",
+            tuple(
+                f"{agreement_number(agreement_id)} with {name}" for agreement_id, name in unrecorded
+            ),
+        ),
+        Check(
+            "size_missing",
+            "A license or option executed in the year without the licensee's size at signing",
+            "It is counted in no size: record the agreement's licensee size.",
+            tuple(
+                f"{row['Agreement']} with {row['Licensee']}"
+                for row in _every(licenses.records)
+                if not row["Licensee size at signing"]
+            ),
+        ),
+        Check(
+            "active_without_patent_or_end",
+            "An active license or option with no licensed patent and no end",
+            "Choose its licensed patents, or record its end (expire or terminate it): it is "
+            "counted as active meanwhile.",
+            tuple(
+                f"{row['Agreement']} with {row['Licensee']}"
+                for row in _every(by_key["active_licenses"].records)
+                if row["Why"] == NO_PATENT_NO_END
+            ),
+        ),
+        Check(
+            "ended_without_date",
+            "A license or option marked expired or terminated without the day it ended",
+            "It is counted as ended before the year's end; if it ended later, it was active.",
+            tuple(
+                f"{agreement_number(agreement_id)} with {name}"
+                for agreement_id, name in ended_undated
+            ),
+        ),
+        Check(
+            "paid_without_date",
+            "A counsel invoice marked paid without the day it was paid",
+            "It is counted on its invoice date: record when it was paid if that was another "
+            "fiscal year.",
+            tuple(
+                f"Invoice {number or cost_id} ({docket})"
+                for cost_id, number, docket in paid_undated
+            ),
+        ),
     ]
 
 
@@ -973,29 +1286,32 @@ def autm_metrics(
     preview_rows: int | None = None,
 ) -> AutmReport:
     """Every AUTM metric of `fiscal_year`, with the records each one counts: all of them, or
-    (with `preview_rows`) the first of each table and how many there are."""
+    (with `preview_rows`) the first of each table and how many there are; and the checks to
+    read before submitting it."""
     require(actor, "report.autm")
     fiscal_year = clean_int(
         fiscal_year, what="fiscal year", minimum=EARLIEST_DATE.year + 1, maximum=LATEST_DATE.year
     )
     preview = clean_int(preview_rows, what="rows to preview", minimum=0, required=False)
     first, last = fiscal_year_span(fiscal_year, get_settings().fiscal_year_start_month)
+    metrics = [
+        *_disclosures_received(session, fiscal_year, preview),
+        *_us_applications(session, first, last, preview),
+        *_us_patents_issued(session, first, last, preview),
+        *_licenses_executed(session, first, last, preview),
+        *_startups_formed(session, first, last, preview),
+        *_active_at_year_end(session, last, preview),
+        *_license_income(session, fiscal_year, preview),
+        *_legal_fees(session, first, last, preview),
+        *_legal_fees_reimbursed(session, fiscal_year, preview),
+    ]
     return AutmReport(
         fiscal_year=fiscal_year,
         first_day=first,
         last_day=last,
         generated_at=now or utcnow(),
-        metrics=[
-            *_disclosures_received(session, fiscal_year, preview),
-            *_us_applications(session, first, last, preview),
-            *_us_patents_issued(session, first, last, preview),
-            *_licenses_executed(session, first, last, preview),
-            *_startups_formed(session, first, last, preview),
-            *_active_at_year_end(session, last, preview),
-            *_license_income(session, fiscal_year, preview),
-            *_legal_fees(session, first, last, preview),
-            *_legal_fees_reimbursed(session, fiscal_year, preview),
-        ],
+        metrics=metrics,
+        checks=_checks(session, fiscal_year, first, last, metrics),
     )
 
 
@@ -1020,7 +1336,8 @@ SUMMARY_COLUMNS = (
 
 
 def autm_workbook(report: AutmReport) -> bytes:
-    """The summary of every metric, one sheet per table of records, and the period covered."""
+    """The summary of every metric, the pre-submission checks, one sheet per table of
+    records, the notes on what is left out, and the period covered."""
     summary = Sheet(
         "Summary",
         SUMMARY_COLUMNS,
@@ -1035,9 +1352,24 @@ def autm_workbook(report: AutmReport) -> bytes:
             for metric in report.metrics
         ],
     )
+    checks = Sheet(
+        "Checks",
+        (
+            Column("Check", width=60),
+            Column("Passed"),
+            Column("Found", width=50),
+            Column("What to do", width=80),
+        ),
+        [
+            (check.label, _yes(check.passed), found, "" if check.passed else check.advice)
+            for check in report.checks
+            for found in (check.found or ("",))
+        ],
+    )
     records = [
         Sheet(table.sheet, table.columns, table.all_rows()) for table in report.record_tables
     ]
+    notes = Sheet("Notes", (Column("Topic", width=40), Column("Note", width=100)), list(NOTES))
     period = Sheet(
         "Fiscal year",
         (
@@ -1048,7 +1380,7 @@ def autm_workbook(report: AutmReport) -> bytes:
         ),
         [(f"FY{report.fiscal_year}", report.first_day, report.last_day, report.generated_at)],
     )
-    return workbook_bytes([summary, *records, period])
+    return workbook_bytes([summary, checks, *records, notes, period])
 
 
 def autm_workbook_file(session: Session, *, actor: Actor, fiscal_year: int) -> bytes:

@@ -110,6 +110,7 @@ def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
                     "Description": cost.description,
                     "Amount": from_cents(cost.amount_cents),
                     "Paid": cost.paid,
+                    "Paid on": cost.paid_on,
                 }
                 for app_id, cost in invoices
             ],
@@ -123,6 +124,8 @@ def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
             _application_forms(case_id, view)
     if applications and ui.can("patent.cost"):
         _cost_form(applications)
+        if invoices:
+            _payment_form(invoices, names)
     if view.federal and can_work:
         _bayh_dole_form(case_id, view.bayh_dole)
 
@@ -418,7 +421,13 @@ def _cost_form(applications) -> None:
         amount = amount_col.text_input("Amount in dollars (e.g. 4250.00)", key="cost_amount")
         number = number_col.text_input("Invoice number", key="cost_number")
         description = st.text_input("Description", key="cost_description")
-        paid = st.checkbox("Paid", key="cost_paid")
+        paid_on = st.date_input(
+            "Paid on",
+            value=None,
+            key="cost_paid_on",
+            help="Empty while the invoice is unpaid. The AUTM survey counts legal fees in the "
+            "fiscal year they were paid.",
+        )
         if st.form_submit_button("Record invoice"):
             if invoiced is None:
                 st.error("Give the invoice date.")
@@ -430,9 +439,42 @@ def _cost_form(applications) -> None:
                     amount=amount,
                     invoice_number=number,
                     description=description,
-                    paid=paid,
+                    paid_on=paid_on,
                     success="Invoice recorded.",
                     clear="cost_",
+                )
+
+
+def _payment_form(invoices, names) -> None:
+    """The day an unpaid invoice was paid."""
+    unpaid = [(app_id, cost) for app_id, cost in invoices if not cost.paid]
+    if not unpaid:
+        return
+    with (
+        st.expander("Invoice paid", icon=":material/payments:"),
+        st.form("cost_payment"),
+    ):
+        _, cost = st.selectbox(
+            "Unpaid invoice",
+            unpaid,
+            format_func=lambda item: (
+                f"{names[item[0]]} · {item[1].invoice_date} · "
+                f"{item[1].invoice_number or 'no number'} · "
+                f"{dollars(from_cents(item[1].amount_cents))}"
+            ),
+            key="cost_payment_pick",
+        )
+        paid_on = st.date_input("Paid on", value=None, key="cost_payment_on")
+        if st.form_submit_button("Record payment"):
+            if paid_on is None:
+                st.error("Give the date the invoice was paid.")
+            else:
+                ui.attempt(
+                    patents.record_cost_payment,
+                    cost_id=cost.id,
+                    paid_on=paid_on,
+                    success="Payment recorded.",
+                    clear="cost_payment_",
                 )
 
 

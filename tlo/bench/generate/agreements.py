@@ -107,6 +107,8 @@ class _Agreements:
                 "effective_date": signed if signed_status else None,
                 "term_months": term_months,
                 "signed_on": signed if signed_status else None,
+                "licensee_size": self.company_size[company] if signed_status else None,
+                "ended_on": ends if status in (AS.EXPIRED, AS.TERMINATED) else None,
                 "upfront_fee_cents": upfront,
                 "sublicense_share_bp": rng.choice([0, 1500, 2500]) if kind.is_license else 0,
                 "equity_shares": rng.randint(10_000, 500_000) if kind is AT.STARTUP else 0,

@@ -56,21 +56,24 @@ class _Companies:
             seen.add(normalized)
             cid = w.new_id("company")
             size = _weighted(rng, {"startup": 30, "small": 40, "large": 30})
-            w.add(
-                "company",
-                {
-                    "id": cid,
-                    "name": name,
-                    "normalized_name": normalized,
-                    "website": f"https://{normalized.replace(' ', '-')}.example",
-                    "size": size,
-                    "sector": rng.choice(SECTORS),
-                    "interests": ", ".join(rng.sample(TOPICS, 4)),
-                    "notes": "",
-                    "do_not_contact": rng.random() < 0.01,
-                    "created_at": _moment(_between(rng, self.first_day, self.today), rng),
-                },
-            )
+            row = {
+                "id": cid,
+                "name": name,
+                "normalized_name": normalized,
+                "website": f"https://{normalized.replace(' ', '-')}.example",
+                "size": size,
+                "sector": rng.choice(SECTORS),
+                "interests": ", ".join(rng.sample(TOPICS, 4)),
+                "notes": "",
+                "do_not_contact": rng.random() < 0.01,
+                "created_at": _moment(_between(rng, self.first_day, self.today), rng),
+            }
+            # A start-up is taken as formed on our technology the day it was entered (no
+            # draw: the generator's sequence, and so its office, stays the same).
+            startup = size == "startup"
+            row["formed_on"] = row["created_at"].date() if startup else None
+            row["depends_on_our_technology"] = True if startup else None
+            w.add("company", row)
             self.company_ids.append(cid)
             self.company_size[cid] = size
             self.company_names[cid] = name

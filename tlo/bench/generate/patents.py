@@ -153,6 +153,8 @@ class _Patents:
                     "description": "Filing" if n == 0 else "Prosecution",
                     "amount_cents": cents,
                     "paid": (self.today - day).days > 45,
+                    # paid a month after the invoice (no random draw: the same office)
+                    "paid_on": day + timedelta(days=30) if (self.today - day).days > 45 else None,
                     "recorded_at": _moment(day, rng),
                 },
             )

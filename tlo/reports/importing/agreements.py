@@ -281,6 +281,13 @@ class _Agreements(_Job):
             effective_date=item.effective_date or item.signed_on,
             term_months=item.term_months,
             signed_on=item.signed_on,
+            # Signed before tlo knew it: its licensee's size is taken as it is now (the AUTM
+            # survey counts by the size at signing), in the INSERT itself.
+            licensee_size=(
+                select(Company.size).where(Company.id == item.company_id).scalar_subquery()
+                if item.signed_on
+                else None
+            ),
             upfront_fee_cents=item.upfront_cents,
             sublicense_share_bp=item.sublicense_bp,
             equity_shares=item.equity_shares,
