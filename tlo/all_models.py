@@ -25,6 +25,7 @@ from tlo.licensing.agreement_models import (
     Milestone,
     RoyaltyRate,
 )
+from tlo.licensing.clauses import ClauseVersion, DraftClause, DraftTerms
 from tlo.licensing.models import (
     Company,
     Contact,
@@ -58,6 +59,7 @@ __all__ = [
     "AuditEntry",
     "BayhDoleRecord",
     "CaseNote",
+    "ClauseVersion",
     "Company",
     "Contact",
     "CostDecision",
@@ -68,6 +70,8 @@ __all__ = [
     "DistributionLine",
     "DocketCounter",
     "DocketItemState",
+    "DraftClause",
+    "DraftTerms",
     "Evaluation",
     "FilingDecision",
     "FundingSource",

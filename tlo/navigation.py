@@ -129,6 +129,13 @@ PAGES: list[PageSpec] = [
         "template.manage",
     ),
     PageSpec(
+        "pages/clauses.py",
+        "Clause library",
+        ":material/gavel:",
+        "Administration",
+        "template.manage",
+    ),
+    PageSpec(
         "pages/office_settings.py",
         "Office settings",
         ":material/apartment:",

@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 
 from tlo import documents
-from tlo.licensing.drafts import TEMPLATES
+from tlo.licensing.drafts import TEMPLATES, template_sample
 
 AGREEMENT_TEMPLATES = [
     "cda",
@@ -104,21 +104,30 @@ def test_the_option_milestone_rows_read_exactly_as_the_sample_gives_them():
     ]
 
 
+def federal_and_not(name: str) -> tuple[str, str]:
+    """The template's sample as Word shows it, federally funded and not (clauses and all)."""
+    return tuple(
+        text_of(documents.render(name, template_sample(name, {"federal": federal})))
+        for federal in (True, False)
+    )
+
+
 @pytest.mark.parametrize("name", LICENSE_TEMPLATES)
 def test_the_federal_recital_appears_only_for_federally_funded_technology(name):
     context = documents.sample_context(name)
-    funded = text_of(documents.render(name, context | {"federal": True}))
-    unfunded = text_of(documents.render(name, context | {"federal": False}))
-    assert "35 U.S.C." in funded and context["agencies"] in funded
-    assert "35 U.S.C." not in unfunded and context["agencies"] not in unfunded
-    assert "No federal funding supported the Technology." in unfunded
+    funded, unfunded = federal_and_not(name)
+    assert context["agencies"] in funded and context["agencies"] not in unfunded
+    for citation in ("35 U.S.C. §§ 200-212", "37 C.F.R. Part 401"):  # Bayh-Dole
+        assert citation in funded and citation not in unfunded
+    # Without federal funding the recital is left out: a draft affirms nothing about funding.
+    assert "federal funding" not in unfunded.lower()
+    assert "\nB. Licensee " in unfunded or "\nB. Optionee " in unfunded  # C becomes B
+    assert "\nC. " not in unfunded and "\nC. " in funded
 
 
 @pytest.mark.parametrize("name", EXCLUSIVE_LICENSES)
 def test_an_exclusive_license_cites_bayh_dole_and_us_manufacture_only_when_federally_funded(name):
-    context = documents.sample_context(name)
-    funded = text_of(documents.render(name, context | {"federal": True}))
-    unfunded = text_of(documents.render(name, context | {"federal": False}))
+    funded, unfunded = federal_and_not(name)
     for citation in ("35 U.S.C. §§ 200-212", "37 C.F.R. Part 401", "§ 204"):
         assert citation in funded
         assert citation not in unfunded
@@ -208,6 +217,11 @@ def test_a_license_draft_lists_each_patent_with_its_title_and_names_the_whole_fa
     later = "every other application of their families, filed before or after the Effective Date"
     assert later in text_of(whole)
     assert later not in text_of(chosen)
-    assert "any continuations, divisionals, reissues and patents issuing from them" in (
-        text_of(chosen)
-    )
+    # Either way the definition reaches what grows from the listed ones, and abroad.
+    for reach in (
+        "every continuation and divisional of them",
+        "the other claims of a continuation-in-part are not Licensed Patents",
+        "every reissue, re-examination certificate and extension",
+        "every foreign counterpart of any of them",
+    ):
+        assert reach in text_of(chosen)

@@ -996,5 +996,6 @@ def test_a_generated_draft_lists_the_chosen_patents_and_says_whether_later_ones_
     assert "every other application of their families" in definition[whole]
     assert "every other application of their families" not in definition[chosen]
     assert definition[chosen].endswith(
-        "and any continuations, divisionals, reissues and patents issuing from them:"
+        "every foreign counterpart of any of them, that is every patent or application outside "
+        "the United States that claims priority from, or shares a priority claim with, any of them:"
     )

@@ -4,7 +4,13 @@ agreement's data. Every generation is kept as a new version, stored by its SHA-2
 The parties come from data: the university and its office from the office settings
 (tlo.office_settings), the licensee by its legal description (tlo.licensing.outreach:
 "HarborBio Inc., a Delaware corporation", never its size) and signed for by the contact the
-agreement names as its signatory."""
+agreement names as its signatory.
+
+The standard clauses (export control, notices, march-in rights...) come from the clause
+library (tlo.licensing.clauses), filled in with the same data: a template prints
+`clauses.KEY.heading` and `clauses.KEY.paragraphs`. Each draft keeps the clause versions it
+printed and the terms it was made with, so that two drafts can be compared
+(tlo.licensing.draft_compare)."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from tlo import audit, clock, documents, file_store, office_settings, word_templ
 from tlo.auth.permissions import Actor, require
 from tlo.disclosures.models import DisclosureInventor, FundingSource
 from tlo.errors import NotFound, ValidationError
+from tlo.licensing import clauses
 from tlo.licensing.agreement_models import AgreementDraft, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementAccess, AgreementView, get_agreement
 from tlo.licensing.models import Company, CompanySize
@@ -37,6 +44,30 @@ TEMPLATES = {
 LEGACY_SAMPLE = {"licensee_size": "start-up"}
 # Where no signatory is chosen yet, the draft leaves the lines to be filled in by hand.
 BLANK_NAME, BLANK_TITLE = "____________________", "______________"
+# The company's record holds no postal address yet: notices name it for the officer to fill in.
+ADDRESS_TO_GIVE = "[Licensee's address for notices]"
+# What an agreement calls the other party; the standard clauses say `{{ licensee_role }}`.
+ROLES = {AgreementType.OPTION: "Optionee", AgreementType.CDA: "Recipient"}
+LICENSEE = "Licensee"
+# Keys that only the standard clauses print (the notices: the office and the licensee's
+# addresses), by example: the templates' samples hold the keys the templates print.
+CLAUSE_SAMPLE = {
+    "licensee_role": LICENSEE,
+    "licensee_email": "legal@voltcell.example",
+    "licensee_address": ADDRESS_TO_GIVE,
+    "office_name": "Office of Technology Licensing",
+    "office_address": "3000 El Camino Real, Building 5, Suite 300, Palo Alto, CA 94306",
+    "office_email": "otl@university.example",
+    "office_phone": "+1 650 555 0100",
+    "officer_name": "Olivia Ortega",
+}
+# Keys of the context that are no term of the agreement: a comparison of drafts skips them.
+NOT_TERMS = ("version", "prepared_on", "clauses", "licensee_size")
+
+
+def role_of(name: str) -> str:
+    """What the template `name` calls the licensee (Licensee, Optionee, Recipient)."""
+    return next((ROLES[k] for k, n in TEMPLATES.items() if n == name and k in ROLES), LICENSEE)
 
 
 def sample_context() -> dict:
@@ -45,10 +76,41 @@ def sample_context() -> dict:
     Every agreement template is filled in by draft_context, so an edited template may use any
     of its keys; uploads are checked against this (see tlo.word_templates).
     """
-    merged: dict = dict(LEGACY_SAMPLE)
+    merged = _sample_terms()
+    merged["clauses"] = clauses.clause_context(clauses.shipped_clauses(), merged)
+    return merged
+
+
+def _sample_terms() -> dict:
+    merged: dict = dict(LEGACY_SAMPLE) | CLAUSE_SAMPLE
     for name in TEMPLATES.values():
         merged.update(documents.sample_context(name))
+    merged.pop("clauses", None)
     return merged
+
+
+def clause_sample_contexts() -> list[dict]:
+    """The data a clause's text is tried with before it is saved: every agreement's party
+    name, with and without federal funding, with and without an office telephone."""
+    base = _sample_terms()
+    return [
+        base | {"licensee_role": role, "federal": federal, "office_phone": phone}
+        for role in (LICENSEE, *ROLES.values())
+        for federal in (True, False)
+        for phone in (base["office_phone"], "")
+    ]
+
+
+def template_sample(name: str, changes: dict | None = None) -> dict:
+    """The sample context of the shipped template `name` as it should be: its data (with
+    `changes`), its clauses filled in from the shipped library with that data (the tests
+    check that NAME.sample.json is this, and render variations of it)."""
+    own = documents.sample_context(name) | (changes or {})
+    context = _sample_terms() | own | {"licensee_role": role_of(name)}
+    keys = clauses.referenced_keys(documents.template_path(name).read_bytes())
+    if keys:
+        own["clauses"] = clauses.clause_context(clauses.shipped_clauses(), context, keys)
+    return own
 
 
 def written_date(day: date | None) -> str:
@@ -119,7 +181,29 @@ def licensee_party(company: Company) -> str:
     return described
 
 
+def proposed_terms_in_words(view: AgreementView) -> str:
+    """The option's sentence on the license it leads to, with only the terms there are."""
+    fees, royalties = annual_fees_in_words(view), royalty_rates_in_words(view)
+    terms = [
+        *([f"annual license maintenance fees of {fees}"] if fees != "none" else []),
+        *([f"running royalties of {royalties}"] if royalties != "none" else []),
+    ]
+    if not terms:
+        return "The fees and royalties of that license are to be agreed in its negotiation."
+    return (
+        f"The license University proposes would carry {' and '.join(terms)}, with a license "
+        "issue fee to be agreed."
+    )
+
+
 def draft_context(session: Session, *, actor: Actor, agreement_id: int, version: int) -> dict:
+    """Everything a template may print for this agreement, every library clause filled in."""
+    terms = draft_terms(session, actor=actor, agreement_id=agreement_id, version=version)
+    return terms | {"clauses": clauses.clause_context(clauses.current_clauses(session), terms)}
+
+
+def draft_terms(session: Session, *, actor: Actor, agreement_id: int, version: int) -> dict:
+    """The agreement's data as the templates print it (the context without the clauses)."""
     view = get_agreement(session, actor=actor, agreement_id=agreement_id)
     a = view.agreement
     signatory = view.licensee_signatory
@@ -148,6 +232,10 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
         "licensee_signatory_name": signatory.name if signatory else BLANK_NAME,
         "licensee_signatory_title": (signatory.title or BLANK_TITLE) if signatory else BLANK_TITLE,
         "licensee_size": CompanySize(view.company.size).label.lower(),  # LEGACY_SAMPLE
+        "licensee_role": ROLES.get(AgreementType(a.agreement_type), LICENSEE),
+        "licensee_email": signatory.email if signatory else "",
+        "licensee_address": office_settings.Parties.one_line(view.company.notice_address)
+        or ADDRESS_TO_GIVE,
         "dockets": ", ".join(d.docket or "" for d, _ in view.technologies),
         "technologies": [
             {"docket": d.docket or "", "title": d.title} for d, _ in view.technologies
@@ -190,6 +278,7 @@ def draft_context(session: Session, *, actor: Actor, agreement_id: int, version:
         "upfront_fee": dollars(from_cents(a.upfront_fee_cents)),
         "annual_fees": annual_fees_in_words(view),
         "royalty_rates": royalty_rates_in_words(view),
+        "proposed_license_terms": proposed_terms_in_words(view),
         "equity": equity_in_words(view),
         "past_patent_costs": dollars(from_cents(a.past_patent_costs_cents)),
         "ongoing_costs": a.reimburse_ongoing_costs,
@@ -221,11 +310,10 @@ def generate_draft(session: Session, *, actor: Actor, agreement_id: int) -> Agre
         or 0
     ) + 1
     template = word_templates.current_template(session, name)
-    content = documents.render(
-        name,
-        draft_context(session, actor=actor, agreement_id=agreement_id, version=version),
-        template=template.content,
-    )
+    terms = draft_terms(session, actor=actor, agreement_id=agreement_id, version=version)
+    library = clauses.current_clauses(session)
+    printed = clauses.clause_context(library, terms, clauses.referenced_keys(template.content))
+    content = documents.render(name, terms | {"clauses": printed}, template=template.content)
     sha256 = file_store.put("drafts", content)
     draft = AgreementDraft(
         agreement_id=agreement_id,
@@ -240,13 +328,25 @@ def generate_draft(session: Session, *, actor: Actor, agreement_id: int) -> Agre
     )
     session.add(draft)
     session.flush()
+    clauses.record_draft(
+        session,
+        draft_id=draft.id,
+        library=library,
+        printed=printed,
+        terms={k: v for k, v in terms.items() if k not in NOT_TERMS},
+    )
     audit.record(
         session,
         actor=actor,
         action="agreement.draft_generated",
         object_type="agreement",
         object_id=agreement_id,
-        after={"version": version, "sha256": sha256, "template_version": template.version},
+        after={
+            "version": version,
+            "sha256": sha256,
+            "template_version": template.version,
+            "clauses": {key: library[key].version for key in printed},
+        },
     )
     return draft
 

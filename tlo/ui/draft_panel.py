@@ -1,9 +1,10 @@
-"""The agreement page's Word drafts: every generated version to download, and a new one."""
+"""The agreement page's Word drafts: every generated version to download, a new one, and
+what changed between two of them (terms, standard clauses, a Word changes document)."""
 
 import streamlit as st
 
 from tlo import office_settings, ui
-from tlo.licensing import drafts
+from tlo.licensing import draft_compare, drafts
 from tlo.ui import case_view
 
 
@@ -35,3 +36,82 @@ def render(a, *, actor) -> None:
         ui.attempt(
             drafts.generate_draft, agreement_id=a.id, success=f"A new draft of {a.number} is ready."
         )
+    if len(versions) >= 2:
+        _comparison(a, [d.version for d in versions], actor=actor)
+
+
+def _comparison(a, numbers: list[int], *, actor) -> None:
+    """Two drafts side by side: newest first in `numbers`, so the default is the last change."""
+    # Keyed by the agreement and its newest draft: a new draft starts from the last change.
+    newest = f"{a.id}_{numbers[0]}"
+    with st.expander("Compare two drafts", icon=":material/compare_arrows:"):
+        older_col, newer_col = st.columns(2)
+        older = older_col.selectbox(
+            "Earlier draft", numbers, index=1, format_func=_label, key=f"cmp_old_{newest}"
+        )
+        newer = newer_col.selectbox(
+            "Later draft", numbers, index=0, format_func=_label, key=f"cmp_new_{newest}"
+        )
+        if older == newer:
+            st.info("Choose two different drafts.")
+            return
+        with ui.reading() as session:
+            comparison = draft_compare.compare_drafts(
+                session,
+                actor=actor,
+                agreement_id=a.id,
+                older_version=older,
+                newer_version=newer,
+            )
+        if not comparison.recorded:
+            st.info(
+                "One of these drafts was generated before tlo kept each draft's terms and "
+                "clauses: download both and compare them in Word (Review → Compare)."
+            )
+        elif comparison.unchanged:
+            st.info("These drafts have the same terms and the same standard clauses.")
+        if comparison.template_changed:
+            st.caption(
+                f"Template: {comparison.older.template_name} version "
+                f"{comparison.older.template_version} → {comparison.newer.template_name} "
+                f"version {comparison.newer.template_version}; its own wording may differ too."
+            )
+        if comparison.terms:
+            st.markdown("**Terms that changed**")
+            ui.table(
+                [
+                    {
+                        "Term": t.label,
+                        f"Draft {older}": t.before,
+                        f"Draft {newer}": t.after,
+                    }
+                    for t in comparison.terms
+                ],
+                name=f"draft-terms-{a.number}-{older}-{newer}",
+            )
+        if comparison.clauses:
+            st.markdown("**Standard clauses that changed**")
+            for change in comparison.clauses:
+                st.markdown(f"*{change.heading}*: {change.what}")
+                before, after = st.columns(2)
+                before.caption(f"Draft {older}")
+                before.text(change.before_text or draft_compare.NONE)
+                after.caption(f"Draft {newer}")
+                after.text(change.after_text or draft_compare.NONE)
+        st.download_button(
+            "Download the changes (Word)",
+            ui.deferred(
+                draft_compare.changes_document,
+                agreement_id=a.id,
+                older_version=older,
+                newer_version=newer,
+            ),
+            file_name=f"{a.number}-changes-v{older}-v{newer}.docx",
+            mime=ui.DOCX_MIME,
+            key=f"draft_changes_{a.id}",
+            icon=":material/difference:",
+        )
+
+
+def _label(version: int) -> str:
+    return f"Version {version}"
