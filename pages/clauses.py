@@ -47,10 +47,10 @@ with ui.reading() as session:
 
 st.subheader("Versions")
 for row in history:
-    when = f"{row.created_at:%Y-%m-%d %H:%M} UTC" if row.created_at else "the shipped text"
+    when = f" · {row.created_at:%Y-%m-%d %H:%M} UTC" if row.created_at else ""  # shipped: none
     with st.expander(
         f"Version {row.version}{' (current)' if row.version == chosen.current_version else ''}"
-        f" · {row.created_by_name} · {when}"
+        f" · {row.created_by_name}{when}"
     ):
         if row.note:
             st.caption(row.note)
