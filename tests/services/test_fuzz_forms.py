@@ -55,7 +55,7 @@ from tlo.disclosures.intake import (
 )
 from tlo.disclosures.queries import DisclosureFilters, search_disclosures
 from tlo.errors import DomainError
-from tlo.licensing import agreements, drafts, marketing, outreach, outreach_corrections
+from tlo.licensing import agreements, clauses, drafts, marketing, outreach, outreach_corrections
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.marketing import SummaryFields
@@ -1008,6 +1008,18 @@ SPECS = [
         "officer",
         lambda w: {"agreement_id": w.draft_agreement},
         {"agreement_id": "id"},
+    ),
+    Spec(
+        "clauses.save_version",
+        clauses.save_version,
+        "director",
+        lambda w: {
+            "key": "export_control",
+            "heading": "Export Control",
+            "text": "{{ licensee_role }} shall comply with the export control laws.",
+            "note": "Shorter",
+        },
+        {"key": "text", "heading": "text", "text": "text", "note": "text"},
     ),
     Spec(
         "office_settings.save_settings",
