@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
+from tlo.disclosures.rules import HUNDRED_PERCENT_BP  # an agreement's allocations add up to it
 from tlo.licensing.agreement_models import AgreementTechnology
 from tlo.revenue.models import (
     CREDIT_PENDING,
@@ -48,7 +49,6 @@ from tlo.revenue.models import (
     unreversed,
 )
 
-HUNDRED_PERCENT_BP = 10_000  # an agreement's allocations add up to this
 KEYS_AT_ONCE = 500  # incomes or agreements named in one refresh statement
 CREDIT = IncomeCredit.__table__
 COLUMNS = ("income_id", "disclosure_id", "agreement_id", "fiscal_year", "income_type", "cents")
