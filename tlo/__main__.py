@@ -143,20 +143,45 @@ def _remind(args) -> int:
         print()
     if not found:
         print(f"Nothing overdue or due within {horizon} days.")
-    if args.dry_run or not settings.smtp_host:
-        print(
-            "No e-mail sent" + (" (dry run)." if args.dry_run else " (TLO_SMTP_HOST is not set).")
-        )
+    if args.dry_run:
+        print("No e-mail queued (dry run).")
         return 0
-    sent = reminders.send(found, settings)
-    print(f"Sent {sent} e-mail(s) through {settings.smtp_host}:{settings.smtp_port}.")
+    with db.unit_of_work() as session:
+        queued = reminders.queue_all(session, found)
+    print(f"Queued {queued} e-mail(s) in the outbox; `python -m tlo send-mail` sends them.")
     return 0
+
+
+def _send_mail(args) -> int:
+    import time
+
+    from tlo.notify import outbox
+
+    settings = get_settings()
+    if not settings.smtp_host:
+        print("TLO_SMTP_HOST is not set: nothing sent.")
+        return 0
+    while True:
+        with db.unit_of_work() as session:
+            if args.digest:
+                outbox.build_digests(session)
+            sent, failed = outbox.send_due(session, settings)
+        print(f"Sent {sent}, failed {failed} (retried later with backoff).")
+        if not args.loop:
+            return 0
+        time.sleep(args.interval)
 
 
 def _revenue_preview(args) -> int:
     from tlo.revenue.cli import preview
 
     return preview(policy_path=args.policy, income_path=args.income)
+
+
+def _royalty_due(args) -> int:
+    from tlo.licensing.royalty_cli import due
+
+    return due(terms_path=args.terms, report_path=args.report)
 
 
 def _import(args) -> int:
@@ -231,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     remind.add_argument("--horizon", type=int, default=None, help="days ahead (default: setting)")
     remind.add_argument("--dry-run", action="store_true", help="list, but send no e-mail")
     remind.set_defaults(run=_remind)
+    send_mail = commands.add_parser("send-mail", help="send the outbox's due messages")
+    send_mail.add_argument("--loop", action="store_true", help="keep running (a worker)")
+    send_mail.add_argument("--interval", type=int, default=60, help="seconds between rounds")
+    send_mail.add_argument("--digest", action="store_true", help="also send weekly digests")
+    send_mail.set_defaults(run=_send_mail)
     revenue = commands.add_parser("revenue", help="revenue sharing, no database needed")
     revenue_commands = revenue.add_subparsers(dest="revenue_command", required=True)
     preview = revenue_commands.add_parser("preview", help="share one income under a policy")
@@ -239,6 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         "--policy", help="policy TOML file (default: the one in force when received)"
     )
     preview.set_defaults(run=_revenue_preview)
+    royalty = commands.add_parser("royalty", help="what a royalty report owes, no database needed")
+    royalty_commands = royalty.add_subparsers(dest="royalty_command", required=True)
+    due = royalty_commands.add_parser("due", help="what one report owes under the terms (JSON)")
+    due.add_argument("--terms", required=True, help="JSON file of the agreement's terms")
+    due.add_argument("--report", required=True, help="JSON file of the report, or - for stdin")
+    due.set_defaults(run=_royalty_due)
     imports = commands.add_parser("import", help="import legacy records from Excel")
     imports.add_argument("kind", help="people, companies, disclosures, patents, agreements, income")
     imports.add_argument("file", help="the filled-in template (.xlsx)")

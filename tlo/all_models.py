@@ -34,6 +34,7 @@ from tlo.licensing.models import (
     OutreachStageChange,
     OutreachTouch,
 )
+from tlo.notify.models import NotificationPreference, OutboxMessage
 from tlo.office_settings import OfficeSettings
 from tlo.patents.models import (
     BayhDoleRecord,
@@ -78,8 +79,10 @@ __all__ = [
     "Income",
     "MarketingSummary",
     "Milestone",
+    "NotificationPreference",
     "OfficeAction",
     "OfficeSettings",
+    "OutboxMessage",
     "Outreach",
     "OutreachStageChange",
     "OutreachTouch",

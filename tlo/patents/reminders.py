@@ -108,3 +108,32 @@ def send(reminders: list[Reminder], settings: Settings) -> int:
             message.set_content(reminder.body())
             smtp.send_message(message)
     return len(reminders)
+
+
+def queue_all(session: Session, reminders: list[Reminder]) -> int:
+    """Queue each reminder into the outbox (sent by `python -m tlo send-mail`); deadlines to
+    officers cannot be switched off."""
+    from tlo.notify import outbox
+
+    person_ids = (
+        {
+            email: pid
+            for pid, email in session.exec(
+                select(Person.id, Person.email).where(
+                    Person.email.in_([r.recipient_email for r in reminders])
+                )
+            ).all()
+        }
+        if reminders
+        else {}
+    )
+    for reminder in reminders:
+        outbox.queue(
+            session,
+            kind="deadline",
+            recipient_email=reminder.recipient_email,
+            recipient_person_id=person_ids.get(reminder.recipient_email),
+            subject=reminder.subject(),
+            body=reminder.body(),
+        )
+    return len(reminders)
