@@ -145,8 +145,9 @@ def app_role_engine(engine, database_url):
     """The migrated schema, reached through an application role that owns nothing."""
     if engine.dialect.name != "postgresql":
         pytest.skip("roles and privileges are PostgreSQL's")
-    schema = engine.url.query["options"].removeprefix("-csearch_path=")
-    role = f"{schema}_app"
+    options = engine.url.query.get("options")  # a schema of its own, or a database of its own
+    schema = options.removeprefix("-csearch_path=") if options else "public"
+    role = f"{engine.url.database if schema == 'public' else schema}_app"
     with engine.begin() as connection:
         for statement in APP_ROLE_GRANTS.format(role=role, schema=schema).split(";"):
             if statement.strip():
