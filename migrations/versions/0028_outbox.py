@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("recipient_person_id", sa.Integer(), nullable=True),
         sa.Column("recipient_email", sa.String(length=320), nullable=False),
+        sa.Column("recipient_name", sa.String(length=200), nullable=False, server_default=""),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("body", sa.String(), nullable=False),
         sa.Column("link", sa.String(length=500), nullable=True),

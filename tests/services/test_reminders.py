@@ -1,4 +1,5 @@
-"""Reminders e-mailed through a real SMTP server started by the test (aiosmtpd)."""
+"""Reminders queued in the outbox and e-mailed through a real SMTP server started by the
+test (aiosmtpd)."""
 
 import socket
 from dataclasses import replace
@@ -14,6 +15,7 @@ from tlo.config import get_settings
 from tlo.db import unit_of_work
 from tlo.disclosures import casework
 from tlo.disclosures.intake import PublicDisclosureEntry
+from tlo.notify import outbox
 from tlo.patents import reminders
 
 TODAY = date(2026, 11, 25)
@@ -70,7 +72,10 @@ def test_each_officer_gets_their_own_deadlines_by_e_mail(engine, smtp_server):
     settings = replace(
         get_settings(), smtp_host="127.0.0.1", smtp_port=port, mail_from="otl@university.example"
     )
-    assert reminders.send(found, settings) == 2
+    with unit_of_work(engine) as session:
+        assert reminders.queue_all(session, found) == 2
+    with unit_of_work(engine) as session:
+        assert outbox.send_due(session, settings) == (2, 0)  # sent, failed
     by_recipient = {message["To"]: message for _, message in inbox.messages}
     olivia = next(m for to, m in by_recipient.items() if "Olivia Ortega" in to)
     assert olivia["Subject"] == "tlo docket: 1 due soon"
@@ -85,4 +90,5 @@ def test_each_officer_gets_their_own_deadlines_by_e_mail(engine, smtp_server):
 def test_without_smtp_nothing_is_sent(engine):
     with unit_of_work(engine) as session:
         found = reminders.collect(session, today=TODAY, horizon_days=14)
-    assert reminders.send(found, replace(get_settings(), smtp_host=None)) == 0
+        reminders.queue_all(session, found)
+        assert outbox.send_due(session, replace(get_settings(), smtp_host=None)) == (0, 0)

@@ -17,6 +17,7 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     recipient_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     recipient_email: str = Field(max_length=320)
+    recipient_name: str = Field(default="", max_length=200)  # in the To header when known
     subject: str = Field(max_length=300)
     body: str
     link: str | None = Field(default=None, max_length=500)

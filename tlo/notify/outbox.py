@@ -6,6 +6,7 @@ import smtplib
 from collections import defaultdict
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import formataddr
 
 from sqlmodel import Session, select
 
@@ -72,6 +73,7 @@ def queue(
     subject: str,
     body: str,
     recipient_person_id: int | None = None,
+    recipient_name: str = "",
     link: str | None = None,
 ) -> OutboxMessage:
     """Add a message in the caller's transaction: a rolled-back change queues nothing."""
@@ -85,6 +87,7 @@ def queue(
         kind=kind,
         recipient_person_id=recipient_person_id,
         recipient_email=recipient_email.strip(),
+        recipient_name=recipient_name.strip()[:200],
         subject=subject[:300],
         body=body + (f"\n\n{link}" if link else ""),
         link=link,
@@ -114,6 +117,7 @@ def build_digests(session: Session) -> int:
                 kind="digest",
                 recipient_person_id=messages[0].recipient_person_id,
                 recipient_email=address,
+                recipient_name=messages[0].recipient_name,
                 subject=f"tlo: {len(messages)} update(s) this week",
                 body="\n".join(lines),
             )
@@ -152,7 +156,7 @@ def send_due(session: Session, settings: Settings) -> tuple[int, int]:
         for message in due:
             email = EmailMessage()
             email["From"] = settings.mail_from
-            email["To"] = message.recipient_email
+            email["To"] = formataddr((message.recipient_name, message.recipient_email))
             email["Subject"] = message.subject
             email.set_content(message.body)
             try:

@@ -3,17 +3,14 @@ listed on the console and sent by e-mail where SMTP is configured (`python -m tl
 
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from email.message import EmailMessage
 
 from sqlmodel import Session, select
 
 from tlo.auth.models import Account, AccountRole, Role
 from tlo.auth.permissions import system_actor
-from tlo.config import Settings
 from tlo.patents.services import DocketEntry, DocketFilters, docket
 from tlo.people.models import Person
 
@@ -91,25 +88,6 @@ def collect(session: Session, *, today: date, horizon_days: int) -> list[Reminde
     return sorted(reminders, key=lambda reminder: reminder.recipient_name)
 
 
-def send(reminders: list[Reminder], settings: Settings) -> int:
-    """E-mail each reminder through the configured SMTP server; returns how many were sent."""
-    if not settings.smtp_host or not reminders:
-        return 0
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password or "")
-        for reminder in reminders:
-            message = EmailMessage()
-            message["From"] = settings.mail_from
-            message["To"] = f"{reminder.recipient_name} <{reminder.recipient_email}>"
-            message["Subject"] = reminder.subject()
-            message.set_content(reminder.body())
-            smtp.send_message(message)
-    return len(reminders)
-
-
 def queue_all(session: Session, reminders: list[Reminder]) -> int:
     """Queue each reminder into the outbox (sent by `python -m tlo send-mail`); deadlines to
     officers cannot be switched off."""
@@ -132,6 +110,7 @@ def queue_all(session: Session, reminders: list[Reminder]) -> int:
             session,
             kind="deadline",
             recipient_email=reminder.recipient_email,
+            recipient_name=reminder.recipient_name,
             recipient_person_id=person_ids.get(reminder.recipient_email),
             subject=reminder.subject(),
             body=reminder.body(),
