@@ -2,6 +2,13 @@
 
 from tlo.audit import AuditEntry
 from tlo.auth.models import Account, AccountRole, SignInSession, SignInThrottle
+from tlo.catalogue.models import (
+    CatalogueEntry,
+    CatalogueInquiry,
+    CatalogueSalt,
+    CatalogueSearchMiss,
+    CatalogueVisit,
+)
 from tlo.disclosures.models import (
     Attachment,
     CaseNote,
@@ -60,6 +67,11 @@ __all__ = [
     "AuditEntry",
     "BayhDoleRecord",
     "CaseNote",
+    "CatalogueEntry",
+    "CatalogueInquiry",
+    "CatalogueSalt",
+    "CatalogueSearchMiss",
+    "CatalogueVisit",
     "ClauseVersion",
     "Company",
     "Contact",

@@ -1,0 +1,1 @@
+"""The public technology catalogue (issue #20): published snapshots of marketing summaries."""
