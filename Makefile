@@ -20,6 +20,8 @@ $(VENV)/.test: $(VENV)/.runtime requirements-test.txt
 run: $(VENV)/.runtime
 	$(PY) -m tlo migrate
 	$(PY) -m tlo seed-demo --if-empty
+	@echo "App:       http://localhost:$(PORT)/"
+	@echo "Catalogue: http://localhost:$(PORT)/catalogue/  (public, no sign-in)"
 	$(PY) -m streamlit run tlo_app.py --server.port $(PORT) --server.headless true
 
 # Production: no demo data; migrate once, then TLO_PROCESSES app processes from port $(PORT)

@@ -206,10 +206,20 @@ if __name__ == "__main__":
     _URL_PATHS = {spec.path: st.Page(spec.path).url_path for spec in PAGES}
     _route()
 else:  # uvicorn, through `streamlit run tlo_app.py`: the server
+    from starlette.routing import Mount
     from streamlit.runtime.pages_manager import PagesManager
 
     from tlo import web
+    from tlo.catalogue import web as catalogue
 
     # Only st.navigation decides which script runs (see tlo.ui._router_runs_every_page).
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=web.routes(st.get_option("server.baseUrlPath") or ""))
+    _base_path = st.get_option("server.baseUrlPath") or ""
+    # Beside the app: the cookie endpoint and the public catalogue (tlo/catalogue/web.py).
+    app = st.App(
+        __file__,
+        routes=[
+            *web.routes(_base_path),
+            Mount(catalogue.mount_path(_base_path), app=catalogue.application()),
+        ],
+    )

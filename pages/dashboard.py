@@ -10,8 +10,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tlo import ui
+from tlo.catalogue import metrics as catalogue_metrics
 from tlo.reports import dashboard
 from tlo.reports.dashboard import DashboardFilters
+from tlo.ui import catalogue_panel
 
 actor = ui.actor()
 st.title("Dashboard")
@@ -381,3 +383,52 @@ else:
     with st.container(border=True):
         st.markdown("**Docket: deadlines by month**")
         st.caption("The docket is shown to licensing officers and the director.")
+
+# The public catalogue: does it bring licensees in? (tlo/catalogue/metrics.py)
+if ui.can("catalogue.figures"):
+    with ui.reading() as session:
+        catalogue = catalogue_metrics.figures(session, actor=ui.actor())
+        catalogue_top = catalogue_metrics.by_technology(session, actor=ui.actor())
+        catalogue_misses = catalogue_metrics.searches_that_found_nothing(session, actor=ui.actor())
+    with st.container(border=True):
+        st.markdown("**Public catalogue: views, inquiries and what they became**")
+        catalogue_panel.figures_row(catalogue)
+        st.caption(
+            "The last 365 days, the list and search pages included; visitors are counted "
+            "without cookies or personal data (a hash salted afresh each day)."
+        )
+        left, right = st.columns(2)
+        with left:
+            if catalogue_top:
+                figure = go.Figure(
+                    [
+                        go.Bar(
+                            y=[row.title[:50] for row in catalogue_top],
+                            x=[row.views for row in catalogue_top],
+                            name="Views",
+                            orientation="h",
+                            marker={"color": "#8C1515"},
+                        ),
+                        go.Bar(
+                            y=[row.title[:50] for row in catalogue_top],
+                            x=[row.inquiries for row in catalogue_top],
+                            name="Inquiries",
+                            orientation="h",
+                            marker={"color": "#B6B1A9"},
+                        ),
+                    ]
+                ).update_yaxes(autorange="reversed", type="category")
+                figure.update_layout(**LAYOUT)
+                st.plotly_chart(figure, key="chart_catalogue", config={"displayModeBar": False})
+                st.caption("The ten most viewed published technologies and their inquiries.")
+            else:
+                st.info("Nothing is published in the catalogue yet.", icon=":material/info:")
+        with right:
+            st.markdown("Searches that found nothing (90 days)")
+            if catalogue_misses:
+                ui.table(
+                    [{"Search": words, "Times": count} for words, count in catalogue_misses],
+                    name="catalogue-searches-found-nothing",
+                )
+            else:
+                st.caption("Every search found something.")

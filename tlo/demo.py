@@ -15,6 +15,7 @@ from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.passwords import DEMO_PASSWORD
 from tlo.auth.permissions import system_actor
+from tlo.catalogue import demo as demo_catalogue
 from tlo.config import get_settings
 from tlo.disclosures import demo as demo_disclosures
 from tlo.errors import ValidationError
@@ -184,6 +185,7 @@ def seed(session: Session, *, today: date | None = None) -> None:
     demo_licensing.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_agreements.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_income.seed(session, actor=actor, today=today or clock.today())
+    demo_catalogue.seed(session, officer_names=officer_names)
 
 
 def sign_in_help() -> str:

@@ -43,6 +43,7 @@ def test_the_director_opens_the_dashboard_with_every_chart(open_app):
         "bar",  # licenses by size
         "histogram",
         "heatmap",
+        "bar",  # the public catalogue's most viewed technologies
     ]
     assert len(app.get("download_button")) == 9
 

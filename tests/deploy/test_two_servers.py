@@ -125,6 +125,7 @@ def test_two_browsers_work_at_once_on_two_app_processes_and_no_update_is_lost(st
     url, ports = stack["url"], stack["ports"]
     _check_new_browsers_get_a_process_and_keep_it(stack)
     _check_foreign_hosts_and_origins_are_refused(stack)
+    _check_the_catalogue_is_public_and_sets_no_cookie(stack)
     node_of = _affinity_values_for_each_process(stack["nginx_port"], ports)
     assert _migrations_run(stack["app_log"]) == 1  # by start.sh, before the processes
 
@@ -280,6 +281,20 @@ def _check_foreign_hosts_and_origins_are_refused(stack) -> None:
     # which start.sh hands on) refuses it.
     rebound = f"evil.example:{port}"
     assert _websocket_status(port, host=rebound, origin=f"http://{rebound}") == 403
+
+
+def _check_the_catalogue_is_public_and_sets_no_cookie(stack) -> None:
+    """nginx routes /catalogue/ to the app processes, which serve it without signing in, and
+    sends no affinity cookie with it (the catalogue promises its visitors none)."""
+    for path in ("/catalogue/", "/catalogue/sitemap.xml", "/catalogue/feed.xml"):
+        url = f"http://127.0.0.1:{stack['nginx_port']}{path}"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            body = answer.read()
+            assert answer.status == 200, path
+            assert not answer.headers.get_all("Set-Cookie"), (path, answer.headers)
+    assert b"Technologies available for licensing" not in body  # the feed: its own words
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack['nginx_port']}/catalogue/") as page:
+        assert b"Technologies available for licensing" in page.read()
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ class Actor:
 
 
 def system_actor(purpose: str) -> Actor:
-    """tlo itself acting from the command line (demo data, imports); never from a page."""
+    """tlo itself acting from the command line (demo data, imports) or filing what a visitor
+    sent from the public catalogue (tlo.catalogue.inquiries); never from a page."""
     return Actor(
         account_id=None,
         person_id=None,
@@ -138,6 +139,9 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "report.dashboard": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "report.autm": {Role.FINANCE: A, Role.DIRECTOR: A},
     "data.import": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # The public catalogue (tlo/catalogue): anyone reads it without signing in; its figures
+    # (views, visitors, searches that found nothing, inquiries and what they became) are staff's.
+    "catalogue.figures": {Role.OFFICER: A, Role.DIRECTOR: A},
 }
 
 

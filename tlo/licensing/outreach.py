@@ -505,10 +505,19 @@ def move_stage(session: Session, actor: Actor, outreach: Outreach, stage: Stage,
 
 
 def start_outreach(
-    session: Session, *, actor: Actor, disclosure_id: int, company_id: int
+    session: Session,
+    *,
+    actor: Actor,
+    disclosure_id: int,
+    company_id: int,
+    owner_person_id: int | None = None,
 ) -> Outreach:
-    """Put a company in a technology's pipeline, owned by the acting officer."""
+    """Put a company in a technology's pipeline, owned by the acting officer (or by
+    `owner_person_id`: the case's officer, for an inquiry from the public catalogue)."""
     clean_id(company_id, what="company")
+    owner = clean_optional_id(owner_person_id, what="owner") or actor.person_id
+    if owner is None:
+        raise ValidationError("Say which officer follows this outreach up.")
     load_case(session, actor, disclosure_id, "disclosure.work")
     company = _company(session, company_id)
     if company.do_not_contact:
@@ -519,9 +528,7 @@ def start_outreach(
         )
     ).first():
         raise ValidationError(f"{company.name} is already in this technology's pipeline.")
-    outreach = Outreach(
-        disclosure_id=disclosure_id, company_id=company_id, owner_person_id=actor.person_id
-    )
+    outreach = Outreach(disclosure_id=disclosure_id, company_id=company_id, owner_person_id=owner)
     session.add(outreach)
     session.flush()
     session.add(

@@ -23,6 +23,7 @@ KINDS = {
     "patent_filed": "A patent was filed or granted",
     "license_signed": "A license was signed",
     "distribution_posted": "A distribution was posted",
+    "catalogue_inquiry": "An inquiry from the public catalogue",
     "deadline": "Legal deadlines (officers)",
 }
 MODES = ("immediately", "weekly", "off")

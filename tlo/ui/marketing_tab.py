@@ -9,6 +9,7 @@ from tlo import clock, ui
 from tlo.licensing import marketing, outreach
 from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Channel, Stage
+from tlo.ui import catalogue_panel
 
 
 def pipeline_table(rows, *, with_technology: bool = True, name: str = "pipeline-listed") -> None:
@@ -67,6 +68,7 @@ def render(case_id: int, *, can_work: bool, file_stem: str) -> None:
     if can_work and rows:
         _work_forms(rows, contacts)
     _summary(case_id, fields, can_work)
+    catalogue_panel.render(case_id, can_work=can_work)
 
 
 def _work_forms(rows, contacts) -> None:
