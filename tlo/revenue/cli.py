@@ -8,7 +8,8 @@ The income is a JSON object (a file, or - for standard input):
                     "department": "Electrical Engineering", "school": "School of Engineering"}]}
 
 The distribution is printed as JSON (`Distribution.as_json`). Without --policy the policy in
-force on the received date is taken from the project's `policies/` folder.
+force on the received date is taken from the project's `policies/` folder; a policy that applies
+by the invention's disclosure date needs `"disclosed": "YYYY-MM-DD"` in the income.
 """
 
 from __future__ import annotations
@@ -27,11 +28,25 @@ from tlo.disclosures.rules import parse_share
 from tlo.errors import ValidationError
 from tlo.money import parse_money
 from tlo.revenue.engine import InventorShare, distribute
-from tlo.revenue.policy import Policy, load_policy, policies_in, policy_in_force
+from tlo.revenue.policy import (
+    DisclosureDateNeeded,
+    Policy,
+    load_policy,
+    policies_in,
+    policy_in_force,
+)
 from tlo.revenue.types import IncomeType, parse_income_type
 
 POLICIES_FOLDER = PROJECT_ROOT / "policies"
-_INCOME_KEYS = ("amount", "type", "received", "costs_outstanding", "cumulative_before", "inventors")
+_INCOME_KEYS = (
+    "amount",
+    "type",
+    "received",
+    "disclosed",
+    "costs_outstanding",
+    "cumulative_before",
+    "inventors",
+)
 _INVENTOR_KEYS = ("name", "share", "department", "school", "person_id")
 
 
@@ -43,6 +58,7 @@ class Income:
     costs_outstanding: Decimal
     cumulative_before: Decimal
     inventors: tuple[InventorShare, ...]
+    disclosed: date | None = None  # the invention's, for a policy that applies by it
 
 
 def _unknown_keys(raw: dict, allowed: Sequence[str], where: str) -> None:
@@ -105,6 +121,15 @@ def parse_income(raw: object) -> Income:
         raise ValidationError(
             f"The income needs its received date written YYYY-MM-DD, not {raw.get('received')!r}."
         ) from None
+    disclosed = raw.get("disclosed")
+    if disclosed is not None:
+        try:
+            disclosed = date.fromisoformat(disclosed if isinstance(disclosed, str) else "")
+        except ValueError:
+            raise ValidationError(
+                "The income's disclosed date (when the invention was disclosed) is written "
+                f"YYYY-MM-DD, not {disclosed!r}."
+            ) from None
     inventors = raw.get("inventors", [])
     if not isinstance(inventors, list):
         raise ValidationError("The income's inventors must be a list of objects.")
@@ -115,13 +140,35 @@ def parse_income(raw: object) -> Income:
         costs_outstanding=_money(raw, "costs_outstanding", "The income", default="0"),
         cumulative_before=_money(raw, "cumulative_before", "The income", default="0"),
         inventors=tuple(_inventor(item, number) for number, item in enumerate(inventors, 1)),
+        disclosed=disclosed,
     )
 
 
 def _policy_for(policy_path: str | None, income: Income, stderr: TextIO) -> Policy:
     if policy_path is None:
-        return policy_in_force(policies_in(POLICIES_FOLDER), income.received)
+        try:
+            return policy_in_force(
+                policies_in(POLICIES_FOLDER), income.received, disclosed=income.disclosed
+            )
+        except DisclosureDateNeeded as err:
+            raise ValidationError(
+                f'The income needs "disclosed": the date the invention was disclosed, '
+                f"written YYYY-MM-DD: {err.policy.name} applies by it (to inventions "
+                f"disclosed from {err.policy.effective_from.isoformat()})."
+            ) from None
     policy = load_policy(policy_path)
+    if policy.by_disclosure and income.disclosed is None:
+        raise ValidationError(
+            f'The income needs "disclosed": the date the invention was disclosed, written '
+            f"YYYY-MM-DD: {policy.name} applies by it."
+        )
+    if policy.by_disclosure and income.disclosed < policy.effective_from:
+        print(
+            f"revenue preview: warning: {policy.name} applies to inventions disclosed from "
+            f"{policy.effective_from.isoformat()}; this one was disclosed on "
+            f"{income.disclosed.isoformat()}.",
+            file=stderr,
+        )
     if policy.effective_from > income.received:
         print(
             f"revenue preview: warning: {policy.name} takes effect on "
