@@ -133,6 +133,8 @@ CLASS_LABELS = {
     LineClass.LAB.value: "Inventors' labs",
     LineClass.DEPARTMENT.value: "Departments",
     LineClass.SCHOOL.value: "Schools",
+    LineClass.CO_OWNER.value: "Co-owners (inter-institutional agreements)",
+    LineClass.AGENT.value: "Collection agents",
 }
 
 
