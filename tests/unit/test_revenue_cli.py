@@ -79,7 +79,9 @@ def test_the_policy_in_force_on_the_received_date_shares_the_income(tmp_path):
 
 
 def test_the_income_can_come_from_standard_input_with_a_named_policy():
-    result = preview("--policy", "policies/uc_1997.toml", "--income", "-", stdin=json.dumps(INCOME))
+    # UC's 1997 policy applies by the disclosure date: the income says when it was disclosed.
+    income = INCOME | {"disclosed": "2019-03-01"}
+    result = preview("--policy", "policies/uc_1997.toml", "--income", "-", stdin=json.dumps(income))
     assert result.returncode == 0, result.stderr
     lines = json.loads(result.stdout)["lines"]
     assert {line["to"]: line["amount"] for line in lines} == {
@@ -131,7 +133,7 @@ def test_a_policy_not_yet_in_force_is_used_with_a_warning(tmp_path, capsys):
     ("changes", "message"),
     [
         ({"type": "cost_reimbursement"}, "it is not shared"),
-        ({"received": "1990-01-01"}, "No revenue-sharing policy is in force on 1990-01-01"),
+        ({"received": "1985-01-01"}, "No revenue-sharing policy is in force on 1985-01-01"),
         ({"received": "soon"}, "received date written YYYY-MM-DD"),
         ({"amount": "12.345"}, "amount: An amount has at most two decimals"),
         ({"amount": 1.5e-7}, "amount: An amount has at most two decimals"),

@@ -9,7 +9,9 @@ import pytest
 
 from tlo.errors import ValidationError
 from tlo.revenue.policy import (
+    AppliesBy,
     CostsStep,
+    DisclosureDateNeeded,
     FeeBase,
     FeeStep,
     SplitStep,
@@ -81,26 +83,80 @@ def test_the_uc_1997_policy_recovers_costs_then_splits_35_15_50():
     assert policy.split_for(IncomeType.ROYALTY) is split
 
 
+def test_the_uc_1985_policy_takes_15_percent_then_costs_then_halves_the_net():
+    policy = load_policy(POLICIES / "uc_1985.toml")
+    assert (policy.effective_from, policy.applies_by) == (date(1985, 11, 18), AppliesBy.DISCLOSURE)
+    fee, costs, split = policy.steps
+    assert fee == FeeStep(pool="administration", percent=Fraction(15), of=FeeBase.GROSS)
+    assert costs == CostsStep()
+    (tier,) = split.tiers
+    assert tier.inventors == 50 and tier.pools == (("university", 50),)
+
+
+def test_the_uc_policies_apply_by_disclosure_and_stanfords_by_income():
+    by = {policy.name: policy.applies_by for policy in policies_in(POLICIES)}
+    assert by == {
+        "University of California (1985)": AppliesBy.DISCLOSURE,
+        "University of California (1997)": AppliesBy.DISCLOSURE,
+        "Stanford University": AppliesBy.INCOME,
+    }
+
+
 @pytest.mark.parametrize(
-    ("received", "name"),
+    ("received", "disclosed", "name"),
     [
-        (date(1997, 10, 1), "University of California (1997)"),
-        (date(2020, 8, 31), "University of California (1997)"),
-        (date(2020, 9, 1), "Stanford University"),
-        (date(2025, 10, 1), "Stanford University"),
+        (date(1997, 10, 1), date(1997, 10, 1), "University of California (1997)"),
+        (date(1997, 10, 1), date(1997, 9, 30), "University of California (1985)"),
+        (date(2020, 8, 31), date(1997, 10, 1), "University of California (1997)"),
+        (date(2020, 8, 31), date(1997, 9, 30), "University of California (1985)"),
+        (date(1997, 9, 30), date(1997, 9, 30), "University of California (1985)"),
+        (date(1986, 1, 2), date(1985, 11, 18), "University of California (1985)"),
+        # Stanford's applies by income: from 2020-09-01 it governs whatever the disclosure date.
+        (date(2020, 9, 1), date(1990, 1, 1), "Stanford University"),
+        (date(2025, 10, 1), None, "Stanford University"),
     ],
 )
-def test_the_policy_in_force_is_the_latest_that_took_effect_by_the_date(received, name):
-    assert policy_in_force(policies_in(POLICIES), received).name == name
+def test_the_policy_in_force_is_the_latest_that_governs_by_its_date(received, disclosed, name):
+    assert policy_in_force(policies_in(POLICIES), received, disclosed=disclosed).name == name
+
+
+def test_a_policy_by_disclosure_never_governs_income_received_before_it_took_effect():
+    # An invention dated after its income (a mistake, or a re-filed disclosure): the 1997
+    # policy was not in force when the money came, so the 1985 one governs.
+    chosen = policy_in_force(policies_in(POLICIES), date(1997, 9, 30), disclosed=date(1998, 1, 1))
+    assert chosen.name == "University of California (1985)"
+
+
+def test_a_choice_that_needs_the_disclosure_date_is_refused_without_it():
+    with pytest.raises(DisclosureDateNeeded, match="applies by the date the invention was") as err:
+        policy_in_force(policies_in(POLICIES), date(2020, 8, 31))
+    assert err.value.policy.name == "University of California (1997)"
 
 
 def test_no_policy_in_force_before_the_earliest_says_when_the_earliest_starts():
+    # UC's 1985 policy is now the earliest shipped: income before 1985-11-18 has no policy,
+    # nor has an invention reported before that day (the 1963 policy is not shipped).
     with pytest.raises(
-        ValidationError, match="No revenue-sharing policy is in force on 1997-09-30"
+        ValidationError, match="No revenue-sharing policy is in force on 1985-11-17"
     ):
-        policy_in_force(policies_in(POLICIES), date(1997, 9, 30))
+        policy_in_force(policies_in(POLICIES), date(1985, 11, 17))
+    with pytest.raises(
+        ValidationError,
+        match="No revenue-sharing policy governs an invention disclosed on 1985-11-17: the "
+        r"earliest, University of California \(1985\), applies to inventions disclosed from "
+        "1985-11-18",
+    ):
+        policy_in_force(policies_in(POLICIES), date(1990, 1, 1), disclosed=date(1985, 11, 17))
     with pytest.raises(ValidationError, match="There are no revenue-sharing policies"):
         policy_in_force([], date(2025, 1, 1))
+
+
+def test_applies_by_is_income_unless_said_and_a_typo_is_refused():
+    assert parse_policy(policy_text(SPLIT)).applies_by is AppliesBy.INCOME
+    header = HEADER + 'applies_by = "disclosure"\n'
+    assert parse_policy(policy_text(SPLIT, header=header)).by_disclosure
+    with pytest.raises(ValidationError, match=r"applies_by = 'disclosed' is not allowed"):
+        parse_policy(policy_text(SPLIT, header=HEADER + 'applies_by = "disclosed"\n'))
 
 
 def test_two_policies_taking_effect_on_one_day_are_refused(tmp_path):

@@ -54,13 +54,15 @@ from tlo.revenue.models import (
     counted,
     unreversed,
 )
-from tlo.revenue.policy import Policy, TierBasis, policy_in_force
+from tlo.revenue.policy import TierBasis
 from tlo.revenue.services import (
     Link,
+    Reported,
     _distribution_row,
     _inventor_rows,
     _line_rows,
     _Part,
+    _reported,
     _share_income,
     policies,
 )
@@ -131,6 +133,8 @@ CLASS_LABELS = {
     LineClass.LAB.value: "Inventors' labs",
     LineClass.DEPARTMENT.value: "Departments",
     LineClass.SCHOOL.value: "Schools",
+    LineClass.CO_OWNER.value: "Co-owners (inter-institutional agreements)",
+    LineClass.AGENT.value: "Collection agents",
 }
 
 
@@ -153,7 +157,7 @@ class _Tally:
         self.by_recipient: Counter[tuple[str, str]] = Counter()
         self._digest = hashlib.sha256(f"FY{fiscal_year}".encode())
 
-    def add(self, income: Income, policy: Policy, parts: list[_Part]) -> None:
+    def add(self, income: Income, parts: list[_Part]) -> None:
         self.incomes += 1
         self.distributions += len(parts)
         written = []
@@ -173,11 +177,11 @@ class _Tally:
                     part.costs_recovered,
                     part.split_base,
                     lines,
+                    (part.policy.name, part.policy.effective_from.isoformat()),
                 )
             )
         facts = (income.id, income.agreement_id, income.amount_cents, income.income_type)
-        policy_key = (policy.name, policy.effective_from.isoformat())
-        self._digest.update(repr((facts, policy_key, written)).encode())
+        self._digest.update(repr((facts, written)).encode())
 
     @property
     def fingerprint(self) -> str:
@@ -331,6 +335,7 @@ class _Ledger:
         self.people = _inventor_rows(
             session, col(DisclosureInventor.disclosure_id).in_(technologies)
         )
+        self.disclosed = _reported(session, technologies)
 
     def technologies(self, agreement_id: int) -> list[Link]:
         return self.links.get(agreement_id, [])
@@ -346,6 +351,9 @@ class _Ledger:
     def inventors(self, disclosure_id: int) -> list[_Inventor]:
         return self.people.get(disclosure_id, [])
 
+    def reported(self, disclosure_id: int) -> Reported:
+        return self.disclosed.get(disclosure_id, (None, None))
+
     def post(self, agreement_id: int, parts: list[_Part]) -> None:
         """Count an income's parts as posted, as the sums over posted records would."""
         for part in parts:
@@ -354,7 +362,7 @@ class _Ledger:
             self.by_agreement[agreement_id] += part.split_base
 
 
-Shared = list[tuple[Income, Policy, list[_Part]]]
+Shared = list[tuple[Income, list[_Part]]]
 
 
 def _shared_year(session: Session, fiscal_year: int) -> Iterator[Shared]:
@@ -376,10 +384,9 @@ def _shared_year(session: Session, fiscal_year: int) -> Iterator[Shared]:
             return
         shared = []
         for income in incomes:
-            policy = policy_in_force(policy_list, income.received_on)
-            parts = _share_income(income, policy, ledger)
+            parts = _share_income(income, policy_list, ledger)
             ledger.post(income.agreement_id, parts)
-            shared.append((income, policy, parts))
+            shared.append((income, parts))
         yield shared
         after = (incomes[-1].received_on, incomes[-1].id)
 
@@ -461,8 +468,8 @@ def preview_annual_run(
     count, _ = _waiting(session, fiscal_year)
     tally = _Tally(fiscal_year)
     for shared in _shared_year(session, fiscal_year):
-        for income, policy, parts in shared:
-            tally.add(income, policy, parts)
+        for income, parts in shared:
+            tally.add(income, parts)
         if progress:
             progress(tally.incomes, count)
     fingerprint = tally.fingerprint
@@ -497,7 +504,7 @@ def _write_posted(session: Session, actor: Actor, shared: Shared) -> int:
     connection = session.connection()
     computed_at = utcnow()
     rows = [
-        _distribution_row(income, policy, part, actor)
+        _distribution_row(income, part, actor)
         | {
             "status": D.DRAFT.value,
             "reverses_id": None,
@@ -506,7 +513,7 @@ def _write_posted(session: Session, actor: Actor, shared: Shared) -> int:
             "posted_by_name": None,
             "posted_at": None,
         }
-        for income, policy, parts in shared
+        for income, parts in shared
         for part in parts
     ]
     # Each income's parts are on distinct technologies: (income, technology) names a row.
@@ -521,7 +528,7 @@ def _write_posted(session: Session, actor: Actor, shared: Shared) -> int:
     }
     lines = []
     audited = []
-    for income, _, parts in shared:
+    for income, parts in shared:
         made = [ids[income.id, part.disclosure_id] for part in parts]
         for distribution_id, part in zip(made, parts, strict=True):
             lines += _line_rows(distribution_id, part)
@@ -533,7 +540,7 @@ def _write_posted(session: Session, actor: Actor, shared: Shared) -> int:
         sa.update(distributions)
         .where(
             distributions.c.status == D.DRAFT.value,
-            distributions.c.income_id.in_([income.id for income, _, _ in shared]),
+            distributions.c.income_id.in_([income.id for income, _ in shared]),
         )
         .values(status=D.POSTED.value, posted_by_name=actor.name, posted_at=utcnow())
     )
@@ -610,8 +617,8 @@ def annual_run(
         )
     tally = _Tally(fiscal_year)
     for shared in _shared_year(session, fiscal_year):
-        for income, policy, parts in shared:
-            tally.add(income, policy, parts)
+        for income, parts in shared:
+            tally.add(income, parts)
         _write_posted(session, actor, shared)
         if progress:
             for done in range(tally.incomes - len(shared) + 1, tally.incomes + 1):

@@ -7,8 +7,14 @@ The income is a JSON object (a file, or - for standard input):
      "inventors": [{"name": "Alice Chen", "share": "50",
                     "department": "Electrical Engineering", "school": "School of Engineering"}]}
 
+Optional fields: `"disclosed"` (see below); `"co_owners"` ([{"name": "University B",
+"ownership_percent": "40"}]), `"lead"` (true, the default: we pay the co-owners their share of
+the net consideration; false: the income is already our share) and `"lead_fee_percent"`;
+`"agent_share_percent"` (a collection agent's share of the gross). See `arrangements`.
+
 The distribution is printed as JSON (`Distribution.as_json`). Without --policy the policy in
-force on the received date is taken from the project's `policies/` folder.
+force on the received date is taken from the project's `policies/` folder; a policy that applies
+by the invention's disclosure date needs `"disclosed": "YYYY-MM-DD"` in the income.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TextIO
 
@@ -26,12 +33,33 @@ from tlo.config import PROJECT_ROOT
 from tlo.disclosures.rules import parse_share
 from tlo.errors import ValidationError
 from tlo.money import parse_money
-from tlo.revenue.engine import InventorShare, distribute
-from tlo.revenue.policy import Policy, load_policy, policies_in, policy_in_force
+from tlo.revenue.arrangements import Agent, CoOwner, JointOwnership, distribute_income
+from tlo.revenue.engine import InventorShare
+from tlo.revenue.policy import (
+    DisclosureDateNeeded,
+    Policy,
+    load_policy,
+    parse_percentage,
+    policies_in,
+    policy_in_force,
+)
 from tlo.revenue.types import IncomeType, parse_income_type
 
 POLICIES_FOLDER = PROJECT_ROOT / "policies"
-_INCOME_KEYS = ("amount", "type", "received", "costs_outstanding", "cumulative_before", "inventors")
+_INCOME_KEYS = (
+    "amount",
+    "type",
+    "received",
+    "disclosed",
+    "costs_outstanding",
+    "cumulative_before",
+    "inventors",
+    "co_owners",
+    "lead",
+    "lead_fee_percent",
+    "agent_share_percent",
+)
+_CO_OWNER_KEYS = ("name", "ownership_percent")
 _INVENTOR_KEYS = ("name", "share", "department", "school", "person_id")
 
 
@@ -43,6 +71,9 @@ class Income:
     costs_outstanding: Decimal
     cumulative_before: Decimal
     inventors: tuple[InventorShare, ...]
+    disclosed: date | None = None  # the invention's, for a policy that applies by it
+    joint: JointOwnership | None = None  # co-owners under an inter-institutional agreement
+    agent: Agent | None = None  # a collection agent's share
 
 
 def _unknown_keys(raw: dict, allowed: Sequence[str], where: str) -> None:
@@ -94,6 +125,43 @@ def _inventor(raw: object, number: int) -> InventorShare:
     )
 
 
+def _percent(value: object, what: str) -> Fraction:
+    if isinstance(value, Decimal):  # a JSON number (read exactly): as the text it was
+        value = str(value)
+    return parse_percentage(value, what=what)
+
+
+def _co_owner(raw: object, number: int) -> CoOwner:
+    where = f"Co-owner {number}"
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where} must be an object with name and ownership_percent.")
+    _unknown_keys(raw, _CO_OWNER_KEYS, where)
+    if "ownership_percent" not in raw:
+        raise ValidationError(f'{where} needs its ownership_percent, e.g. "40".')
+    return CoOwner(
+        name=_text(raw, "name", where, required=True),
+        ownership_percent=_percent(raw["ownership_percent"], f"{where}: ownership_percent"),
+    )
+
+
+def _joint(raw: dict) -> JointOwnership | None:
+    """The co-owners' fields, when any is given."""
+    if not any(key in raw for key in ("co_owners", "lead", "lead_fee_percent")):
+        return None
+    owners = raw.get("co_owners", [])
+    if not isinstance(owners, list):
+        raise ValidationError("The income's co_owners must be a list of objects.")
+    lead = raw.get("lead", True)
+    if not isinstance(lead, bool):
+        raise ValidationError("The income's lead is true or false (are we the lead?), not text.")
+    fee = raw.get("lead_fee_percent")
+    return JointOwnership(
+        co_owners=tuple(_co_owner(item, number) for number, item in enumerate(owners, 1)),
+        lead=lead,
+        lead_fee_percent=Fraction(0) if fee is None else _percent(fee, "lead_fee_percent"),
+    )
+
+
 def parse_income(raw: object) -> Income:
     """An income from JSON (numbers read as Decimal, or amounts written as text)."""
     if not isinstance(raw, dict):
@@ -105,6 +173,15 @@ def parse_income(raw: object) -> Income:
         raise ValidationError(
             f"The income needs its received date written YYYY-MM-DD, not {raw.get('received')!r}."
         ) from None
+    disclosed = raw.get("disclosed")
+    if disclosed is not None:
+        try:
+            disclosed = date.fromisoformat(disclosed if isinstance(disclosed, str) else "")
+        except ValueError:
+            raise ValidationError(
+                "The income's disclosed date (when the invention was disclosed) is written "
+                f"YYYY-MM-DD, not {disclosed!r}."
+            ) from None
     inventors = raw.get("inventors", [])
     if not isinstance(inventors, list):
         raise ValidationError("The income's inventors must be a list of objects.")
@@ -115,13 +192,39 @@ def parse_income(raw: object) -> Income:
         costs_outstanding=_money(raw, "costs_outstanding", "The income", default="0"),
         cumulative_before=_money(raw, "cumulative_before", "The income", default="0"),
         inventors=tuple(_inventor(item, number) for number, item in enumerate(inventors, 1)),
+        disclosed=disclosed,
+        joint=_joint(raw),
+        agent=None
+        if raw.get("agent_share_percent") is None
+        else Agent(_percent(raw["agent_share_percent"], "agent_share_percent")),
     )
 
 
 def _policy_for(policy_path: str | None, income: Income, stderr: TextIO) -> Policy:
     if policy_path is None:
-        return policy_in_force(policies_in(POLICIES_FOLDER), income.received)
+        try:
+            return policy_in_force(
+                policies_in(POLICIES_FOLDER), income.received, disclosed=income.disclosed
+            )
+        except DisclosureDateNeeded as err:
+            raise ValidationError(
+                f'The income needs "disclosed": the date the invention was disclosed, '
+                f"written YYYY-MM-DD: {err.policy.name} applies by it (to inventions "
+                f"disclosed from {err.policy.effective_from.isoformat()})."
+            ) from None
     policy = load_policy(policy_path)
+    if policy.by_disclosure and income.disclosed is None:
+        raise ValidationError(
+            f'The income needs "disclosed": the date the invention was disclosed, written '
+            f"YYYY-MM-DD: {policy.name} applies by it."
+        )
+    if policy.by_disclosure and income.disclosed < policy.effective_from:
+        print(
+            f"revenue preview: warning: {policy.name} applies to inventions disclosed from "
+            f"{policy.effective_from.isoformat()}; this one was disclosed on "
+            f"{income.disclosed.isoformat()}.",
+            file=stderr,
+        )
     if policy.effective_from > income.received:
         print(
             f"revenue preview: warning: {policy.name} takes effect on "
@@ -146,13 +249,15 @@ def preview(
         text = stdin.read() if income_path == "-" else Path(income_path).read_text("utf-8")
         income = parse_income(json.loads(text, parse_float=Decimal))
         policy = _policy_for(policy_path, income, stderr)
-        distribution = distribute(
+        distribution = distribute_income(
             policy,
             amount=income.amount,
             income_type=income.income_type,
             costs_outstanding=income.costs_outstanding,
             cumulative_before=income.cumulative_before,
             inventors=income.inventors,
+            joint=income.joint,
+            agent=income.agent,
         )
     except OSError as err:
         print(f"revenue preview: cannot read {income_path}: {err.strerror or err}", file=stderr)

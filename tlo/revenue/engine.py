@@ -82,6 +82,8 @@ class LineClass(StrEnum):
     DEPARTMENT = "department"
     SCHOOL = "school"
     INSTITUTION = "institution"  # an outside co-inventor's institution or company
+    CO_OWNER = "co_owner"  # another owner under an inter-institutional agreement (arrangements)
+    AGENT = "agent"  # a collection or assertion agent's share (arrangements)
 
 
 COSTS_RECIPIENT = "patent costs"
@@ -134,14 +136,16 @@ class Distribution:
     costs_carried_forward: Decimal
     split_base: Decimal  # what entered the split this time: add it to the cumulative amount
     lines: tuple[Line, ...]
+    notes: tuple[str, ...] = ()  # what the reader should know of how it was shared
 
     def as_json(self) -> dict:
-        return {
+        shown = {
             "amount": f"{self.amount:.2f}",
             "costs_recovered": f"{self.costs_recovered:.2f}",
             "costs_carried_forward": f"{self.costs_carried_forward:.2f}",
             "lines": [line.as_json() for line in self.lines],
         }
+        return shown | ({"notes": list(self.notes)} if self.notes else {})
 
 
 def format_money(amount: Decimal | Fraction) -> str:

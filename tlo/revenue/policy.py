@@ -1,6 +1,13 @@
 """Revenue-sharing policies as data: TOML files read, checked and chosen by date.
 
-A policy is a name, the date it takes effect and ordered steps (see `policies/stanford.toml`):
+A policy is a name, the date it takes effect, which date that is counted on and ordered steps
+(see `policies/stanford.toml`). `applies_by = "income"` (the default): the policy governs the
+income received on or after `effective_from`; `applies_by = "disclosure"`: it governs the
+income (received on or after `effective_from`) of inventions disclosed on or after it, so the
+inventions reported before stay under the policy before (UC: 1997 and 1985). Of the policies
+that govern an income, the one with the latest `effective_from` applies (`policy_in_force`).
+
+The steps:
 
 - `fee`: a percentage of the gross income (`of = "gross"`) or of what the steps before left
   (`of = "remaining"`) for a named pool, never more than what is left;
@@ -67,6 +74,11 @@ class TierBasis(StrEnum):
 INVENTOR_KEYS = ("inventors", "labs", "departments", "schools")
 # Where an outside co-inventor's department and school parts may go besides a named pool.
 INSTITUTION = "institution"
+
+
+class AppliesBy(StrEnum):
+    INCOME = "income"  # the date the income was received
+    DISCLOSURE = "disclosure"  # the date the invention was disclosed (reported)
 
 
 class OutsidePaidTo(StrEnum):
@@ -161,6 +173,7 @@ class Policy:
     steps: tuple[FeeStep | CostsStep | SplitStep, ...]
     source: str = ""  # the file it was read from, for messages
     outside: OutsideInventors = OutsideInventors()
+    applies_by: AppliesBy = AppliesBy.INCOME
 
     def steps_for(self, income_type: IncomeType | str) -> list[FeeStep | CostsStep | SplitStep]:
         kind = parse_income_type(income_type)
@@ -173,6 +186,33 @@ class Policy:
 
     def __str__(self) -> str:
         return f"{self.name} (from {self.effective_from.isoformat()})"
+
+    @property
+    def by_disclosure(self) -> bool:
+        return self.applies_by is AppliesBy.DISCLOSURE
+
+    def governs(self, received: date, disclosed: date | None) -> bool:
+        """Whether this policy governs an income received on `received` of an invention
+        disclosed on `disclosed`; a policy by disclosure needs that date."""
+        if received < self.effective_from:
+            return False  # money received before a policy took effect is never under it
+        if not self.by_disclosure:
+            return True
+        if disclosed is None:
+            raise DisclosureDateNeeded(self)
+        return disclosed >= self.effective_from
+
+
+class DisclosureDateNeeded(ValidationError):
+    """A policy by disclosure date was asked to choose without the invention's date: the
+    caller names where that date is missing (`policy` says which policy needs it)."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        super().__init__(
+            f"{policy.name} applies by the date the invention was disclosed (to inventions "
+            f"disclosed from {policy.effective_from.isoformat()}); give the disclosure date."
+        )
 
 
 # --- reading percentages and amounts ---------------------------------------------------------
@@ -246,7 +286,7 @@ _STEP_KEYS = {
     StepKind.COSTS: ("kind", "cap_percent_of_gross", "income_types"),
     StepKind.SPLIT: ("kind", "tier_basis", "tiers", "income_types"),
 }
-_POLICY_KEYS = ("name", "effective_from", "steps", "outside_inventors")
+_POLICY_KEYS = ("name", "effective_from", "applies_by", "steps", "outside_inventors")
 _OUTSIDE_KEYS = ("paid_to", "departments_and_schools")
 
 
@@ -490,6 +530,7 @@ def policy_from_toml(raw: dict, *, source: str = "") -> Policy:
         steps=steps,
         source=source,
         outside=_outside(raw.get("outside_inventors")),
+        applies_by=_choice(raw.get("applies_by", "income"), AppliesBy, what="applies_by"),
     )
 
 
@@ -539,15 +580,26 @@ def _refuse_same_day(policies: Iterable[Policy]) -> None:
             )
 
 
-def policy_in_force(policies: Sequence[Policy], on: date) -> Policy:
-    """The policy with the latest effective_from on or before `on`."""
+def policy_in_force(
+    policies: Sequence[Policy], on: date, *, disclosed: date | None = None
+) -> Policy:
+    """The policy that governs an income received `on` (of an invention disclosed on
+    `disclosed`): of those that govern it (see `Policy.governs`), the one with the latest
+    effective_from. `DisclosureDateNeeded` when the choice depends on a disclosure date that
+    was not given."""
     _refuse_same_day(policies)
-    started = [policy for policy in policies if policy.effective_from <= on]
-    if started:
-        return max(started, key=lambda policy: policy.effective_from)
+    for policy in sorted(policies, key=lambda policy: policy.effective_from, reverse=True):
+        if policy.governs(on, disclosed):
+            return policy
     if not policies:
         raise ValidationError("There are no revenue-sharing policies; add one to policies/.")
     earliest = min(policies, key=lambda policy: policy.effective_from)
+    if earliest.effective_from <= on:  # so it applies by disclosure, and disclosed is before
+        raise ValidationError(
+            f"No revenue-sharing policy governs an invention disclosed on "
+            f"{disclosed.isoformat()}: the earliest, {earliest.name}, applies to inventions "
+            f"disclosed from {earliest.effective_from.isoformat()}."
+        )
     raise ValidationError(
         f"No revenue-sharing policy is in force on {on.isoformat()}: the earliest, "
         f"{earliest.name}, takes effect on {earliest.effective_from.isoformat()}."

@@ -1,5 +1,7 @@
 """Income and its distribution: record a payment (or void one recorded by mistake), compute
-the draft distribution of each technology's part under the policy in force, review, post;
+the draft distribution of each technology's part under the policy in force (for the date the
+income was received, or the date the technology was disclosed when the policy applies by it),
+review, post;
 reverse a posted one. The annual run of a whole fiscal year, built on these, is in annual.py.
 
 Everything the engine needs comes from posted records: a technology's outstanding patent
@@ -54,6 +56,7 @@ from tlo.revenue.models import (
     unreversed,
 )
 from tlo.revenue.policy import (
+    DisclosureDateNeeded,
     Policy,
     SplitStep,
     TierBasis,
@@ -101,7 +104,8 @@ def add_policy(session: Session, *, actor: Actor, text: str) -> RevenuePolicy:
     """Adopt a policy written in TOML, once it is valid and no other starts on its day."""
     require(actor, "policy.manage")
     policy = _parsed_policy(text)
-    policy_in_force([*policies(session), policy], policy.effective_from)  # same-day check
+    on = policy.effective_from
+    policy_in_force([*policies(session), policy], on, disclosed=on)  # same-day check
     row = RevenuePolicy(
         name=policy.name, effective_from=policy.effective_from, toml=text, added_by_name=actor.name
     )
@@ -150,7 +154,9 @@ def policy_views(session: Session, *, actor: Actor, today: date | None = None) -
         )
         for row in session.exec(select(RevenuePolicy)).all()
     ]
-    current = policy_in_force([policy for policy, _, _ in views], today or clock.today())
+    today = today or clock.today()
+    # In force today: for an income received today on an invention disclosed today.
+    current = policy_in_force([policy for policy, _, _ in views], today, disclosed=today)
     return [
         PolicyView(policy, text, origin, policy == current)
         for policy, text, origin in sorted(views, key=lambda v: v[0].effective_from, reverse=True)
@@ -170,7 +176,8 @@ def try_policy(
     require(actor, "policy.manage")
     policy = _parsed_policy(text)
     amount = clean_decimal_money(amount, what="sample amount")
-    policy_in_force([*policies(session), policy], policy.effective_from)  # same-day check
+    on = policy.effective_from
+    policy_in_force([*policies(session), policy], on, disclosed=on)  # same-day check
     return engine.distribute(
         policy,
         amount=amount,
@@ -579,6 +586,37 @@ def _split_cents(cents: int, weights: Sequence[int]) -> list[int]:
     return round_largest_remainder([Fraction(cents * w, total) for w in weights], cents)
 
 
+# When a technology was disclosed: its docket and the office's day it was submitted (None for a
+# disclosure never submitted), for the policies that apply by the disclosure date.
+Reported = tuple[str | None, date | None]
+
+
+def _reported(session: Session, disclosure_ids: Sequence[int] | sa.Select) -> dict[int, Reported]:
+    return {
+        did: (docket, clock.office_date_or_none(submitted_at))
+        for did, docket, submitted_at in session.exec(
+            select(Disclosure.id, Disclosure.docket, Disclosure.submitted_at).where(
+                col(Disclosure.id).in_(disclosure_ids)
+            )
+        )
+    }
+
+
+def policy_for(policy_list: Sequence[Policy], income, reported: Reported) -> Policy:
+    """The policy that shares a technology's part of an income: the one in force on the day
+    received, or, for a policy that applies by disclosure, for the day the technology was
+    disclosed (a technology never submitted has no such day: refused, naming it)."""
+    docket, disclosed = reported
+    try:
+        return policy_in_force(policy_list, income.received_on, disclosed=disclosed)
+    except DisclosureDateNeeded as err:
+        raise ValidationError(
+            f"{docket or 'A technology of the agreement'} has no disclosure date (it was never "
+            f"submitted), and {err.policy} applies by the date an invention was disclosed; "
+            "submit the disclosure, then distribute."
+        ) from None
+
+
 def _lock_technologies(session: Session, income: Income) -> None:
     """Serialise the use cases that read posted totals and then write (compute, post,
     reverse): with the income, lock its technologies, in id order. A no-op UPDATE takes a row
@@ -605,6 +643,7 @@ class _Part:
     split_base: int
     lines: list[engine.Line]
     inventors: list[_Inventor]
+    policy: Policy
 
 
 class _Figures(Protocol):
@@ -616,6 +655,7 @@ class _Figures(Protocol):
     def costs_outstanding(self, disclosure_id: int) -> int: ...
     def cumulative(self, basis: TierBasis, agreement_id: int, disclosure_id: int) -> int: ...
     def inventors(self, disclosure_id: int) -> list[_Inventor]: ...
+    def reported(self, disclosure_id: int) -> Reported: ...
 
 
 @dataclass(frozen=True)
@@ -638,12 +678,15 @@ class _PostedFigures:
     def inventors(self, disclosure_id: int) -> list[_Inventor]:
         return _inventors(self.session, disclosure_id)
 
+    def reported(self, disclosure_id: int) -> Reported:
+        return _reported(self.session, [disclosure_id]).get(disclosure_id, (None, None))
 
-def _share_income(income, policy: Policy, figures: _Figures) -> list[_Part]:
-    """Each technology's part of an income shared under `policy` (the one home of how an
-    income becomes distributions, whichever way the figures come)."""
+
+def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> list[_Part]:
+    """Each technology's part of an income shared under the policy that governs it
+    (`policy_for`; the one home of how an income becomes distributions, whichever way the
+    figures come)."""
     kind = IncomeType(income.income_type)
-    basis = _tier_basis(policy, income.income_type)
     agreement_id = income.agreement_id
     # With tiers per agreement, each technology's part counts towards the next one's tier.
     earlier_parts = 0
@@ -654,6 +697,8 @@ def _share_income(income, policy: Policy, figures: _Figures) -> list[_Part]:
         figures.technologies(agreement_id),
         figures.costs_outstanding,
     ):
+        policy = policy_for(policy_list, income, figures.reported(disclosure_id))
+        basis = _tier_basis(policy, income.income_type)
         costs = figures.costs_outstanding(disclosure_id)  # below 0: a credit
         cumulative = figures.cumulative(basis, agreement_id, disclosure_id)
         if basis is TierBasis.AGREEMENT:
@@ -681,20 +726,30 @@ def _share_income(income, policy: Policy, figures: _Figures) -> list[_Part]:
                 )
             ]
         parts.append(
-            _Part(disclosure_id, cents, costs, cumulative, recovered, split_base, lines, inventors)
+            _Part(
+                disclosure_id,
+                cents,
+                costs,
+                cumulative,
+                recovered,
+                split_base,
+                lines,
+                inventors,
+                policy,
+            )
         )
         earlier_parts += split_base
     return parts
 
 
-def _distribution_row(income, policy: Policy, part: _Part, computed_by: Actor) -> dict:
+def _distribution_row(income, part: _Part, computed_by: Actor) -> dict:
     return {
         "income_id": income.id,
         "disclosure_id": part.disclosure_id,
         "agreement_id": income.agreement_id,
         "amount_cents": part.cents,
-        "policy_name": policy.name,
-        "policy_effective_from": policy.effective_from,
+        "policy_name": part.policy.name,
+        "policy_effective_from": part.policy.effective_from,
         "costs_outstanding_cents": part.costs_outstanding,
         "cumulative_before_cents": part.cumulative_before,
         "costs_recovered_cents": part.costs_recovered,
@@ -769,10 +824,9 @@ def _compute(
             f"Income {income.id} is already distributed; reverse the posted distribution first."
         )
     _discard_drafts(session, income.id)
-    policy = policy_in_force(policy_list, income.received_on)
     made = []
-    for part in _share_income(income, policy, _PostedFigures(session)):
-        distribution = Distribution(**_distribution_row(income, policy, part, actor))
+    for part in _share_income(income, policy_list, _PostedFigures(session)):
+        distribution = Distribution(**_distribution_row(income, part, actor))
         session.add(distribution)
         session.flush()
         for row in _line_rows(distribution.id, part):
@@ -830,21 +884,28 @@ def _post_drafts(
             "again, then post."
         )
     four_eyes = _check_four_eyes(actor, drafts)
-    policy = policy_in_force(policy_list, income.received_on)
-    if any(
-        (d.policy_name, d.policy_effective_from) != (policy.name, policy.effective_from)
+    reported = _reported(session, [d.disclosure_id for d in drafts])
+    governing = {
+        d.id: policy_for(policy_list, income, reported.get(d.disclosure_id, (None, None)))
         for d in drafts
-    ):
-        raise ValidationError(
-            f"The draft was computed under another policy than the one now in force for "
-            f"{income.received_on} ({policy}); compute it again, then post."
-        )
-    basis = _tier_basis(policy, income.income_type)
-    earlier = 0  # the income's parts are checked before any of them is posted
+    }
     for draft in drafts:
-        _check_basis(session, draft, basis, earlier)
-        if basis is TierBasis.AGREEMENT:
-            earlier += draft.split_base_cents
+        policy = governing[draft.id]
+        if (draft.policy_name, draft.policy_effective_from) != (
+            policy.name,
+            policy.effective_from,
+        ):
+            raise ValidationError(
+                f"The draft was computed under another policy than the one now in force for "
+                f"{income.received_on} ({policy}); compute it again, then post."
+            )
+    # The income's parts are checked before any of them is posted: a tier per agreement
+    # counts the parts before it, whichever policy shared them (as `_share_income` does).
+    earlier = 0
+    for draft in drafts:
+        basis = _tier_basis(governing[draft.id], income.income_type)
+        _check_basis(session, draft, basis, earlier if basis is TierBasis.AGREEMENT else 0)
+        earlier += draft.split_base_cents
     for draft in drafts:
         draft.status = D.POSTED.value
         draft.posted_by_name = actor.name

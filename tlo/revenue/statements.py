@@ -264,7 +264,8 @@ def inventor_statement_docx(
     )
     document.add_paragraph(
         "Each line is your part of one income a licensee paid for a technology you invented, "
-        "under the revenue-sharing policy in force when it was received."
+        "under the revenue-sharing policy in force when it was received (or, where the policy "
+        "applies by it, when the invention was disclosed)."
     )
     table = document.add_table(rows=1, cols=6)
     table.style = "Light Grid Accent 1"

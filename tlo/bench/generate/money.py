@@ -142,14 +142,16 @@ class _Money:
                     _, disclosure_id, amount = costs[cost_index]
                     invoiced[disclosure_id] += amount
                     cost_index += 1
-                policy = policy_in_force(self.policies, day)
-                basis = policy.split_for(kind).tier_basis or TierBasis.TECHNOLOGY
                 posted_at = min(self.now, recorded + timedelta(days=rng.randint(1, 20)))
                 parts = _split_cents(cents, [bp for _, bp in techs])
                 earlier = 0
                 made = []
                 for (case, _bp), part in zip(techs, parts, strict=True):
                     did = case["id"]
+                    # as tlo.revenue.services.policy_for: by the day received, or the day the
+                    # technology was disclosed for a policy that applies by it
+                    policy = policy_in_force(self.policies, day, disclosed=case["day"])
+                    basis = policy.split_for(kind).tier_basis or TierBasis.TECHNOLOGY
                     outstanding = invoiced[did] - recovered[did]
                     cumulative = (
                         by_agreement[aid] + earlier
