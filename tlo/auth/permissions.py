@@ -138,6 +138,11 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "report.dashboard": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "report.autm": {Role.FINANCE: A, Role.DIRECTOR: A},
     "data.import": {Role.ADMIN: A, Role.DIRECTOR: A},
+    # Notifications (tlo/notify/inbox.py): everyone reads their own and chooses how they are
+    # sent; the administrator sees the messages the mail server refused, and sends them again
+    # (their subjects only: a subject names a docket number, never a title).
+    "notification.own": _EVERYONE,
+    "notification.failures": {Role.ADMIN: A},
 }
 
 

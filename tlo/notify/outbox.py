@@ -13,21 +13,12 @@ from sqlmodel import Session, select
 from tlo.clock import utcnow
 from tlo.config import Settings
 from tlo.errors import ValidationError
+from tlo.notify.kinds import ALWAYS_ON, DIGEST, Kind
 from tlo.notify.models import NotificationPreference, OutboxMessage
 
-KINDS = {
-    "disclosure_submitted": "A disclosure was received",
-    "share_to_confirm": "A share to confirm",
-    "case_assigned": "A case was assigned",
-    "filing_decision": "A filing decision",
-    "patent_filed": "A patent was filed or granted",
-    "license_signed": "A license was signed",
-    "distribution_posted": "A distribution was posted",
-    "deadline": "Legal deadlines (officers)",
-}
+# Every kind of message, by its label (tlo/notify/kinds.py).
+KINDS = {kind.value: kind.label for kind in Kind}
 MODES = ("immediately", "weekly", "off")
-# Legal deadlines to officers cannot be switched off.
-ALWAYS_ON = {"deadline"}
 MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)
 
@@ -114,7 +105,7 @@ def build_digests(session: Session) -> int:
             session.add(message)
         session.add(
             OutboxMessage(
-                kind="digest",
+                kind=DIGEST,
                 recipient_person_id=messages[0].recipient_person_id,
                 recipient_email=address,
                 recipient_name=messages[0].recipient_name,
@@ -196,17 +187,3 @@ def failures(session: Session) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         ).all()
     )
-
-
-def for_person(session: Session, person_id: int) -> list[OutboxMessage]:
-    return list(
-        session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.recipient_person_id == person_id)
-            .order_by(OutboxMessage.id.desc())
-        ).all()
-    )
-
-
-def unread_count(session: Session, person_id: int) -> int:
-    return sum(1 for message in for_person(session, person_id) if message.read_at is None)
