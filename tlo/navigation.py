@@ -33,6 +33,13 @@ PAGES: list[PageSpec] = [
         "account.change_own_password",
     ),
     PageSpec(
+        "pages/notifications.py",
+        "Notifications",
+        ":material/notifications:",
+        "Overview",
+        "notification.own",
+    ),
+    PageSpec(
         "pages/disclosure_form.py",
         "New disclosure",
         ":material/note_add:",

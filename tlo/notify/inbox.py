@@ -122,6 +122,19 @@ def change_my_preference(session: Session, *, actor: Actor, kind: Kind | str, mo
         )
 
 
+def change_my_preferences(session: Session, *, actor: Actor, modes: dict) -> int:
+    """Several choices at once (the page's form), all or none; returns how many changed."""
+    if not isinstance(modes, dict):
+        raise ValidationError("Choose how you receive each kind of message.")
+    changed = 0
+    for kind, mode in modes.items():
+        kind = clean_choice(kind, Kind, what="kind of message")
+        if outbox.mode_for(session, actor.person_id, kind) != mode:
+            change_my_preference(session, actor=actor, kind=kind, mode=mode)
+            changed += 1
+    return changed
+
+
 def failed_messages(session: Session, *, actor: Actor) -> list[OutboxMessage]:
     """Messages given up on or still failing, with their last error (the administrator)."""
     require(actor, "notification.failures")
