@@ -74,12 +74,16 @@ def inside_university(email: str, domains: Sequence[str]) -> bool:
 
 def _people(session: Session, person_ids: Iterable[int]) -> list[Recipient]:
     ids = sorted({pid for pid in person_ids if pid is not None})
-    if not ids:
-        return []
-    rows = session.exec(
-        select(Person).where(col(Person.id).in_(ids), Person.active).order_by(Person.id)
-    ).all()
-    return [Recipient(p.id, p.full_name, p.email, p.is_external) for p in rows]
+    found: list[Recipient] = []
+    for start in range(0, len(ids), outbox.CHUNK):
+        chunk = ids[start : start + outbox.CHUNK]
+        found += [
+            Recipient(p.id, p.full_name, p.email, p.is_external)
+            for p in session.exec(
+                select(Person).where(col(Person.id).in_(chunk), Person.active).order_by(Person.id)
+            )
+        ]
+    return found
 
 
 def _inventor_ids(session: Session, disclosure_id: int) -> list[int]:
@@ -116,6 +120,7 @@ class _Teller:
         self.actor_person_id = actor.person_id if actor else None
         self.domains = university_domains(session)
         self.base = get_settings().app_url
+        self.pending: list[dict] = []
 
     def page(self, path: str) -> str:
         return navigation.link_to_page(path, base=self.base)
@@ -147,16 +152,28 @@ class _Teller:
         else:
             subject, link = NEWS_SUBJECT, f"{self.base}/"
             body = "\n".join([f"Dear {recipient.name},", "", NEWS_BODY])
-        outbox.queue(
-            self.session,
-            kind=kind,
-            recipient_email=recipient.email,
-            recipient_name=recipient.name,
-            recipient_person_id=recipient.person_id,
-            subject=subject,
-            body=body,
-            link=link,
+        self.pending.append(
+            dict(
+                kind=kind,
+                recipient_email=recipient.email,
+                recipient_name=recipient.name,
+                recipient_person_id=recipient.person_id,
+                subject=subject,
+                body=body,
+                link=link,
+            )
         )
+
+    def done(self) -> None:
+        """Queue what was told, each as its recipient chose (looked up for all at once)."""
+        modes = outbox.modes_for(
+            self.session, {(m["recipient_person_id"], m["kind"]) for m in self.pending}
+        )
+        for message in self.pending:
+            mode = modes[message["recipient_person_id"], message["kind"]]
+            outbox.queue(self.session, **message, mode=mode, flush=False)
+        self.pending = []
+        self.session.flush()
 
 
 def _quoted(disclosure: Disclosure) -> str:
@@ -193,6 +210,7 @@ def disclosure_submitted(session: Session, *, actor: Actor, disclosure: Disclosu
             link=teller.case(disclosure.docket),
             staff=True,
         )
+    teller.done()
 
 
 def case_assigned(session: Session, *, actor: Actor, disclosure: Disclosure) -> None:
@@ -225,6 +243,7 @@ def case_assigned(session: Session, *, actor: Actor, disclosure: Disclosure) -> 
             ],
             link=teller.page(MY_DISCLOSURES),
         )
+    teller.done()
 
 
 def _to_case_people(
@@ -261,6 +280,7 @@ def _to_case_people(
             link=teller.case(disclosure.docket),
             staff=True,
         )
+    teller.done()
 
 
 def filing_decision(
@@ -359,6 +379,7 @@ def license_signed(
             ],
             link=teller.page(MY_DISCLOSURES),
         )
+    teller.done()
 
 
 DETAIL_CASES = 10  # a message names at most this many cases, then says how many more
@@ -434,3 +455,4 @@ def distribution_posted(session: Session, *, actor: Actor, which: Sequence) -> N
             ],
             link=teller.page(STATEMENTS),
         )
+    teller.done()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tlo.clock import utcnow
 from tlo.config import Settings
@@ -23,6 +23,11 @@ MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)
 
 
+def _effective(kind: str, mode: str | None) -> str:
+    mode = mode or "immediately"
+    return "immediately" if kind in ALWAYS_ON and mode == "off" else mode
+
+
 def mode_for(session: Session, person_id: int | None, kind: str) -> str:
     if person_id is None:
         return "immediately"
@@ -31,10 +36,30 @@ def mode_for(session: Session, person_id: int | None, kind: str) -> str:
             NotificationPreference.person_id == person_id, NotificationPreference.kind == kind
         )
     ).first()
-    mode = preference.mode if preference else "immediately"
-    if kind in ALWAYS_ON and mode == "off":
-        return "immediately"
-    return mode
+    return _effective(kind, preference.mode if preference else None)
+
+
+CHUNK = 1000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
+
+
+def modes_for(session: Session, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """Each (person, kind)'s mode, in a query per thousand people (a step telling many)."""
+    person_ids = sorted({person_id for person_id, _ in wanted})
+    chosen: dict[tuple[int, str], str] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        chosen |= {
+            (person_id, kind): mode
+            for person_id, kind, mode in session.exec(
+                select(
+                    NotificationPreference.person_id,
+                    NotificationPreference.kind,
+                    NotificationPreference.mode,
+                ).where(
+                    col(NotificationPreference.person_id).in_(person_ids[start : start + CHUNK])
+                )
+            )
+        }
+    return {(p, k): _effective(k, chosen.get((p, k))) for p, k in wanted}
 
 
 def set_preference(session: Session, *, person_id: int, kind: str, mode: str) -> None:
@@ -66,13 +91,19 @@ def queue(
     recipient_person_id: int | None = None,
     recipient_name: str = "",
     link: str | None = None,
+    mode: str | None = None,
+    flush: bool = True,
 ) -> OutboxMessage:
-    """Add a message in the caller's transaction: a rolled-back change queues nothing."""
+    """Add a message in the caller's transaction: a rolled-back change queues nothing.
+
+    `mode`: the recipient's choice for this kind when the caller has looked it up already
+    (`modes_for`, for many recipients at once); `flush=False` leaves the insert to the
+    caller's next flush."""
     if kind not in KINDS:
         raise ValidationError(f"Unknown kind of message: {kind!r}.")
     if not recipient_email or "@" not in recipient_email:
         raise ValidationError("A message needs an e-mail address.")
-    mode = mode_for(session, recipient_person_id, kind)
+    mode = _effective(kind, mode) if mode else mode_for(session, recipient_person_id, kind)
     status = {"immediately": "queued", "weekly": "digest", "off": "off"}[mode]
     message = OutboxMessage(
         kind=kind,
@@ -85,7 +116,8 @@ def queue(
         status=status,
     )
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
