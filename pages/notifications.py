@@ -47,11 +47,10 @@ with tabs[1]:
     with st.form("preferences"):
         chosen = {}
         for preference in preferences:
-            modes = [m for m in inbox.MODE_LABELS if not (preference.always_on and m == "off")]
             chosen[preference.kind] = st.selectbox(
                 preference.label,
-                modes,
-                index=modes.index(preference.mode),
+                preference.modes,
+                index=preference.modes.index(preference.mode),
                 format_func=inbox.MODE_LABELS.get,
                 key=f"mode_{preference.kind}",
                 help="Legal deadlines cannot be switched off." if preference.always_on else None,

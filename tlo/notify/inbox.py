@@ -93,6 +93,11 @@ class PreferenceView:
     mode: str
     always_on: bool  # cannot be switched off (legal deadlines to officers)
 
+    @property
+    def modes(self) -> list[str]:
+        """The choices to offer: all of outbox.MODES, but "off" where it cannot be had."""
+        return [mode for mode in outbox.MODES if not (self.always_on and mode == "off")]
+
 
 def my_preferences(session: Session, *, actor: Actor) -> list[PreferenceView]:
     """How the user receives each kind of message (immediately unless they chose otherwise)."""
