@@ -424,3 +424,11 @@ def test_each_persons_choice_is_respected_and_the_message_is_kept_for_the_app(en
     assert sent[office.inventor.person_id].status == "off"
     assert sent[office.officer.person_id].status == "digest"
     assert sent[office.director.person_id].status == "queued"
+
+
+def test_without_the_apps_address_links_start_from_its_root(engine, office, monkeypatch):
+    monkeypatch.delenv("TLO_APP_URL")
+    case_id = submitted_case(engine, office.inventor)
+    sent = to(queued(engine, Kind.DISCLOSURE_SUBMITTED))
+    assert sent[office.inventor.person_id].link == "/my_disclosures"
+    assert sent[office.officer.person_id].link == f"/?case={docket_of(engine, case_id)}"

@@ -4,7 +4,7 @@ same transaction, so a change that rolls back tells no one.
 Messages are plain and short and end with a link into the app. They never carry a case's
 confidential content (its title counts) to an address outside the university unless the
 recipient is an inventor of that case: such a recipient is told only that there is news, with
-a link to the app (`_confidential_to`). The university's addresses are those under
+a link to the app (`_Teller.confidential_to`). The university's addresses are those under
 TLO_UNIVERSITY_EMAIL_DOMAINS or, when that is not set, under the office's own e-mail address
 (Administration -> Office settings); with neither, every address counts as outside. A person
 recorded as external is outside whatever their address.
@@ -126,7 +126,8 @@ class _Teller:
         return navigation.link_to_page(path, base=self.base)
 
     def case(self, docket: str) -> str:
-        return navigation.link_to_case(docket, base=self.base)
+        # Without TLO_APP_URL, from the app's root: `/?case=S26-0142`.
+        return navigation.link_to_case(docket, base=self.base or "/")
 
     def confidential_to(self, recipient: Recipient, inventors: set[int]) -> bool:
         """Whether the case's confidential content may go to this recipient's address."""
