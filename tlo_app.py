@@ -14,8 +14,12 @@ if __name__ == "__main__":  # a page view (the server's import needs none of thi
     from tlo.auth import sessions
     from tlo.config import get_settings
     from tlo.navigation import PAGES, pages_for
+    from tlo.notify import inbox
     from tlo.ui import search_box
     from tlo.ui.errors import report_unexpected
+
+
+NOTIFICATIONS = "pages/notifications.py"
 
 
 class _SchemaNotCurrent(Exception):
@@ -173,6 +177,20 @@ def _follow_record_link(current, theirs: set[str]) -> None:
         st.switch_page(page_path, query_params=params)
 
 
+def _unread_notifications(actor, theirs: set[str]) -> None:
+    """The unread count in the sidebar, a link to the notifications (none when all are read)."""
+    if NOTIFICATIONS not in theirs:
+        return
+    with db.unit_of_work() as session:
+        unread = inbox.unread_count(session, actor=actor)
+    if unread:
+        st.page_link(
+            NOTIFICATIONS,
+            label=f"{unread} unread notification{'s' if unread != 1 else ''}",
+            icon=":material/notifications_active:",
+        )
+
+
 def _route() -> None:
     st.set_page_config(
         page_title="tlo · Technology Licensing", page_icon=":material/lightbulb:", layout="wide"
@@ -187,6 +205,7 @@ def _route() -> None:
         with st.sidebar:
             search_box.render(actor)  # staff: find a case, agreement, company or person
             st.markdown(f"**{actor.name}**  \n{actor.role_labels}")
+            _unread_notifications(actor, theirs)
             if st.button("Sign out", icon=":material/logout:"):
                 ui.sign_out()
                 st.rerun()

@@ -40,6 +40,7 @@ KIND_LABELS: dict[str, str] = {
     "fiscal_year": "Fiscal year",
     "import": "Data import",
     "client": "Sign-in client",
+    "outbox_message": "Outbox message",
 }
 
 
@@ -285,6 +286,13 @@ PHRASES: dict[str, Phrase] = {
         ("uploaded version {after[version]} of the template {record}",),
     ),
     "office_settings.saved": Phrase("changed {record} (the parties every document names)"),
+    # Notifications (tlo/notify/inbox.py).
+    "notification.preference_changed": Phrase(
+        "changed how {record} receives notifications",
+        ("changed how {record} receives “{after[kind]}”: {after[mode]}",),
+    ),
+    "notification.read": Phrase("marked notifications of {record} read"),
+    "notification.retried": Phrase("sent the failed message {record} again"),
     # Accounts and sign-in.
     "account.created": Phrase(
         "created the account {record}", ("created the account {record} with roles {after[roles]}",)

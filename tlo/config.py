@@ -7,6 +7,7 @@ environment variables only (see README, "Configuration").
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,24 @@ def _flag_env(name: str) -> bool:
     raise SettingsError(f"{name} must be on or off (1 or 0, true or false), not {raw!r}.")
 
 
+_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def _domains_env(name: str) -> tuple[str, ...]:
+    """A comma-separated list of e-mail domains (`stanford.edu, slac.stanford.edu`)."""
+    domains = []
+    for part in (os.environ.get(name) or "").split(","):
+        domain = part.strip().lower().lstrip("@")
+        if not domain:
+            continue
+        if not _DOMAIN.fullmatch(domain):
+            raise SettingsError(
+                f"{name} must list e-mail domains such as stanford.edu, not {part!r}."
+            )
+        domains.append(domain)
+    return tuple(domains)
+
+
 ENVIRONMENTS = ("development", "production")
 
 
@@ -71,6 +90,11 @@ class Settings:
     smtp_password: str | None
     smtp_starttls: bool
     mail_from: str
+    # The university's own e-mail domains (subdomains included): a message to any other
+    # address carries no confidential content unless it goes to an inventor of the case.
+    university_email_domains: tuple[str, ...]
+    # The app's public address (https://tlo.example.edu): links in e-mails start with it.
+    app_url: str
     # TLO_FOUR_EYES: a distribution is posted by another account than the one that computed it
     # (the draft of one income, or the preview of an annual run).
     four_eyes: bool
@@ -121,6 +145,8 @@ class Settings:
             smtp_password=os.environ.get("TLO_SMTP_PASSWORD") or None,
             smtp_starttls=os.environ.get("TLO_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=os.environ.get("TLO_MAIL_FROM") or "tlo@localhost",
+            university_email_domains=_domains_env("TLO_UNIVERSITY_EMAIL_DOMAINS"),
+            app_url=(os.environ.get("TLO_APP_URL") or "").strip().rstrip("/"),
             four_eyes=_flag_env("TLO_FOUR_EYES"),
         )
 

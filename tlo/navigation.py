@@ -7,6 +7,7 @@ page as every role. A page is listed for a role when the role holds the page's p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor, can
@@ -30,6 +31,13 @@ PAGES: list[PageSpec] = [
         ":material/person:",
         "Overview",
         "account.change_own_password",
+    ),
+    PageSpec(
+        "pages/notifications.py",
+        "Notifications",
+        ":material/notifications:",
+        "Overview",
+        "notification.own",
     ),
     PageSpec(
         "pages/disclosure_form.py",
@@ -153,6 +161,48 @@ PAGES: list[PageSpec] = [
         "pages/audit_log.py", "Audit log", ":material/history:", "Administration", "audit.read"
     ),
 ]
+
+
+# Every record has an address: `?case=S26-0142`, `?agreement=AGR-00022`, `?company=Acme`
+# open that record's page (after signing in, if need be), so that it can be bookmarked,
+# shared in an e-mail and linked from exports and reminders. The router (tlo_app.py) sends
+# an address naming a record to its page; the page opens it (`tlo.ui.record_from_url`) and
+# keeps the address naming what it shows, so a reload shows it again.
+RECORD_PAGES = {
+    "case": "pages/case.py",
+    "agreement": "pages/agreements.py",
+    "company": "pages/companies.py",
+}
+
+
+def link_to(kind: str, key: str, *, base: str = "") -> str:
+    """The address of one record: `?case=S26-0142`, relative to the app's address, or under
+    `base` (the app's public address, e.g. https://tlo.example.edu) for e-mails and files."""
+    if kind not in RECORD_PAGES:
+        raise ValueError(f"No page shows a {kind!r}.")
+    query = urlencode({kind: key})
+    return f"{base.rstrip('/')}/?{query}" if base else f"?{query}"
+
+
+def link_to_case(docket: str, *, base: str = "") -> str:
+    return link_to("case", docket, base=base)
+
+
+def link_to_agreement(number: str, *, base: str = "") -> str:
+    return link_to("agreement", number, base=base)
+
+
+def link_to_company(name: str, *, base: str = "") -> str:
+    return link_to("company", name, base=base)
+
+
+def link_to_page(path: str, *, base: str = "") -> str:
+    """The address of a page (`pages/my_disclosures.py` -> `/my_disclosures`), as
+    st.navigation derives it from the file's name, under `base` for e-mails."""
+    if path not in {page.path for page in PAGES}:
+        raise ValueError(f"No page {path!r}.")
+    name = path.rsplit("/", 1)[-1].removesuffix(".py")
+    return f"{base.rstrip('/')}/{name}"
 
 
 def pages_for(actor: Actor) -> dict[str, list[PageSpec]]:

@@ -57,6 +57,11 @@ class OwnedThing:
         (Role.OFFICER, "docket.forecast", True),
         (Role.INVENTOR, "docket.forecast", False),
         (Role.ADMIN, "docket.forecast", False),
+        (Role.INVENTOR, "notification.own", True),
+        (Role.FINANCE, "notification.own", True),
+        (Role.ADMIN, "notification.failures", True),
+        (Role.DIRECTOR, "notification.failures", False),
+        (Role.OFFICER, "notification.failures", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):

@@ -15,6 +15,8 @@ ALL_VARIABLES = [
     "TLO_SIGNIN_ACCOUNT_MAX_FAILURES",
     "TLO_SIGNIN_CLIENT_MAX_FAILURES",
     "TLO_SIGNIN_CLIENT_WINDOW_MINUTES",
+    "TLO_UNIVERSITY_EMAIL_DOMAINS",
+    "TLO_APP_URL",
 ]
 
 
@@ -91,4 +93,23 @@ def test_numbers_are_read_from_the_environment(monkeypatch):
 def test_a_bad_value_is_refused_with_the_variables_name(monkeypatch, value, message):
     monkeypatch.setenv("TLO_FISCAL_YEAR_START_MONTH", value)
     with pytest.raises(SettingsError, match=f"TLO_FISCAL_YEAR_START_MONTH must be .*{message}"):
+        Settings.from_env()
+
+
+def test_the_universitys_email_domains_are_a_list_and_the_app_address_has_no_trailing_slash(
+    monkeypatch,
+):
+    assert Settings.from_env().university_email_domains == ()
+    assert Settings.from_env().app_url == ""
+    monkeypatch.setenv("TLO_UNIVERSITY_EMAIL_DOMAINS", " Stanford.EDU, @slac.stanford.edu ,")
+    monkeypatch.setenv("TLO_APP_URL", "https://tlo.stanford.edu/")
+    settings = Settings.from_env()
+    assert settings.university_email_domains == ("stanford.edu", "slac.stanford.edu")
+    assert settings.app_url == "https://tlo.stanford.edu"
+
+
+@pytest.mark.parametrize("value", ["stanford", "*.stanford.edu", "stanford.edu/x", "a b.edu"])
+def test_a_domain_that_is_no_domain_is_refused(monkeypatch, value):
+    monkeypatch.setenv("TLO_UNIVERSITY_EMAIL_DOMAINS", value)
+    with pytest.raises(SettingsError, match="TLO_UNIVERSITY_EMAIL_DOMAINS"):
         Settings.from_env()

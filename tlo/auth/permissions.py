@@ -142,6 +142,11 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     # The public catalogue (tlo/catalogue): anyone reads it without signing in; its figures
     # (views, visitors, searches that found nothing, inquiries and what they became) are staff's.
     "catalogue.figures": {Role.OFFICER: A, Role.DIRECTOR: A},
+    # Notifications (tlo/notify/inbox.py): everyone reads their own and chooses how they are
+    # sent; the administrator sees the messages the mail server refused, and sends them again
+    # (their subjects only: a subject names a docket number, never a title).
+    "notification.own": _EVERYONE,
+    "notification.failures": {Role.ADMIN: A},
 }
 
 

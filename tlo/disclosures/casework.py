@@ -16,6 +16,7 @@ from tlo.disclosures.rules import CRITERIA, check_score, evaluation_weights, wei
 from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
 from tlo.errors import ValidationError
+from tlo.notify import hooks
 from tlo.people.models import Person
 from tlo.text import clean_choice, clean_date, clean_id, clean_text
 
@@ -125,6 +126,7 @@ def _assign(
         before={"officer_person_id": before},
         after={"officer_person_id": officer_person_id, **({"reason": reason} if reason else {})},
     )
+    hooks.case_assigned(session, actor=actor, disclosure=disclosure)
 
 
 @dataclass
@@ -248,6 +250,9 @@ def record_filing_decision(
         decided_by_name=actor.name,
     )
     session.add(record)
+    hooks.filing_decision(
+        session, actor=actor, disclosure=case.disclosure, decision_label=decision.label
+    )
     return record
 
 

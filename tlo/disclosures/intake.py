@@ -37,6 +37,7 @@ from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import Action
 from tlo.errors import FormErrors, NotFound, Problem, ValidationError
 from tlo.money import bp_to_percent, parse_percent, percent_to_bp
+from tlo.notify import hooks
 from tlo.people.models import Person
 from tlo.text import clean_bool, clean_choice, clean_date, clean_id, clean_text
 
@@ -725,6 +726,7 @@ def submit(
         object_id=disclosure_id,
         after={"docket": disclosure.docket},
     )
+    hooks.disclosure_submitted(session, actor=actor, disclosure=disclosure)
     return disclosure
 
 

@@ -46,6 +46,7 @@ from tlo.licensing.models import Company, Contact, Outreach, Stage
 from tlo.licensing.obligations import MilestoneTerm, Obligation, Terms, derive_obligations
 from tlo.licensing.outreach import move_stage
 from tlo.money import from_cents, percent_to_bp, to_cents
+from tlo.notify import hooks
 from tlo.pagination import Page, paginate
 from tlo.patents.models import (
     ApplicationStatus,
@@ -901,6 +902,17 @@ def change_agreement_status(
         | ({"licensee_size": agreement.licensee_size} if status is S.EXECUTED else {})
         | ({"ended_on": agreement.ended_on} if status in ENDINGS else {}),
     )
+    kind = AgreementType(agreement.agreement_type)
+    if status is S.EXECUTED and kind.is_license:
+        hooks.license_signed(
+            session,
+            actor=actor,
+            agreement_number=agreement.number,
+            agreement_kind=kind.label,
+            licensee=session.get(Company, agreement.company_id).name,
+            signed_on=agreement.signed_on,
+            disclosure_ids=_technology_ids(session, agreement.id),
+        )
     return agreement
 
 

@@ -8,29 +8,24 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tlo.clock import utcnow
 from tlo.config import Settings
 from tlo.errors import ValidationError
+from tlo.notify.kinds import ALWAYS_ON, DIGEST, Kind
 from tlo.notify.models import NotificationPreference, OutboxMessage
 
-KINDS = {
-    "disclosure_submitted": "A disclosure was received",
-    "share_to_confirm": "A share to confirm",
-    "case_assigned": "A case was assigned",
-    "filing_decision": "A filing decision",
-    "patent_filed": "A patent was filed or granted",
-    "license_signed": "A license was signed",
-    "distribution_posted": "A distribution was posted",
-    "catalogue_inquiry": "An inquiry from the public catalogue",
-    "deadline": "Legal deadlines (officers)",
-}
+# Every kind of message, by its label (tlo/notify/kinds.py).
+KINDS = {kind.value: kind.label for kind in Kind}
 MODES = ("immediately", "weekly", "off")
-# Legal deadlines to officers cannot be switched off.
-ALWAYS_ON = {"deadline"}
 MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)
+
+
+def _effective(kind: str, mode: str | None) -> str:
+    mode = mode or "immediately"
+    return "immediately" if kind in ALWAYS_ON and mode == "off" else mode
 
 
 def mode_for(session: Session, person_id: int | None, kind: str) -> str:
@@ -41,10 +36,30 @@ def mode_for(session: Session, person_id: int | None, kind: str) -> str:
             NotificationPreference.person_id == person_id, NotificationPreference.kind == kind
         )
     ).first()
-    mode = preference.mode if preference else "immediately"
-    if kind in ALWAYS_ON and mode == "off":
-        return "immediately"
-    return mode
+    return _effective(kind, preference.mode if preference else None)
+
+
+CHUNK = 1000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
+
+
+def modes_for(session: Session, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """Each (person, kind)'s mode, in a query per thousand people (a step telling many)."""
+    person_ids = sorted({person_id for person_id, _ in wanted})
+    chosen: dict[tuple[int, str], str] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        chosen |= {
+            (person_id, kind): mode
+            for person_id, kind, mode in session.exec(
+                select(
+                    NotificationPreference.person_id,
+                    NotificationPreference.kind,
+                    NotificationPreference.mode,
+                ).where(
+                    col(NotificationPreference.person_id).in_(person_ids[start : start + CHUNK])
+                )
+            )
+        }
+    return {(p, k): _effective(k, chosen.get((p, k))) for p, k in wanted}
 
 
 def set_preference(session: Session, *, person_id: int, kind: str, mode: str) -> None:
@@ -76,13 +91,19 @@ def queue(
     recipient_person_id: int | None = None,
     recipient_name: str = "",
     link: str | None = None,
+    mode: str | None = None,
+    flush: bool = True,
 ) -> OutboxMessage:
-    """Add a message in the caller's transaction: a rolled-back change queues nothing."""
+    """Add a message in the caller's transaction: a rolled-back change queues nothing.
+
+    `mode`: the recipient's choice for this kind when the caller has looked it up already
+    (`modes_for`, for many recipients at once); `flush=False` leaves the insert to the
+    caller's next flush."""
     if kind not in KINDS:
         raise ValidationError(f"Unknown kind of message: {kind!r}.")
     if not recipient_email or "@" not in recipient_email:
         raise ValidationError("A message needs an e-mail address.")
-    mode = mode_for(session, recipient_person_id, kind)
+    mode = _effective(kind, mode) if mode else mode_for(session, recipient_person_id, kind)
     status = {"immediately": "queued", "weekly": "digest", "off": "off"}[mode]
     message = OutboxMessage(
         kind=kind,
@@ -95,7 +116,8 @@ def queue(
         status=status,
     )
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
@@ -115,7 +137,7 @@ def build_digests(session: Session) -> int:
             session.add(message)
         session.add(
             OutboxMessage(
-                kind="digest",
+                kind=DIGEST,
                 recipient_person_id=messages[0].recipient_person_id,
                 recipient_email=address,
                 recipient_name=messages[0].recipient_name,
@@ -197,17 +219,3 @@ def failures(session: Session) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         ).all()
     )
-
-
-def for_person(session: Session, person_id: int) -> list[OutboxMessage]:
-    return list(
-        session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.recipient_person_id == person_id)
-            .order_by(OutboxMessage.id.desc())
-        ).all()
-    )
-
-
-def unread_count(session: Session, person_id: int) -> int:
-    return sum(1 for message in for_person(session, person_id) if message.read_at is None)

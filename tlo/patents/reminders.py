@@ -92,6 +92,7 @@ def queue_all(session: Session, reminders: list[Reminder]) -> int:
     """Queue each reminder into the outbox (sent by `python -m tlo send-mail`); deadlines to
     officers cannot be switched off."""
     from tlo.notify import outbox
+    from tlo.notify.kinds import Kind
 
     person_ids = (
         {
@@ -108,7 +109,7 @@ def queue_all(session: Session, reminders: list[Reminder]) -> int:
     for reminder in reminders:
         outbox.queue(
             session,
-            kind="deadline",
+            kind=Kind.DEADLINE,
             recipient_email=reminder.recipient_email,
             recipient_name=reminder.recipient_name,
             recipient_person_id=person_ids.get(reminder.recipient_email),

@@ -28,6 +28,7 @@ from tlo.disclosures.status import change_status
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
 from tlo.money import to_cents
+from tlo.notify import hooks
 from tlo.patents import deadlines as deadline_engine
 from tlo.patents.deadlines import ActionType
 from tlo.patents.decisions import lapses_by_case
@@ -322,6 +323,13 @@ def add_application(
             Action.RECORD_FILING,
             note=f"{form.jurisdiction} {kind.label} filed {form.filing_date}",
         )
+    hooks.patent_filed(
+        session,
+        actor=actor,
+        disclosure=case.disclosure,
+        application=f"{form.jurisdiction} {kind.label}",
+        filed_on=form.filing_date,
+    )
     return application
 
 
@@ -397,7 +405,7 @@ def update_application(
             multiline=False,
         )
     application = _application(session, application_id)
-    load_case(session, actor, application.disclosure_id, "disclosure.work")
+    case = load_case(session, actor, application.disclosure_id, "disclosure.work")
     if status is ApplicationStatus.GRANTED and (grant_date is None or not grant_number):
         raise ValidationError("A granted patent needs its number and grant date.")
     if status is ApplicationStatus.ABANDONED and abandoned_on is None:
@@ -429,6 +437,15 @@ def update_application(
         before=before,
         after=audit.snapshot(application),
     )
+    if status is ApplicationStatus.GRANTED and before["status"] != status.value:
+        hooks.patent_granted(
+            session,
+            actor=actor,
+            disclosure=case.disclosure,
+            application=_called(application),
+            grant_number=grant_number,
+            granted_on=grant_date,
+        )
     return application
 
 

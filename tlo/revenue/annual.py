@@ -43,6 +43,7 @@ from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.errors import ValidationError
 from tlo.licensing.agreement_models import AgreementTechnology
 from tlo.money import dollars, from_cents, to_cents
+from tlo.notify import hooks
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.revenue import credit
 from tlo.revenue.engine import LineClass
@@ -609,6 +610,9 @@ def annual_run(
         .execution_options(synchronize_session=False)
     )
     count, cents = _waiting(session, fiscal_year)
+    # What the run posts has ids above this (the year's incomes are locked: no one else posts
+    # for them meanwhile); the inventors are told of exactly those.
+    posted_after = session.exec(select(func.max(Distribution.id))).one() or 0
     if previewed is not None and previewed != (count, cents):
         raise ValidationError(
             f"The payments of FY{fiscal_year} changed since the preview ({previewed[0]} "
@@ -634,6 +638,16 @@ def annual_run(
             "(patent costs, a policy or another distribution changed since). Nothing was "
             "posted: preview the run again."
         )
+    year_incomes = select(Income.id).where(Income.fiscal_year == fiscal_year)
+    hooks.distribution_posted(
+        session,
+        actor=actor,
+        which=[
+            Distribution.id > posted_after,
+            Distribution.status == D.POSTED.value,
+            col(Distribution.income_id).in_(year_incomes),
+        ],
+    )
     audit.record(
         session,
         actor=actor,

@@ -42,6 +42,7 @@ from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
 from tlo.licensing.models import Company
 from tlo.money import from_cents, to_cents
+from tlo.notify import hooks
 from tlo.pagination import Page, paginate
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.people.models import Department, Person, School
@@ -919,6 +920,9 @@ def _post_drafts(
         object_id=income.id,
         after={"distributions": [d.id for d in drafts]}
         | ({"four_eyes": True, "computed_by": four_eyes} if four_eyes else {}),
+    )
+    hooks.distribution_posted(
+        session, actor=actor, which=[col(Distribution.id).in_([d.id for d in drafts])]
     )
     return drafts
 

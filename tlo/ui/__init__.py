@@ -12,14 +12,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import plotly.express as px
 import streamlit as st
 from sqlmodel import Session
 
-from tlo import clock, web
+from tlo import clock, navigation, web
 from tlo.auth import permissions, sessions
 from tlo.auth.permissions import Actor
 from tlo.config import get_settings
@@ -361,32 +360,13 @@ def sign_out() -> None:
 # shared in an e-mail and linked from exports and reminders. The router (tlo_app.py) sends
 # an address naming a record to its page; the page opens it (`record_from_url`) and keeps
 # the address naming what it shows (`show_record_in_url`), so a reload shows it again.
-RECORD_PAGES = {
-    "case": "pages/case.py",
-    "agreement": "pages/agreements.py",
-    "company": "pages/companies.py",
-}
-
-
-def link_to(kind: str, key: str, *, base: str = "") -> str:
-    """The address of one record: `?case=S26-0142`, relative to the app's address, or under
-    `base` (the app's public address, e.g. https://tlo.example.edu) for e-mails and files."""
-    if kind not in RECORD_PAGES:
-        raise ValueError(f"No page shows a {kind!r}.")
-    query = urlencode({kind: key})
-    return f"{base.rstrip('/')}/?{query}" if base else f"?{query}"
-
-
-def link_to_case(docket: str, *, base: str = "") -> str:
-    return link_to("case", docket, base=base)
-
-
-def link_to_agreement(number: str, *, base: str = "") -> str:
-    return link_to("agreement", number, base=base)
-
-
-def link_to_company(name: str, *, base: str = "") -> str:
-    return link_to("company", name, base=base)
+# RECORD_PAGES and the addresses (link_to, ...) live in tlo.navigation: e-mails link to them
+# too, from services that never import streamlit.
+RECORD_PAGES = navigation.RECORD_PAGES
+link_to = navigation.link_to
+link_to_case = navigation.link_to_case
+link_to_agreement = navigation.link_to_agreement
+link_to_company = navigation.link_to_company
 
 
 def record_link(kind: str, key: str, label: str | None = None) -> None:
