@@ -179,7 +179,9 @@ def test_search_and_filters(engine, office):
     slug_one = publish(engine, office.officer, first, keywords="diagnostics, lactate")
     slug_two = publish(engine, office.officer, second, summary="A 100% silicon anode")
     with unit_of_work(engine) as session:
-        assert [t.slug for t in public.search(session, words="DIAGNOSTICS").technologies] == [slug_one]
+        assert [t.slug for t in public.search(session, words="DIAGNOSTICS").technologies] == [
+            slug_one
+        ]
         assert public.search(session, words="100%").total == 1  # % is a letter, not a pattern
         assert public.search(session, words="lactate diagnostics").total == 1
         assert public.search(session, words="lactate").total == 2
@@ -256,7 +258,12 @@ def test_a_bot_filling_the_hidden_field_is_thanked_and_nothing_kept(engine, offi
     assert not outcome.kept
     with unit_of_work(engine) as session:
         assert session.exec(select(Company)).all() == []
-        assert session.exec(select(OutboxMessage)).all() == []
+        assert (
+            session.exec(
+                select(OutboxMessage).where(OutboxMessage.kind == "catalogue_inquiry")
+            ).all()
+            == []
+        )
 
 
 def test_a_visitor_sends_a_few_inquiries_a_day_and_no_more(engine, office):
@@ -315,7 +322,9 @@ def test_a_do_not_contact_company_is_recorded_but_not_put_in_the_pipeline(engine
         inquiries.submit(session, slug=slug, form=inquiry(), visitor_id="v")
     with unit_of_work(engine) as session:
         assert session.exec(select(Outreach)).all() == []
-        body = session.exec(select(OutboxMessage.body)).one()
+        body = session.exec(
+            select(OutboxMessage.body).where(OutboxMessage.kind == "catalogue_inquiry")
+        ).one()
     assert "do not contact" in body
 
 
