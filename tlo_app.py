@@ -230,15 +230,18 @@ else:  # uvicorn, through `streamlit run tlo_app.py`: the server
 
     from tlo import web
     from tlo.catalogue import web as catalogue
+    from tlo.disclosures import share_web
 
     # Only st.navigation decides which script runs (see tlo.ui._router_runs_every_page).
     PagesManager.uses_pages_directory = False
     _base_path = st.get_option("server.baseUrlPath") or ""
-    # Beside the app: the cookie endpoint and the public catalogue (tlo/catalogue/web.py).
+    # Beside the app: the cookie endpoint, the public catalogue (tlo/catalogue/web.py) and the
+    # outside co-inventors' share links (tlo/disclosures/share_web.py).
     app = st.App(
         __file__,
         routes=[
             *web.routes(_base_path),
             Mount(catalogue.mount_path(_base_path), app=catalogue.application()),
+            Mount(share_web.mount_path(_base_path), app=share_web.application()),
         ],
     )

@@ -23,6 +23,7 @@ from tlo.disclosures.models import (
     ShareResponse,
     StatusChange,
 )
+from tlo.disclosures.share_links import ShareLink
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -106,6 +107,7 @@ __all__ = [
     "RoyaltyRate",
     "School",
     "ShareHistory",
+    "ShareLink",
     "ShareResponse",
     "SignInSession",
     "SignInThrottle",

@@ -727,6 +727,9 @@ def submit(
         after={"docket": disclosure.docket},
     )
     hooks.disclosure_submitted(session, actor=actor, disclosure=disclosure)
+    from tlo.disclosures import share_links
+
+    share_links.send_links(session, disclosure=disclosure)
     return disclosure
 
 
@@ -778,7 +781,10 @@ def change_shares(
     validate_shares(shares)
     changed = _write_inventors(session, actor, case.disclosure, shares)
     if changed:
+        from tlo.disclosures import share_links
+
         share_answers.close_disputes_for_new_shares(session, actor, disclosure_id)
+        share_links.send_links(session, disclosure=case.disclosure)
     return changed
 
 
