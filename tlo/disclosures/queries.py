@@ -191,7 +191,7 @@ def get_case(
         funding=rows(FundingSource, FundingSource.id),
         public_disclosures=rows(PublicDisclosure, PublicDisclosure.disclosed_on),
         attachments=list_attachments(session, disclosure_id),
-        timeline=rows(StatusChange, StatusChange.id),
+        timeline=_timeline_for(rows(StatusChange, StatusChange.id), internal=internal),
         flags=_urgency(session, [disclosure], today or clock.today())[disclosure_id],
         actions=allowed_actions(case.status, case.parties(actor)),
         can_edit_draft=case.status is DisclosureStatus.DRAFT
@@ -212,6 +212,21 @@ def get_case(
         notes=rows(CaseNote, CaseNote.written_at.desc()),
         history=audit.entries_for(session, object_type="disclosure", object_id=disclosure_id),
     )
+
+
+def _timeline_for(changes: list[StatusChange], *, internal: bool) -> list[StatusChange]:
+    """The timeline as the reader may see it. A step's note is the office's rationale (a filing
+    decision's, a release's): the office reads it, the inventors do not. They read only the
+    assignment's note (who their officer is). Copies, so the stored rows stay as they are."""
+    if internal:
+        return changes
+    return [
+        StatusChange(
+            **change.model_dump(exclude={"note"}),
+            note=change.note if change.to_status == DisclosureStatus.ASSIGNED.value else "",
+        )
+        for change in changes
+    ]
 
 
 @dataclass(frozen=True)
