@@ -465,6 +465,15 @@ def test_a_good_income_file_imports_payments_named_by_legacy_reference_or_number
     ]
     again = run_check(engine, admin, "income", rows[:1])
     assert again.problems == [Problem(2, "", "This payment is already recorded in tlo.")]
+    # A payment voided as recorded by mistake is not recorded: the file may record it again.
+    with unit_of_work(engine) as session:
+        revenue.void_income(
+            session,
+            actor=system_actor("test"),
+            income_id=next(i.income.id for i in incomes if i.income.income_type == "royalty"),
+            reason="Typed by hand before the import",
+        )
+    assert run_check(engine, admin, "income", rows[:1]).problems == []
 
 
 def test_the_whole_chain_of_files_imports_end_to_end_and_each_import_is_audited(engine, office):

@@ -24,7 +24,7 @@ from tlo.reports.importing.agreements import legacy_references
 from tlo.reports.importing.job import BATCH, _chunks, _earlier, _Job
 from tlo.reports.importing.row import _Row
 from tlo.revenue import credit
-from tlo.revenue.models import Income
+from tlo.revenue.models import Income, counted
 from tlo.revenue.services import SIGNED
 from tlo.revenue.types import IncomeType
 
@@ -117,6 +117,7 @@ class _Income(_Job):
                     ).where(
                         col(Income.agreement_id).in_(chunk),
                         col(Income.received_on).between(min(days), max(days)),
+                        counted(),  # a payment voided as a mistake is not "already recorded"
                     )
                 ).all()
             )
