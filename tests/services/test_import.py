@@ -824,3 +824,25 @@ def test_the_problems_report_downloads_as_a_workbook(engine, admin):
     assert rows[0] == ("Row", "Column", "Problem")
     assert rows[1][:2] == (2, "E-mail")
     assert rows[1][2].startswith("The e-mail address is not valid")
+
+
+def test_an_ended_agreement_is_imported_with_the_day_it_ended(engine, admin):
+    import_up_to(engine, admin, "companies")
+    ended = AGREEMENTS[0] | {"Status": "terminated", "Ended on": date(2023, 3, 31)}
+    no_day = AGREEMENTS[0] | {"Legacy reference": "L-2019-008", "Status": "expired"}
+    not_ended = AGREEMENTS[1] | {"Ended on": date(2023, 3, 31)}
+    too_early = AGREEMENTS[0] | {
+        "Legacy reference": "L-2019-009",
+        "Status": "expired",
+        "Ended on": date(2019, 12, 31),
+    }
+    checked = run_check(engine, admin, "agreements", [ended, no_day, not_ended, too_early])
+    assert checked.problems == [
+        Problem(3, "Ended on", "Give the day the expired agreement ended."),
+        Problem(4, "Ended on", "An agreement that is draft has not ended."),
+        Problem(5, "Ended on", "An agreement ends after it is signed."),
+    ]
+    assert run_import(engine, admin, "agreements", [ended]).created == 1
+    with unit_of_work(engine) as session:
+        agreement = session.exec(select(Agreement)).one()
+    assert (agreement.status, agreement.ended_on) == ("terminated", date(2023, 3, 31))

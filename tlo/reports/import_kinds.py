@@ -313,6 +313,13 @@ AGREEMENTS = ImportKind(
             "Required once executed (executed, active, expired, terminated).",
             date(2020, 1, 10),
         ),
+        ImportColumn(
+            "Ended on",
+            "date",
+            "Required when expired or terminated: the day it ended (AUTM counts it active until "
+            "then).",
+            None,
+        ),
         ImportColumn("Term (months)", "whole number", "Empty: the life of the patents.", None),
         ImportColumn("Upfront fee", "amount", "", 25000),
         ImportColumn(

@@ -54,6 +54,7 @@ class _AgreementRow:
     territory: str
     effective_date: date | None
     signed_on: date | None
+    ended_on: date | None
     term_months: int | None
     upfront_cents: int
     annual_cents: list[int]
@@ -182,6 +183,7 @@ class _Agreements(_Job):
             territory=row.text("Territory", max_length=300) or "Worldwide",
             effective_date=row.date("Effective date"),
             signed_on=row.date("Signed on"),
+            ended_on=row.date("Ended on"),
             term_months=row.whole("Term (months)", minimum=1),
             upfront_cents=_money_cents(row, "Upfront fee"),
             annual_cents=_annual_fees(row),
@@ -201,6 +203,14 @@ class _Agreements(_Job):
         if item.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING) and item.signed_on:
             row.problem("Signed on", f"An agreement that is {item.status.value} is not signed yet.")
         self._no_future(row, "Signed on", item.signed_on, "an agreement is signed, then recorded")
+        ended = item.status in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
+        if ended and item.ended_on is None:
+            row.problem("Ended on", f"Give the day the {item.status.value} agreement ended.")
+        if item.ended_on is not None and not ended:
+            row.problem("Ended on", f"An agreement that is {item.status.value} has not ended.")
+        if item.ended_on and item.signed_on and item.ended_on < item.signed_on:
+            row.problem("Ended on", "An agreement ends after it is signed.")
+        self._no_future(row, "Ended on", item.ended_on, "an agreement ends, then is recorded")
         return item
 
     def resolve(self, parsed: list[tuple[_Row, _AgreementRow]]) -> None:
@@ -281,6 +291,7 @@ class _Agreements(_Job):
             effective_date=item.effective_date or item.signed_on,
             term_months=item.term_months,
             signed_on=item.signed_on,
+            ended_on=item.ended_on,
             # Signed before tlo knew it: its licensee's size is taken as it is now (the AUTM
             # survey counts by the size at signing), in the INSERT itself.
             licensee_size=(
