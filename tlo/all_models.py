@@ -23,6 +23,7 @@ from tlo.disclosures.models import (
     ShareResponse,
     StatusChange,
 )
+from tlo.disclosures.signatures import DisclosureSignature
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -79,6 +80,7 @@ __all__ = [
     "Department",
     "Disclosure",
     "DisclosureInventor",
+    "DisclosureSignature",
     "Distribution",
     "DistributionLine",
     "DocketCounter",
