@@ -236,6 +236,7 @@ def test_the_pi_signs_off_when_not_an_inventor(engine, office, bob):
         ("Patricia Ibsen", SignatureRole.PI),
     ]
     assert before.awaits(pat.person_id).role is SignatureRole.PI
+    assert before.pi_name == "Patricia Ibsen"
 
     sign(engine, pat, case, "patricia ibsen")
 
@@ -257,6 +258,7 @@ def test_a_pi_who_is_an_inventor_signs_once_as_an_inventor(engine, office, bob):
         ("Alice Chen", SignatureRole.INVENTOR),
         ("Bob Okafor", SignatureRole.INVENTOR),
     ]
+    assert before.pi_name == "Bob Okafor"
 
     sign(engine, bob, case)
     again = sign(engine, bob, case)

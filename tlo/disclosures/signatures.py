@@ -319,6 +319,7 @@ class SignatureStatus:
     signers: tuple[SignerStanding, ...]  # inventors in the form's order, then the PI
     signatures: tuple[SignatureLine, ...]  # every one given, newest first
     open_for_signing: bool  # submitted: a draft is not signed yet
+    pi_name: str | None = None  # the PI named on the disclosure, inventor or not
 
     @property
     def current_version(self) -> str:
@@ -381,9 +382,10 @@ def status(session: Session, *, actor: Actor, disclosure_id: int) -> SignatureSt
         )
         for row, name, username in rows
     )
+    pi = case.disclosure.pi_person_id
     names = dict(
         session.exec(
-            select(Person.id, Person.full_name).where(col(Person.id).in_(list(signers)))
+            select(Person.id, Person.full_name).where(col(Person.id).in_([*signers, pi]))
         ).all()
     )
     standings = []
@@ -411,6 +413,7 @@ def status(session: Session, *, actor: Actor, disclosure_id: int) -> SignatureSt
         signers=tuple(standings),
         signatures=lines,
         open_for_signing=case.status is not DisclosureStatus.DRAFT,
+        pi_name=names.get(pi),
     )
 
 
