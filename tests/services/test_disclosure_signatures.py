@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import complete_form, make_actor, submitted_case
-from tlo.audit import AuditEntry
+from tlo import audit
+from tlo.audit import AuditEntry, AuditFilters
 from tlo.auth.models import Role
 from tlo.db import unit_of_work
 from tlo.disclosures import intake, queries, signatures
@@ -101,6 +102,10 @@ def test_an_inventor_signs_the_disclosure_as_it_stands(engine, office, bob, case
     assert entry.object_id == str(case_id)
     assert entry.after["content_sha256"] == row.content_sha256
     assert entry.after["typed_name"] == "Alice Chen"
+    with unit_of_work(engine) as session:
+        page = audit.list_entries(session, actor=office.director, filters=AuditFilters())
+        docket = session.get(Disclosure, case_id).docket
+    assert f"Alice Chen signed {docket}, typing “Alice Chen”" in [e.sentence for e in page.items]
 
 
 def test_capitals_and_spacing_of_the_typed_name_do_not_matter(engine, office, case_id):
