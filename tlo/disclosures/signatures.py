@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from tlo import audit
+from tlo.auth.models import Account
 from tlo.auth.permissions import Actor
 from tlo.clock import utcnow
 from tlo.db import UTCDateTime
@@ -350,8 +351,6 @@ def status(session: Session, *, actor: Actor, disclosure_id: int) -> SignatureSt
     """Who has signed the disclosure's current version, who signed an earlier one only, who
     still has to sign; and every signature given, with the version it signed and whether it
     still holds."""
-    from tlo.auth.models import Account
-
     case = load_case(session, actor, disclosure_id, "disclosure.read_signatures")
     sha256 = current_sha256(session, case.disclosure)
     signers = _signers(case)
