@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tlo import audit, case_summary, search, ui
-from tlo.disclosures import attachments, casework, queries
+from tlo.disclosures import attachments, casework, queries, signatures
 from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
 from tlo.disclosures.rules import CRITERIA
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
@@ -57,6 +57,7 @@ if case_id is None:
 
 with ui.reading() as session:
     view = queries.get_case(session, actor=actor, disclosure_id=case_id)
+    signed = signatures.status(session, actor=actor, disclosure_id=case_id)
 disclosure = view.disclosure
 file_stem = case_view.file_stem(disclosure)
 ui.show_record_in_url("case", disclosure.docket)  # a reload or a copied address opens it again
@@ -93,16 +94,7 @@ case_view.flags(view.flags)
 tabs = case_view.case_tabs(case_id, followed_link=opened is not None)
 
 with tabs[0]:
-    for label, text in [
-        ("Abstract", disclosure.abstract),
-        ("Detailed description", disclosure.description),
-        ("Problem and advantages", disclosure.problem_and_advantages),
-        ("Potential applications", disclosure.applications),
-        ("Companies that might be interested", disclosure.potential_licensees),
-        ("Related materials", disclosure.related_materials),
-    ]:
-        st.markdown(f"**{label}**")
-        st.text(text or "—")
+    case_view.disclosure_texts(disclosure)
     st.markdown(
         f"**Stage of development:** {view.stage_label}  \n"
         f"**Keywords:** {disclosure.keywords or '—'}"
@@ -110,6 +102,7 @@ with tabs[0]:
 
 with tabs[1]:
     case_view.inventors(view)
+    case_view.signatures(view, signed)
     case_view.funding_and_public_disclosures(view)
 
 with tabs[2]:

@@ -126,6 +126,34 @@ with st.expander("Co-inventor from outside the university"):
             form_state.add_inventor(person.id, f"{person.full_name} · {person.organisation}")
             st.rerun()
 
+st.subheader("Principal investigator")
+st.caption(
+    "The head of the lab or the project the invention comes from. When the PI is not among "
+    "the inventors, they sign the disclosure off after submission, as each inventor signs it."
+)
+pi = st.session_state.get(form_state.PI)
+if pi is not None:
+    pi_col, pi_remove_col = st.columns([5, 1], vertical_alignment="center")
+    pi_col.markdown(f":material/supervisor_account: {pi['label']}")
+    pi_remove_col.button("Remove", key="df_remove_pi", on_click=form_state.set_pi, args=(None,))
+else:
+    pi_find_col, pi_pick_col = st.columns(2, vertical_alignment="bottom")
+    pi_search = pi_find_col.text_input("Find the PI (name or e-mail)", key="df_pi_search")
+    with ui.reading() as session:
+        pi_matches = people.lookup_people(session, actor=actor, search=pi_search)
+    pi_picked = pi_pick_col.selectbox(
+        "Matching people",
+        pi_matches,
+        index=None,
+        format_func=lambda option: option.label,
+        key="df_pi_pick",
+        placeholder="Type at least two letters on the left",
+    )
+    if st.button("Name as PI", icon=":material/supervisor_account:", disabled=pi_picked is None):
+        form_state.set_pi(pi_picked.id, pi_picked.label)
+        st.rerun()
+form_state.mark("pi_person_id")
+
 st.subheader("Funding")
 for index, row in enumerate(list(st.session_state[form_state.FUNDING])):
     text_col, remove_col = st.columns([5, 1], vertical_alignment="center")

@@ -1,10 +1,11 @@
-"""My disclosures: the cases I submitted or am an inventor on, their status and timeline; and
-my share on each, to confirm or to dispute (with a reason) instead."""
+"""My disclosures: the cases I submitted, am an inventor on or am the PI of, their status and
+timeline; my share on each, to confirm or to dispute (with a reason) instead; and my signature
+of each disclosure as it stands."""
 
 import streamlit as st
 
 from tlo import ui
-from tlo.disclosures import intake, queries, shares
+from tlo.disclosures import intake, queries, shares, signatures
 from tlo.disclosures.models import DisclosureStatus
 from tlo.ui import case_view
 from tlo.ui import disclosure_form as form_state
@@ -43,6 +44,7 @@ if chosen is None:
 
 with ui.reading() as session:
     view = queries.get_case(session, actor=actor, disclosure_id=chosen.id)
+    signed = signatures.status(session, actor=actor, disclosure_id=chosen.id)
 
 st.header(f"{view.disclosure.docket or 'Draft'} · {view.disclosure.title}")
 case_view.status_badge(view.status)
@@ -96,11 +98,43 @@ if view.my_share_unconfirmed:
                     clear="my_dispute",
                 )
 
+if (mine_to_sign := signed.awaits(actor.person_id)) is not None:
+    with st.container(border=True):
+        if mine_to_sign.state is signatures.SignerState.SIGNED_EARLIER:
+            st.warning(
+                "The disclosure has changed since you signed it: please read it again and sign "
+                "it as it stands now.",
+                icon=":material/draw:",
+            )
+        else:
+            st.markdown(":material/draw: **Please sign the disclosure.**")
+        statement = signatures.STATEMENTS[mine_to_sign.role]
+        st.markdown(f"> {statement}")
+        with st.form(ui.widget_key("my_signature")):
+            typed = st.text_input(
+                "Type your full name to sign",
+                key="my_signature_name",
+                max_chars=200,
+                help=f"As the directory has it: {mine_to_sign.name}",
+            )
+            if st.form_submit_button("Sign", type="primary", icon=":material/draw:"):
+                outcome = ui.attempt(
+                    signatures.sign,
+                    disclosure_id=view.disclosure.id,
+                    typed_name=typed,
+                    clear="my_signature",
+                )
+                if outcome is not None:
+                    ui.flash(outcome.message)
+                    st.rerun()
+
 st.subheader("Inventors")
 case_view.inventors(view)
+case_view.signatures(view, signed)
 st.subheader("Timeline")
 case_view.timeline(view)
-with st.expander("What you disclosed"):
-    st.markdown(f"**Abstract**\n\n{view.disclosure.abstract or '—'}")
+# What a signature attests to, in full, open while the signature waits.
+with st.expander("What you disclosed", expanded=mine_to_sign is not None):
+    case_view.disclosure_texts(view.disclosure, with_leads=False)
     st.markdown(f"**Stage:** {view.stage_label}  \n**Keywords:** {view.disclosure.keywords}")
     case_view.funding_and_public_disclosures(view)

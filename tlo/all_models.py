@@ -24,6 +24,7 @@ from tlo.disclosures.models import (
     StatusChange,
 )
 from tlo.disclosures.share_links import ShareLink
+from tlo.disclosures.signatures import DisclosureSignature
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -80,6 +81,7 @@ __all__ = [
     "Department",
     "Disclosure",
     "DisclosureInventor",
+    "DisclosureSignature",
     "Distribution",
     "DistributionLine",
     "DocketCounter",

@@ -109,6 +109,9 @@ PHRASES: dict[str, Phrase] = {
         ("closed {after[person_id]}'s share dispute on {record} ({after[resolution]})",),
     ),
     "disclosure.shares_changed": Phrase("changed the inventors' shares of {record}"),
+    "disclosure.signed": Phrase(
+        "signed {record}", ("signed {record}, typing “{after[typed_name]}”",)
+    ),
     "disclosure.attachment_added": Phrase(
         "attached a file to {record}", ("attached {after[name]} to {record}",)
     ),

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tlo.auth.permissions import Actor, can, require, sees_all
+from tlo.disclosures.access import owned_by
 from tlo.disclosures.models import Disclosure, DisclosureInventor, DisclosureStatus
 from tlo.errors import ValidationError
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementType
@@ -226,7 +227,7 @@ def find_cases(session: Session, *, actor: Actor, text: str, limit: int = LIMIT)
         Disclosure.fiscal_year,
     ).where(Disclosure.status != DisclosureStatus.DRAFT.value)
     if not sees_all(actor, READ_PERMISSIONS[Kind.CASE]):
-        query = query.where(_owned_by(actor.person_id))
+        query = query.where(owned_by(actor.person_id))
     for word in query_text.words:
         inventors = (
             select(DisclosureInventor.disclosure_id)
@@ -258,18 +259,6 @@ def find_cases(session: Session, *, actor: Actor, text: str, limit: int = LIMIT)
         return Hit(Kind.CASE, row.id, row.docket, row.title, year + status, row.docket == docket)
 
     return _found(rows, limit, hit)
-
-
-def _owned_by(person_id: int | None):
-    """Cases a person submitted or is an inventor on."""
-    return sa.or_(
-        Disclosure.submitter_person_id == person_id,
-        col(Disclosure.id).in_(
-            select(DisclosureInventor.disclosure_id).where(
-                DisclosureInventor.person_id == person_id
-            )
-        ),
-    )
 
 
 # --- agreements -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """share links: the single-use, expiring links outside co-inventors answer their share with
 
 Revision ID: 0034
-Revises: 0029
+Revises: 0032
 Create Date: 2026-12-03 09:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import tlo.db
 
 revision: str = "0034"
-down_revision: str | None = "0029"
+down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -62,6 +62,16 @@ class OwnedThing:
         (Role.ADMIN, "notification.failures", True),
         (Role.DIRECTOR, "notification.failures", False),
         (Role.OFFICER, "notification.failures", False),
+        # Signing a disclosure: inventors (and PIs) for themselves; staff read who signed.
+        (Role.INVENTOR, "disclosure.sign", True),
+        (Role.OFFICER, "disclosure.sign", False),
+        (Role.DIRECTOR, "disclosure.sign", False),
+        (Role.ADMIN, "disclosure.sign", False),
+        (Role.INVENTOR, "disclosure.read_signatures", True),
+        (Role.OFFICER, "disclosure.read_signatures", True),
+        (Role.FINANCE, "disclosure.read_signatures", True),
+        (Role.DIRECTOR, "disclosure.read_signatures", True),
+        (Role.ADMIN, "disclosure.read_signatures", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):
@@ -75,6 +85,16 @@ def test_an_own_grant_covers_the_actors_own_objects_only():
     assert can(inventor, "person.read", OwnedThing({7, 8}))
     assert not can(inventor, "person.read", OwnedThing({8}))
     assert not can(inventor, "person.read", object())  # an object that names no owners
+
+
+def test_an_inventor_signs_and_reads_signatures_of_their_own_cases_only():
+    inventor = actor_with(Role.INVENTOR, person_id=7)
+    for permission in ("disclosure.sign", "disclosure.read_signatures"):
+        assert scopes_of(inventor, permission) == {Scope.OWN}
+        assert can(inventor, permission, OwnedThing({7}))
+        assert not can(inventor, permission, OwnedThing({8}))
+    # An officer who is also an inventor still signs only their own cases.
+    assert not can(actor_with(Role.INVENTOR, Role.OFFICER), "disclosure.sign", OwnedThing({8}))
 
 
 def test_the_widest_scope_of_several_roles_wins():

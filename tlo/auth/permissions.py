@@ -99,6 +99,15 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     # disputes (tlo/disclosures/shares.py).
     "disclosure.answer_share_for": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     "disclosure.resolve_share_dispute": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
+    # Signing the disclosure (tlo/disclosures/signatures.py): each inventor and the PI sign
+    # for themselves, from their own account; who signed which version is read with the case.
+    "disclosure.sign": {Role.INVENTOR: OWN},
+    "disclosure.read_signatures": {
+        Role.INVENTOR: OWN,
+        Role.OFFICER: A,
+        Role.FINANCE: A,
+        Role.DIRECTOR: A,
+    },
     "disclosure.triage": {Role.OFFICER: A, Role.DIRECTOR: A},
     "disclosure.work": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     "disclosure.internal": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},

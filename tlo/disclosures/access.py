@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor, require
@@ -16,14 +16,18 @@ from tlo.text import clean_id
 
 @dataclass(frozen=True)
 class CaseAccess:
-    """A disclosure with the people it belongs to: its submitter and inventors (owners) and
-    its licensing officer (assigned)."""
+    """A disclosure with the people it belongs to: its submitter, inventors and PI (owners;
+    the PI reads the case they sign off, see tlo/disclosures/signatures.py) and its
+    licensing officer (assigned)."""
 
     disclosure: Disclosure
     inventor_person_ids: frozenset[int]
 
     def owner_person_ids(self) -> set[int]:
-        return {self.disclosure.submitter_person_id, *self.inventor_person_ids}
+        owners = {self.disclosure.submitter_person_id, *self.inventor_person_ids}
+        if self.disclosure.pi_person_id is not None:
+            owners.add(self.disclosure.pi_person_id)
+        return owners
 
     def assigned_person_ids(self) -> set[int]:
         officer = self.disclosure.officer_person_id
@@ -48,6 +52,20 @@ class CaseAccess:
         if actor.person_id == self.disclosure.submitter_person_id:
             parties.add(Party.INVENTOR)
         return parties
+
+
+def owned_by(person_id: int | None):
+    """The SQL condition of the cases a person owns (see CaseAccess.owner_person_ids): they
+    submitted it, are an inventor on it, or are its PI."""
+    return or_(
+        Disclosure.submitter_person_id == person_id,
+        Disclosure.pi_person_id == person_id,
+        col(Disclosure.id).in_(
+            select(DisclosureInventor.disclosure_id).where(
+                DisclosureInventor.person_id == person_id
+            )
+        ),
+    )
 
 
 def load_case(

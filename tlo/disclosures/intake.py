@@ -39,7 +39,7 @@ from tlo.errors import FormErrors, NotFound, Problem, ValidationError
 from tlo.money import bp_to_percent, parse_percent, percent_to_bp
 from tlo.notify import hooks
 from tlo.people.models import Person
-from tlo.text import clean_bool, clean_choice, clean_date, clean_id, clean_text
+from tlo.text import clean_bool, clean_choice, clean_date, clean_id, clean_optional_id, clean_text
 
 OLDEST_PLAUSIBLE_DISCLOSURE = date(1950, 1, 1)
 
@@ -81,6 +81,8 @@ class DisclosureForm:
     inventors: list[InventorEntry] = field(default_factory=list)
     funding: list[FundingEntry] = field(default_factory=list)
     public_disclosures: list[PublicDisclosureEntry] = field(default_factory=list)
+    # The principal investigator, a person of the directory; signs off unless an inventor.
+    pi_person_id: int | None = None
 
 
 TEXT_FIELDS = (
@@ -363,9 +365,13 @@ def _checked_draft(session: Session, form: object) -> tuple[DisclosureForm, list
     funding = [_clean_funding(entry, i, problems) for i, entry in enumerate(form.funding)]
     public = [_clean_public(entry, i, problems) for i, entry in enumerate(form.public_disclosures)]
     shares = _draft_shares(session, form.inventors, problems)
+    pi = clean_optional_id(form.pi_person_id, what="principal investigator")
+    if pi is not None and session.get(Person, pi) is None:
+        raise NotFound(f"There is no person {pi} to name as the principal investigator.")
     problems.raise_any()
     cleaned = replace(
         form,
+        pi_person_id=pi,
         **texts,
         stage=stage.value if stage else None,
         inventors=[InventorEntry(s.person_id, "" if s.share is None else s.share) for s in shares],
@@ -435,6 +441,7 @@ def _write_fields(disclosure: Disclosure, form: DisclosureForm) -> None:
     for name in TEXT_FIELDS:
         setattr(disclosure, name, getattr(form, name).strip())
     disclosure.stage = DevelopmentStage(form.stage).value if form.stage else None
+    disclosure.pi_person_id = form.pi_person_id
 
 
 def _write_children(session: Session, disclosure_id: int, form: DisclosureForm) -> None:
@@ -548,6 +555,7 @@ def _form_snapshot(form: DisclosureForm) -> dict:
             [e.disclosed_on.isoformat(), PublicDisclosureKind(e.kind).value, e.venue]
             for e in form.public_disclosures
         ],
+        "pi_person_id": form.pi_person_id,
     }
 
 
@@ -606,6 +614,7 @@ def _stored_form(session: Session, disclosure: Disclosure) -> DisclosureForm:
         ],
         funding=[FundingEntry(f.sponsor, f.award_number, f.is_federal, f.agency) for f in funding],
         public_disclosures=[PublicDisclosureEntry(p.disclosed_on, p.kind, p.venue) for p in public],
+        pi_person_id=disclosure.pi_person_id,
     )
 
 

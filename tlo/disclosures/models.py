@@ -98,6 +98,9 @@ class Disclosure(SQLModel, table=True):
     related_materials: str = ""
     submitter_person_id: int = Field(foreign_key="person.id", index=True)
     officer_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # The principal investigator of the lab, when named: signs the disclosure off unless an
+    # inventor (tlo/disclosures/signatures.py), and reads the case like its inventors.
+    pi_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     # Bumped whenever the inventors or their shares change; confirmations refer to it.
     share_version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -18,7 +18,7 @@ from tlo import audit, clock
 from tlo.audit import AuditEntry
 from tlo.auth.permissions import Actor, can, require, sees_all
 from tlo.disclosures import casework
-from tlo.disclosures.access import load_case
+from tlo.disclosures.access import load_case, owned_by
 from tlo.disclosures.attachments import list_attachments
 from tlo.disclosures.models import (
     Attachment,
@@ -284,18 +284,6 @@ def _page_of_rows(session, actor, query, offset, limit, today) -> Page[Disclosur
     )
 
 
-def _owned_by(person_id: int):
-    """Cases a person submitted or is an inventor on."""
-    return or_(
-        Disclosure.submitter_person_id == person_id,
-        col(Disclosure.id).in_(
-            select(DisclosureInventor.disclosure_id).where(
-                DisclosureInventor.person_id == person_id
-            )
-        ),
-    )
-
-
 def list_my_disclosures(
     session: Session,
     *,
@@ -304,11 +292,11 @@ def list_my_disclosures(
     limit: int = 50,
     today: date | None = None,
 ) -> Page[DisclosureRow]:
-    """The actor's own cases, as submitter or inventor, drafts included, newest first."""
+    """The actor's own cases, as submitter, inventor or PI, drafts included, newest first."""
     require(actor, "disclosure.read")
     query = (
         select(Disclosure)
-        .where(_owned_by(actor.person_id))
+        .where(owned_by(actor.person_id))
         .order_by(Disclosure.created_at.desc(), Disclosure.id.desc())
     )
     return _page_of_rows(session, actor, query, offset, limit, today)
@@ -393,7 +381,7 @@ def _search_query(actor: Actor, filters: DisclosureFilters, *, columns: tuple = 
     filters = _clean_filters(filters)
     query = select(*columns) if columns else select(Disclosure)
     if not sees_all(actor, "disclosure.read"):
-        query = query.where(_owned_by(actor.person_id))
+        query = query.where(owned_by(actor.person_id))
     if not filters.statuses or DisclosureStatus.DRAFT not in filters.statuses:
         # Drafts are private to their inventors until submitted.
         query = query.where(Disclosure.status != DisclosureStatus.DRAFT.value)

@@ -9,6 +9,7 @@ import streamlit as st
 from tlo import clock, ui
 from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
 from tlo.disclosures.queries import CaseView, DisclosureRow
+from tlo.disclosures.signatures import SignatureStatus
 
 STATUS_COLOURS = {
     DisclosureStatus.DRAFT: "gray",
@@ -127,6 +128,71 @@ def inventors(view: CaseView) -> None:
     st.caption(f"Share version {view.disclosure.share_version}.")
     share_answers.details(view, answers)
     share_answers.officer_part(view, answers)
+
+
+def signatures(view: CaseView, signed: SignatureStatus) -> None:
+    """Who signs the disclosure and where each stands, and every signature given: the version
+    it signed (the start of the content's hash), when, from which account, and whether it
+    still holds (tlo/disclosures/signatures.py)."""
+    st.markdown("**Signatures**")
+    if signed.pi_name:
+        st.caption(f"Principal investigator: {signed.pi_name}")
+    if not signed.open_for_signing:
+        st.caption("The inventors sign the disclosure once it has been submitted.")
+        return
+    ui.table(
+        [
+            {
+                "Signer": standing.name,
+                "As": standing.role.label,
+                "Current version": standing.state.label,
+                "Signed": standing.signed_at,
+            }
+            for standing in signed.signers
+        ],
+        name=f"signers-{file_stem(view.disclosure)}",
+        kinds={"Signed": "datetime"},
+    )
+    st.caption(
+        f"Current version {signed.current_version}. A signature holds while the disclosure "
+        "reads as it did when signed; a change of its content asks everyone to sign again."
+    )
+    if signed.signatures:
+        ui.table(
+            [
+                {
+                    "Signer": line.name,
+                    "As": line.role.label,
+                    "Typed name": line.typed_name,
+                    "Version": line.version,
+                    "Signed": line.signed_at,
+                    "Account": line.signed_by,
+                    "Still valid": "yes" if line.valid else "no: the disclosure changed since",
+                }
+                for line in signed.signatures
+            ],
+            name=f"signatures-{file_stem(view.disclosure)}",
+            kinds={"Signed": "datetime"},
+        )
+
+
+def disclosure_texts(disclosure, *, with_leads: bool = True) -> None:
+    """The texts the inventors wrote; `with_leads`: with their hints to the office (companies
+    that might be interested, related materials), which a signature does not cover."""
+    texts = [
+        ("Abstract", disclosure.abstract),
+        ("Detailed description", disclosure.description),
+        ("Problem and advantages", disclosure.problem_and_advantages),
+        ("Potential applications", disclosure.applications),
+    ]
+    if with_leads:
+        texts += [
+            ("Companies that might be interested", disclosure.potential_licensees),
+            ("Related materials", disclosure.related_materials),
+        ]
+    for label, text in texts:
+        st.markdown(f"**{label}**")
+        st.text(text or "—")
 
 
 def funding_and_public_disclosures(view: CaseView) -> None:

@@ -50,6 +50,7 @@ PREFIX = "df_"
 EDITING = f"{PREFIX}id"
 LOADED_FOR = f"{PREFIX}loaded_for"
 INVENTORS = f"{PREFIX}inventors"
+PI = f"{PREFIX}pi"  # {"person_id", "label"} of the principal investigator, or None
 FUNDING = f"{PREFIX}funding"
 PUBLIC = f"{PREFIX}public"
 TYPED = f"{PREFIX}typed"  # the widgets' values, kept while other pages run
@@ -115,8 +116,9 @@ def load_or_start(actor: Actor) -> None:
         try:
             with unit_of_work() as session:
                 saved = intake.open_draft(session, actor=actor, disclosure_id=editing)
+                named = [e.person_id for e in saved.inventors] + [saved.pi_person_id]
                 labels = people.person_labels(
-                    session, actor=actor, person_ids=[e.person_id for e in saved.inventors]
+                    session, actor=actor, person_ids=[pid for pid in named if pid is not None]
                 )
         except DomainError as refusal:
             start_new(actor)
@@ -144,6 +146,7 @@ def start_new(actor: Actor) -> None:
     )
     if own_label:
         st.session_state[share_key(actor.person_id)] = "100"
+    st.session_state[PI] = None
     st.session_state[FUNDING] = []
     st.session_state[PUBLIC] = []
     st.session_state[OTHER_DRAFTS] = [
@@ -165,6 +168,11 @@ def load(disclosure_id: int, form: DisclosureForm, labels: dict[int, str]) -> No
     for entry in form.inventors:
         shown = "" if entry.share == "" else f"{entry.share.normalize():f}"
         st.session_state[share_key(entry.person_id)] = shown
+    st.session_state[PI] = (
+        {"person_id": form.pi_person_id, "label": labels.get(form.pi_person_id, "?")}
+        if form.pi_person_id is not None
+        else None
+    )
     st.session_state[FUNDING] = [vars(entry) for entry in form.funding]
     st.session_state[PUBLIC] = [
         {"disclosed_on": e.disclosed_on, "kind": e.kind, "venue": e.venue}
@@ -235,6 +243,7 @@ def current_form() -> DisclosureForm:
         ],
         funding=[FundingEntry(**row) for row in state.get(FUNDING, [])],
         public_disclosures=[PublicDisclosureEntry(**row) for row in state.get(PUBLIC, [])],
+        pi_person_id=(state.get(PI) or {}).get("person_id"),
     )
 
 
@@ -260,6 +269,11 @@ def remove_inventor(person_id: int) -> None:
     ]
     st.session_state.pop(share_key(person_id), None)
     st.session_state.get(TYPED, {}).pop(share_key(person_id), None)
+
+
+def set_pi(person_id: int | None, label: str = "") -> None:
+    """Name the principal investigator (None: nobody)."""
+    st.session_state[PI] = None if person_id is None else {"person_id": person_id, "label": label}
 
 
 def split_equally() -> None:
