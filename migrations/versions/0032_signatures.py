@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.Column("statement", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("content_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("signed_at", tlo.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["disclosure_id"], ["disclosure.id"]),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
         sa.ForeignKeyConstraint(["account_id"], ["account.id"]),

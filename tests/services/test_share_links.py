@@ -15,10 +15,11 @@ from starlette.testclient import TestClient
 from tests.factories import submitted_case
 from tlo import clock
 from tlo.db import unit_of_work
-from tlo.disclosures import intake, share_links, share_web, shares
+from tlo.disclosures import intake, share_links, share_web, shares, signatures
 from tlo.disclosures.intake import InventorEntry
 from tlo.disclosures.models import DisclosureInventor, ShareResponse
 from tlo.disclosures.share_links import LinkRefused, ShareLink
+from tlo.errors import ValidationError
 from tlo.notify.models import OutboxMessage
 from tlo.people import services as people
 
@@ -73,9 +74,18 @@ def test_submitting_sends_the_outside_co_inventor_a_link_that_confirms_once(engi
     assert shown.name == "Rosa Lind" and str(shown.share) == "40.00"
     assert [name for name, _ in shown.co_inventors] == ["Alice Chen", "Rosa Lind"]
     assert token not in stored  # only its hash is kept
-    with unit_of_work(engine) as session:
-        assert share_links.answer(session, token=token, confirm=True) == "confirmed"
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="not your name"):
+        share_links.answer(session, token=token, confirm=True, typed_name="Rose Lind")
+    with unit_of_work(engine) as session:  # the refusal did not use the link up
+        assert (
+            share_links.answer(session, token=token, confirm=True, typed_name="rosa  LIND")
+            == "confirmed"
+        )
     assert share_row(engine, case_id, rosa).confirmed_at is not None
+    with unit_of_work(engine) as session:
+        signed = signatures.status(session, actor=office.officer, disclosure_id=case_id)
+    (line,) = [line for line in signed.signatures if line.person_id == rosa]
+    assert line.valid and line.typed_name == "rosa  LIND" and line.signed_by == "the e-mailed link"
     with unit_of_work(engine) as session:
         standing = {
             s.name: s.state
@@ -83,7 +93,7 @@ def test_submitting_sends_the_outside_co_inventor_a_link_that_confirms_once(engi
         }
     assert standing["Rosa Lind"] == shares.ShareState.CONFIRMED  # hers, not "by the office"
     with unit_of_work(engine) as session, pytest.raises(LinkRefused, match="works only once"):
-        share_links.answer(session, token=token, confirm=True)
+        share_links.answer(session, token=token, confirm=True, typed_name="Rosa Lind")
 
 
 def test_a_dispute_through_the_link_needs_a_reason_and_waits_for_the_officer(engine, office):
@@ -130,7 +140,7 @@ def test_after_the_shares_change_the_old_link_is_refused_and_a_new_one_sent(engi
         share_links.answer(session, token=old, confirm=True)
     with unit_of_work(engine) as session:
         assert str(share_links.view(session, token=new).share) == "50.00"
-        share_links.answer(session, token=new, confirm=True)
+        share_links.answer(session, token=new, confirm=True, typed_name="Rosa Lind")
     assert share_row(engine, case_id, rosa).share_bp == 5000
 
 
@@ -172,10 +182,13 @@ def client(engine, database_url, monkeypatch, tmp_path):
 def test_the_page_confirms_once_without_an_account(engine, office, client):
     case_id, rosa, token = case_with_outsider(engine, office)
     page = client.get(f"/share/{token}")
-    assert page.status_code == 200 and "Confirm my share of 40.00 %" in page.text
+    assert page.status_code == 200 and "Sign and confirm my share of 40.00 %" in page.text
+    assert "A sparse systolic array" in page.text  # what she signs: the disclosure itself
     assert page.headers["cache-control"] == "no-store"
     assert page.headers["referrer-policy"] == "no-referrer"
-    done = client.post(f"/share/{token}", data={"answer": "confirm"})
+    unsigned = client.post(f"/share/{token}", data={"answer": "confirm"})
+    assert unsigned.status_code == 400 and "Type your full name" in unsigned.text
+    done = client.post(f"/share/{token}", data={"answer": "confirm", "typed_name": "Rosa Lind"})
     assert done.status_code == 200 and "Your share is confirmed." in done.text
     assert share_row(engine, case_id, rosa).confirmed_at is not None
     again = client.get(f"/share/{token}")

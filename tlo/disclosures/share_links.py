@@ -11,8 +11,9 @@ account) and has an e-mail address is sent a link through the outbox. The link:
 
 Only the SHA-256 of the link's token is stored, so a copy of the database cannot be used to
 answer for anyone. The answer is the co-inventor's own, recorded as theirs (not "recorded by
-the office"), and audited; a dispute waits for the officer like any other
-(tlo/disclosures/shares.py).
+the office"), and audited: confirming is signing the disclosure too (the typed name, as
+tlo.disclosures.signatures keeps it, with no account); a dispute waits for the officer like
+any other (tlo/disclosures/shares.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tlo import audit, clock, navigation
 from tlo.auth.permissions import Actor
 from tlo.config import get_settings
 from tlo.db import UTCDateTime
-from tlo.disclosures import shares
+from tlo.disclosures import shares, signatures
 from tlo.disclosures.access import CaseAccess
 from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.errors import ValidationError
@@ -181,6 +182,10 @@ class LinkView:
     co_inventors: list[tuple[str, Decimal]]
     expires_on: object
     officer: str
+    abstract: str = ""
+    description: str = ""
+    problem_and_advantages: str = ""
+    statement: str = signatures.STATEMENTS[signatures.SignatureRole.INVENTOR]
 
 
 def _live(session: Session, token: object, *, for_update: bool = False) -> ShareLink:
@@ -237,12 +242,22 @@ def view(session: Session, *, token: object) -> LinkView:
         co_inventors=[(name, bp_to_percent(bp)) for name, bp, pid in people],
         expires_on=clock.office_date(link.expires_at),
         officer=f"{officer.full_name} ({officer.email})" if officer else "the licensing office",
+        abstract=disclosure.abstract,
+        description=disclosure.description,
+        problem_and_advantages=disclosure.problem_and_advantages,
     )
 
 
-def answer(session: Session, *, token: object, confirm: object, reason: object = "") -> str:
-    """Confirm the share (confirm True) or dispute it with a reason; uses the link up.
-    Returns "confirmed" or "disputed"."""
+def answer(
+    session: Session,
+    *,
+    token: object,
+    confirm: object,
+    reason: object = "",
+    typed_name: object = "",
+) -> str:
+    """Confirm the share and sign the disclosure by typing one's name (confirm True), or
+    dispute the share with a reason; uses the link up. Returns "confirmed" or "disputed"."""
     if not isinstance(confirm, bool):
         raise ValidationError("Choose to confirm or to dispute your share.")
     if not confirm:
@@ -266,6 +281,7 @@ def answer(session: Session, *, token: object, confirm: object, reason: object =
     case = CaseAccess(disclosure=disclosure, inventor_person_ids=frozenset({person.id}))
     shares._refuse_if_answered(session, case, row, "Your")
     if confirm:
+        signatures.record_signature(session, actor=actor, case=case, typed_name=typed_name)
         row.confirmed_at = clock.utcnow()
         session.add(row)
         audit.record(

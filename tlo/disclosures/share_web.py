@@ -63,7 +63,13 @@ def _answer(request: Request, fields: dict) -> Response:
     reason = fields.get("reason", "")
     try:
         with unit_of_work() as session:
-            done = share_links.answer(session, token=token, confirm=confirm, reason=reason)
+            done = share_links.answer(
+                session,
+                token=token,
+                confirm=confirm,
+                reason=reason,
+                typed_name=fields.get("typed_name", ""),
+            )
     except share_links.LinkRefused:
         return _show(request)
     except ValidationError as error:

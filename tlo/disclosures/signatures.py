@@ -79,7 +79,8 @@ class DisclosureSignature(SQLModel, table=True):
     # SHA-256 (hex) of canonical_content(...) of the disclosure when it was signed.
     content_sha256: str = Field(max_length=64)
     signed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    account_id: int = Field(foreign_key="account.id")
+    # None: signed without an account, through the e-mailed link (tlo.disclosures.share_links).
+    account_id: int | None = Field(default=None, foreign_key="account.id")
 
 
 # --- what a signature covers -----------------------------------------------------------------
@@ -211,7 +212,16 @@ def sign(session: Session, *, actor: Actor, disclosure_id: int, typed_name: str)
     """The actor signs the disclosure as it stands now, by typing their name as the directory
     has it: an inventor attests to it, the PI (when not an inventor) signs it off."""
     case = load_case(session, actor, disclosure_id, "disclosure.sign", for_update=True)
+    return record_signature(session, actor=actor, case=case, typed_name=typed_name)
+
+
+def record_signature(
+    session: Session, *, actor: Actor, case: CaseAccess, typed_name: object
+) -> SigningOutcome:
+    """`actor` (one of the case's signers) signs it; for `sign`, and for an outside
+    co-inventor answering through their e-mailed link (no account: `actor.account_id` None)."""
     disclosure = case.disclosure
+    disclosure_id = disclosure.id
     if case.status is DisclosureStatus.DRAFT:
         raise ValidationError("A disclosure is signed once it has been submitted.")
     role = _signers(case).get(actor.person_id)
@@ -363,7 +373,7 @@ def status(session: Session, *, actor: Actor, disclosure_id: int) -> SignatureSt
     rows = session.exec(
         select(DisclosureSignature, Person.full_name, Account.username)
         .join(Person, Person.id == DisclosureSignature.person_id)
-        .join(Account, Account.id == DisclosureSignature.account_id)
+        .outerjoin(Account, Account.id == DisclosureSignature.account_id)
         .where(DisclosureSignature.disclosure_id == disclosure_id)
         .order_by(col(DisclosureSignature.signed_at).desc(), col(DisclosureSignature.id).desc())
     ).all()
@@ -376,7 +386,7 @@ def status(session: Session, *, actor: Actor, disclosure_id: int) -> SignatureSt
             statement=row.statement,
             content_sha256=row.content_sha256,
             signed_at=row.signed_at,
-            signed_by=username,
+            signed_by=username or "the e-mailed link",
             valid=row.content_sha256 == sha256,
         )
         for row, name, username in rows
