@@ -30,7 +30,9 @@ from tlo.licensing.agreement_models import (
     AgreementTechnology,
     AnnualFee,
     Milestone,
+    MinimumRoyalty,
     RoyaltyRate,
+    RoyaltyTier,
 )
 from tlo.licensing.clauses import ClauseVersion, DraftClause, DraftTerms
 from tlo.licensing.models import (
@@ -91,6 +93,7 @@ __all__ = [
     "Income",
     "MarketingSummary",
     "Milestone",
+    "MinimumRoyalty",
     "NotificationPreference",
     "OfficeAction",
     "OfficeSettings",
@@ -104,6 +107,7 @@ __all__ = [
     "PublicDisclosure",
     "RevenuePolicy",
     "RoyaltyRate",
+    "RoyaltyTier",
     "School",
     "ShareHistory",
     "ShareResponse",
