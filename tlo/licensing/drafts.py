@@ -93,13 +93,20 @@ def _sample_terms() -> dict:
 
 def clause_sample_contexts() -> list[dict]:
     """The data a clause's text is tried with before it is saved: every agreement's party
-    name, with and without federal funding, with and without an office telephone."""
+    name, with and without federal funding, an office telephone, agreed late interest."""
     base = _sample_terms()
     return [
-        base | {"licensee_role": role, "federal": federal, "office_phone": phone}
+        base
+        | {
+            "licensee_role": role,
+            "federal": federal,
+            "office_phone": phone,
+            "late_interest": interest,
+        }
         for role in (LICENSEE, *ROLES.values())
         for federal in (True, False)
         for phone in (base["office_phone"], "")
+        for interest in (base["late_interest"], "")
     ]
 
 
