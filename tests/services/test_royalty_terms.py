@@ -466,6 +466,9 @@ def test_rates_typed_on_the_page_are_read_with_their_tiers():
     ]
     with pytest.raises(ValidationError, match="Royalty line 1"):
         terms.parse_rate_lines("Diagnostic kits")
+    assert terms.clean_rates(terms.parse_rate_lines("3")) == [
+        ("All licensed products", ((None, 300),))
+    ]
     assert terms.parse_minimum_lines("2027; 50,000\n\n2028; 75000") == [
         MinimumEntry(2027, "50,000"),
         MinimumEntry(2028, "75000"),

@@ -377,6 +377,7 @@ def royalty_terms(session: Session, agreement_id: int, *, actor: Actor) -> dict:
 
 # --- typed on the agreement page --------------------------------------------------------------
 
+_PERCENT_ALONE = re.compile(r"[\d.]+\s*%?")
 _TIER_TEXT = re.compile(r"(?P<percent>[^%]*?)\s*%?\s*(?:(?:up )?to\s+(?P<up_to>.+))?", re.I)
 
 
@@ -389,6 +390,8 @@ def parse_rate_lines(text: str) -> list[tuple[str, list[TierEntry]]]:
         if not line.strip():
             continue
         applies_to, *tiers = [part.strip() for part in line.split(";")]
+        if not tiers and _PERCENT_ALONE.fullmatch(applies_to):  # "3": all licensed products
+            applies_to, tiers = "", [applies_to]
         if not tiers or not all(tiers):
             raise ValidationError(
                 f"Royalty line {number}: write 'applies to; percent', or its tiers "
