@@ -454,7 +454,7 @@ def test_rates_typed_on_the_page_are_read_with_their_tiers():
     ]
     shown = terms.rate_lines(
         [
-            terms.RateSchedule(
+            terms.Rate(
                 KITS,
                 (Tier(Decimal("5000000.00"), Decimal(4)), Tier(None, Decimal("2.5"))),
             )

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tlo.licensing import royalty, terms
-from tlo.licensing.terms import RateSchedule, Tier
+from tlo.licensing.terms import Rate, Tier
 
 percents = st.integers(min_value=1, max_value=10_000).map(lambda bp: Decimal(bp) / 100)
 bounds = st.lists(
@@ -25,12 +25,12 @@ categories = (
 
 
 @st.composite
-def schedules(draw) -> RateSchedule:
+def schedules(draw) -> Rate:
     cents = draw(bounds)
     rates = draw(st.lists(percents, min_size=len(cents) + 1, max_size=len(cents) + 1))
     ups = [Decimal(c) / 100 for c in cents] + [None]
     tiers = tuple(Tier(up_to, percent) for up_to, percent in zip(ups, rates, strict=True))
-    return RateSchedule(draw(categories), tiers)
+    return Rate(draw(categories), tiers)
 
 
 @settings(max_examples=200, deadline=None)

@@ -977,7 +977,7 @@ class AgreementView:
     technologies: list[tuple[Disclosure, Decimal]]  # with their share of income, percent
     patents: list[PatentApplication]  # those licensed, as the draft lists them
     annual_fees: list[AnnualFee]
-    royalty_rates: list[royalty_terms.RateSchedule]  # with their tiers
+    royalty_rates: list[royalty_terms.Rate]  # with their tiers
     milestones: list[Milestone]
     next_statuses: list[AgreementStatus]
     # Every application of the covered technologies' families, licensed or not (and any

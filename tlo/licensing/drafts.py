@@ -158,7 +158,7 @@ def annual_fees_in_words(view: AgreementView) -> str:
     )
 
 
-def _rate_in_words(rate: terms.RateSchedule) -> str:
+def _rate_in_words(rate: terms.Rate) -> str:
     """'3 % of Net Sales (Kits)'; tiered, each tier's percent on the Net Sales between its
     bounds, the bounds being the category's cumulative Net Sales since the Effective Date."""
     if len(rate.tiers) == 1:

@@ -33,6 +33,10 @@ from tlo.licensing.agreement_models import (
     RoyaltyRate,
     RoyaltyTier,
 )
+
+# A category's running royalty as the agreement states it is what the royalty function reads:
+# its own Rate (applies_to, tiers) of Tier (up_to: None for the last, percent).
+from tlo.licensing.royalty import Rate, Tier
 from tlo.money import from_cents, percent_to_bp, to_cents
 from tlo.text import (
     EARLIEST_DATE,
@@ -66,20 +70,6 @@ class MinimumEntry:
 
     year: int
     amount: str | Decimal | int
-
-
-@dataclass(frozen=True)
-class Tier:
-    up_to: Decimal | None  # None: the last tier
-    percent: Decimal
-
-
-@dataclass(frozen=True)
-class RateSchedule:
-    """A product category's running royalty as the agreement states it."""
-
-    applies_to: str
-    tiers: tuple[Tier, ...]
 
 
 @dataclass(frozen=True)
@@ -287,7 +277,7 @@ def add_schedule(
     )
 
 
-def schedule_of(session: Session, agreement_id: int) -> list[RateSchedule]:
+def schedule_of(session: Session, agreement_id: int) -> list[Rate]:
     """The agreement's royalty rates with their tiers, in the order they were given."""
     rows = session.exec(
         select(RoyaltyRate, RoyaltyTier)
@@ -300,7 +290,7 @@ def schedule_of(session: Session, agreement_id: int) -> list[RateSchedule]:
         up_to = None if tier.up_to_cents is None else from_cents(tier.up_to_cents)
         percent = Decimal(tier.rate_bp) / 100
         schedules.setdefault(rate.id, (rate.applies_to, []))[1].append(Tier(up_to, percent))
-    return [RateSchedule(name, tuple(tiers)) for name, tiers in schedules.values()]
+    return [Rate(name, tuple(tiers)) for name, tiers in schedules.values()]
 
 
 def minimums_of(session: Session, agreement_id: int) -> list[Minimum]:
@@ -318,7 +308,7 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}" if value else "0"
 
 
-def rates_json(schedule: Iterable[RateSchedule]) -> list[dict]:
+def rates_json(schedule: Iterable[Rate]) -> list[dict]:
     """The royalty rates as the royalty function's terms give them."""
     return [
         {
@@ -410,7 +400,7 @@ def parse_rate_lines(text: str) -> list[tuple[str, list[TierEntry]]]:
     return rates
 
 
-def rate_lines(schedule: Iterable[RateSchedule]) -> str:
+def rate_lines(schedule: Iterable[Rate]) -> str:
     """The royalty rates as parse_rate_lines reads them, to edit."""
     return "\n".join(
         "; ".join(
