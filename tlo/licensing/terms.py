@@ -84,8 +84,7 @@ CheckedRate = tuple[str, tuple[tuple[int | None, int], ...]]
 
 def percent_text(bp: int) -> str:
     """Basis points as the percent people write: 400 is "4", 250 is "2.5"."""
-    value = Decimal(bp) / 100
-    return f"{value.normalize():f}" if value else "0"
+    return _number(Decimal(bp) / 100)
 
 
 def percent_words(percent: Decimal) -> str:
