@@ -1,12 +1,19 @@
 """Agreements: license, option and confidentiality agreements, their terms and obligations."""
 
+from decimal import Decimal
+
 import streamlit as st
 
 from tlo import ui
 from tlo.db import unit_of_work
 from tlo.errors import DomainError, NotFound
-from tlo.licensing import agreements, drafts
-from tlo.licensing.agreement_models import AgreementStatus, AgreementType, ReportPeriod
+from tlo.licensing import agreements, drafts, terms
+from tlo.licensing.agreement_models import (
+    DEFAULT_REPORT_DUE_DAYS,
+    AgreementStatus,
+    AgreementType,
+    ReportPeriod,
+)
 from tlo.licensing.agreements import AgreementForm
 from tlo.licensing.models import CompanySize
 from tlo.money import dollars, from_cents
@@ -183,10 +190,15 @@ def agreed_terms(view) -> None:
         ),
         "Annual fees": drafts.annual_fees_in_words(view),
         "Running royalties": drafts.royalty_rates_in_words(view),
+        "Minimum annual royalty": drafts.minimum_royalty_in_words(view),
+        "Late-payment interest": f"{drafts.late_interest_in_words(view)} a year (simple)"
+        if a.late_interest_bp
+        else "none agreed yet",
         "Sublicense income share": f"{a.sublicense_share_bp / 100:g} %",
         "Equity": drafts.equity_in_words(view),
         "Past patent costs to reimburse": costs,
-        "Royalty reports": ReportPeriod(a.royalty_report_period).value,
+        "Royalty reports": f"{ReportPeriod(a.royalty_report_period).value}, due "
+        f"{a.report_due_days} days after each period ends, in {drafts.currencies_in_words(view)}",
         "Signs for the licensee": (
             f"{signatory.name}" + (f", {signatory.title}" if signatory.title else "")
             if signatory
@@ -195,6 +207,7 @@ def agreed_terms(view) -> None:
     }
     st.markdown("**Terms**")
     st.markdown("\n".join(f"- {label}: {escaped(value)}" for label, value in terms.items()))
+    royalty_schedule(view)
     if view.milestones:
         ui.table(
             [
@@ -211,6 +224,38 @@ def agreed_terms(view) -> None:
         st.caption("A milestone without a payment is a diligence milestone.")
     else:
         st.caption("No milestones.")
+
+
+def royalty_schedule(view) -> None:
+    """The running royalties tier by tier, and the minimum annual royalties year by year."""
+    a = view.agreement
+    if view.royalty_rates:
+        ui.table(
+            [
+                {
+                    "Applies to": rate.applies_to,
+                    "Tier": number,
+                    "Cumulative net sales from": rate.tiers[number - 2].up_to
+                    if number > 1
+                    else Decimal(0),
+                    "Up to": tier.up_to,  # none: the last tier, without a bound
+                    "Percent": terms.percent_words(tier.percent),
+                }
+                for rate in view.royalty_rates
+                for number, tier in enumerate(rate.tiers, start=1)
+            ],
+            name=f"royalty-tiers-{a.number}",
+            kinds={"Cumulative net sales from": "money", "Up to": "money"},
+        )
+    if view.minimum_royalties:
+        ui.table(
+            [
+                {"Calendar year": m.year, "Minimum royalty": m.amount}
+                for m in view.minimum_royalties
+            ],
+            name=f"minimum-royalties-{a.number}",
+            kinds={"Minimum royalty": "money"},
+        )
 
 
 def licensee_signatory_choice(key: str, company, view):
@@ -305,11 +350,40 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
             value=f"{a.sublicense_share_bp / 100:g}" if a else "0",
         )
         rates = st.text_area(
-            "Royalty rates, one a line: applies to; percent",
+            "Royalty rates, one product category a line: applies to; percent",
             key=f"{key}_rates",
-            value="\n".join(f"{r.applies_to}; {r.rate_bp / 100:g}" for r in view.royalty_rates)
+            value=terms.rate_lines(view.royalty_rates)
             if view
             else "Net sales of licensed products; 3",
+            help="Tiers by cumulative net sales (USD, since the effective date) follow one "
+            "another on the line, the last without a bound: "
+            "'Diagnostic kits; 4 % up to 5,000,000; 3 % up to 20,000,000; 2 %'.",
+        )
+        min_col, interest_col, due_col, currency_col = st.columns(4)
+        minimums = min_col.text_area(
+            "Minimum annual royalties, one a line: year; amount ($)",
+            key=f"{key}_minimums",
+            value=terms.minimum_lines(view.minimum_royalties) if view else "",
+            help="Credited by that calendar year's running royalties; the shortfall is due "
+            "with the report for the period ending 31 December.",
+        )
+        interest = interest_col.text_input(
+            "Late-payment interest (% a year, simple)",
+            key=f"{key}_interest",
+            value=terms.percent_text(a.late_interest_bp) if a else "0",
+        )
+        report_days = due_col.number_input(
+            "Reports due (days after each period)",
+            min_value=1,
+            max_value=terms.MAX_REPORT_DUE_DAYS,
+            step=1,
+            value=a.report_due_days if a else DEFAULT_REPORT_DUE_DAYS,
+            key=f"{key}_report_days",
+        )
+        currencies = currency_col.text_input(
+            "Report currencies (e.g. USD, EUR)",
+            key=f"{key}_currencies",
+            value=", ".join(terms.currencies_of(a)) if a else "USD",
         )
         milestones = st.text_area(
             "Milestones, one a line: event; amount ($, 0 for diligence); YYYY-MM-DD",
@@ -366,7 +440,11 @@ def terms_form(key: str, view=None) -> AgreementForm | None:
             term_months=int(term) or None,
             upfront_fee=upfront,
             annual_fees=agreements.parse_amount_list(annual),
-            royalty_rates=agreements.parse_rate_lines(rates),
+            royalty_rates=terms.parse_rate_lines(rates),
+            minimum_annual_royalty=terms.parse_minimum_lines(minimums),
+            late_interest_percent=interest,
+            report_due_days=int(report_days),
+            report_currencies=currencies,
             milestones=agreements.parse_milestone_lines(milestones),
             sublicense_share=sublicense,
             equity_shares=int(shares),

@@ -32,7 +32,9 @@ from tlo.licensing.agreement_models import (
     AgreementTechnology,
     AnnualFee,
     Milestone,
+    MinimumRoyalty,
     RoyaltyRate,
+    RoyaltyTier,
 )
 from tlo.licensing.clauses import ClauseVersion, DraftClause, DraftTerms
 from tlo.licensing.models import (
@@ -94,6 +96,7 @@ __all__ = [
     "Income",
     "MarketingSummary",
     "Milestone",
+    "MinimumRoyalty",
     "NotificationPreference",
     "OfficeAction",
     "OfficeSettings",
@@ -107,6 +110,7 @@ __all__ = [
     "PublicDisclosure",
     "RevenuePolicy",
     "RoyaltyRate",
+    "RoyaltyTier",
     "School",
     "ShareHistory",
     "ShareLink",

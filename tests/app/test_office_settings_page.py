@@ -107,11 +107,13 @@ def test_an_agreement_in_negotiation_shows_its_own_terms_and_who_signs(open_app,
         "- Annual fees: $15,000.00 on the 1st anniversary; $25,000.00 on the 2nd and each "
         "later anniversary",
         "- Running royalties: 3 % of Net Sales (Net sales of licensed products)",
+        "- Minimum annual royalty: none",
+        "- Late-payment interest: none agreed yet",
         "- Sublicense income share: 20 %",
         "- Equity: none",
         "- Past patent costs to reimburse: $24,000.00, and the patent costs incurred after the "
         "effective date",
-        "- Royalty reports: quarterly",
+        "- Royalty reports: quarterly, due 45 days after each period ends, in USD",
         f"- Signs for the licensee: {signatory.name}, {signatory.title}",
     ]
     milestones = next(d.value for d in app.dataframe if "Milestone" in d.value.columns)

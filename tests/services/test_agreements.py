@@ -14,6 +14,7 @@ from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.models import Outreach, Stage
 from tlo.licensing.outreach import CompanyForm
+from tlo.licensing.terms import Tier
 from tlo.patents import services as patents
 from tlo.patents.services import ApplicationForm
 
@@ -77,8 +78,8 @@ def test_an_officer_drafts_an_exclusive_license_with_exact_terms(engine, office)
     assert view.agreement.upfront_fee_cents == 5_000_000
     assert view.agreement.past_patent_costs_cents == 1_234_567
     assert view.agreement.sublicense_share_bp == 2500
-    assert [(r.applies_to, r.rate_bp) for r in view.royalty_rates] == [
-        ("Net sales of licensed products", 300)
+    assert [(r.applies_to, r.tiers) for r in view.royalty_rates] == [
+        ("Net sales of licensed products", (Tier(None, Decimal(3)),))
     ]
     assert [f.amount_cents for f in view.annual_fees] == [1_000_000, 1_500_000]
     assert [(d.id, share) for d, share in view.technologies] == [(case_id, Decimal("100"))]

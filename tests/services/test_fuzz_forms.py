@@ -61,6 +61,7 @@ from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Stage
 from tlo.licensing.outreach import CompanyForm
+from tlo.licensing.terms import MinimumEntry, TierEntry
 from tlo.patents import decisions
 from tlo.patents import services as patents
 from tlo.patents.services import ApplicationForm, DocketFilters
@@ -410,7 +411,14 @@ def _agreement_form(world: World, case_id: int) -> AgreementForm:
         term_months=60,
         upfront_fee="50,000.00",
         annual_fees=["10000", "15000"],
-        royalty_rates=[("Net sales of licensed products", "3")],
+        royalty_rates=[
+            ("Net sales of licensed products", "3"),
+            ("Diagnostic kits", [TierEntry("4", "5000000"), TierEntry("2")]),
+        ],
+        minimum_annual_royalty=[MinimumEntry(TODAY.year + 1, "50000")],
+        late_interest_percent="12",
+        report_due_days=60,
+        report_currencies=["USD", "EUR"],
         milestones=[MilestoneEntry("First commercial sale", "250000", TODAY + timedelta(700))],
         sublicense_share="25",
         equity_shares=1000,
@@ -519,6 +527,17 @@ AGREEMENT_SLOTS = {
     "form.royalty_rates.0": "list",
     "form.royalty_rates.0.0": "text",
     "form.royalty_rates.0.1": "percent",
+    "form.royalty_rates.1.1": "list",
+    "form.royalty_rates.1.1.0.percent": "percent",
+    "form.royalty_rates.1.1.0.up_to": "money",
+    "form.royalty_rates.1.1.1.percent": "percent",
+    "form.minimum_annual_royalty": "list",
+    "form.minimum_annual_royalty.0.year": "int",
+    "form.minimum_annual_royalty.0.amount": "money",
+    "form.late_interest_percent": "percent",
+    "form.report_due_days": "int",
+    "form.report_currencies": "list",
+    "form.report_currencies.0": "text",
     "form.milestones.0.event": "text",
     "form.milestones.0.amount": "money",
     "form.milestones.0.due_date": "date",

@@ -32,6 +32,7 @@ from tlo.errors import PermissionDenied, ValidationError
 from tlo.licensing import agreements, outreach
 from tlo.licensing.agreement_models import Agreement, AgreementTechnology
 from tlo.licensing.models import Company
+from tlo.licensing.terms import Tier
 from tlo.patents import services as patents
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.people import services as people
@@ -414,7 +415,9 @@ def test_a_good_agreements_file_imports_the_terms_exactly(engine, admin):
     assert sorted(p.application_number for p in view.patents) == ["16/987,654", "62/123,456"]
     assert view.agreement.upfront_fee_cents == 2_500_000
     assert [fee.amount_cents for fee in view.annual_fees] == [1_000_000, 1_500_000]
-    assert [(r.applies_to, r.rate_bp) for r in view.royalty_rates] == [("Net sales", 300)]
+    assert [(r.applies_to, r.tiers) for r in view.royalty_rates] == [
+        ("Net sales", (Tier(None, Decimal(3)),))
+    ]
     assert [(m.event, m.amount_cents, m.due_date) for m in view.milestones] == [
         ("First commercial sale", 5_000_000, date(2023, 6, 30))
     ]

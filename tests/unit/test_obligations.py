@@ -121,3 +121,16 @@ def test_obligations_come_soonest_first():
     )
     dues = [o.due for o in derive_obligations(terms)]
     assert dues == sorted(dues)
+
+
+def test_royalty_reports_fall_due_the_agreements_report_days_after_each_period():
+    terms = Terms(AgreementType.EXCLUSIVE, D("2026-01-01"), 12, report_due_days=60)
+    dues = {k: due for k, (due, _) in keyed(terms).items() if k.startswith("royalty_report")}
+    assert dues == {
+        "royalty_report:2026-03-31": D("2026-05-30"),
+        "royalty_report:2026-06-30": D("2026-08-29"),
+        "royalty_report:2026-09-30": D("2026-11-29"),
+        "royalty_report:2026-12-31": D("2027-03-01"),
+    }
+    default = Terms(AgreementType.EXCLUSIVE, D("2026-01-01"), 12)
+    assert keyed(default)["royalty_report:2026-03-31"][0] == D("2026-05-15")  # 45 days

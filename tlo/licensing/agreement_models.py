@@ -1,6 +1,7 @@
-"""License agreements and their terms: covered technologies and patents, fees, royalties,
+"""License agreements and their terms: covered technologies and patents, fees, royalties
+(tiered by cumulative net sales, with minimum annual royalties and late-payment interest),
 milestones, equity and patent-cost reimbursement. Money in integer cents, percentages in
-hundredths of a percent."""
+hundredths of a percent (basis points)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,12 @@ class AgreementStatus(StrEnum):
         return self.value.capitalize()
 
 
+# A royalty report is due this many days after its period ends unless the agreement says
+# otherwise (Agreement.report_due_days).
+DEFAULT_REPORT_DUE_DAYS = 45
+DEFAULT_REPORT_CURRENCIES = "USD"
+
+
 class ReportPeriod(StrEnum):
     QUARTERLY = "quarterly"
     SEMIANNUAL = "semiannual"
@@ -99,6 +106,20 @@ class Agreement(SQLModel, table=True):
     # after it is "not licensed yet"; one that was there and is not licensed was left out.
     patents_chosen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     royalty_report_period: str = Field(default=ReportPeriod.QUARTERLY.value, max_length=20)
+    # Days after a reporting period ends that its royalty report (and payment) is due.
+    report_due_days: int = Field(
+        default=DEFAULT_REPORT_DUE_DAYS,
+        sa_column_kwargs={"server_default": str(DEFAULT_REPORT_DUE_DAYS)},
+    )
+    # Simple interest a year on a late payment, in basis points (12 % is 1200; 0: none agreed).
+    late_interest_bp: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The currencies a royalty report may state sales in: ISO 4217 codes, comma-separated
+    # ("USD,EUR"); a line in another currency than USD gives its rate to USD.
+    report_currencies: str = Field(
+        default=DEFAULT_REPORT_CURRENCIES,
+        max_length=100,
+        sa_column_kwargs={"server_default": DEFAULT_REPORT_CURRENCIES},
+    )
     # Who signs for the licensee: one of its contacts (None: not chosen yet; the draft then
     # leaves the name and title to be filled in by hand).
     licensee_signatory_contact_id: int | None = Field(default=None, foreign_key="contact.id")
@@ -151,12 +172,41 @@ class AnnualFee(SQLModel, table=True):
 
 
 class RoyaltyRate(SQLModel, table=True):
+    """The running royalty on one product category: its tiers (RoyaltyTier) say the percent."""
+
     __tablename__ = "royalty_rate"
 
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True)
     applies_to: str = Field(default="All licensed products", max_length=200)
+
+
+class RoyaltyTier(SQLModel, table=True):
+    """One tier of a category's royalty: `rate_bp` on the category's cumulative net sales (in
+    USD, since the effective date) up to `up_to_cents`; the last tier has no bound. A single
+    rate is one tier without a bound."""
+
+    __tablename__ = "royalty_tier"
+    __table_args__ = (sa.UniqueConstraint("royalty_rate_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    royalty_rate_id: int = Field(foreign_key="royalty_rate.id", index=True)
+    position: int  # 1, 2, ...: in ascending order of up_to_cents
+    up_to_cents: int | None = Field(default=None, sa_type=sa.BigInteger)  # None: the last
     rate_bp: int  # 3 % is 300
+
+
+class MinimumRoyalty(SQLModel, table=True):
+    """The minimum annual royalty of a calendar year: credited by that year's running
+    royalties, the shortfall due with the report of the period ending 31 December."""
+
+    __tablename__ = "minimum_royalty"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    year: int
+    amount_cents: int = Field(sa_type=sa.BigInteger)
 
 
 class Milestone(SQLModel, table=True):

@@ -31,7 +31,9 @@ from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.disclosures.rules import equal_shares, parse_share
 from tlo.disclosures.workflow import Action
 from tlo.errors import NotFound, ValidationError
+from tlo.licensing import terms as royalty_terms
 from tlo.licensing.agreement_models import (
+    DEFAULT_REPORT_DUE_DAYS,
     Agreement,
     AgreementPatent,
     AgreementStatus,
@@ -40,7 +42,6 @@ from tlo.licensing.agreement_models import (
     AnnualFee,
     Milestone,
     ReportPeriod,
-    RoyaltyRate,
 )
 from tlo.licensing.models import Company, Contact, Outreach, Stage
 from tlo.licensing.obligations import MilestoneTerm, Obligation, Terms, derive_obligations
@@ -119,7 +120,16 @@ class AgreementForm:
     term_months: int | None = None
     upfront_fee: str | Decimal = "0"
     annual_fees: list[str | Decimal] = field(default_factory=list)  # anniversary 1, 2, ...
-    royalty_rates: list[tuple[str, str | Decimal]] = field(default_factory=list)
+    # Per product category: (what it applies to, a percent or its tiers, a list of
+    # terms.TierEntry ascending by the cumulative net sales they apply up to).
+    royalty_rates: list[tuple[str, str | Decimal | list[royalty_terms.TierEntry]]] = field(
+        default_factory=list
+    )
+    # (calendar year, amount) or terms.MinimumEntry: credited by that year's running royalties.
+    minimum_annual_royalty: list = field(default_factory=list)
+    late_interest_percent: str | Decimal = "0"  # simple, a year; 0: none agreed
+    report_due_days: int = DEFAULT_REPORT_DUE_DAYS
+    report_currencies: list[str] | str = "USD"
     milestones: list[MilestoneEntry] = field(default_factory=list)
     sublicense_share: str | Decimal = "0"
     equity_shares: int = 0
@@ -138,7 +148,11 @@ class CheckedTerms:
     allocations_bp: list[int]
     upfront_cents: int
     annual_cents: list[int]
-    rates: list[tuple[str, int]]
+    rates: list[royalty_terms.CheckedRate]
+    minimums: list[tuple[int, int]]
+    late_interest_bp: int
+    report_due_days: int
+    report_currencies: str
     milestones: list[tuple[str, int, date]]
     sublicense_bp: int
     equity_percent_bp: int
@@ -156,19 +170,6 @@ def _clean_milestone(entry: object) -> tuple[str, int, date]:
     if amount < 0:
         raise ValidationError("A milestone payment cannot be negative.")
     return event, to_cents(amount), due
-
-
-def _clean_rate(entry: object) -> tuple[str, int]:
-    if not isinstance(entry, list | tuple) or len(entry) != 2:
-        raise ValidationError("Give each royalty rate what it applies to and its percentage.")
-    applies_to, rate = entry
-    applies_to = clean_text(
-        applies_to, what="what a royalty rate applies to", column=RoyaltyRate.applies_to
-    )
-    value = clean_percent(rate, what="a royalty rate")
-    if value == 0:
-        raise ValidationError("A royalty rate is above 0 %; leave it out otherwise.")
-    return applies_to or "All licensed products", percent_to_bp(value)
 
 
 def _list(value: object, what: str) -> list:
@@ -256,7 +257,10 @@ def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, Agreeme
                 "The term is a number of months above 0 (or empty for the life of the patents)."
             )
     milestones = [_clean_milestone(entry) for entry in _list(form.milestones, "milestones")]
-    rates = [_clean_rate(entry) for entry in _list(form.royalty_rates, "royalty rates")]
+    rates = royalty_terms.clean_rates(_list(form.royalty_rates, "royalty rates"))
+    minimums = royalty_terms.clean_minimums(
+        _list(form.minimum_annual_royalty, "minimum annual royalties"), cleaned.effective_date
+    )
     money = [
         clean_decimal_money(form.upfront_fee, what="upfront fee"),
         clean_decimal_money(form.past_patent_costs, what="past patent costs"),
@@ -279,6 +283,10 @@ def _check(session: Session, form: AgreementForm) -> tuple[CheckedTerms, Agreeme
         upfront_cents=to_cents(money[0]),
         annual_cents=[to_cents(a) for a in money[2:]],
         rates=rates,
+        minimums=minimums,
+        late_interest_bp=royalty_terms.clean_late_interest(form.late_interest_percent),
+        report_due_days=royalty_terms.clean_report_due_days(form.report_due_days),
+        report_currencies=royalty_terms.clean_currencies(form.report_currencies),
         milestones=milestones,
         sublicense_bp=percent_to_bp(
             clean_percent(form.sublicense_share, what="the sublicense share")
@@ -341,8 +349,9 @@ def _replace_children(
     session: Session, agreement_id: int, form: AgreementForm, terms: CheckedTerms
 ) -> None:
     # The licensed patents are kept link by link (with who added each): see _link_patents.
-    for model in (AgreementTechnology, AnnualFee, RoyaltyRate, Milestone):
+    for model in (AgreementTechnology, AnnualFee, Milestone):
         session.exec(delete(model).where(model.agreement_id == agreement_id))
+    royalty_terms.replace_schedule(session, agreement_id, terms.rates, terms.minimums)
     session.add_all(
         AgreementTechnology(
             agreement_id=agreement_id, disclosure_id=disclosure_id, allocation_bp=bp
@@ -352,10 +361,6 @@ def _replace_children(
     session.add_all(
         AnnualFee(agreement_id=agreement_id, year_number=year, amount_cents=cents)
         for year, cents in enumerate(terms.annual_cents, start=1)
-    )
-    session.add_all(
-        RoyaltyRate(agreement_id=agreement_id, applies_to=applies_to, rate_bp=bp)
-        for applies_to, bp in terms.rates
     )
     session.add_all(
         Milestone(agreement_id=agreement_id, event=event, amount_cents=cents, due_date=due)
@@ -812,9 +817,11 @@ def save_agreement(
         before = None
     else:
         agreement = existing
-        before = audit.snapshot(agreement) | {
-            "licensed_patents": _labels(session, list(_links(session, agreement.id)))
-        }
+        before = (
+            audit.snapshot(agreement)
+            | {"licensed_patents": _labels(session, list(_links(session, agreement.id)))}
+            | royalty_terms.audit_view(session, agreement.id)
+        )
     agreement.licenses_whole_family = whole_family
     if existing is None or form.patent_ids is not None:  # the officer saw the offer: a choice
         agreement.patents_chosen_at = clock.utcnow()
@@ -833,6 +840,9 @@ def save_agreement(
     agreement.past_patent_costs_cents = terms.past_costs_cents
     agreement.reimburse_ongoing_costs = form.reimburse_ongoing_costs
     agreement.royalty_report_period = ReportPeriod(form.royalty_report_period).value
+    agreement.report_due_days = terms.report_due_days
+    agreement.late_interest_bp = terms.late_interest_bp
+    agreement.report_currencies = terms.report_currencies
     agreement.licensee_signatory_contact_id = form.licensee_signatory_contact_id
     agreement.notes = form.notes.strip()
     session.add(agreement)
@@ -846,7 +856,9 @@ def save_agreement(
         object_type="agreement",
         object_id=agreement.id,
         before=before,
-        after=audit.snapshot(agreement) | {"licensed_patents": _labels(session, chosen)},
+        after=audit.snapshot(agreement)
+        | {"licensed_patents": _labels(session, chosen)}
+        | royalty_terms.audit_view(session, agreement.id),
     )
     return agreement
 
@@ -977,13 +989,14 @@ class AgreementView:
     technologies: list[tuple[Disclosure, Decimal]]  # with their share of income, percent
     patents: list[PatentApplication]  # those licensed, as the draft lists them
     annual_fees: list[AnnualFee]
-    royalty_rates: list[RoyaltyRate]
+    royalty_rates: list[royalty_terms.Rate]  # with their tiers
     milestones: list[Milestone]
     next_statuses: list[AgreementStatus]
     # Every application of the covered technologies' families, licensed or not (and any
     # other application linked to the agreement).
     family: list[FamilyMember] = field(default_factory=list)
     licensee_signatory: Contact | None = None  # who signs for the licensee, once chosen
+    minimum_royalties: list[royalty_terms.Minimum] = field(default_factory=list)
 
     @property
     def not_licensed_yet(self) -> list[FamilyMember]:
@@ -1016,7 +1029,8 @@ def get_agreement(session: Session, *, actor: Actor, agreement_id: int) -> Agree
         technologies=[(d, Decimal(bp) / 100) for d, bp in technologies],
         patents=[member.application for member in family if member.licensed],
         annual_fees=children(AnnualFee, AnnualFee.year_number),
-        royalty_rates=children(RoyaltyRate, RoyaltyRate.id),
+        royalty_rates=royalty_terms.schedule_of(session, agreement_id),
+        minimum_royalties=royalty_terms.minimums_of(session, agreement_id),
         milestones=children(Milestone, Milestone.due_date),
         next_statuses=sorted(NEXT_STATUSES[S(agreement.status)], key=list(S).index),
         family=family,
@@ -1059,6 +1073,7 @@ def terms_of(view: AgreementView) -> Terms | None:
         past_patent_costs=from_cents(agreement.past_patent_costs_cents),
         annual_fees={fee.year_number: from_cents(fee.amount_cents) for fee in view.annual_fees},
         report_period=ReportPeriod(agreement.royalty_report_period),
+        report_due_days=agreement.report_due_days,
         milestones=[
             MilestoneTerm(str(m.id), m.event, from_cents(m.amount_cents), m.due_date)
             for m in view.milestones
@@ -1151,18 +1166,7 @@ def parse_milestone_lines(text: str) -> list[MilestoneEntry]:
     return entries
 
 
-def parse_rate_lines(text: str) -> list[tuple[str, str]]:
-    """Royalty rates typed one a line: "what it applies to; percent"."""
-    text = clean_text(text, what="royalty rates")
-    rates = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        applies_to, _, rate = line.rpartition(";")
-        if not rate.strip():
-            raise ValidationError(f"Royalty line {number}: write 'applies to; percent'.")
-        rates.append((applies_to.strip(), rate.strip()))
-    return rates
+parse_rate_lines = royalty_terms.parse_rate_lines  # "applies to; 4 % up to 5,000,000; 3 %"
 
 
 def parse_amount_list(text: str) -> list[str]:

@@ -5,7 +5,11 @@ Every license, option and inter-institutional agreement licenses its technology'
 patent family (the default), except the research-tools licenses: US only, so they name the
 US applications and leave the PCT and European ones out. Licenses, options and CDAs name the
 licensee's first contact as its signatory; the material transfers and the inter-institutional
-agreement name none yet (their drafts leave the lines blank)."""
+agreement name none yet (their drafts leave the lines blank).
+
+The first exclusive license has royalty terms of a real license (issue 17): 4 % of cumulative
+net sales up to $5M, 3 % up to $20M and 2 % after, a minimum annual royalty from its third
+calendar year, 12 % late-payment interest and reports in USD or EUR."""
 
 from __future__ import annotations
 
@@ -22,9 +26,12 @@ from tlo.licensing.agreement_models import Agreement, AgreementStatus, Agreement
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.models import Company, CompanySize, Outreach, Stage
 from tlo.licensing.outreach import CompanyForm
+from tlo.licensing.terms import TierEntry
 from tlo.patents.models import DocketItemState
 
 S = DisclosureStatus
+# 4 % of cumulative net sales up to $5M, 3 % up to $20M, 2 % after.
+TIERED = [TierEntry("4", "5000000"), TierEntry("3", "20000000"), TierEntry("2")]
 INTERESTED = {Stage.INTERESTED, Stage.CDA_SIGNED, Stage.EVALUATING, Stage.TERM_SHEET}
 
 
@@ -92,6 +99,7 @@ def seed(session: Session, *, today: date, officer_names: dict[int, str]) -> Non
 
 
 def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) -> None:
+    tiered_yet = False  # the first exclusive license gets the tiered royalty terms
     for index, case in enumerate(licensed):
         company_id = _partner(session, case, {Stage.LICENSED})
         if company_id is None:
@@ -100,6 +108,9 @@ def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) 
         signed = min(signed, today - timedelta(days=30))
         startup = index % 2 == 1
         officer = _officer(case, officer_names)
+        tiered = not startup and not tiered_yet
+        tiered_yet = tiered_yet or tiered
+        rate = TIERED if tiered else ("2.5" if startup else "4")
         agreement = agreements.save_agreement(
             session,
             actor=officer,
@@ -112,7 +123,15 @@ def _licenses(session, licensed, *, today: date, officer_names: dict[int, str]) 
                 effective_date=signed,
                 upfront_fee="25000" if startup else "75000",
                 annual_fees=["10000", "20000", "30000"],
-                royalty_rates=[("Net sales of licensed products", "2.5" if startup else "4")],
+                royalty_rates=[("Net sales of licensed products", rate)],
+                minimum_annual_royalty=[
+                    (signed.year + years, amount)
+                    for years, amount in ((2, "50000"), (3, "75000"), (4, "100000"))
+                ]
+                if tiered
+                else [],
+                late_interest_percent="12" if tiered else "0",
+                report_currencies="USD, EUR" if tiered else "USD",
                 milestones=[
                     MilestoneEntry(
                         "First commercial sale", "150000", signed + timedelta(days=1100)

@@ -15,6 +15,7 @@ printed and the terms it was made with, so that two drafts can be compared
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
@@ -22,7 +23,7 @@ from tlo import audit, clock, documents, file_store, office_settings, word_templ
 from tlo.auth.permissions import Actor, require
 from tlo.disclosures.models import DisclosureInventor, FundingSource
 from tlo.errors import NotFound, ValidationError
-from tlo.licensing import clauses
+from tlo.licensing import clauses, terms
 from tlo.licensing.agreement_models import AgreementDraft, AgreementType, ReportPeriod
 from tlo.licensing.agreements import AgreementAccess, AgreementView, get_agreement
 from tlo.licensing.models import Company, CompanySize
@@ -60,6 +61,7 @@ CLAUSE_SAMPLE = {
     "office_email": "otl@university.example",
     "office_phone": "+1 650 555 0100",
     "officer_name": "Olivia Ortega",
+    "late_interest": "12 %",  # the Late Payments clause: "" brackets the prime-rate proposal
 }
 # Keys of the context that are no term of the agreement: a comparison of drafts skips them.
 NOT_TERMS = ("version", "prepared_on", "clauses", "licensee_size")
@@ -91,13 +93,20 @@ def _sample_terms() -> dict:
 
 def clause_sample_contexts() -> list[dict]:
     """The data a clause's text is tried with before it is saved: every agreement's party
-    name, with and without federal funding, with and without an office telephone."""
+    name, with and without federal funding, an office telephone, agreed late interest."""
     base = _sample_terms()
     return [
-        base | {"licensee_role": role, "federal": federal, "office_phone": phone}
+        base
+        | {
+            "licensee_role": role,
+            "federal": federal,
+            "office_phone": phone,
+            "late_interest": interest,
+        }
         for role in (LICENSEE, *ROLES.values())
         for federal in (True, False)
         for phone in (base["office_phone"], "")
+        for interest in (base["late_interest"], "")
     ]
 
 
@@ -149,13 +158,51 @@ def annual_fees_in_words(view: AgreementView) -> str:
     )
 
 
-def royalty_rates_in_words(view: AgreementView) -> str:
+def _rate_in_words(rate: terms.Rate) -> str:
+    """'3 % of Net Sales (Kits)'; tiered, each tier's percent on the Net Sales between its
+    bounds, the bounds being the category's cumulative Net Sales since the Effective Date."""
+    if len(rate.tiers) == 1:
+        return f"{terms.percent_words(rate.tiers[0].percent)} of Net Sales ({rate.applies_to})"
+    parts, floor = [], None
+    for tier in rate.tiers:
+        percent = terms.percent_words(tier.percent)
+        if floor is None:
+            parts.append(f"{percent} of Net Sales up to {dollars(tier.up_to)}")
+        elif tier.up_to is None:
+            parts.append(f"{percent} of Net Sales above {dollars(floor)}")
+        else:
+            parts.append(
+                f"{percent} of Net Sales above {dollars(floor)} up to {dollars(tier.up_to)}"
+            )
+        floor = tier.up_to
     return (
-        "; ".join(
-            f"{r.rate_bp / 100:g} % of Net Sales ({r.applies_to})" for r in view.royalty_rates
-        )
+        f"{', '.join(parts[:-1])} and {parts[-1]} ({rate.applies_to}; the tiers are of "
+        "cumulative Net Sales since the Effective Date)"
+    )
+
+
+def royalty_rates_in_words(view: AgreementView) -> str:
+    return "; ".join(_rate_in_words(rate) for rate in view.royalty_rates) or "none"
+
+
+def minimum_royalty_in_words(view: AgreementView) -> str:
+    """'$50,000.00 for calendar year 2027; $75,000.00 for calendar year 2028', or 'none'."""
+    return (
+        "; ".join(f"{dollars(m.amount)} for calendar year {m.year}" for m in view.minimum_royalties)
         or "none"
     )
+
+
+def late_interest_in_words(view: AgreementView) -> str:
+    """'12 %' a year, or '' where none is agreed yet (the clause then brackets a proposal)."""
+    bp = view.agreement.late_interest_bp
+    return terms.percent_words(Decimal(bp) / 100) if bp else ""
+
+
+def currencies_in_words(view: AgreementView) -> str:
+    """'USD', 'USD or EUR', 'USD, EUR or GBP'."""
+    codes = terms.currencies_of(view.agreement) or ["USD"]
+    return " or ".join([", ".join(codes[:-1]), codes[-1]]) if len(codes) > 1 else codes[0]
 
 
 def equity_in_words(view: AgreementView) -> str:
@@ -278,6 +325,10 @@ def draft_terms(session: Session, *, actor: Actor, agreement_id: int, version: i
         "upfront_fee": dollars(from_cents(a.upfront_fee_cents)),
         "annual_fees": annual_fees_in_words(view),
         "royalty_rates": royalty_rates_in_words(view),
+        "minimum_annual_royalty": minimum_royalty_in_words(view),
+        "late_interest": late_interest_in_words(view),
+        "report_due_days": a.report_due_days,
+        "report_currencies": currencies_in_words(view),
         "proposed_license_terms": proposed_terms_in_words(view),
         "equity": equity_in_words(view),
         "past_patent_costs": dollars(from_cents(a.past_patent_costs_cents)),

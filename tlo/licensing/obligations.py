@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from tlo.licensing.agreement_models import AgreementType, ReportPeriod
+from tlo.licensing.agreement_models import DEFAULT_REPORT_DUE_DAYS, AgreementType, ReportPeriod
 
 PAYMENT_DAYS = 30  # invoices issued on signature are due 30 days after the effective date
-REPORT_DAYS = 45  # a royalty report is due 45 days after its period ends
 LIFE_OF_PATENTS_MONTHS = 20 * 12  # "life of the patents": reports are scheduled for 20 years
 PERIOD_END_MONTHS = {
     ReportPeriod.QUARTERLY: (3, 6, 9, 12),
@@ -40,6 +39,8 @@ class Terms:
     annual_fees: dict[int, Decimal] = field(default_factory=dict)  # anniversary -> amount
     report_period: ReportPeriod = ReportPeriod.QUARTERLY
     milestones: list[MilestoneTerm] = field(default_factory=list)
+    # A royalty report is due this many days after its period ends (the agreement's term).
+    report_due_days: int = DEFAULT_REPORT_DUE_DAYS
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def derive_obligations(terms: Terms) -> list[Obligation]:
                     f"royalty_report:{period_end.isoformat()}",
                     "report",
                     f"Royalty report for the period ending {period_end}",
-                    period_end + timedelta(days=REPORT_DAYS),
+                    period_end + timedelta(days=terms.report_due_days),
                 )
             )
     for milestone in terms.milestones:

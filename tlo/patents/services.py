@@ -1283,6 +1283,7 @@ def _agreement_items(session: Session, agreement_ids: list[int]):
             "upfront_fee_cents",
             "past_patent_costs_cents",
             "royalty_report_period",
+            "report_due_days",
         )
     ]
     rows = [
@@ -1356,6 +1357,7 @@ class _AgreementRow:
     upfront_fee_cents: int
     past_patent_costs_cents: int
     royalty_report_period: str
+    report_due_days: int
 
     @property
     def number(self) -> str:

@@ -326,7 +326,11 @@ AGREEMENTS = ImportKind(
             "Annual fees", "list", "Per anniversary: 10000; 15000; 20000.", "10000; 15000"
         ),
         ImportColumn(
-            "Royalty rates", "list", "One a line: applies to; percent (or just a percent).", "3"
+            "Royalty rates",
+            "list",
+            "One a line: applies to; percent (or just a percent), or the tiers by cumulative "
+            "net sales: applies to; 4 % up to 5,000,000; 2 %.",
+            "3",
         ),
         ImportColumn(
             "Milestones",

@@ -152,12 +152,18 @@ class _Agreements:
                     },
                 )
         if kind.is_license:
+            rate_id = w.new_id("royalty_rate")
             w.add(
                 "royalty_rate",
+                {"id": rate_id, "agreement_id": aid, "applies_to": "All licensed products"},
+            )
+            w.add(  # a single rate: one tier without a bound
+                "royalty_tier",
                 {
-                    "id": w.new_id("royalty_rate"),
-                    "agreement_id": aid,
-                    "applies_to": "All licensed products",
+                    "id": w.new_id("royalty_tier"),
+                    "royalty_rate_id": rate_id,
+                    "position": 1,
+                    "up_to_cents": None,
                     "rate_bp": rng.choice([100, 200, 300, 400, 500]),
                 },
             )

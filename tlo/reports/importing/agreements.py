@@ -16,6 +16,7 @@ from tlo.disclosures.rules import (
     parse_share,
 )
 from tlo.errors import ValidationError
+from tlo.licensing import terms as royalty_terms
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementPatent,
@@ -25,12 +26,11 @@ from tlo.licensing.agreement_models import (
     AnnualFee,
     Milestone,
     ReportPeriod,
-    RoyaltyRate,
 )
 from tlo.licensing.agreements import parse_amount_list, parse_milestone_lines, parse_rate_lines
 from tlo.licensing.matching import normalise_company_name
 from tlo.licensing.models import Company
-from tlo.money import parse_money, parse_percent, percent_to_bp, to_cents
+from tlo.money import parse_money, percent_to_bp, to_cents
 from tlo.patents.models import PatentApplication
 from tlo.people.models import Person
 from tlo.reports.importing.job import BATCH, _chunks, _earlier, _Job, _unknown_person
@@ -58,7 +58,7 @@ class _AgreementRow:
     term_months: int | None
     upfront_cents: int
     annual_cents: list[int]
-    rates: list[tuple[str, int]]
+    rates: list[royalty_terms.CheckedRate]
     milestones: list[tuple[str, int, date]]
     sublicense_bp: int
     equity_shares: int
@@ -138,18 +138,13 @@ def _annual_fees(row: _Row) -> list[int]:
     return fees
 
 
-def _rates(row: _Row) -> list[tuple[str, int]]:
-    rates = []
+def _rates(row: _Row) -> list[royalty_terms.CheckedRate]:
+    """The royalty rates as the agreement form reads them (tiers too)."""
     try:
-        for applies_to, text in parse_rate_lines(row.text("Royalty rates")):
-            rate = parse_percent(text, what="A royalty rate")
-            if rate == 0:
-                raise ValidationError("A royalty rate is above 0 %; leave it out otherwise.")
-            rates.append((applies_to or "All licensed products", percent_to_bp(rate)))
+        return royalty_terms.clean_rates(parse_rate_lines(row.text("Royalty rates")))
     except ValidationError as err:
         row.problem("Royalty rates", str(err))
         return []
-    return rates
 
 
 def _milestones(row: _Row) -> list[tuple[str, int, date]]:
@@ -322,13 +317,10 @@ class _Agreements(_Job):
             for year, cents in enumerate(item.annual_cents, start=1)
         )
         add(
-            RoyaltyRate(agreement_id=agreement.id, applies_to=applies_to, rate_bp=bp)
-            for applies_to, bp in item.rates
-        )
-        add(
             Milestone(agreement_id=agreement.id, event=event, amount_cents=cents, due_date=due)
             for event, cents, due in item.milestones
         )
+        royalty_terms.add_schedule(self.session, agreement.id, item.rates)
         audit.record(
             self.session,
             actor=self.actor,
