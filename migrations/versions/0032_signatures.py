@@ -1,7 +1,7 @@
 """signatures of a disclosure, and its principal investigator
 
 Revision ID: 0032
-Revises: 0029
+Revises: 0031
 Create Date: 2026-12-03 09:00:00.000000
 
 Each inventor signs the disclosure by typing their name ("I have read this disclosure and my
@@ -24,7 +24,7 @@ from alembic import op
 import tlo.db
 
 revision: str = "0032"
-down_revision: str | None = "0029"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
