@@ -23,6 +23,7 @@ from tlo.disclosures.models import (
     ShareResponse,
     StatusChange,
 )
+from tlo.equity.models import EquityEvent, EquityHolding
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -85,6 +86,8 @@ __all__ = [
     "DocketItemState",
     "DraftClause",
     "DraftTerms",
+    "EquityEvent",
+    "EquityHolding",
     "Evaluation",
     "FilingDecision",
     "FundingSource",
