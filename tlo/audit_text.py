@@ -30,6 +30,7 @@ KIND_LABELS: dict[str, str] = {
     "agreement": "Agreement",
     "company": "Company",
     "income": "Income",
+    "equity_holding": "Equity holding",
     "person": "Person",
     "account": "Account",
     "template": "Word template",
@@ -274,6 +275,14 @@ PHRASES: dict[str, Phrase] = {
             "previewed the annual distribution of {record}: {after[incomes]} payments, "
             "${after[total]}",
         ),
+    ),
+    "equity.holding_recorded": Phrase(
+        "recorded {record}",
+        ("recorded {record}: {after[shares]} {after[class]} shares of {after[company]}",),
+    ),
+    "equity.event_recorded": Phrase(
+        "recorded an event of {record}",
+        ("recorded a {after[kind]} of {record} on {after[on]}",),
     ),
     "policy.added": Phrase(
         "added the revenue policy {record}",
