@@ -298,3 +298,25 @@ def test_an_acquisition_one_for_three_is_exact_when_stored(engine, office, start
     with unit_of_work(engine) as session:
         row = session.exec(select(EquityEvent).where(EquityEvent.kind == "acquisition")).one()
     assert (row.ratio_new, row.ratio_old, row.price_micros) == (1, 3, 4_200_000)
+
+
+@pytest.mark.parametrize(
+    ("price", "ratio", "message"),
+    [
+        ("0.1000000000000000000000000000001", None, "six decimals"),  # past 28 digits too
+        ("1", "1e999999999:1", "not a ratio"),
+        ("1", "Infinity", "not a ratio"),
+        ("1", "NaN:2", "not a ratio"),
+        ("1", Decimal("sNaN"), "not a ratio"),
+        ("1", "3000000000:1", "more digits"),
+    ],
+)
+def test_prices_and_ratios_are_read_exactly_or_refused(
+    engine, office, startup, price, ratio, message
+):
+    agreement_id, company_id, _ = startup
+    holding_id = hold(engine, office.officer, company_id, agreement_id)
+    with pytest.raises(ValidationError, match=message):
+        event(engine, office.officer, holding_id, "split", 5, price=price, ratio=ratio or "2:1")
+    with pytest.raises(NotFound):  # a picker's value that is no holding
+        event(engine, office.officer, Decimal("sNaN"), "split", 5, ratio="2:1")

@@ -38,7 +38,6 @@ from tlo.text import (
     clean_date,
     clean_id,
     clean_int,
-    clean_optional_id,
     clean_text,
 )
 
@@ -73,8 +72,18 @@ def clean_price(value: object, *, what: str, required: bool = True) -> Decimal |
     price = Decimal(value)
     if not price.is_finite() or not 0 <= price < MAX_PRICE:
         raise ValidationError(f"The {what} must be from $0 to {dollars(MAX_PRICE)} a share.")
-    ledger.price_to_micros(price)  # six decimals at most
+    if price != price.quantize(ledger.MICRO):  # exact (the price is below $10 million)
+        raise ValidationError(f"A price per share is kept to six decimals; {price} has more.")
     return price
+
+
+def _ratio_part(value: object) -> Fraction:
+    """One side of a ratio, exactly; refused when it is not a plain finite number of sensible
+    size (an exponent of a million digits would take the machine with it)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite() or not -18 <= number.adjusted() <= 18:
+        raise ValueError(value)
+    return Fraction(number)
 
 
 def clean_ratio(value: object, *, what: str) -> Fraction | None:
@@ -84,18 +93,21 @@ def clean_ratio(value: object, *, what: str) -> Fraction | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal | Fraction):
         raise ValidationError(f"Write the {what} as new shares for old ones, such as 2:1.")
-    if isinstance(value, str):
-        text = clean_text(value, what=what, max_length=40, multiline=False).replace(" ", "")
-        new, _, old = text.partition(":")
-        try:
-            ratio = Fraction(Decimal(new)) / Fraction(Decimal(old or "1"))
-        except (InvalidOperation, ZeroDivisionError, ValueError):
-            raise ValidationError(
-                f"The {what} {text!r} is not a ratio; write new shares for old ones, such as "
-                "2:1 (a 2-for-1 split) or 1:10 (a reverse split)."
-            ) from None
-    else:
-        ratio = Fraction(value)
+    text = str(value)
+    try:
+        if isinstance(value, Fraction):
+            ratio = value
+        elif isinstance(value, str):
+            text = clean_text(value, what=what, max_length=40, multiline=False).replace(" ", "")
+            new, _, old = text.partition(":")
+            ratio = _ratio_part(Decimal(new)) / _ratio_part(Decimal(old or "1"))
+        else:
+            ratio = _ratio_part(value)
+    except (InvalidOperation, ZeroDivisionError, ValueError, OverflowError):
+        raise ValidationError(
+            f"The {what} {text[:40]!r} is not a ratio; write new shares for old ones, such as "
+            "2:1 (a 2-for-1 split) or 1:10 (a reverse split)."
+        ) from None
     if ratio <= 0:
         raise ValidationError(f"The {what} must be above zero.")
     if ratio.numerator > INT32_MAX or ratio.denominator > INT32_MAX:
@@ -178,7 +190,13 @@ class EventForm:
     note: str = ""
 
 
-def _not_after_today(day: date, today: date | None) -> None:
+def _nothing_chosen(value: object) -> bool:
+    """A picker left empty (None, or 0 from a number box); anything else is checked as an id."""
+    return value is None or (type(value) is int and value == 0)
+
+
+def _not_after_today(day: date, today: object) -> None:
+    today = clean_date(today, what="day", required=False)
     if day > (today or clock.today()):
         raise ValidationError("An event is recorded once it has happened, not before.")
 
@@ -190,7 +208,7 @@ def record_holding(
     require(actor, "equity.record")
     if not isinstance(form, HoldingForm):
         raise ValidationError("Fill in the holding: company, class, date, shares and price.")
-    if form.company_id in (None, 0):
+    if _nothing_chosen(form.company_id):
         raise ValidationError("Choose the company whose shares these are.")
     company_id = clean_id(form.company_id, what="company")
     share_class = clean_text(
@@ -203,7 +221,11 @@ def record_holding(
     certificate = clean_text(
         form.certificate, what="certificate", column=EquityHolding.certificate, multiline=False
     )
-    agreement_id = clean_optional_id(form.agreement_id or None, what="agreement")
+    agreement_id = (
+        None
+        if _nothing_chosen(form.agreement_id)
+        else clean_id(form.agreement_id, what="agreement")
+    )
     held_for = clean_choice(form.held_for, HeldFor, what="holder")
     issued_on = clean_date(form.issued_on, what="date the shares were issued")
     shares = clean_shares(form.shares, what="number of shares issued")
@@ -290,7 +312,7 @@ def _checked_event(
     require(actor, "equity.record")
     if not isinstance(form, EventForm):
         raise ValidationError("Fill in the event: holding, kind and date.")
-    if form.holding_id in (None, 0):
+    if _nothing_chosen(form.holding_id):
         raise ValidationError("Choose the holding the event is about.")
     kind = clean_choice(form.kind, EventKind, what="kind of event")
     if kind is EventKind.SALE:
