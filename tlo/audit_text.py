@@ -284,6 +284,10 @@ PHRASES: dict[str, Phrase] = {
         "recorded an event of {record}",
         ("recorded a {after[kind]} of {record} on {after[on]}",),
     ),
+    "equity.event_voided": Phrase(
+        "voided an event of {record}",
+        ("voided the {before[kind]} of {record} of {before[on]}: “{after[reason]}”",),
+    ),
     "policy.added": Phrase(
         "added the revenue policy {record}",
         ("added the revenue policy {record}, in force from {after[effective_from]}",),

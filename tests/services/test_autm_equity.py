@@ -1,6 +1,6 @@
 """AUTM's cashed-in equity read from the equity ledger: the university's sales in the fiscal
 year (the first and last day in, the days either side out), not the inventors' shares, not a
-sale whose income was voided, and equity income recorded without a ledger sale still counted.
+voided sale, and equity income recorded without a ledger sale still counted.
 The office and its payments are test_autm's (FY2025 runs 2024-07-01 to 2025-06-30)."""
 
 from datetime import date
@@ -18,7 +18,6 @@ from tlo.db import unit_of_work
 from tlo.equity import services as equity
 from tlo.equity.services import EventForm, HoldingForm
 from tlo.licensing.agreement_models import AgreementTechnology
-from tlo.revenue import services as revenue
 
 RECORDED_ON = date(2026, 11, 25)
 
@@ -64,7 +63,7 @@ def sales(engine, office, autm_office, autm_income):  # noqa: F811
     )
     sell(ours, "2024-06-30", 1_000, "1")  # FY2024: the day before
     sell(ours, "2024-07-01", 10_000, "1.234567")  # the first day: $12,345.67
-    mistaken = sell(ours, "2025-03-01", 100, "3")  # its income voided below
+    mistaken = sell(ours, "2025-03-01", 100, "3")  # voided below, with its income
     sell(ours, "2025-06-30", 1, "0.005")  # the last day: $0.01, half up
     sell(ours, "2025-07-01", 5_000, "2")  # FY2026: the day after
     theirs = holding(
@@ -77,8 +76,8 @@ def sales(engine, office, autm_office, autm_income):  # noqa: F811
     )
     sell(theirs, "2025-01-01", 50, "10")  # the inventors' cash: no income, not counted
     with unit_of_work(engine) as session:
-        revenue.void_income(
-            session, actor=office.finance, income_id=mistaken.income_id, reason="Wrong broker note"
+        equity.void_event(
+            session, actor=office.finance, event_id=mistaken.id, reason="Wrong broker note"
         )
 
 

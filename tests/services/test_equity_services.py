@@ -17,6 +17,7 @@ from tlo.equity.models import EquityEvent, EquityHolding
 from tlo.equity.services import EventForm, HoldingForm
 from tlo.errors import NotFound, PermissionDenied, ValidationError
 from tlo.licensing.agreement_models import Agreement
+from tlo.revenue import services as revenue
 from tlo.revenue.models import Income
 
 ISSUED = TODAY - timedelta(days=400)
@@ -320,3 +321,81 @@ def test_prices_and_ratios_are_read_exactly_or_refused(
         event(engine, office.officer, holding_id, "split", 5, price=price, ratio=ratio or "2:1")
     with pytest.raises(NotFound):  # a picker's value that is no holding
         event(engine, office.officer, Decimal("sNaN"), "split", 5, ratio="2:1")
+
+
+def void(engine, actor, event_id, reason="Recorded by mistake"):
+    with unit_of_work(engine) as session:
+        return equity.void_event(session, actor=actor, event_id=event_id, reason=reason)
+
+
+def test_a_mistaken_round_is_voided_and_the_value_is_the_earlier_one(engine, office, startup):
+    agreement_id, company_id, _ = startup
+    holding_id = hold(engine, office.officer, company_id, agreement_id)
+    wrong = event(engine, office.officer, holding_id, "dilution", 20, price="50")
+    event(engine, office.officer, holding_id, "dilution", 10, price="0.50")
+    [view] = overview(engine, office.director).holdings
+    assert view.totals.value == Decimal("500000.00")
+    void(engine, office.officer, wrong.id, "Typed $50 for $0.50")
+    [view] = overview(engine, office.director).holdings
+    assert view.totals.value == Decimal("500000.00")  # the later round still prices it
+    with unit_of_work(engine) as session:
+        events = equity.events_of(session, actor=office.director, holding_id=holding_id)
+        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert [(e.kind.value, e.event.voided) for e in events] == [
+        ("issue", False),
+        ("dilution", True),
+        ("dilution", False),
+    ]
+    assert events[1].event.void_reason == "Typed $50 for $0.50"
+    assert (last.action, last.after["reason"]) == ("equity.event_voided", "Typed $50 for $0.50")
+    with pytest.raises(ValidationError, match="already voided by Olivia Ortega"):
+        void(engine, office.officer, wrong.id)
+
+
+def test_voiding_a_sale_voids_its_income_and_gives_the_shares_back(engine, office, startup):
+    agreement_id, company_id, _ = startup
+    holding_id = hold(engine, office.officer, company_id, agreement_id)
+    sale = event(engine, office.finance, holding_id, "sale", 5, shares=400_000, price="1")
+    with (
+        pytest.raises(ValidationError, match="void the sale on the Equity page"),
+        unit_of_work(engine) as session,
+    ):
+        revenue.void_income(
+            session, actor=office.finance, income_id=sale.income_id, reason="Mistake"
+        )
+    with pytest.raises(PermissionDenied, match=r"equity\.sell"):
+        void(engine, office.officer, sale.id)
+    void(engine, office.finance, sale.id, "Wrong number of shares")
+    with unit_of_work(engine) as session:
+        income = session.get(Income, sale.income_id)
+    assert income.voided and income.void_reason == "Wrong number of shares"
+    [view] = overview(engine, office.director).holdings
+    assert (view.totals.shares, view.totals.proceeds) == (1_000_000, 0)
+    # Recorded again as it was: a new sale and a new income.
+    again = event(engine, office.finance, holding_id, "sale", 5, shares=40_000, price="1")
+    assert again.income_id != sale.income_id
+
+
+def test_a_sale_whose_distribution_is_posted_is_not_voided(engine, office, startup):
+    agreement_id, company_id, _ = startup
+    holding_id = hold(engine, office.officer, company_id, agreement_id)
+    sale = event(engine, office.finance, holding_id, "sale", 5, shares=400_000, price="1")
+    distribute(engine, office, sale.income_id)
+    with pytest.raises(ValidationError, match="reverse its distribution"):
+        void(engine, office.finance, sale.id)
+    with unit_of_work(engine) as session:
+        assert not session.get(EquityEvent, sale.id).voided  # nothing half done
+        assert not session.get(Income, sale.income_id).voided
+
+
+def test_an_event_the_later_ones_need_is_not_voided(engine, office, startup):
+    agreement_id, company_id, _ = startup
+    holding_id = hold(engine, office.officer, company_id, agreement_id, shares=10)
+    split = event(engine, office.officer, holding_id, "split", 20, ratio="10:1")
+    event(engine, office.director, holding_id, "sale", 10, shares=50, price="1")
+    with pytest.raises(ValidationError, match="Void the later events first"):
+        void(engine, office.officer, split.id)  # 50 of 10 shares could not have been sold
+    with pytest.raises(ValidationError, match="Say why"):
+        void(engine, office.officer, split.id, " ")
+    with pytest.raises(NotFound):
+        void(engine, office.officer, 99_999)

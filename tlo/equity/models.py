@@ -1,8 +1,9 @@
 """The equity ledger's tables (#19, item 2, migration 0030): a holding per company and share
 certificate, and its events in date order.
 
-A holding is what the ledger (tlo.equity.ledger) works out from its events; nothing derived
-is stored, so the shares, cost basis and value are always those of the events as they stand.
+A holding is what the ledger (tlo.equity.ledger) works out from its events (those not
+voided); nothing derived is stored, so the shares, cost basis and value are always those of
+the events as they stand.
 Per-share prices are whole micro-dollars ($0.0001 = 100): a par value is exact. A ratio (a
 split, a conversion, an acquisition) is kept as two whole numbers, new shares for old ones
 (2 for 1; 1 for 3), so that a third is a third and not 0.333...
@@ -70,3 +71,13 @@ class EquityEvent(SQLModel, table=True):
     created_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     created_by_name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # An event recorded by mistake: kept, with who voided it, when and why, and read by nothing
+    # (a voided sale's income is voided with it).
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    voided_by_name: str | None = Field(default=None, max_length=200)
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None

@@ -136,12 +136,16 @@ def _ledger_event(row: EquityEvent) -> ledger.Event:
     )
 
 
-def _events(session: Session, holding_ids: list[int]) -> dict[int, list[EquityEvent]]:
-    """Each holding's events in the order the ledger reads them: by day, then as recorded."""
+def _events(
+    session: Session, holding_ids: list[int], *, voided: bool = False
+) -> dict[int, list[EquityEvent]]:
+    """Each holding's events in the order the ledger reads them: by day, then as recorded;
+    those voided only when asked for (to show them)."""
+    query = select(EquityEvent).where(col(EquityEvent.holding_id).in_(holding_ids))
+    if not voided:
+        query = query.where(col(EquityEvent.voided_at).is_(None))
     rows = session.exec(
-        select(EquityEvent)
-        .where(col(EquityEvent.holding_id).in_(holding_ids))
-        .order_by(EquityEvent.holding_id, EquityEvent.occurred_on, EquityEvent.id)
+        query.order_by(EquityEvent.holding_id, EquityEvent.occurred_on, EquityEvent.id)
     ).all()
     by_holding: dict[int, list[EquityEvent]] = defaultdict(list)
     for row in rows:
@@ -464,6 +468,57 @@ def record_event(
     return row
 
 
+def void_event(session: Session, *, actor: Actor, event_id: int, reason: str) -> EquityEvent:
+    """Void an event recorded by mistake: it stays, marked voided (who, when, why), and the
+    ledger no longer reads it, once the holding's other events still make sense without it.
+    A sale's income is voided with it (only while nothing of it is posted: a posted
+    distribution is reversed first, on the Income page). Then record the event as it was."""
+    require(actor, "equity.record")
+    reason = clean_text(reason, what="reason for voiding", column=EquityEvent.void_reason)
+    if not reason:
+        raise ValidationError("Say why the event is voided.")
+    event_id = clean_id(event_id, what="event")
+    found = session.get(EquityEvent, event_id)
+    if found is None:
+        raise NotFound(f"There is no event {event_id}.")
+    holding = _holding(session, found.holding_id, lock=True)
+    row = session.get(EquityEvent, event_id)
+    session.refresh(row)  # as it stands now that the holding is locked
+    if row.voided:
+        raise ValidationError(
+            f"This event was already voided by {row.voided_by_name} on "
+            f"{clock.office_date(row.voided_at)}."
+        )
+    if row.kind == EventKind.SALE.value:
+        require(actor, "equity.sell")
+    others = [e for e in _events(session, [holding.id]).get(holding.id, []) if e.id != row.id]
+    try:
+        after = ledger.totals([_ledger_event(e) for e in others])
+    except ValidationError as err:
+        raise ValidationError(
+            f"Without this {EventKind(row.kind).label.lower()} the holding's other events no "
+            f"longer make sense ({err}) Void the later events first."
+        ) from None
+    row.voided_at = clock.utcnow()
+    row.voided_by_account_id = actor.account_id
+    row.voided_by_name = actor.name
+    row.void_reason = reason
+    session.add(row)
+    session.flush()
+    if row.income_id is not None:
+        revenue.void_income(session, actor=actor, income_id=row.income_id, reason=reason)
+    audit.record(
+        session,
+        actor=actor,
+        action="equity.event_voided",
+        object_type="equity_holding",
+        object_id=holding.id,
+        before={"kind": row.kind, "on": row.occurred_on.isoformat(), "income": row.income_id},
+        after={"reason": reason, "shares_after": after.shares},
+    )
+    return row
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -519,6 +574,8 @@ def holdings(session: Session, *, actor: Actor) -> EquityOverview:
 
 @dataclass(frozen=True)
 class EventView:
+    """An event as the page lists it; a voided one too, marked so (the ledger reads none)."""
+
     event: EquityEvent
     kind: EventKind
     price: Decimal | None
@@ -539,7 +596,7 @@ def events_of(session: Session, *, actor: Actor, holding_id: int) -> list[EventV
             if row.kind == EventKind.SALE.value
             else None,
         )
-        for row in _events(session, [holding.id]).get(holding.id, [])
+        for row in _events(session, [holding.id], voided=True).get(holding.id, [])
     ]
 
 

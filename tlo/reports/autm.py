@@ -907,7 +907,8 @@ def _equity_cashed_in(
     the fiscal year (a sale's cash is the equity income it became; a sale of shares held for
     the inventors is theirs, not the university's), and the equity cash-out income recorded
     without a sale in the ledger (before tlo kept one, or imported). A sale whose income was
-    voided is not counted, as its income is not. At most some sales a year: read whole."""
+    voided (or whose income was) is not counted, as its income is not. At most some sales a
+    year: read whole."""
     sales = session.exec(
         select(
             EquityEvent.occurred_on,
@@ -923,6 +924,7 @@ def _equity_cashed_in(
         .outerjoin(Income, Income.id == EquityEvent.income_id)
         .where(
             EquityEvent.kind == ledger.EventKind.SALE.value,
+            col(EquityEvent.voided_at).is_(None),
             col(EquityEvent.occurred_on).between(first, last),
             EquityHolding.held_for == HeldFor.UNIVERSITY.value,
             col(Income.voided_at).is_(None),  # no income (nothing received) or one that counts
@@ -1041,7 +1043,8 @@ def _license_income(
         "on the licensees' sales.",
         LicenseIncomeKind.CASHED_IN_EQUITY: "Cash from selling equity taken under a license, "
         "from the equity ledger: the sales of the university's shares made in the fiscal year "
-        "(shares held for the inventors are theirs), and equity cash-out income recorded "
+        "(shares held for the inventors are theirs; a voided sale counts nowhere), and equity "
+        "cash-out income recorded "
         "without a sale in the ledger. Equity not yet sold is not income.",
         LicenseIncomeKind.OTHER: "Upfront (issue) fees, annual and maintenance fees, milestone "
         "payments and sublicense income. Sublicense income is counted here, not as running "
