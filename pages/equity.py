@@ -130,6 +130,11 @@ if overview.holdings:
                 "Income": view.event.income_id,
                 "Note": view.event.note,
                 "Recorded by": view.event.created_by_name,
+                "Voided": (
+                    f"{view.event.void_reason} ({view.event.voided_by_name})"
+                    if view.event.voided
+                    else ""
+                ),
             }
             for view in events
         ],
@@ -208,3 +213,37 @@ if overview.holdings:
             if cancel.button("Cancel the sale"):
                 st.session_state.pop(SALE, None)
                 st.rerun()
+
+    standing = [view for view in events if not view.event.voided]
+    if ui.can("equity.record") and standing:
+        with (
+            st.expander("Void an event recorded by mistake", icon=":material/block:"),
+            st.form(gone := ui.widget_key("eq_void")),
+        ):
+            mistaken = st.selectbox(
+                "Event",
+                standing,
+                format_func=lambda view: (
+                    f"{view.event.occurred_on} · {view.kind.label}"
+                    + (f" · {view.event.shares:,} shares" if view.event.shares else "")
+                ),
+                index=len(standing) - 1,  # the latest: the one a mistake usually is
+                key=f"{gone}_event_{standing[-1].event.id}",  # the latest again once one is added
+            )
+            reason = st.text_input("Why is it voided?", key=f"{gone}_reason")
+            sure = st.checkbox(
+                "Void it: this cannot be undone (a sale's income is voided with it)",
+                key=f"{gone}_sure",
+            )
+            if st.form_submit_button("Void the event"):
+                if not sure:
+                    st.error("Tick the box to confirm that the event is voided.")
+                else:
+                    ui.attempt(
+                        equity.void_event,
+                        event_id=mistaken.event.id,
+                        reason=reason,
+                        success=f"{mistaken.kind.label} voided. It is kept on record and "
+                        "counts nowhere; record it again as it was.",
+                        clear="eq_void",
+                    )

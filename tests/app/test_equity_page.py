@@ -110,3 +110,24 @@ def test_an_officer_records_rounds_but_no_sale(open_app):
     app = opened(open_app, "officer")
     assert "Sale" not in app.selectbox(key="eq_event_kind").options
     assert "Dilution" in app.selectbox(key="eq_event_kind").options
+
+
+def test_the_director_voids_a_mistaken_event(open_app):
+    app = opened(open_app)
+    record_holding(app)
+    choose(app, "eq_holding", "PA-1").run()
+    choose(app, "eq_event_kind", "Dilution")
+    app.date_input(key="eq_event_on").set_value(TODAY)
+    app.text_input(key="eq_event_price").input("125")
+    button(app, "Record the event").click().run()
+    assert app.metric[1].value == "$125,000.00"
+    app.text_input(key="eq_void_reason").input("Typed $125 for $1.25")
+    button(app, "Void the event").click().run()
+    assert messages(app.error) == ["Tick the box to confirm that the event is voided."]
+    app.checkbox(key="eq_void_sure").check()
+    button(app, "Void the event").click().run()
+    assert not app.exception
+    assert messages(app.success)[0].startswith("Dilution voided.")
+    assert app.metric[1].value == "$1,250.00"
+    events = app.dataframe[1].value
+    assert list(events["Voided"]) == ["", "Typed $125 for $1.25 (Diane Whitfield)"]

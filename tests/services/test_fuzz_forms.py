@@ -384,6 +384,11 @@ def _build_world(engine, database: str) -> World:
                 agreement_id=ids["signed_agreement"],
             ),
         ).id
+        ids["holding_round"] = equity.record_event(
+            session,
+            actor=office.officer,
+            form=EventForm(ids["holding"], "dilution", TODAY - timedelta(days=50), price="0.25"),
+        ).id
     world.tables = sorted(sa.inspect(engine).get_table_names())
     with Session(engine) as session:
         world.row_counts = _row_counts(session, world.tables)
@@ -1349,6 +1354,13 @@ SPECS = [
         "officer",
         lambda w: {"form": EventForm(w.holding, "split", TODAY, ratio="3:2")},
         EVENT_SLOTS,
+    ),
+    Spec(
+        "equity.void_event",
+        equity.void_event,
+        "officer",
+        lambda w: {"event_id": w.holding_round, "reason": "Typed the wrong round"},
+        {"event_id": "id", "reason": "text"},
     ),
     # --- revenue
     Spec(
