@@ -113,9 +113,11 @@ if ui.can("equity.record"):
 
 if overview.holdings:
     st.subheader("Events of a holding")
-    chosen = st.selectbox(
-        "Holding", overview.holdings, format_func=lambda view: view.label, key="eq_holding"
-    )
+    # Chosen by id, so that the view shown is this run's, not one kept from before a change.
+    by_id = {view.holding.id: view for view in overview.holdings}
+    chosen = by_id[
+        st.selectbox("Holding", list(by_id), format_func=lambda i: by_id[i].label, key="eq_holding")
+    ]
     with ui.reading() as session:
         events = equity.events_of(session, actor=actor, holding_id=chosen.holding.id)
     ui.table(
@@ -214,22 +216,55 @@ if overview.holdings:
                 st.session_state.pop(SALE, None)
                 st.rerun()
 
+    own = (
+        next((c for c in choices if c.company_id == chosen.holding.company_id), None)
+        if ui.can("equity.record")
+        else None
+    )
+    if own is not None and chosen.holding.agreement_id is None and own.agreements:
+        st.info(
+            "This holding names no license: its sales cannot be shared under the policy until "
+            "it does."
+        )
+        with st.form(named := ui.widget_key("eq_license")):
+            license_ = st.selectbox(
+                "The license the shares came from",
+                own.agreements,
+                format_func=lambda pair: pair[1],
+                key=f"{named}_agreement",
+            )
+            if st.form_submit_button("Name the license"):
+                ui.attempt(
+                    equity.name_license,
+                    holding_id=chosen.holding.id,
+                    agreement_id=license_[0],
+                    success=f"The holding's shares came from {license_[1]}.",
+                    clear="eq_license",
+                )
+
     standing = [view for view in events if not view.event.voided]
     if ui.can("equity.record") and standing:
         with (
             st.expander("Void an event recorded by mistake", icon=":material/block:"),
             st.form(gone := ui.widget_key("eq_void")),
         ):
-            mistaken = st.selectbox(
-                "Event",
-                standing,
-                format_func=lambda view: (
-                    f"{view.event.occurred_on} · {view.kind.label}"
-                    + (f" · {view.event.shares:,} shares" if view.event.shares else "")
-                ),
-                index=len(standing) - 1,  # the latest: the one a mistake usually is
-                key=f"{gone}_event_{standing[-1].event.id}",  # the latest again once one is added
-            )
+            events_by_id = {view.event.id: view for view in standing}
+            mistaken = events_by_id[
+                st.selectbox(
+                    "Event",
+                    list(events_by_id),
+                    format_func=lambda i: (
+                        f"{events_by_id[i].event.occurred_on} · {events_by_id[i].kind.label}"
+                        + (
+                            f" · {events_by_id[i].event.shares:,} shares"
+                            if events_by_id[i].event.shares
+                            else ""
+                        )
+                    ),
+                    index=len(standing) - 1,  # the latest: the one a mistake usually is
+                    key=f"{gone}_event_{standing[-1].event.id}",  # the latest once one is added
+                )
+            ]
             reason = st.text_input("Why is it voided?", key=f"{gone}_reason")
             sure = st.checkbox(
                 "Void it: this cannot be undone (a sale's income is voided with it)",

@@ -284,6 +284,9 @@ PHRASES: dict[str, Phrase] = {
         "recorded an event of {record}",
         ("recorded a {after[kind]} of {record} on {after[on]}",),
     ),
+    "equity.license_named": Phrase(
+        "named the license of {record}", ("named {after[agreement]} the license of {record}",)
+    ),
     "equity.event_voided": Phrase(
         "voided an event of {record}",
         ("voided the {before[kind]} of {record} of {before[on]}: “{after[reason]}”",),

@@ -131,3 +131,20 @@ def test_the_director_voids_a_mistaken_event(open_app):
     assert app.metric[1].value == "$1,250.00"
     events = app.dataframe[1].value
     assert list(events["Voided"]) == ["", "Typed $125 for $1.25 (Diane Whitfield)"]
+
+
+def test_a_holding_recorded_without_its_license_is_given_one(open_app):
+    app = opened(open_app)
+    choose(app, "eq_new_source", "no license")
+    app.text_input(key="eq_new_class").input("Warrants")
+    app.date_input(key="eq_new_on").set_value(date(2026, 6, 1))
+    app.number_input(key="eq_new_shares").set_value(10)
+    app.text_input(key="eq_new_price").input("0")
+    button(app, "Record the holding").click().run()
+    choose(app, "eq_holding", "Warrants").run()
+    assert "names no license" in messages(app.info)[0]
+    button(app, "Name the license").click().run()
+    assert not app.exception
+    assert messages(app.success)[0].startswith("The holding's shares came from AGR-")
+    assert not app.info, messages(app.info)
+    assert any(value.startswith("AGR-") for value in app.dataframe[0].value["Agreement"])

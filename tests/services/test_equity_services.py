@@ -160,14 +160,29 @@ def test_a_sale_becomes_equity_income_shared_under_the_policy(engine, office, st
     assert list(inventors.values()) == [Decimal("64012.80")]  # 60 % of the inventors' part
 
 
-def test_a_sale_the_policy_cannot_share_is_refused_and_nothing_is_kept(engine, office, startup):
-    _, company_id, _ = startup
+def test_a_sale_the_policy_cannot_share_is_refused_until_the_license_is_named(
+    engine, office, startup
+):
+    agreement_id, company_id, _ = startup
     holding_id = hold(engine, office.officer, company_id)  # no license named
     with pytest.raises(ValidationError, match="names no license"):
         event(engine, office.finance, holding_id, "sale", 5, shares=10, price="1")
     with unit_of_work(engine) as session:
         assert session.exec(select(EquityEvent.kind)).all() == ["issue"]
         assert session.exec(select(Income)).all() == []
+    with unit_of_work(engine) as session:
+        equity.name_license(
+            session, actor=office.officer, holding_id=holding_id, agreement_id=agreement_id
+        )
+    with pytest.raises(ValidationError, match="already names"), unit_of_work(engine) as session:
+        equity.name_license(
+            session, actor=office.officer, holding_id=holding_id, agreement_id=agreement_id
+        )
+    sale = event(engine, office.finance, holding_id, "sale", 5, shares=10, price="1")
+    with unit_of_work(engine) as session:
+        assert session.get(Income, sale.income_id).agreement_id == agreement_id
+        actions = session.exec(select(AuditEntry.action)).all()
+    assert "equity.license_named" in actions
 
 
 def test_a_failing_income_leaves_no_sale_behind(engine, office, startup):
@@ -263,6 +278,14 @@ def test_a_holding_names_an_agreement_of_its_own_company_and_a_certificate_once(
     other_agreement = save(engine, office.officer, exclusive_form(other_company, [other]))
     with pytest.raises(ValidationError, match="not an agreement with VoltCell"):
         hold(engine, office.officer, company_id, other_agreement)
+    unnamed = hold(engine, office.officer, company_id, certificate="C-0")
+    with (
+        pytest.raises(ValidationError, match="not an agreement with VoltCell"),
+        unit_of_work(engine) as session,
+    ):
+        equity.name_license(
+            session, actor=office.officer, holding_id=unnamed, agreement_id=other_agreement
+        )
     hold(engine, office.officer, company_id, agreement_id)
     with pytest.raises(ValidationError, match=r"C-1 of VoltCell & Sons Inc\. is already"):
         hold(engine, office.officer, company_id, agreement_id)

@@ -384,6 +384,11 @@ def _build_world(engine, database: str) -> World:
                 agreement_id=ids["signed_agreement"],
             ),
         ).id
+        ids["unnamed_holding"] = equity.record_holding(
+            session,
+            actor=office.officer,
+            form=HoldingForm(world.company, "Warrants", TODAY - timedelta(days=9), 10, "0"),
+        ).id
         ids["holding_round"] = equity.record_event(
             session,
             actor=office.officer,
@@ -1354,6 +1359,13 @@ SPECS = [
         "officer",
         lambda w: {"form": EventForm(w.holding, "split", TODAY, ratio="3:2")},
         EVENT_SLOTS,
+    ),
+    Spec(
+        "equity.name_license",
+        equity.name_license,
+        "officer",
+        lambda w: {"holding_id": w.unnamed_holding, "agreement_id": w.signed_agreement},
+        {"holding_id": "id", "agreement_id": "id"},
     ),
     Spec(
         "equity.void_event",

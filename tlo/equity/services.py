@@ -239,16 +239,7 @@ def record_holding(
     company = session.get(Company, company_id)
     if company is None:
         raise NotFound(f"There is no company {company_id}.")
-    agreement = None
-    if agreement_id is not None:
-        agreement = session.get(Agreement, agreement_id)
-        if agreement is None:
-            raise NotFound(f"There is no agreement {agreement_id}.")
-        if agreement.company_id != company.id:
-            raise ValidationError(
-                f"{agreement.number} is not an agreement with {company.name}; choose one of "
-                "its own."
-            )
+    agreement = _agreement_of(session, company, agreement_id) if agreement_id else None
     if (
         certificate
         and session.exec(
@@ -301,6 +292,48 @@ def record_holding(
     return holding
 
 
+def _agreement_of(session: Session, company: Company, agreement_id: int) -> Agreement:
+    """The agreement, once it is one of the company's own."""
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise NotFound(f"There is no agreement {agreement_id}.")
+    if agreement.company_id != company.id:
+        raise ValidationError(
+            f"{agreement.number} is not an agreement with {company.name}; choose one of its own."
+        )
+    return agreement
+
+
+def name_license(
+    session: Session, *, actor: Actor, holding_id: int, agreement_id: int
+) -> EquityHolding:
+    """Name the license a holding's shares came from (recorded without one), so that its
+    sales can be shared under the policy. Once named, it stays: its sales are that license's
+    income."""
+    require(actor, "equity.record")
+    if _nothing_chosen(agreement_id):
+        raise ValidationError("Choose the license the shares came from.")
+    agreement_id = clean_id(agreement_id, what="agreement")
+    holding = _holding(session, holding_id, lock=True)
+    if holding.agreement_id is not None:
+        raise ValidationError("This holding already names the license its shares came from.")
+    company = session.get(Company, holding.company_id)
+    agreement = _agreement_of(session, company, agreement_id)
+    holding.agreement_id = agreement.id
+    session.add(holding)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="equity.license_named",
+        object_type="equity_holding",
+        object_id=holding.id,
+        before={"agreement": None},
+        after={"agreement": agreement.number},
+    )
+    return holding
+
+
 @dataclass(frozen=True)
 class _CheckedEvent:
     holding: EquityHolding
@@ -328,7 +361,7 @@ def _checked_event(
     shares = 0
     if kind in SHARES_OF:
         shares = clean_shares(form.shares, what=f"number of shares of the {what}")
-    elif form.shares not in (None, 0):
+    elif not _nothing_chosen(form.shares):
         raise ValidationError(f"A {what} changes no number of shares by itself; leave it empty.")
     ratio = clean_ratio(form.ratio, what=f"ratio of the {what}")
     if kind in RATIO_OF and ratio is None:
@@ -387,7 +420,7 @@ def _sale_income(session: Session, checked: _CheckedEvent) -> SalePreview:
     if holding.agreement_id is None:
         raise ValidationError(
             "This holding names no license it came from, so its sale could not be shared "
-            "under the policy: record the holding's agreement first."
+            "under the policy: name the holding's license first."
         )
     agreement = session.get(Agreement, holding.agreement_id)
     return SalePreview(
