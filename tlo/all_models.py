@@ -25,6 +25,7 @@ from tlo.disclosures.models import (
 )
 from tlo.disclosures.share_links import ShareLink
 from tlo.disclosures.signatures import DisclosureSignature
+from tlo.equity.models import EquityEvent, EquityHolding
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -90,6 +91,8 @@ __all__ = [
     "DocketItemState",
     "DraftClause",
     "DraftTerms",
+    "EquityEvent",
+    "EquityHolding",
     "Evaluation",
     "FilingDecision",
     "FundingSource",

@@ -134,6 +134,7 @@ CONTENT_PERMISSIONS: dict[str, str] = {
     "company": "company.read",
     "agreement": "agreement.read",
     "income": "distribution.read",
+    "equity_holding": "equity.read",
     "fiscal_year": "distribution.read",
     "revenue_policy": "policy.manage",
     "template": "template.manage",

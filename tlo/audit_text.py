@@ -30,6 +30,7 @@ KIND_LABELS: dict[str, str] = {
     "agreement": "Agreement",
     "company": "Company",
     "income": "Income",
+    "equity_holding": "Equity holding",
     "person": "Person",
     "account": "Account",
     "template": "Word template",
@@ -278,6 +279,21 @@ PHRASES: dict[str, Phrase] = {
             "previewed the annual distribution of {record}: {after[incomes]} payments, "
             "${after[total]}",
         ),
+    ),
+    "equity.holding_recorded": Phrase(
+        "recorded {record}",
+        ("recorded {record}: {after[shares]} {after[class]} shares of {after[company]}",),
+    ),
+    "equity.event_recorded": Phrase(
+        "recorded an event of {record}",
+        ("recorded a {after[kind]} of {record} on {after[on]}",),
+    ),
+    "equity.license_named": Phrase(
+        "named the license of {record}", ("named {after[agreement]} the license of {record}",)
+    ),
+    "equity.event_voided": Phrase(
+        "voided an event of {record}",
+        ("voided the {before[kind]} of {record} of {before[on]}: “{after[reason]}”",),
     ),
     "policy.added": Phrase(
         "added the revenue policy {record}",

@@ -100,6 +100,7 @@ PAGES: list[PageSpec] = [
         "pages/agreements.py", "Agreements", ":material/handshake:", "Licensing", "agreement.read"
     ),
     PageSpec("pages/income.py", "Income", ":material/payments:", "Revenue", "income.read"),
+    PageSpec("pages/equity.py", "Equity", ":material/pie_chart:", "Revenue", "equity.read"),
     PageSpec(
         "pages/statements.py",
         "Royalty statements",

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from sqlmodel import func, select
 
 from tlo import audit, demo
@@ -6,6 +8,8 @@ from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
 from tlo.db import unit_of_work
+from tlo.equity import services as equity
+from tlo.equity.models import EquityEvent
 from tlo.licensing import drafts
 from tlo.licensing.agreement_models import (
     Agreement,
@@ -64,3 +68,14 @@ def test_the_demo_office_loads_once_and_every_demo_account_signs_in(engine, tmp_
     with unit_of_work(engine) as session:
         kinds = set(session.exec(select(AuditEntry.object_type).distinct()).all())
     assert kinds and kinds <= set(audit.CONTENT_PERMISSIONS)  # each kind's content has a reader
+    # The start-up's shares: issued at par, priced by a round, sold on its acquisition; the
+    # sale is the demo's equity income ($250,000.00, of the start-up license).
+    with unit_of_work(engine) as session:
+        [holding] = equity.holdings(session, actor=system_actor("test")).holdings
+        sale = session.exec(select(EquityEvent).where(EquityEvent.kind == "sale")).one()
+        income = session.get(Income, sale.income_id)
+        startup = session.get(Agreement, holding.holding.agreement_id)
+    assert (holding.totals.shares, holding.totals.proceeds) == (0, Decimal("250000.00"))
+    assert (income.income_type, income.amount_cents) == ("equity", 25_000_000)
+    assert startup.agreement_type == AgreementType.STARTUP.value == "startup_license"
+    assert income.agreement_id == startup.id and startup.company_id == holding.holding.company_id

@@ -54,6 +54,8 @@ from tlo.disclosures.intake import (
     PublicDisclosureEntry,
 )
 from tlo.disclosures.queries import DisclosureFilters, search_disclosures
+from tlo.equity import services as equity
+from tlo.equity.services import EventForm, HoldingForm
 from tlo.errors import DomainError
 from tlo.licensing import agreements, clauses, drafts, marketing, outreach, outreach_corrections
 from tlo.licensing.agreement_models import AgreementStatus
@@ -370,6 +372,29 @@ def _build_world(engine, database: str) -> World:
         revenue.post_income(session, actor=office.finance, income_id=ids["posted_income"])
     with unit_of_work(engine) as session:
         revenue.compute_distribution(session, actor=office.finance, income_id=ids["income"])
+    with unit_of_work(engine) as session:
+        ids["holding"] = equity.record_holding(
+            session,
+            actor=office.officer,
+            form=HoldingForm(
+                world.company,
+                "Common",
+                TODAY - timedelta(days=100),
+                100_000,
+                "0.0001",
+                agreement_id=ids["signed_agreement"],
+            ),
+        ).id
+        ids["unnamed_holding"] = equity.record_holding(
+            session,
+            actor=office.officer,
+            form=HoldingForm(world.company, "Warrants", TODAY - timedelta(days=9), 10, "0"),
+        ).id
+        ids["holding_round"] = equity.record_event(
+            session,
+            actor=office.officer,
+            form=EventForm(ids["holding"], "dilution", TODAY - timedelta(days=50), price="0.25"),
+        ).id
     world.tables = sorted(sa.inspect(engine).get_table_names())
     with Session(engine) as session:
         world.row_counts = _row_counts(session, world.tables)
@@ -562,6 +587,18 @@ APPLICATION_SLOTS = {
     "form.counsel_attorney": "text",
     "form.counsel_docket": "text",
     "form.government_support_clause": "bool",
+}
+
+
+EVENT_SLOTS = {
+    "form.holding_id": "id",
+    "form.kind": "choice",
+    "form.occurred_on": "date",
+    "form.shares": "int",
+    "form.price": "money",
+    "form.ratio": "text",
+    "form.note": "text",
+    "today": "date",
 }
 
 
@@ -1289,6 +1326,72 @@ SPECS = [
         "officer",
         lambda w: {"years": 5},
         {"years": "int", "today": "date"},
+    ),
+    # --- equity
+    Spec(
+        "equity.record_holding",
+        equity.record_holding,
+        "officer",
+        lambda w: {
+            "form": HoldingForm(
+                w.company,
+                "Series A Preferred",
+                TODAY - timedelta(days=10),
+                5_000,
+                "1.25",
+                certificate="PA-1",
+                agreement_id=w.signed_agreement,
+                held_for="inventors",
+                note="Series A",
+            )
+        },
+        {
+            "form.company_id": "id",
+            "form.share_class": "text",
+            "form.issued_on": "date",
+            "form.shares": "int",
+            "form.price": "money",
+            "form.certificate": "text",
+            "form.agreement_id": "id",
+            "form.held_for": "choice",
+            "form.note": "text",
+            "today": "date",
+        },
+    ),
+    *(
+        Spec(
+            f"equity.{service.__name__}",
+            service,
+            "finance",
+            lambda w: {
+                "form": EventForm(
+                    w.holding, "sale", TODAY - timedelta(days=2), 40_000, "2.5", note="Sold"
+                )
+            },
+            EVENT_SLOTS,
+        )
+        for service in (equity.record_event, equity.preview_sale)
+    ),
+    Spec(
+        "equity.record_event (a split)",
+        equity.record_event,
+        "officer",
+        lambda w: {"form": EventForm(w.holding, "split", TODAY, ratio="3:2")},
+        EVENT_SLOTS,
+    ),
+    Spec(
+        "equity.name_license",
+        equity.name_license,
+        "officer",
+        lambda w: {"holding_id": w.unnamed_holding, "agreement_id": w.signed_agreement},
+        {"holding_id": "id", "agreement_id": "id"},
+    ),
+    Spec(
+        "equity.void_event",
+        equity.void_event,
+        "officer",
+        lambda w: {"event_id": w.holding_round, "reason": "Typed the wrong round"},
+        {"event_id": "id", "reason": "text"},
     ),
     # --- revenue
     Spec(

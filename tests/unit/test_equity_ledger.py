@@ -2,10 +2,11 @@
 
 from datetime import date
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 
-from tlo.equity.ledger import Event, micros_to_price, price_to_micros, totals
+from tlo.equity.ledger import Event, micros_to_price, price_to_micros, sale_proceeds, totals
 from tlo.equity.ledger import EventKind as K
 from tlo.errors import ValidationError
 
@@ -88,3 +89,30 @@ def test_prices_in_micro_dollars():
     assert micros_to_price(100) == D("0.0001")
     with pytest.raises(ValidationError):
         price_to_micros(D("0.0000001"))
+
+
+def test_a_ratio_kept_as_whole_numbers_is_exact():
+    # 1 acquirer share for 3 of ours, as the tables give it: 450 become exactly 150, and
+    # 1,000 would leave a third of a share (refused), however many digits a Decimal keeps.
+    events = [Event(K.ISSUE, date(2020, 1, 1), shares=450, price=D("1.00"))]
+    acquired = Event(K.ACQUISITION, date(2021, 1, 1), ratio=Fraction(1, 3), price=D("3.00"))
+    assert totals([*events, acquired]).shares == 150
+    with pytest.raises(ValidationError, match="fraction of a share"):
+        totals([Event(K.ISSUE, date(2020, 1, 1), shares=1_000, price=D("1.00")), acquired])
+    # A 3-for-2 split carries the price over exactly: $1.00 becomes $0.666..., 675 shares
+    # at that are worth $450.00.
+    split = totals([*events, Event(K.SPLIT, date(2021, 1, 1), ratio=Fraction(3, 2))])
+    assert (split.shares, split.value) == (675, D("450.00"))
+
+
+def test_each_sales_cash_is_rounded_to_the_cent():
+    # Two sales of one share at $0.005: each brings $0.01 (half up), $0.02 in all, which is
+    # what the two incomes add up to (rounding the sum would say $0.01).
+    t = totals(
+        [
+            Event(K.ISSUE, date(2020, 1, 1), shares=2, price=D(0)),
+            Event(K.SALE, date(2021, 1, 1), shares=1, price=D("0.005")),
+            Event(K.SALE, date(2021, 2, 1), shares=1, price=D("0.005")),
+        ]
+    )
+    assert t.proceeds == D("0.02") == 2 * sale_proceeds(1, D("0.005"))

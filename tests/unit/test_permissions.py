@@ -72,6 +72,17 @@ class OwnedThing:
         (Role.FINANCE, "disclosure.read_signatures", True),
         (Role.DIRECTOR, "disclosure.read_signatures", True),
         (Role.ADMIN, "disclosure.read_signatures", False),
+        # The equity ledger: officers and finance record holdings and rounds; a sale becomes
+        # income, so only those who record income sell.
+        (Role.OFFICER, "equity.read", True),
+        (Role.OFFICER, "equity.record", True),
+        (Role.OFFICER, "equity.sell", False),
+        (Role.FINANCE, "equity.record", True),
+        (Role.FINANCE, "equity.sell", True),
+        (Role.DIRECTOR, "equity.sell", True),
+        (Role.INVENTOR, "equity.read", False),
+        (Role.ADMIN, "equity.read", False),
+        (Role.ADMIN, "equity.record", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):

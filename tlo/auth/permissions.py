@@ -144,6 +144,12 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "distribution.post": {Role.FINANCE: A, Role.DIRECTOR: A},
     "policy.manage": {Role.FINANCE: A, Role.ADMIN: A, Role.DIRECTOR: A},
     "statement.read": {Role.INVENTOR: OWN, Role.FINANCE: A, Role.DIRECTOR: A},
+    # The equity ledger (tlo/equity/): officers, who negotiate start-up licenses, and finance
+    # record holdings and their rounds; a sale becomes income, so only those who record
+    # income record one (and they need "income.record" too).
+    "equity.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "equity.record": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "equity.sell": {Role.FINANCE: A, Role.DIRECTOR: A},
     # Reports.
     "report.dashboard": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "report.autm": {Role.FINANCE: A, Role.DIRECTOR: A},

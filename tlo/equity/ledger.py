@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from tlo.errors import ValidationError
 
@@ -41,7 +42,9 @@ class Event:
     on: date
     shares: int = 0  # issue, sale
     price: Decimal | None = None  # per share, dollars
-    ratio: Decimal | None = None  # split, conversion, acquisition: new shares per old share
+    # Split, conversion, acquisition: new shares per old share. The tables keep it as two whole
+    # numbers and give a Fraction (1 for 3 is exactly a third); a Decimal works too.
+    ratio: Decimal | Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Totals:
     cost_basis: Decimal  # of the shares still held, cents
     last_price: Decimal | None  # per share, as last known
     last_priced_on: date | None
-    proceeds: Decimal  # realized by sales, cents
+    proceeds: Decimal  # realized by sales, cents (each sale's rounded to the cent)
     cost_of_sold: Decimal  # cost basis of the shares sold, cents
 
     @property
@@ -66,6 +69,11 @@ class Totals:
 
 def money(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def sale_proceeds(shares: int, price: Decimal) -> Decimal:
+    """The cash one sale brings, to the cent: what becomes its income."""
+    return money(price * shares)
 
 
 def price_to_micros(price: Decimal) -> int:
@@ -90,12 +98,23 @@ def _need_ratio(event: Event, shares: int) -> int:
     if event.ratio is None or event.ratio <= 0:
         raise ValidationError(f"A {event.kind.label.lower()} needs a ratio above zero.")
     after = shares * event.ratio
-    if after != after.to_integral_value():
+    whole = (
+        after.denominator == 1
+        if isinstance(after, Fraction)
+        else after == after.to_integral_value()
+    )
+    if not whole:
         raise ValidationError(
             f"A {event.kind.label.lower()} of {shares} shares at {event.ratio} leaves a fraction "
             "of a share; record the cash paid for the fraction as a sale first."
         )
     return int(after)
+
+
+def _per_new_share(price: Decimal, ratio: Decimal | Fraction) -> Decimal:
+    if isinstance(ratio, Fraction):
+        return price * ratio.denominator / ratio.numerator
+    return price / ratio
 
 
 def totals(events: list[Event]) -> Totals:
@@ -130,7 +149,7 @@ def totals(events: list[Event]) -> Totals:
                 if event.price is not None:
                     price, priced_on = _need_price(event), event.on
                 elif price is not None and event.kind is EventKind.SPLIT:
-                    price = price / event.ratio
+                    price = _per_new_share(price, event.ratio)
             case EventKind.ACQUISITION:
                 shares = _need_ratio(event, shares)
                 price, priced_on = _need_price(event), event.on
@@ -147,7 +166,7 @@ def totals(events: list[Event]) -> Totals:
                 sold_cost = cost * event.shares / shares  # average cost
                 cost -= sold_cost
                 cost_sold += sold_cost
-                proceeds += p * event.shares
+                proceeds += sale_proceeds(event.shares, p)  # each sale's cash is cents
                 shares -= event.shares
                 price, priced_on = p, event.on
     return Totals(

@@ -44,12 +44,14 @@ from tlo.clock import utcnow
 from tlo.config import get_settings
 from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.disclosures.rules import fiscal_year_of
+from tlo.equity import ledger
+from tlo.equity.models import EquityEvent, EquityHolding, HeldFor
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
 from tlo.licensing.agreement_models import AgreementType as T
 from tlo.licensing.agreements import families_of
 from tlo.licensing.models import Company, CompanySize
 from tlo.licensing.obligations import Terms, end_of_term
-from tlo.money import dollars, from_cents
+from tlo.money import dollars, from_cents, to_cents
 from tlo.patents.models import ApplicationType, PatentApplication, PatentCost
 from tlo.people.models import Person
 from tlo.reports.excel import Column, Sheet, workbook_bytes
@@ -898,7 +900,97 @@ def _income_received(
     return records, {income_type: int(cents) for income_type, _, cents in by_type}
 
 
-def _license_income(session: Session, fiscal_year: int, preview: int | None = None) -> list[Metric]:
+def _equity_cashed_in(
+    session: Session, fiscal_year: int, first: date, last: date, preview: int | None
+) -> tuple[Records, int]:
+    """Cashed-in equity from the equity ledger: the sales of the university's shares made in
+    the fiscal year (a sale's cash is the equity income it became; a sale of shares held for
+    the inventors is theirs, not the university's), and the equity cash-out income recorded
+    without a sale in the ledger (before tlo kept one, or imported). A sale whose income was
+    voided (or whose income was) is not counted, as its income is not. At most some sales a
+    year: read whole."""
+    sales = session.exec(
+        select(
+            EquityEvent.occurred_on,
+            Company.name,
+            EquityHolding.share_class,
+            EquityHolding.certificate,
+            EquityEvent.shares,
+            EquityEvent.price_micros,
+            EquityHolding.agreement_id,
+        )
+        .join(EquityHolding, EquityHolding.id == EquityEvent.holding_id)
+        .join(Company, Company.id == EquityHolding.company_id)
+        .outerjoin(Income, Income.id == EquityEvent.income_id)
+        .where(
+            EquityEvent.kind == ledger.EventKind.SALE.value,
+            col(EquityEvent.voided_at).is_(None),
+            col(EquityEvent.occurred_on).between(first, last),
+            EquityHolding.held_for == HeldFor.UNIVERSITY.value,
+            col(Income.voided_at).is_(None),  # no income (nothing received) or one that counts
+        )
+        .order_by(EquityEvent.occurred_on, EquityEvent.id)
+    ).all()
+    rows = [
+        (
+            day,
+            company,
+            f"{share_class} ({certificate})" if certificate else share_class,
+            shares,
+            ledger.micros_to_price(micros),
+            ledger.sale_proceeds(shares, ledger.micros_to_price(micros)),
+            agreement_number(agreement_id) if agreement_id else "",
+            "Equity ledger",
+        )
+        for day, company, share_class, certificate, shares, micros, agreement_id in sales
+    ]
+    from_a_sale = select(EquityEvent.id).where(EquityEvent.income_id == Income.id)
+    rows += [
+        (
+            row.received_on,
+            row.name,
+            "",
+            None,
+            None,
+            from_cents(row.amount_cents),
+            agreement_number(row.agreement_id),
+            "Income recorded without a sale in the ledger",
+        )
+        for row in session.exec(
+            select(Income.received_on, Company.name, Income.agreement_id, Income.amount_cents)
+            .join(Agreement, Agreement.id == Income.agreement_id)
+            .join(Company, Company.id == Agreement.company_id)
+            .where(
+                Income.fiscal_year == fiscal_year,
+                Income.income_type == IncomeType.EQUITY.value,
+                counted(),
+                ~sa.exists(from_a_sale),
+            )
+            .order_by(Income.received_on, Income.id)
+        ).all()
+    ]
+    rows.sort(key=lambda row: row[0])
+    records = _records(
+        preview,
+        "Equity cashed in",
+        (
+            Column("Sold on", "date"),
+            Column("Company", width=30),
+            Column("Shares (certificate)", width=30),
+            Column("Shares sold", "integer"),
+            Column("Price per share", "decimal"),
+            Column("Cash", "money"),
+            Column("Agreement"),
+            Column("Source", width=40),
+        ),
+        tuple(rows),
+    )
+    return records, sum(to_cents(row[5]) for row in rows)
+
+
+def _license_income(
+    session: Session, fiscal_year: int, first: date, last: date, preview: int | None = None
+) -> list[Metric]:
     records, by_type = _income_received(
         session,
         fiscal_year,
@@ -929,6 +1021,11 @@ def _license_income(session: Session, fiscal_year: int, preview: int | None = No
     cents = defaultdict(int)
     for income_type, amount in by_type.items():
         cents[LicenseIncomeKind.of(income_type)] += amount
+    # The ledger's sales are recorded as equity income (the same cash, the same day), so the
+    # two agree and the details still add up to the total.
+    equity_records, cents[LicenseIncomeKind.CASHED_IN_EQUITY] = _equity_cashed_in(
+        session, fiscal_year, first, last, preview
+    )
     total = Metric(
         "license_income",
         "License income received",
@@ -944,8 +1041,11 @@ def _license_income(session: Session, fiscal_year: int, preview: int | None = No
     rules = {
         LicenseIncomeKind.RUNNING_ROYALTIES: "Income recorded as running royalties: royalties "
         "on the licensees' sales.",
-        LicenseIncomeKind.CASHED_IN_EQUITY: "Income recorded as equity cash-out: cash from "
-        "selling equity taken under a license. Equity not yet sold is not income.",
+        LicenseIncomeKind.CASHED_IN_EQUITY: "Cash from selling equity taken under a license, "
+        "from the equity ledger: the sales of the university's shares made in the fiscal year "
+        "(shares held for the inventors are theirs; a voided sale counts nowhere), and equity "
+        "cash-out income recorded "
+        "without a sale in the ledger. Equity not yet sold is not income.",
         LicenseIncomeKind.OTHER: "Upfront (issue) fees, annual and maintenance fees, milestone "
         "payments and sublicense income. Sublicense income is counted here, not as running "
         "royalties: tlo does not record whether it came from a sublicensee's sales.",
@@ -956,7 +1056,7 @@ def _license_income(session: Session, fiscal_year: int, preview: int | None = No
             kind.label,
             from_cents(cents[kind]),
             rules[kind],
-            records,
+            equity_records if kind is LicenseIncomeKind.CASHED_IN_EQUITY else records,
             money=True,
             detail_of="license_income",
         )
@@ -1301,7 +1401,7 @@ def autm_metrics(
         *_licenses_executed(session, first, last, preview),
         *_startups_formed(session, first, last, preview),
         *_active_at_year_end(session, last, preview),
-        *_license_income(session, fiscal_year, preview),
+        *_license_income(session, fiscal_year, first, last, preview),
         *_legal_fees(session, first, last, preview),
         *_legal_fees_reimbursed(session, fiscal_year, preview),
     ]

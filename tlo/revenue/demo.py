@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from tlo.auth.permissions import Actor
 from tlo.config import get_settings
 from tlo.disclosures.rules import fiscal_year_of
+from tlo.equity import demo as equity_demo
 from tlo.licensing import agreements
 from tlo.licensing.agreement_models import Agreement, AgreementType
 from tlo.revenue import services as revenue
@@ -82,18 +83,30 @@ def _startup_windfall(session: Session, actor: Actor, licenses, today: date) -> 
     startup = next((a for a in licenses if a.agreement_type == AgreementType.STARTUP.value), None)
     if startup is None:
         return
-    for days_ago, kind, amount in (
-        (240, IncomeType.SUBLICENSE, Decimal("40000.00")),
-        (200, IncomeType.EQUITY, Decimal("250000.00")),
-    ):
-        received = today - timedelta(days=days_ago)
-        if received > startup.signed_on:
-            revenue.record_income(
-                session,
-                actor=actor,
-                form=IncomeForm(startup.id, received, kind, amount, licensee_reference="M&A"),
-                today=today,
-            )
+    received = today - timedelta(days=240)
+    if received > startup.signed_on:
+        revenue.record_income(
+            session,
+            actor=actor,
+            form=IncomeForm(
+                startup.id,
+                received,
+                IncomeType.SUBLICENSE,
+                Decimal("40000.00"),
+                licensee_reference="M&A",
+            ),
+            today=today,
+        )
+    sold_on = today - timedelta(days=200)
+    if sold_on > startup.signed_on:  # the equity income: the sale of the license's shares
+        equity_demo.sell_on_acquisition(
+            session,
+            actor=actor,
+            startup=startup,
+            cash=Decimal("250000.00"),
+            sold_on=sold_on,
+            today=today,
+        )
 
 
 def _a_correction(session: Session, actor: Actor) -> None:

@@ -391,6 +391,21 @@ def _not_voided(income: Income) -> Income:
     return income
 
 
+def _is_equity_sale(session: Session, income_id: int) -> bool:
+    """Whether the income is the cash of a sale the equity ledger still counts (one not
+    voided): it is voided only with its sale (tlo.equity.services.void_event)."""
+    from tlo.equity.models import EquityEvent
+
+    return (
+        session.exec(
+            select(EquityEvent.id).where(
+                EquityEvent.income_id == income_id, col(EquityEvent.voided_at).is_(None)
+            )
+        ).first()
+        is not None
+    )
+
+
 def void_income(session: Session, *, actor: Actor, income_id: int, reason: str) -> Income:
     """Void a payment recorded by mistake: it stays, marked voided (who, when, why), and
     counts nowhere. Only while nothing of it is posted: its drafts are discarded with it; a
@@ -404,6 +419,11 @@ def void_income(session: Session, *, actor: Actor, income_id: int, reason: str) 
         raise ValidationError(
             f"Income {income.id} was already voided by {income.voided_by_name} on "
             f"{clock.office_date(income.voided_at)}."
+        )
+    if _is_equity_sale(session, income.id):
+        raise ValidationError(
+            f"Income {income.id} is the cash of a sale in the equity ledger: void the sale on "
+            "the Equity page, which voids its income with it."
         )
     if _standing(session, income.id):
         raise ValidationError(
