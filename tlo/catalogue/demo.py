@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from tlo.auth.models import Role
-from tlo.auth.permissions import Actor
+from tlo.auth.permissions import Actor, system_actor
 from tlo.catalogue import publishing
 from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.licensing import marketing
@@ -55,7 +55,7 @@ def seed(session: Session, *, officer_names: dict[int, str]) -> None:
         .limit(COUNT)
     ).all()
     for index, case in enumerate(cases):
-        officer = _officer(case, officer_names)
+        officer = system_actor("demo data")  # the demo's records are all the system's
         draft = marketing.summary_fields(session, actor=officer, disclosure_id=case.id)
         first = index % len(ADVANTAGES)
         marketing.save_summary(
