@@ -146,6 +146,15 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def upsert(session: Session, table):
+    """An INSERT of the session's database kind, which takes ON CONFLICT clauses
+    (`on_conflict_do_nothing`, `on_conflict_do_update`): SQLite's and PostgreSQL's alike."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind().dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)
+
+
 @contextmanager
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """A session whose work is committed if the block finishes and rolled back if it raises."""

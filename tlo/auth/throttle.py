@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from tlo.auth.models import SignInThrottle
+from tlo.db import upsert
 
 LOCAL = "local"
 _PURGE_BATCH = 500
@@ -69,11 +69,6 @@ def pair_row(account_id: int, client: str) -> str:
     return f"account {account_id} client {client}"
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-
-
 def count_attempt(
     session: Session,
     *,
@@ -89,7 +84,7 @@ def count_attempt(
     ended = table.c.window_ends_at <= now
     failures = sa.case((ended, 1), else_=table.c.failures + 1)
     statement = (
-        _insert(session)(table)
+        upsert(session, table)
         .values(key=key, account_id=account_id, failures=1, window_ends_at=ends)
         .on_conflict_do_update(
             index_elements=[table.c.key],

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from tlo import clock
@@ -28,25 +27,37 @@ from tlo.catalogue.models import (
     CatalogueSearchMiss,
     CatalogueVisit,
 )
+from tlo.db import upsert
 from tlo.licensing.agreement_models import Agreement, AgreementTechnology, AgreementType
 from tlo.licensing.models import Outreach, OutreachStageChange, Stage
 
 LIST_PAGE = 0  # CatalogueVisit.disclosure_id of the list and search page
 
 
-def _insert(session: Session, table):
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+_SALTS: dict[tuple[str, date], str] = {}  # this process's copy of today's salt, per database
 
 
 def _salt(session: Session, day: date) -> str:
+    """Today's salt: read once a day per process (a page view then costs no statement for it),
+    made by the first view of the day, which deletes the earlier days'. Only a salt found
+    already stored is kept in memory, never one this transaction made and might roll back."""
+    key = (str(session.get_bind().url), day)
+    if key in _SALTS:
+        return _SALTS[key]
+    today = select(CatalogueSalt.salt).where(CatalogueSalt.day == day)
+    found = session.exec(today).first()
+    if found is not None:
+        for other in [k for k in _SALTS if k[1] != day]:
+            del _SALTS[other]
+        _SALTS[key] = found
+        return found
     session.exec(sa.delete(CatalogueSalt).where(col(CatalogueSalt.day) < day))
     session.exec(
-        _insert(session, CatalogueSalt)
+        upsert(session, CatalogueSalt)
         .values(day=day, salt=secrets.token_hex(32))
         .on_conflict_do_nothing(index_elements=["day"])
     )
-    return session.exec(select(CatalogueSalt.salt).where(CatalogueSalt.day == day)).one()
+    return session.exec(today).one()
 
 
 def visitor(session: Session, *, address: str, browser: str) -> str:
@@ -58,7 +69,7 @@ def visitor(session: Session, *, address: str, browser: str) -> str:
 
 def record_view(session: Session, *, disclosure_id: int, visitor_id: str) -> None:
     session.exec(
-        _insert(session, CatalogueVisit)
+        upsert(session, CatalogueVisit)
         .values(day=clock.today(), disclosure_id=disclosure_id, visitor=visitor_id, views=1)
         .on_conflict_do_update(
             index_elements=["day", "disclosure_id", "visitor"],
@@ -73,7 +84,7 @@ def record_search(session: Session, *, words: str, found: int) -> None:
     if found or not words:
         return
     session.exec(
-        _insert(session, CatalogueSearchMiss)
+        upsert(session, CatalogueSearchMiss)
         .values(day=clock.today(), query=words, count=1)
         .on_conflict_do_update(
             index_elements=["day", "query"],

@@ -157,7 +157,11 @@ def snapshot(
 ) -> CatalogueEntry:
     """Exactly what the public would see (not saved): the preview is the published page."""
     case = load_case(session, actor, disclosure_id, "disclosure.work")
-    form = _clean_form(form)
+    return _snapshot(session, case, _clean_form(form))
+
+
+def _snapshot(session: Session, case, form: PublishForm) -> CatalogueEntry:
+    disclosure_id = case.disclosure.id
     saved = _saved_summary(session, disclosure_id)
     inventors = inventors_of(session, disclosure_id)
     known = {person_id for person_id, _ in inventors}
@@ -219,8 +223,9 @@ def publish(
     session: Session, *, actor: Actor, disclosure_id: int, form: PublishForm
 ) -> CatalogueEntry:
     """Publish the technology, or republish it with its summary and patents as they are now."""
-    fresh = snapshot(session, actor=actor, disclosure_id=disclosure_id, form=form)
+    case = load_case(session, actor, disclosure_id, "disclosure.work")
     form = _clean_form(form)
+    fresh = _snapshot(session, case, form)
     entry = entry_of(session, disclosure_id)
     before = audit.snapshot(entry) if entry else None
     clash = session.exec(select(CatalogueEntry).where(CatalogueEntry.slug == fresh.slug)).first()

@@ -7,18 +7,16 @@ disclosures submitted at the same moment wait for each other and never share a n
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from tlo.db import upsert
 from tlo.disclosures.models import DocketCounter
 from tlo.disclosures.rules import docket_number
 
 
 def _insert_counter_if_missing(session: Session, fiscal_year: int) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(DocketCounter)
+        upsert(session, DocketCounter)
         .values(fiscal_year=fiscal_year, last_sequence=0)
         .on_conflict_do_nothing(index_elements=["fiscal_year"])
     )

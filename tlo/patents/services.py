@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from tlo import audit, clock
+from tlo import audit, clock, db
 from tlo.auth.permissions import Actor, require, sees_all
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import (
@@ -1213,12 +1213,7 @@ def _store(session, item_column, source_column, batch, rows, sources, today) -> 
     """Replace the batch's stored items. The sources are written first, with an upsert that
     takes their rows' locks: a concurrent refresh of the same case waits, then replaces ours."""
     if sources:
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        statement = upsert(DocketSource.__table__)
+        statement = db.upsert(session, DocketSource.__table__)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=[source_column.name],
