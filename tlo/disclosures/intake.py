@@ -761,20 +761,7 @@ def confirm_share(session: Session, *, actor: Actor, disclosure_id: int) -> None
     if row.confirmed_at is not None:
         return
     share_answers.close_own_dispute(session, actor, case)
-    row.confirmed_at = utcnow()
-    session.add(row)
-    audit.record(
-        session,
-        actor=actor,
-        action="disclosure.share_confirmed",
-        object_type="disclosure",
-        object_id=disclosure_id,
-        after={
-            "person_id": actor.person_id,
-            "share": str(bp_to_percent(row.share_bp)),
-            "version": case.disclosure.share_version,
-        },
-    )
+    share_answers.record_own_confirmation(session, actor, case, row)
 
 
 def change_shares(

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from tlo import audit, clock, navigation
+from tlo import clock
 from tlo.auth.permissions import Actor
 from tlo.config import get_settings
 from tlo.db import UTCDateTime
@@ -35,8 +35,7 @@ from tlo.disclosures.access import CaseAccess
 from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.errors import ValidationError
 from tlo.money import bp_to_percent
-from tlo.notify import outbox
-from tlo.notify.kinds import Kind
+from tlo.notify import hooks
 from tlo.people.models import Person
 
 LINK_DAYS = 14
@@ -91,29 +90,6 @@ def _to_confirm(
     ]
 
 
-def _ask_in_tlo(session: Session, disclosure: Disclosure, row, person) -> None:
-    """A co-inventor who signs in confirms on My disclosures: tell them so."""
-    base = get_settings().app_url
-    outbox.queue(
-        session,
-        kind=Kind.SHARE_TO_CONFIRM,
-        recipient_email=person.email,
-        recipient_person_id=person.id,
-        recipient_name=person.full_name,
-        subject=f"Please confirm your share of {disclosure.docket}",
-        body="\n".join(
-            [
-                f"Dear {person.full_name},",
-                "",
-                f"You are named a co-inventor of the invention disclosure {disclosure.docket}, "
-                f"“{disclosure.title}”, with a share of {bp_to_percent(row.share_bp)} %.",
-                "Please confirm it, or dispute it and say why, on My disclosures in tlo.",
-            ]
-        ),
-        link=navigation.link_to_page("pages/my_disclosures.py", base=base or ""),
-    )
-
-
 def send_links(session: Session, *, disclosure: Disclosure) -> int:
     """Ask each co-inventor whose share is unanswered to answer, in the caller's transaction:
     a link to each who answers from outside tlo (see the module's note), a note pointing to
@@ -127,13 +103,10 @@ def send_links(session: Session, *, disclosure: Disclosure) -> int:
     ).all():
         old.expires_at = min(old.expires_at, now)
         session.add(old)
-    officer = (
-        session.get(Person, disclosure.officer_person_id) if disclosure.officer_person_id else None
-    )
-    sent = 0
+    asks = []
     for row, person, elsewhere in _to_confirm(session, disclosure.id):
         if not elsewhere:
-            _ask_in_tlo(session, disclosure, row, person)
+            asks.append(hooks.ShareToConfirm(person.id, row.share_bp))
             continue
         token = secrets.token_urlsafe(TOKEN_BYTES)
         link = ShareLink(
@@ -145,28 +118,10 @@ def send_links(session: Session, *, disclosure: Disclosure) -> int:
             expires_at=now + timedelta(days=LINK_DAYS),
         )
         session.add(link)
-        expires = clock.office_date(link.expires_at)
-        lines = [
-            f"Dear {person.full_name},",
-            "",
-            f"You are named a co-inventor of the invention disclosure {disclosure.docket}, "
-            f"“{disclosure.title}”, with a share of {bp_to_percent(row.share_bp)} %.",
-            "Please confirm your share, or dispute it and say why, at this link. You need no "
-            f"account; the link works once and until {expires:%d %B %Y}:",
-        ]
-        if officer is not None:
-            lines += ["", f"Questions: {officer.full_name}, {officer.email}."]
-        outbox.queue(
-            session,
-            kind=Kind.SHARE_TO_CONFIRM,
-            recipient_email=person.email,
-            recipient_person_id=person.id,
-            recipient_name=person.full_name,
-            subject=f"Please confirm your share of {disclosure.docket}",
-            body="\n".join(lines),
-            link=link_url(token),
-        )
-        sent += 1
+        until = clock.office_date(link.expires_at)
+        asks.append(hooks.ShareToConfirm(person.id, row.share_bp, link_url(token), until))
+    hooks.share_to_confirm(session, disclosure=disclosure, asks=asks)
+    sent = sum(1 for ask in asks if ask.link)
     session.flush()
     return sent
 
@@ -282,21 +237,7 @@ def answer(
     shares._refuse_if_answered(session, case, row, "Your")
     if confirm:
         signatures.record_signature(session, actor=actor, case=case, typed_name=typed_name)
-        row.confirmed_at = clock.utcnow()
-        session.add(row)
-        audit.record(
-            session,
-            actor=actor,
-            action="disclosure.share_confirmed",
-            object_type="disclosure",
-            object_id=disclosure.id,
-            after={
-                "person_id": person.id,
-                "share": str(bp_to_percent(row.share_bp)),
-                "version": disclosure.share_version,
-                "by": "e-mailed link",
-            },
-        )
+        shares.record_own_confirmation(session, actor, case, row, by="e-mailed link")
     else:
         response = shares._record(
             session, actor, case, row, shares.K.DISPUTED, reason, on_behalf=False

@@ -431,6 +431,28 @@ def withdraw_dispute(
 # --- called by the other answers to a share (tlo.disclosures.intake) --------------------------
 
 
+def record_own_confirmation(
+    session: Session, actor: Actor, case: CaseAccess, row: DisclosureInventor, *, by: str = ""
+) -> None:
+    """The inventor confirms their own share (in tlo, or `by` another way: their e-mailed
+    link), audited as theirs."""
+    row.confirmed_at = utcnow()
+    session.add(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="disclosure.share_confirmed",
+        object_type="disclosure",
+        object_id=case.disclosure.id,
+        after={
+            "person_id": row.person_id,
+            "share": str(bp_to_percent(row.share_bp)),
+            "version": case.disclosure.share_version,
+        }
+        | ({"by": by} if by else {}),
+    )
+
+
 def close_own_dispute(session: Session, actor: Actor, case: CaseAccess) -> None:
     """The actor confirmed their share after all: their open dispute, if any, is closed."""
     dispute = _open_dispute_of(session, case, actor.person_id)

@@ -28,6 +28,7 @@ from tlo.auth.models import Account, AccountRole
 from tlo.auth.permissions import GRANTS, Actor
 from tlo.config import get_settings
 from tlo.disclosures.models import Disclosure, DisclosureInventor
+from tlo.money import bp_to_percent
 from tlo.notify import outbox
 from tlo.notify.kinds import Kind
 from tlo.people.models import Person
@@ -210,6 +211,53 @@ def disclosure_submitted(session: Session, *, actor: Actor, disclosure: Disclosu
             lines=[f"{_quoted(disclosure)} was submitted and waits for an officer."],
             link=teller.case(disclosure.docket),
             staff=True,
+        )
+    teller.done()
+
+
+@dataclass(frozen=True)
+class ShareToConfirm:
+    """A co-inventor asked to answer their share: through their e-mailed link (`link`, valid
+    until `until`) or, when they sign in to tlo (no link), on My disclosures."""
+
+    person_id: int
+    share_bp: int
+    link: str | None = None
+    until: date | None = None
+
+
+def share_to_confirm(
+    session: Session, *, disclosure: Disclosure, asks: Sequence[ShareToConfirm]
+) -> None:
+    """To each co-inventor whose share is unanswered: their share, and where to answer."""
+    if not asks:
+        return
+    teller = _Teller(session, None)
+    inventors = set(_inventor_ids(session, disclosure.id))
+    officer = _people(session, [disclosure.officer_person_id])
+    asked = {ask.person_id: ask for ask in asks}
+    for person in _people(session, asked):
+        ask = asked[person.person_id]
+        lines = [
+            f"You are named a co-inventor of the invention disclosure {_quoted(disclosure)}, "
+            f"with a share of {bp_to_percent(ask.share_bp)} %."
+        ]
+        if ask.link is None:
+            lines.append("Please confirm it, or dispute it and say why, on My disclosures.")
+        else:
+            lines.append(
+                "Please confirm your share, or dispute it and say why, at this link. You need "
+                f"no account; the link works once and until {ask.until:%d %B %Y}:"
+            )
+        if officer:
+            lines += ["", f"Questions: {officer[0].name}, {officer[0].email}."]
+        teller.tell(
+            person,
+            kind=Kind.SHARE_TO_CONFIRM,
+            inventors=inventors,
+            subject=f"Please confirm your share of {disclosure.docket}",
+            lines=lines,
+            link=ask.link or teller.page(MY_DISCLOSURES),
         )
     teller.done()
 
