@@ -419,6 +419,8 @@ if ui.can("catalogue.figures"):
                     ]
                 ).update_yaxes(autorange="reversed", type="category")
                 figure.update_layout(**LAYOUT)
+                # Below the bars: above, the legend would hide the most viewed one.
+                figure.update_layout(legend={"orientation": "h", "y": -0.22, "x": 0})
                 st.plotly_chart(figure, key="chart_catalogue", config={"displayModeBar": False})
                 st.caption("The ten most viewed published technologies and their inquiries.")
             else:

@@ -185,7 +185,7 @@ def seed(session: Session, *, today: date | None = None) -> None:
     demo_licensing.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_agreements.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_income.seed(session, actor=actor, today=today or clock.today())
-    demo_catalogue.seed(session, officer_names=officer_names)
+    demo_catalogue.seed(session)
 
 
 def sign_in_help() -> str:

@@ -3,15 +3,22 @@ a non-confidential summary written for it (the demo's inventions are invented). 
 
 from __future__ import annotations
 
+import hashlib
+import random
+from datetime import timedelta
+
 from sqlmodel import Session, col, select
 
-from tlo.auth.models import Role
-from tlo.auth.permissions import Actor, system_actor
+from tlo import clock
+from tlo.auth.permissions import system_actor
 from tlo.catalogue import publishing
+from tlo.catalogue.models import CatalogueSearchMiss, CatalogueVisit
 from tlo.disclosures.models import Disclosure, DisclosureStatus
 from tlo.licensing import marketing
 
 COUNT = 12
+VISIT_DAYS = 60  # the demo's catalogue has been read for two months
+MISSED_SEARCHES = {"quantum sensor": 4, "drone": 2, "plant genomics": 1}
 ADVANTAGES = [
     "3x more sensitive than the best method on the market in a head-to-head test",
     "Cuts the cost per use by about 60 %",
@@ -32,17 +39,7 @@ def _first_sentence(text: str) -> str:
     return f"{sentence}."[:300]
 
 
-def _officer(case: Disclosure, officer_names: dict[int, str]) -> Actor:
-    return Actor(
-        None,
-        case.officer_person_id,
-        officer_names[case.officer_person_id],
-        "demo",
-        frozenset({Role.OFFICER}),
-    )
-
-
-def seed(session: Session, *, officer_names: dict[int, str]) -> None:
+def seed(session: Session) -> None:
     cases = session.exec(
         select(Disclosure)
         .where(
@@ -54,13 +51,13 @@ def seed(session: Session, *, officer_names: dict[int, str]) -> None:
         .order_by(Disclosure.id)
         .limit(COUNT)
     ).all()
+    actor = system_actor("demo data")  # the demo's records are all the system's
     for index, case in enumerate(cases):
-        officer = system_actor("demo data")  # the demo's records are all the system's
-        draft = marketing.summary_fields(session, actor=officer, disclosure_id=case.id)
+        draft = marketing.summary_fields(session, actor=actor, disclosure_id=case.id)
         first = index % len(ADVANTAGES)
         marketing.save_summary(
             session,
-            actor=officer,
+            actor=actor,
             disclosure_id=case.id,
             fields=marketing.SummaryFields(
                 headline=case.title,
@@ -76,7 +73,7 @@ def seed(session: Session, *, officer_names: dict[int, str]) -> None:
         inventors = publishing.inventors_of(session, case.id)
         publishing.publish(
             session,
-            actor=officer,
+            actor=actor,
             disclosure_id=case.id,
             form=publishing.PublishForm(
                 summary=_first_sentence(draft.solution.removeprefix(f"{case.title}. ")),
@@ -84,3 +81,24 @@ def seed(session: Session, *, officer_names: dict[int, str]) -> None:
                 named_inventor_ids=[inventors[0][0]] if index % 2 == 0 and inventors else [],
             ),
         )
+    _visits(session, [case.id for case in cases])
+
+
+def _visits(session: Session, case_ids: list[int]) -> None:
+    """Anonymous views over the last VISIT_DAYS days (visitors named as the real ones are, by
+    an opaque 32-digit name), and a few searches that found nothing, so the figures show."""
+    rng = random.Random(20)
+    today = clock.today()
+    for position, case_id in enumerate(case_ids):
+        readers = max(2, 30 - 2 * position)
+        for number in range(rng.randint(readers // 2, readers)):
+            day = today - timedelta(days=rng.randrange(VISIT_DAYS))
+            visitor = hashlib.sha256(f"demo {case_id} {number}".encode()).hexdigest()[:32]
+            session.add(
+                CatalogueVisit(
+                    day=day, disclosure_id=case_id, visitor=visitor, views=rng.randint(1, 3)
+                )
+            )
+    for words, count in MISSED_SEARCHES.items():
+        session.add(CatalogueSearchMiss(day=today - timedelta(days=3), query=words, count=count))
+    session.flush()
