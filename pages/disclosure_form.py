@@ -101,7 +101,7 @@ search = find_col.text_input("Find a co-inventor (name or e-mail)", key="df_inve
 with ui.reading() as session:
     matches = people.lookup_people(session, actor=actor, search=search)
 picked = pick_col.selectbox(
-    "Matching people",
+    "Matching co-inventors",
     matches,
     index=None,
     format_func=lambda option: option.label,
@@ -142,7 +142,7 @@ else:
     with ui.reading() as session:
         pi_matches = people.lookup_people(session, actor=actor, search=pi_search)
     pi_picked = pi_pick_col.selectbox(
-        "Matching people",
+        "Matching PIs",
         pi_matches,
         index=None,
         format_func=lambda option: option.label,

@@ -45,7 +45,7 @@ def test_an_officer_drafts_an_exclusive_license_and_downloads_it(
     form.get_by_label("Title", exact=True).fill(TITLE)
     form.get_by_label("Field of use").fill("Point-of-care diagnostics")
     form.get_by_label("Upfront fee ($)").fill("75,000")
-    form.get_by_label("Royalty rates, one a line: applies to; percent").fill(
+    form.get_by_role("textbox", name="Royalty rates, one product category a line").fill(
         "Net sales of licensed products; 3"
     )
     form.get_by_label(re.compile("^Milestones, one a line")).fill(

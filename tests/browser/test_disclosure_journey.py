@@ -56,7 +56,7 @@ def sign_out(page: Page) -> None:
 
 def add_co_inventor(page: Page, search: str, name: str) -> None:
     type_into(page, "Find a co-inventor (name or e-mail)", search)
-    choose(page, "Matching people", name)
+    choose(page, "Matching co-inventors", name)
     page.get_by_role("button", name="Add co-inventor").click()
     settle(page)
     expect(page.get_by_text(re.compile(f"^{name} ·"))).to_be_visible()
