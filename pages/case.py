@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tlo import audit, case_summary, search, ui
-from tlo.disclosures import attachments, casework, queries, signatures
+from tlo.disclosures import attachments, casework, queries, signatures, targets
 from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
 from tlo.disclosures.rules import CRITERIA
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
@@ -58,6 +58,7 @@ if case_id is None:
 with ui.reading() as session:
     view = queries.get_case(session, actor=actor, disclosure_id=case_id)
     signed = signatures.status(session, actor=actor, disclosure_id=case_id)
+    step = targets.next_step(session, view.disclosure, view.timeline)
 disclosure = view.disclosure
 file_stem = case_view.file_stem(disclosure)
 ui.show_record_in_url("case", disclosure.docket)  # a reload or a copied address opens it again
@@ -86,8 +87,7 @@ summary_col.download_button(
 )
 if not view.can_work and view.officer_name:
     st.caption(f"This case is {view.officer_name}'s: only they or the director change it.")
-if disclosure.review_on:
-    st.info(f"Deferred: review on {disclosure.review_on}.")
+case_view.next_step(step, inventor=False)
 case_view.flags(view.flags)
 
 # The open tab survives every rerun and action, and the address names it (&tab=patents).

@@ -11,6 +11,7 @@ import streamlit as st
 
 from tlo import ui
 from tlo.catalogue import metrics as catalogue_metrics
+from tlo.disclosures import targets
 from tlo.reports import dashboard
 from tlo.reports.dashboard import DashboardFilters
 from tlo.ui import catalogue_panel
@@ -383,6 +384,49 @@ else:
     with st.container(border=True):
         st.markdown("**Docket: deadlines by month**")
         st.caption("The docket is shown to licensing officers and the director.")
+
+# Open cases against the office's service-level targets, today (tlo/disclosures/targets.py).
+with ui.reading() as session:
+    loads = targets.stage_loads(session, actor=ui.actor())
+with st.container(border=True):
+    st.markdown("**Open cases by stage, against the office's targets (today)**")
+    if not loads:
+        st.info("No open case is in a stage with a next step.", icon=":material/info:")
+    else:
+
+        def short(label: str) -> str:
+            return "<br>".join(textwrap.wrap(label, 16))
+
+        stages = [short(load.stage.label) for load in loads]
+        figure = stacked_bars(
+            [(short(load.stage.label), load.past_target, load.officer) for load in loads],
+            x_title="Stage",
+            y_title="Cases past target",
+            hover="%{x}: %{y} past target<extra>%{fullData.name}</extra>",
+        ).update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(stages)))
+        figure.update_layout(**LAYOUT)
+        figure.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0})
+        figure.update_xaxes(tickangle=0)
+        st.plotly_chart(figure, key="chart_stage_targets", config={"displayModeBar": False})
+        ui.table(
+            [
+                {
+                    "Stage": load.stage.label,
+                    "Officer": load.officer,
+                    "Open cases": load.cases,
+                    "Past target": load.past_target,
+                    "Median days in stage": round(load.median_days, 1),
+                }
+                for load in loads
+            ],
+            name="cases-by-stage-and-officer",
+        )
+    st.caption(
+        "Every open case as it stands today, whatever the filters above: how many each "
+        "officer has in each stage, how many have stayed past the stage's target (a deferred "
+        "case: past its review date) and the median days in the stage. The targets are office "
+        "settings."
+    )
 
 # The public catalogue: does it bring licensees in? (tlo/catalogue/metrics.py)
 if ui.can("catalogue.figures"):

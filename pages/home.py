@@ -5,6 +5,7 @@ import streamlit as st
 
 from tlo import ui
 from tlo.auth.models import Role
+from tlo.disclosures import targets
 from tlo.money import dollars
 from tlo.navigation import welcome_for
 from tlo.reports import home
@@ -79,6 +80,33 @@ def show_follow_up(index: int, follow_up: home.FollowUp) -> None:
     )
 
 
+def show_late(index: int, case: targets.LateCase, *, key: str = "home_late") -> None:
+    officer = f" · {case.officer}" if case.officer else " · not assigned"
+    item(
+        f"**{case.docket}** · {case.title} · {case.stage.label}{officer} · "
+        f":red[{days(case.days_past)} past target] (due {case.due_on})",
+        key=f"{key}_{index}",
+        case_id=case.case_id,
+    )
+
+
+def past_target(late: list[targets.LateCase], total: int, *, key: str, whose: str) -> None:
+    st.subheader(f"{whose} past their stage's target ({total})")
+    st.caption(
+        "Cases that have stayed in their stage longer than the office's service-level target "
+        "(a deferred case: past its review date), the longest past first. The targets are "
+        "office settings."
+    )
+    rows(
+        late,
+        empty="None: every case is within its stage's target.",
+        rest="",
+        show=lambda index, case: show_late(index, case, key=key),
+    )
+    if total > len(late):
+        st.caption(f"… and {total - len(late)} more.")
+
+
 def officer_home(overview: home.OfficerOverview) -> None:
     soon, horizon = home.SOON_DAYS, home.HORIZON_DAYS
     metrics = st.columns(6)
@@ -97,6 +125,8 @@ def officer_home(overview: home.OfficerOverview) -> None:
         show=show_waiting,
     )
     st.page_link("pages/intake.py", label="Open the intake queue", icon=":material/inbox:")
+
+    past_target(overview.past_target, overview.past_target_total, key="home_late", whose="My cases")
 
     st.subheader(f"My deadlines: overdue and the next {horizon} days")
     st.caption(
@@ -209,6 +239,18 @@ if actor.has_role(Role.OFFICER):
     with ui.reading() as session:
         officer = home.officer_overview(session, actor=actor)
     officer_home(officer)
+
+if actor.has_role(Role.DIRECTOR):
+    with ui.reading() as session:
+        office_late, office_late_total = targets.cases_past_target(
+            session, actor=actor, limit=SHOWN
+        )
+    past_target(office_late, office_late_total, key="home_office_late", whose="The office's cases")
+    st.page_link(
+        "pages/dashboard.py",
+        label="Each stage, per officer: the dashboard",
+        icon=":material/monitoring:",
+    )
 
 if actor.has_role(Role.INVENTOR):
     with ui.reading() as session:

@@ -5,7 +5,7 @@ of each disclosure as it stands."""
 import streamlit as st
 
 from tlo import ui
-from tlo.disclosures import intake, queries, shares, signatures
+from tlo.disclosures import intake, queries, shares, signatures, targets
 from tlo.disclosures.models import DisclosureStatus
 from tlo.ui import case_view
 from tlo.ui import disclosure_form as form_state
@@ -45,11 +45,12 @@ if chosen is None:
 with ui.reading() as session:
     view = queries.get_case(session, actor=actor, disclosure_id=chosen.id)
     signed = signatures.status(session, actor=actor, disclosure_id=chosen.id)
+    step = targets.next_step(session, view.disclosure, view.timeline)
 
 st.header(f"{view.disclosure.docket or 'Draft'} · {view.disclosure.title}")
 case_view.status_badge(view.status)
-if view.disclosure.officer_person_id:
-    st.caption(f"Licensing officer: {view.officer_name}")
+case_view.stage_path(view)
+case_view.next_step(step, inventor=True)
 case_view.flags(view.flags)
 
 if view.status is DisclosureStatus.DRAFT and view.can_edit_draft:

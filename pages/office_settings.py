@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tlo import office_settings, ui
+from tlo.disclosures import targets
 from tlo.office_settings import PLACEHOLDERS, SettingsForm
 from tlo.ui import case_view
 
@@ -93,4 +94,38 @@ with st.form("office_settings"):
                 office_phone=office_phone,
             ),
             success="Office settings saved: documents generated from now on name these parties.",
+        )
+
+st.subheader("Service-level targets")
+st.caption(
+    "How many days a case may stay in each stage before it shows as past target: to the "
+    "inventor on My disclosures (with what happens next and who does it), to the officer on "
+    "their home page, and to the director on the home page and the dashboard. Leave a stage "
+    "empty for no target. A deferred case is due on its review date instead."
+)
+with ui.reading() as session:
+    stage_targets = targets.targets_view(session, actor=actor)
+if stage_targets.updated_by_name:
+    st.caption(
+        f"Last changed by {stage_targets.updated_by_name} on "
+        f"{case_view.local(stage_targets.updated_at)}."
+    )
+else:
+    st.caption("The defaults: no target has been changed yet.")
+with st.form("stage_targets"):
+    typed: dict[str, str] = {}
+    columns = st.columns(3)
+    for index, (stage, days) in enumerate(stage_targets.days.items()):
+        typed[stage.value] = columns[index % 3].text_input(
+            f"{stage.label} (days)",
+            value="" if days is None else str(days),
+            key=f"target_{stage.value}",
+            placeholder="no target",
+            help=f"Next: {targets.STEPS[stage].what}.",
+        )
+    if st.form_submit_button("Save the targets", type="primary"):
+        ui.attempt(
+            targets.save_targets,
+            days=typed,
+            success="Targets saved: cases are measured against them from now on.",
         )

@@ -25,6 +25,7 @@ from tlo.disclosures.models import (
 )
 from tlo.disclosures.share_links import ShareLink
 from tlo.disclosures.signatures import DisclosureSignature
+from tlo.disclosures.targets import StageTarget
 from tlo.equity.models import EquityEvent, EquityHolding
 from tlo.licensing.agreement_models import (
     Agreement,
@@ -120,6 +121,7 @@ __all__ = [
     "ShareResponse",
     "SignInSession",
     "SignInThrottle",
+    "StageTarget",
     "StatusChange",
     "TemplateVersion",
 ]

@@ -305,6 +305,9 @@ PHRASES: dict[str, Phrase] = {
         ("uploaded version {after[version]} of the template {record}",),
     ),
     "office_settings.saved": Phrase("changed {record} (the parties every document names)"),
+    "office_settings.targets_saved": Phrase(
+        "changed the service-level targets of each stage in {record}"
+    ),
     # Notifications (tlo/notify/inbox.py).
     "notification.preference_changed": Phrase(
         "changed how {record} receives notifications",

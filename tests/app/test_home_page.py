@@ -42,6 +42,7 @@ def test_the_officer_home_counts_what_is_due_and_what_waits(open_app, overview_o
     assert expected.overdue and expected.waiting and expected.follow_ups  # the demo has each
     assert [header.value for header in app.subheader] == [
         "Waiting for me",
+        f"My cases past their stage's target ({expected.past_target_total})",
         "My deadlines: overdue and the next 90 days",
         "Follow-ups due",
         "My cases by status",

@@ -20,7 +20,7 @@ covers (as the docket page does), and has no case to open when the agreement cov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -30,7 +30,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from tlo import clock
 from tlo.auth.permissions import Actor, can, require
-from tlo.disclosures import queries
+from tlo.disclosures import queries, targets
 from tlo.disclosures.models import (
     Disclosure,
     DisclosureInventor,
@@ -40,6 +40,7 @@ from tlo.disclosures.models import (
 )
 from tlo.disclosures.queries import DisclosureRow
 from tlo.disclosures.shares import open_dispute
+from tlo.disclosures.targets import LateCase
 from tlo.licensing import outreach
 from tlo.licensing.models import Stage
 from tlo.patents import services as patents
@@ -50,6 +51,7 @@ from tlo.revenue import statements
 SOON_DAYS = 30  # "due soon": within this many days
 HORIZON_DAYS = 90  # the home looks this far ahead; the docket page shows the rest
 FOLLOW_UP_DAYS = 7  # follow-ups past or due within a week
+PAST_TARGET_SHOWN = 8  # the officer's cases longest past their stage's target
 MY_DISCLOSURES_SHOWN = 10  # the inventor's newest disclosures; "My disclosures" lists them all
 
 
@@ -148,6 +150,8 @@ class OfficerOverview:
     due_later: list[Deadline]  # act by in SOON_DAYS + 1 to HORIZON_DAYS days
     follow_ups: list[FollowUp]  # late or due within FOLLOW_UP_DAYS days, soonest first
     waiting: list[WaitingCase]  # to evaluate, to review, then to assign; each oldest first
+    past_target: list[LateCase] = field(default_factory=list)  # the longest past first
+    past_target_total: int = 0  # all of the officer's cases past target, listed or not
 
     @property
     def open_cases(self) -> int:
@@ -266,6 +270,13 @@ def officer_overview(
         today=today,
     )
     deadlines = [_deadline(entry) for entry in docket.entries if entry.days_left <= HORIZON_DAYS]
+    late, late_total = targets.cases_past_target(
+        session,
+        actor=actor,
+        officer_person_id=actor.person_id,
+        today=today,
+        limit=PAST_TARGET_SHOWN,
+    )
     return OfficerOverview(
         cases_by_status=cases_by_status(session, actor=actor),
         overdue=[d for d in deadlines if d.overdue],
@@ -289,6 +300,8 @@ def officer_overview(
             )
         ],
         waiting=disclosures_waiting(session, actor=actor, today=today),
+        past_target=late,
+        past_target_total=late_total,
     )
 
 

@@ -10,6 +10,7 @@ from tlo import clock, ui
 from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
 from tlo.disclosures.queries import CaseView, DisclosureRow
 from tlo.disclosures.signatures import SignatureStatus
+from tlo.disclosures.targets import NextStep
 
 STATUS_COLOURS = {
     DisclosureStatus.DRAFT: "gray",
@@ -209,6 +210,67 @@ def funding_and_public_disclosures(view: CaseView) -> None:
         st.markdown(
             f"- {item.disclosed_on} · {PublicDisclosureKind(item.kind).label} · {item.venue}"
         )
+
+
+# The stages most cases pass through, as the inventor's timeline draws them.
+MAIN_PATH = (
+    DisclosureStatus.SUBMITTED,
+    DisclosureStatus.ASSIGNED,
+    DisclosureStatus.EVALUATING,
+    DisclosureStatus.FILING,
+    DisclosureStatus.FILED,
+    DisclosureStatus.MARKETING,
+    DisclosureStatus.LICENSED,
+)
+
+
+def stage_path(view: CaseView) -> None:
+    """The case's stage among the stages most cases pass: those it has reached ticked, its
+    own in bold (a stage off the path, such as a deferral, after the last one reached)."""
+    reached = {DisclosureStatus(change.to_status) for change in view.timeline} | {view.status}
+    last = max((MAIN_PATH.index(s) for s in reached if s in MAIN_PATH), default=-1)
+    steps = []
+    for index, stage in enumerate(MAIN_PATH):
+        if stage is view.status:
+            steps.append(f"**:blue[{stage.label}]**")
+        elif index <= last:
+            steps.append(f":material/check: {stage.label}")
+        else:
+            steps.append(f":gray[{stage.label}]")
+        if index == last and view.status not in MAIN_PATH:
+            steps.append(f"**:violet[{view.status.label}]**")
+    st.markdown(" → ".join(steps))
+
+
+def next_step(step: NextStep | None, *, inventor: bool) -> None:
+    """What happens next, who does it and by when; to an inventor, whom to ask."""
+    if step is None:
+        st.caption(
+            "Nothing further is planned for this case."
+            + (" Your licensing officer can tell you more." if inventor else "")
+        )
+        return
+    with st.container(border=True):
+        st.markdown(f":material/next_plan: **What happens next:** {step.what}.")
+        who = step.who_label if inventor else (step.officer_name or "The licensing office")
+        parts = [f"**Who:** {who}"]
+        if step.due_on is not None:
+            what = "Review on" if step.stage is DisclosureStatus.DEFERRED else "Target"
+            parts.append(f"**{what}:** {step.due_on}")
+        parts.append(f"**In this stage since:** {step.entered_on} ({step.days_in_stage} days)")
+        st.markdown(" · ".join(parts))
+        if step.days_past_target:
+            late = f"{step.days_past_target} day{'s' if step.days_past_target != 1 else ''}"
+            ask = "Your licensing officer" if step.officer_name else "The licensing office"
+            st.warning(
+                f"{late} past the office's target."
+                + (f" {ask} can tell you where it stands." if inventor else ""),
+                icon=":material/schedule:",
+            )
+        if inventor and step.officer_name:
+            email = step.officer_email
+            contact = f" · [{email}](mailto:{email})" if email else ""
+            st.caption(f"Your licensing officer: {step.officer_name}{contact}")
 
 
 def timeline(view: CaseView) -> None:
