@@ -5,7 +5,7 @@ import streamlit as st
 
 from tlo import clock, ui
 from tlo.config import get_settings
-from tlo.disclosures import attachments, intake
+from tlo.disclosures import attachments, disclosure_types, intake
 from tlo.disclosures.models import DevelopmentStage, PublicDisclosureKind
 from tlo.people import services as people
 from tlo.ui import disclosure_form as form_state
@@ -44,7 +44,19 @@ if not editing and form_state.other_drafts():
                 form_state.open_draft(draft_id)
                 st.rerun()
 
-st.subheader("The invention")
+types = disclosure_types.all_types()
+st.radio(
+    "What are you disclosing?",
+    list(types),
+    format_func=lambda key: types[key].label,
+    key=form_state.TYPE,
+    horizontal=True,
+)
+form_state.mark("disclosure_type")
+kind = form_state.chosen_type()
+st.caption(kind.description)
+
+st.subheader(f"The {kind.label.lower()}")
 st.text_input(
     "Title", key="df_title", help=f"At most {intake.TITLE_LIMIT} characters; you can change it."
 )
@@ -72,6 +84,32 @@ for name, label in (
 ):
     st.text_area(label, key=f"df_{name}")
     form_state.mark(name)
+
+if kind.fields:
+    st.subheader(f"About this {kind.label.lower()}")
+    st.caption("Questions marked * are needed before you submit.")
+answered = form_state.current_form().answers
+for question in kind.fields:
+    label = question.label + (" *" if question.required_by(answered) else "")
+    key = form_state.answer_key(question.key)
+    help_text = question.help or None
+    if question.kind == "choice":
+        st.selectbox(label, question.choices, index=None, key=key, help=help_text)
+    elif question.kind == "yes_no":
+        st.radio(
+            label,
+            list(disclosure_types.YES_NO),
+            index=None,
+            format_func=str.capitalize,
+            key=key,
+            help=help_text,
+            horizontal=True,
+        )
+    elif question.kind == "long_text":
+        st.text_area(label, key=key, help=help_text, max_chars=question.max_length)
+    else:
+        st.text_input(label, key=key, help=help_text, max_chars=question.max_length)
+    form_state.mark(f"answers.{question.key}")
 
 st.subheader("Inventors and contribution shares")
 st.caption(

@@ -107,3 +107,44 @@ def test_an_uploaded_attachment_of_the_wrong_kind_is_refused(open_app):
     app.run()
     button(app, "Save draft").click().run()
     assert any("attach PDF, Word, image or text files" in m for m in messages(app.error))
+
+
+def test_software_asks_its_own_questions_and_names_those_missing(open_app, database_url):
+    from sqlmodel import select
+
+    from tlo import db
+    from tlo.disclosures.models import Disclosure
+
+    app = fill_required(open_form(open_app), title="Sparse inference library")
+    assert app.radio(key="df_disclosure_type").value == "invention"
+    app.radio(key="df_disclosure_type").set_value("software").run()
+    assert not app.exception, app.exception
+    assert "About this software or other copyright work" in [h.value for h in app.subheader]
+    assert app.selectbox(key="df_answer_work_kind").options[0] == "Software"
+    app.selectbox(key="df_answer_work_kind").select("Software")
+    app.text_input(key="df_answer_repository").input("https://github.com/lab/sparse")
+    app.radio(key="df_answer_released").set_value("yes").run()
+    # Released: where and under which licence becomes needed, and says so.
+    assert app.text_area(key="df_answer_release_details").label.endswith(" *")
+    button(app, "Submit to the licensing office").click().run()
+    errors = " ".join(caption.value for caption in app.caption if ":red[" in caption.value)
+    assert "Code or content of others it includes" in errors  # marked at each question
+    assert "Where, when and under which licence was it released?" in errors
+    app.text_area(key="df_answer_third_party_code").input("None")
+    app.text_area(key="df_answer_open_source").input("numpy (BSD-3-Clause)")
+    app.text_area(key="df_answer_release_details").input("GitHub, MIT, May 2026")
+    button(app, "Submit to the licensing office").click().run()
+    assert not app.exception, app.exception
+    with db.unit_of_work(db.get_engine(database_url)) as session:
+        case = session.exec(
+            select(Disclosure).where(Disclosure.title == "Sparse inference library")
+        ).one()
+    assert case.status == "submitted" and case.disclosure_type == "software"
+    assert case.type_answers == {
+        "work_kind": "Software",
+        "repository": "https://github.com/lab/sparse",
+        "third_party_code": "None",
+        "open_source": "numpy (BSD-3-Clause)",
+        "released": "yes",
+        "release_details": "GitHub, MIT, May 2026",
+    }

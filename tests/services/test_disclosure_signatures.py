@@ -313,14 +313,13 @@ PUBLIC = PublicDisclosureEntry(date(2026, 3, 1), "paper", "Nature")
 
 
 def full_form(bob_id: int, alice_id: int, **overrides):
-    return complete_form(
-        (alice_id, "60"),
-        (bob_id, "40"),
-        applications="Phones, hearing aids",
-        funding=[FUNDING],
-        public_disclosures=[PUBLIC],
-        **overrides,
-    )
+    parts = {
+        "applications": "Phones, hearing aids",
+        "funding": [FUNDING],
+        "public_disclosures": [PUBLIC],
+        "answers": {"reduced_to_practice": "yes"},
+    }
+    return complete_form((alice_id, "60"), (bob_id, "40"), **(parts | overrides))
 
 
 # Each part a signature covers, changed on the draft the way the form changes it.
@@ -340,6 +339,9 @@ COUNTED_CHANGES = {
     "public kind": {"public_disclosures": [replace(PUBLIC, kind="talk")]},
     "public venue": {"public_disclosures": [replace(PUBLIC, venue="Science")]},
     "public removed": {"public_disclosures": []},
+    "type": {"disclosure_type": "software", "answers": {"repository": "https://example.org/x"}},
+    "an answer": {"answers": {"prior_art": "Smith et al. 2019"}},
+    "an answer changed": {"answers": {"reduced_to_practice": "no"}},
 }
 
 
@@ -431,12 +433,15 @@ def content(**overrides) -> SignedContent:
 
 def test_the_canonical_serialisation_is_plain_sorted_json():
     assert signatures.canonical_content(content()) == (
-        b'{"abstract":"text","applications":"text","description":"text","format":1,'
-        b'"funding":[["NIH","R01",true,"NIH"]],"inventors":[[1,6000],[2,4000]],'
+        b'{"abstract":"text","answers":{},"applications":"text","description":"text",'
+        b'"format":2,"funding":[["NIH","R01",true,"NIH"]],"inventors":[[1,6000],[2,4000]],'
         b'"keywords":"text","pi_person_id":null,"problem_and_advantages":"text",'
         b'"public_disclosures":[["2026-03-01","paper","Nature"]],"stage":"prototype",'
-        b'"title":"text"}'
+        b'"title":"text","type":"invention"}'
     )
+    software = content(disclosure_type="software", answers=frozenset({("repository", "x")}))
+    assert b'"answers":{"repository":"x"}' in signatures.canonical_content(software)
+    assert signatures.content_sha256(software) != signatures.content_sha256(content())
     assert signatures.content_sha256(content()) == signatures.content_sha256(content())
     stage_none = content(fields=(*content().fields[:4], ("stage", None), *content().fields[5:]))
     assert signatures.content_sha256(stage_none) != signatures.content_sha256(content())

@@ -15,6 +15,7 @@ from tlo.auth.models import Role
 from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.config import get_settings
+from tlo.disclosures import disclosure_types
 from tlo.disclosures.access import load_case
 from tlo.disclosures.models import (
     DevelopmentStage,
@@ -83,6 +84,10 @@ class DisclosureForm:
     public_disclosures: list[PublicDisclosureEntry] = field(default_factory=list)
     # The principal investigator, a person of the directory; signs off unless an inventor.
     pi_person_id: int | None = None
+    # The kind of disclosure (tlo/disclosures/disclosure_types.py) and the answers to its own
+    # questions, by question key.
+    disclosure_type: str = disclosure_types.DEFAULT_TYPE
+    answers: dict[str, str] = field(default_factory=dict)
 
 
 TEXT_FIELDS = (
@@ -365,6 +370,14 @@ def _checked_draft(session: Session, form: object) -> tuple[DisclosureForm, list
     funding = [_clean_funding(entry, i, problems) for i, entry in enumerate(form.funding)]
     public = [_clean_public(entry, i, problems) for i, entry in enumerate(form.public_disclosures)]
     shares = _draft_shares(session, form.inventors, problems)
+    kind_key = problems.check("disclosure_type", disclosure_types.clean_type, form.disclosure_type)
+    answers: dict[str, str] = {}
+    if kind_key is not None:
+        answers, found = disclosure_types.clean_answers(
+            disclosure_types.get_type(kind_key), form.answers
+        )
+        for message, path in found:
+            problems.add(message, path)
     pi = clean_optional_id(form.pi_person_id, what="principal investigator")
     if pi is not None and session.get(Person, pi) is None:
         raise NotFound(f"There is no person {pi} to name as the principal investigator.")
@@ -372,6 +385,8 @@ def _checked_draft(session: Session, form: object) -> tuple[DisclosureForm, list
     cleaned = replace(
         form,
         pi_person_id=pi,
+        disclosure_type=kind_key or disclosure_types.DEFAULT_TYPE,
+        answers=answers,
         **texts,
         stage=stage.value if stage else None,
         inventors=[InventorEntry(s.person_id, "" if s.share is None else s.share) for s in shares],
@@ -399,6 +414,19 @@ def _check_complete(
         )
     if not form.stage:
         problems.add("Before submitting, choose the stage of development.", "stage")
+    kind = disclosure_types.get_type(form.disclosure_type)
+    if kind is None:  # its file was taken away since the draft was saved
+        problems.add(
+            f"The type '{form.disclosure_type}' is no longer offered: choose the type again.",
+            "disclosure_type",
+        )
+    else:
+        for question in disclosure_types.missing_answers(kind, form.answers):
+            problems.add(
+                f"Before submitting, answer “{question.label}”.",
+                f"answers.{question.key}",
+                note="Needed before submitting.",
+            )
     open_shares = [share for share in shares if share.share is None]
     for share in open_shares:
         problems.add(
@@ -442,6 +470,8 @@ def _write_fields(disclosure: Disclosure, form: DisclosureForm) -> None:
         setattr(disclosure, name, getattr(form, name).strip())
     disclosure.stage = DevelopmentStage(form.stage).value if form.stage else None
     disclosure.pi_person_id = form.pi_person_id
+    disclosure.disclosure_type = form.disclosure_type
+    disclosure.type_answers = dict(form.answers) or None
 
 
 def _write_children(session: Session, disclosure_id: int, form: DisclosureForm) -> None:
@@ -556,6 +586,8 @@ def _form_snapshot(form: DisclosureForm) -> dict:
             for e in form.public_disclosures
         ],
         "pi_person_id": form.pi_person_id,
+        "disclosure_type": form.disclosure_type,
+        "answers": dict(sorted(form.answers.items())),
     }
 
 
@@ -615,6 +647,8 @@ def _stored_form(session: Session, disclosure: Disclosure) -> DisclosureForm:
         funding=[FundingEntry(f.sponsor, f.award_number, f.is_federal, f.agency) for f in funding],
         public_disclosures=[PublicDisclosureEntry(p.disclosed_on, p.kind, p.venue) for p in public],
         pi_person_id=disclosure.pi_person_id,
+        disclosure_type=disclosure.disclosure_type,
+        answers=dict(disclosure.type_answers or {}),
     )
 
 

@@ -87,6 +87,12 @@ class Disclosure(SQLModel, table=True):
     docket: str | None = Field(default=None, max_length=20, unique=True)
     fiscal_year: int | None = Field(default=None, index=True)
     status: str = Field(default=DisclosureStatus.DRAFT.value, max_length=20, index=True)
+    # The kind of disclosure (tlo/disclosures/disclosure_types.py: a file a type) and the
+    # answers to that type's own questions, by question key.
+    disclosure_type: str = Field(
+        default="invention", max_length=40, sa_column_kwargs={"server_default": "invention"}
+    )
+    type_answers: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     title: str = Field(max_length=300)
     abstract: str = ""
     description: str = ""

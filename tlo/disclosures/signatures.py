@@ -97,7 +97,7 @@ SIGNED_FIELDS = (
     "keywords",
     "applications",
 )
-CONTENT_FORMAT = 1  # bumped should what counts ever change: old signatures then ask again
+CONTENT_FORMAT = 2  # bumped should what counts ever change: old signatures then ask again
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,9 @@ class SignedContent:
     funding: frozenset[tuple[str, str, bool, str]]
     public_disclosures: frozenset[tuple[date, str, str]]
     pi_person_id: int | None
+    # The type of disclosure and the answers to its own questions (key, answer).
+    disclosure_type: str = "invention"
+    answers: frozenset[tuple[str, str]] = frozenset()
 
 
 def canonical_content(content: SignedContent) -> bytes:
@@ -127,6 +130,8 @@ def canonical_content(content: SignedContent) -> bytes:
             [day.isoformat(), kind, venue] for day, kind, venue in content.public_disclosures
         ),
         "pi_person_id": content.pi_person_id,
+        "type": content.disclosure_type,
+        "answers": dict(sorted(content.answers)),
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -165,6 +170,8 @@ def signed_content(session: Session, disclosure: Disclosure) -> SignedContent:
             ).all()
         ),
         pi_person_id=disclosure.pi_person_id,
+        disclosure_type=disclosure.disclosure_type,
+        answers=frozenset((disclosure.type_answers or {}).items()),
     )
 
 

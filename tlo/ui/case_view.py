@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from tlo import clock, ui
+from tlo.disclosures import disclosure_types
 from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
 from tlo.disclosures.queries import CaseView, DisclosureRow
 from tlo.disclosures.signatures import SignatureStatus
@@ -194,6 +195,13 @@ def disclosure_texts(disclosure, *, with_leads: bool = True) -> None:
     for label, text in texts:
         st.markdown(f"**{label}**")
         st.text(text or "—")
+    type_label, answers = disclosure_types.answers_shown(
+        disclosure.disclosure_type, disclosure.type_answers
+    )
+    st.markdown(f"**Type of disclosure:** {type_label}")
+    for question, answer in answers:
+        st.markdown(f"**{question}**")
+        st.text(answer)
 
 
 def funding_and_public_disclosures(view: CaseView) -> None:

@@ -33,7 +33,7 @@ from tlo import clock, ui
 from tlo.auth.models import Role
 from tlo.auth.permissions import Actor
 from tlo.db import unit_of_work
-from tlo.disclosures import attachments, intake, queries
+from tlo.disclosures import attachments, disclosure_types, intake, queries
 from tlo.disclosures.intake import (
     TEXT_FIELDS,
     DisclosureForm,
@@ -66,6 +66,7 @@ NEW_PUBLIC_PROBLEMS = f"{PREFIX}new_public_problems"
 UPLOADS_STORED = f"{PREFIX}uploads_stored"  # file ids of the uploads already attached
 UPLOADS_REFUSED = f"{PREFIX}uploads_refused"  # file id -> why it was refused
 URL_PARAM = "draft"
+TYPE = f"{PREFIX}disclosure_type"  # the type of disclosure (tlo/disclosures/disclosure_types.py)
 
 DRAFT = "draft"  # the draft could not be saved
 SUBMISSION = "submission"  # the draft is saved; submission waits for these
@@ -161,6 +162,9 @@ def load(disclosure_id: int, form: DisclosureForm, labels: dict[int, str]) -> No
     for name in TEXT_FIELDS:
         st.session_state[f"{PREFIX}{name}"] = getattr(form, name)
     st.session_state[f"{PREFIX}stage"] = form.stage
+    st.session_state[TYPE] = form.disclosure_type
+    for question_key, answer in form.answers.items():
+        st.session_state[answer_key(question_key)] = answer
     st.session_state[INVENTORS] = [
         {"person_id": entry.person_id, "label": labels.get(entry.person_id, "?")}
         for entry in form.inventors
@@ -216,8 +220,30 @@ def share_key(person_id: int) -> str:
     return f"{PREFIX}share_{person_id}"
 
 
+def answer_key(question_key: str) -> str:
+    return f"{PREFIX}answer_{question_key}"
+
+
+def chosen_type() -> disclosure_types.DisclosureType:
+    """The type the form is filled in as (the default until one is chosen)."""
+    key = st.session_state.get(TYPE) or disclosure_types.DEFAULT_TYPE
+    return disclosure_types.get_type(key) or disclosure_types.get_type(
+        disclosure_types.DEFAULT_TYPE
+    )
+
+
+def _answer_keys() -> list[str]:
+    """Every type's questions: switching type and back keeps what was typed."""
+    return [
+        answer_key(question.key)
+        for kind in disclosure_types.all_types().values()
+        for question in kind.fields
+    ]
+
+
 def _widget_keys() -> list[str]:
-    keys = [f"{PREFIX}{name}" for name in TEXT_FIELDS] + [f"{PREFIX}stage"]
+    keys = [f"{PREFIX}{name}" for name in TEXT_FIELDS] + [f"{PREFIX}stage", TYPE]
+    keys += _answer_keys()
     return keys + [share_key(row["person_id"]) for row in st.session_state.get(INVENTORS, [])]
 
 
@@ -244,6 +270,12 @@ def current_form() -> DisclosureForm:
         funding=[FundingEntry(**row) for row in state.get(FUNDING, [])],
         public_disclosures=[PublicDisclosureEntry(**row) for row in state.get(PUBLIC, [])],
         pi_person_id=(state.get(PI) or {}).get("person_id"),
+        disclosure_type=chosen_type().key,
+        answers={
+            question.key: state.get(answer_key(question.key)) or ""
+            for question in chosen_type().fields
+            if state.get(answer_key(question.key))
+        },
     )
 
 
