@@ -82,10 +82,13 @@ def app_database_url(tmp_path_factory) -> str:
 def app_url(app_database_url) -> str:
     """Start `streamlit run tlo_app.py` on a seeded database; stop it after the session."""
     data_dir = Path(app_database_url.removeprefix("sqlite:///")).parent
+    port = _free_port()
     env = {
         **os.environ,
         "TLO_DATA_DIR": str(data_dir),
         "TLO_DATABASE_URL": app_database_url,
+        # The links e-mails carry (an outside co-inventor's share link) lead to this server.
+        "TLO_APP_URL": f"http://127.0.0.1:{port}",
     }
     subprocess.run(
         [*_at_test_clock(), "tlo", "seed-demo"],
@@ -94,7 +97,6 @@ def app_url(app_database_url) -> str:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
     log = (data_dir / "server.log").open("w")
     server = subprocess.Popen(
         [
