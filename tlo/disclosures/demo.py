@@ -159,6 +159,42 @@ STATUS_PLAN = (
 SCORES_BY_OUTCOME = {"good": (5, 4, 4, 4, 3), "weak": (2, 2, 3, 1, 2), "mid": (4, 3, 3, 3, 2)}
 
 
+# A few demo disclosures of the other types (disclosure_types/), answered as an inventor would.
+DEMO_TYPES: dict[str, tuple[str, dict[str, str]]] = {
+    "Code search with learned program embeddings": (
+        "software",
+        {
+            "work_kind": "Software",
+            "repository": "https://git.university.example/lab/code-search",
+            "third_party_code": "None copied in.",
+            "open_source": "PyTorch (BSD-3-Clause), tree-sitter (MIT)",
+            "released": "no",
+        },
+    ),
+    "Differentially private census statistics toolkit": (
+        "software",
+        {
+            "work_kind": "Software",
+            "repository": "https://github.com/example-lab/dp-census",
+            "third_party_code": "A vendored copy of a Laplace sampler (Apache-2.0).",
+            "open_source": "NumPy (BSD-3-Clause), pandas (BSD-3-Clause)",
+            "released": "yes",
+            "release_details": "GitHub, Apache-2.0, March 2026 (the analysis code only).",
+        },
+    ),
+    "Bacteriophage cocktail against resistant Klebsiella": (
+        "biological_material",
+        {
+            "material_kind": "Organism or strain",
+            "organism": "Lytic phages of Klebsiella pneumoniae from wastewater isolates",
+            "deposit": "DSMZ, accession pending",
+            "mta_in": "yes",
+            "mta_in_details": "Host strain KP-17 from a hospital collection, MTA of 2025-04-02.",
+        },
+    ),
+}
+
+
 def _actor_for(session: Session, person_id: int, roles: set[Role], name: str) -> Actor:
     """The person acting in the story (demo inventors need no account to have acted)."""
     from tlo.auth.models import Account
@@ -222,7 +258,10 @@ def seed(
                 )
             )
         shares = equal_shares(len(inventors))
+        kind, answers = DEMO_TYPES.get(title, ("invention", {}))
         form = DisclosureForm(
+            disclosure_type=kind,
+            answers=answers,
             title=title,
             abstract=f"{title}. {solution}",
             description=f"{problem} {solution} The invention is described in the attached "
