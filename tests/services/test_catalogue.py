@@ -26,8 +26,9 @@ from tlo.notify.models import OutboxMessage
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def summarised(engine, office, **case) -> int:
-    case_id = technology(engine, office, **case)
+def summarised(engine, office, make=technology, **case) -> int:
+    """A case (`make`'s: an assigned one by default) with a saved marketing summary."""
+    case_id = make(engine, office, **case)
     with unit_of_work(engine) as session:
         marketing.save_summary(
             session,
@@ -368,3 +369,27 @@ def test_yesterdays_salt_is_forgotten(engine, office):
             tomorrow = metrics.visitor(session, address="10.0.0.1", browser="Firefox")
             days = session.exec(select(CatalogueSalt.day)).all()
         assert tomorrow != today and days == [clock.today()]
+
+
+@pytest.mark.parametrize(
+    ("terms", "taken_down"),
+    [
+        ({"field_of_use": ""}, True),  # exclusive in every field: nobody left to license to
+        ({"field_of_use": "Electric vehicles"}, False),  # other fields are still to license
+        ({"agreement_type": "nonexclusive_license", "field_of_use": ""}, False),
+    ],
+)
+def test_an_exclusive_license_in_every_field_takes_its_technologys_page_down(
+    engine, office, terms, taken_down
+):
+    from tests.services import test_revenue
+
+    case_id = summarised(engine, office, make=test_revenue.technology)  # a filed one
+    slug = publish(engine, office.officer, case_id)
+    test_revenue.signed_license(engine, office, [case_id], **terms)
+    with unit_of_work(engine) as session:
+        assert (public.technology(session, slug) is None) is taken_down
+        after = session.exec(
+            select(AuditEntry.after).where(AuditEntry.action == "catalogue.unpublished")
+        ).all()
+    assert after == ([{"licensed_exclusively_by": "AGR-00001"}] if taken_down else [])

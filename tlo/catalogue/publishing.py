@@ -257,6 +257,10 @@ def publish(
 def unpublish(session: Session, *, actor: Actor, disclosure_id: int) -> bool:
     """Take the technology's page down at once; False when it was not published."""
     load_case(session, actor, disclosure_id, "disclosure.work")
+    return _take_down(session, actor, disclosure_id)
+
+
+def _take_down(session: Session, actor: Actor, disclosure_id: int, **why) -> bool:
     entry = entry_of(session, disclosure_id)
     if entry is None:
         return False
@@ -270,5 +274,20 @@ def unpublish(session: Session, *, actor: Actor, disclosure_id: int) -> bool:
         object_type="disclosure",
         object_id=disclosure_id,
         before=before,
+        after=why or None,
     )
     return True
+
+
+def take_down_licensed(
+    session: Session, *, actor: Actor, agreement_number: str, disclosure_ids: list[int]
+) -> list[int]:
+    """The pages of technologies an exclusive license in every field has just taken, taken
+    down in the license's transaction (nobody is left to license them to), each audited with
+    the agreement that took it; the ids taken down. For tlo.licensing.agreements, which has
+    checked the actor may execute the agreement."""
+    return [
+        disclosure_id
+        for disclosure_id in disclosure_ids
+        if _take_down(session, actor, disclosure_id, licensed_exclusively_by=agreement_number)
+    ]

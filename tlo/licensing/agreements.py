@@ -159,6 +159,11 @@ class CheckedTerms:
     past_costs_cents: int
 
 
+# Licenses that leave nobody else to license to when they cover every field: executing one
+# takes its technologies' catalogue pages down (tlo.catalogue.publishing.take_down_licensed).
+EXCLUSIVE_KINDS = frozenset({AgreementType.EXCLUSIVE, AgreementType.STARTUP})
+
+
 def _clean_milestone(entry: object) -> tuple[str, int, date]:
     if not isinstance(entry, MilestoneEntry):
         raise ValidationError("Each milestone needs its event and due date.")
@@ -915,6 +920,15 @@ def change_agreement_status(
         | ({"ended_on": agreement.ended_on} if status in ENDINGS else {}),
     )
     kind = AgreementType(agreement.agreement_type)
+    if status is S.EXECUTED and kind in EXCLUSIVE_KINDS and not agreement.field_of_use.strip():
+        from tlo.catalogue import publishing  # the catalogue reads licensing, not the reverse
+
+        publishing.take_down_licensed(
+            session,
+            actor=actor,
+            agreement_number=agreement.number,
+            disclosure_ids=_technology_ids(session, agreement.id),
+        )
     if status is S.EXECUTED and kind.is_license:
         hooks.license_signed(
             session,
