@@ -21,6 +21,8 @@ from sqlalchemy.engine import Engine, make_url
 from tests import clock as test_clock
 from tlo import db
 
+pytest_plugins = ["tests.smtp"]  # the smtp_server fixture
+
 POSTGRES_URL = os.environ.get("TLO_TEST_POSTGRES_URL")
 
 

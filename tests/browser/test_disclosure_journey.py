@@ -62,23 +62,28 @@ def add_co_inventor(page: Page, search: str, name: str) -> None:
     expect(page.get_by_text(re.compile(f"^{name} ·"))).to_be_visible()
 
 
+def fill_what_every_disclosure_needs(
+    page: Page, title: str, abstract: str, description: str, problem: str
+) -> None:
+    """The new disclosure form's texts a submission needs, and its stage."""
+    go_to(page, "New disclosure")
+    type_into(page, "Title", title)
+    type_into(page, "Abstract (non-confidential summary, a few sentences)", abstract)
+    type_into(page, "Detailed description", description)
+    type_into(page, "Problem solved and advantages over what exists", problem)
+    choose(page, "Stage of development", "Prototype")
+
+
 def test_a_disclosure_goes_from_the_inventor_to_a_filing_decision(page, app_url, screenshot):
     # The inventor fills in the form with two co-inventors and submits it.
     sign_in(page, app_url, "inventor", DEMO_PASSWORD)
-    go_to(page, "New disclosure")
-    type_into(page, "Title", TITLE)
-    type_into(
+    fill_what_every_disclosure_needs(
         page,
-        "Abstract (non-confidential summary, a few sentences)",
+        TITLE,
         "A graphene field-effect sensor reads troponin from a drop of blood in minutes.",
-    )
-    type_into(page, "Detailed description", "Aptamers on graphene change its conductance ...")
-    type_into(
-        page,
-        "Problem solved and advantages over what exists",
+        "Aptamers on graphene change its conductance ...",
         "Lab troponin tests take an hour; this takes five minutes at the bedside.",
     )
-    choose(page, "Stage of development", "Prototype")
     type_into(page, "Keywords (comma-separated)", "biosensor, graphene, cardiology")
     add_co_inventor(page, "okafor", "Benjamin Okafor")
     add_co_inventor(page, "rosenberg", "David Rosenberg")

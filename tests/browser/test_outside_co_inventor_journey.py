@@ -5,16 +5,13 @@ confirms their share without an account; the link then works no more; the office
 signatures on the case."""
 
 import re
-import socket
 import subprocess
 
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ROOT, _at_test_clock
-from tests.browser.test_disclosure_journey import choose, go_to, settle, sign_out, type_into
+from tests.browser.test_disclosure_journey import fill_what_every_disclosure_needs, settle, sign_out
 from tests.browser.test_sign_in_journey import sign_in
-from tests.services.test_reminders import Inbox
 from tlo.demo import DEMO_PASSWORD
 
 TITLE = "Tear-film glucose sensor on a contact lens"
@@ -36,20 +33,13 @@ def send_mail(database_url: str, port: int) -> None:
 
 
 def submit_with_an_outside_co_inventor(page: Page) -> str:
-    go_to(page, "New disclosure")
-    type_into(page, "Title", TITLE)
-    type_into(
+    fill_what_every_disclosure_needs(
         page,
-        "Abstract (non-confidential summary, a few sentences)",
+        TITLE,
         "A lens reads glucose from tears and reports it to a phone.",
-    )
-    type_into(page, "Detailed description", "A boronic-acid hydrogel swells with glucose ...")
-    type_into(
-        page,
-        "Problem solved and advantages over what exists",
+        "A boronic-acid hydrogel swells with glucose ...",
         "Finger pricks hurt; this needs none.",
     )
-    choose(page, "Stage of development", "Prototype")
     page.get_by_text("Co-inventor from outside the university").click()
     name, email, organisation = OUTSIDE
     outside = page.get_by_test_id("stExpander").filter(has_text="Co-inventor from outside")
@@ -75,7 +65,7 @@ def submit_with_an_outside_co_inventor(page: Page) -> str:
 
 
 def test_an_outside_co_inventor_signs_through_the_emailed_link_and_the_officer_sees_it(
-    page, app_url, app_database_url, screenshot
+    page, app_url, app_database_url, screenshot, smtp_server
 ):
     sign_in(page, app_url, "inventor", DEMO_PASSWORD)
     docket = submit_with_an_outside_co_inventor(page)
@@ -90,16 +80,8 @@ def test_an_outside_co_inventor_signs_through_the_emailed_link_and_the_officer_s
     expect(page.get_by_text(re.compile("What happens next:"))).to_be_visible()
     sign_out(page)
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        send_mail(app_database_url, port)
-    finally:
-        controller.stop()
+    inbox, port = smtp_server
+    send_mail(app_database_url, port)
     to_her = {m["Subject"]: m.get_content() for rcpt, m in inbox.messages if OUTSIDE[1] in rcpt}
     assert set(to_her) == {
         f"Disclosure received: {docket}",

@@ -1,6 +1,5 @@
 """The outbox: queued in the caller's transaction, sent to a real local SMTP server."""
 
-import socket
 from dataclasses import replace
 
 import pytest
@@ -9,7 +8,7 @@ from sqlmodel import select
 
 import tlo.notify.models  # noqa: F401  (the outbox tables)
 from tests.factories import make_actor
-from tests.services.test_reminders import Inbox
+from tests.smtp import Inbox, free_port
 from tlo.auth.models import Role
 from tlo.config import get_settings
 from tlo.db import unit_of_work
@@ -24,9 +23,7 @@ class Refusing:
 
 
 def _server(handler):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, port

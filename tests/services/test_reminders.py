@@ -1,13 +1,8 @@
 """Reminders queued in the outbox and e-mailed through a real SMTP server started by the
 test (aiosmtpd)."""
 
-import socket
 from dataclasses import replace
 from datetime import date
-from email import message_from_bytes, policy
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from tests.factories import make_actor, submitted_case
 from tlo.auth.models import Role
@@ -19,29 +14,6 @@ from tlo.notify import outbox
 from tlo.patents import reminders
 
 TODAY = date(2026, 11, 25)
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 def test_each_officer_gets_their_own_deadlines_by_e_mail(engine, smtp_server):

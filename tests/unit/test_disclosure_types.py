@@ -13,7 +13,7 @@ def test_the_shipped_types_are_an_invention_software_and_biological_material():
     software = types["software"]
     required = [f.key for f in software.fields if f.required]
     assert required == ["work_kind", "repository", "third_party_code", "open_source", "released"]
-    assert software.field("release_details").required_if == (("released", "yes"),)
+    assert software.question("release_details").required_if == (("released", "yes"),)
     bio = types["biological_material"]
     assert {"organism", "deposit", "mta_in", "mta_in_details"} <= {f.key for f in bio.fields}
     assert not any(f.required for f in types["invention"].fields)
@@ -28,7 +28,7 @@ def test_an_office_adds_a_type_in_its_own_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("TLO_DISCLOSURE_TYPES_DIR", str(tmp_path))
     types = disclosure_types.all_types()
     assert list(types) == ["plant_variety", "invention"]  # by order
-    assert types["plant_variety"].field("species").kind == "text"
+    assert types["plant_variety"].question("species").kind == "text"
 
 
 def test_a_folder_without_the_invention_type_is_refused(tmp_path, monkeypatch):

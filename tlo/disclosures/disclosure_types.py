@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,9 +57,9 @@ class DisclosureType:
     label: str
     description: str
     order: int
-    fields: tuple[TypeField, ...] = field(default_factory=tuple)
+    fields: tuple[TypeField, ...] = ()
 
-    def field(self, key: str) -> TypeField | None:
+    def question(self, key: str) -> TypeField | None:
         return next((f for f in self.fields if f.key == key), None)
 
 
@@ -201,7 +201,7 @@ def clean_answers(kind: DisclosureType, answers: object) -> tuple[dict[str, str]
     cleaned: dict[str, str] = {}
     problems: list[tuple[str, str]] = []
     for key, value in answers.items():
-        question = kind.field(key) if isinstance(key, str) else None
+        question = kind.question(key) if isinstance(key, str) else None
         if question is None:
             if value in (None, ""):
                 continue  # a question of another type, left empty: nothing to keep

@@ -260,12 +260,12 @@ def _entered_at():
     return sa.func.coalesce(moved, Disclosure.submitted_at, Disclosure.created_at)
 
 
-def _past_target(session: Session, entered, today: date):
+def _past_target(days_by_stage: dict[S, int | None], entered, today: date):
     """The condition "past its stage's target today" (a deferred case: past its review date),
     one bound cutoff per stage, however many cases there are."""
     conditions = [
         sa.and_(Disclosure.status == stage.value, entered < clock.start_of_office_day(cutoff))
-        for stage, days in targets(session).items()
+        for stage, days in days_by_stage.items()
         if days
         for cutoff in [today - timedelta(days=days)]
     ]
@@ -287,8 +287,7 @@ class LateCase:
     days_past: int
 
 
-def _open_stages() -> list[str]:
-    return [s.value for s in (*TARGETED, S.DEFERRED)]
+OPEN_STAGES = [s.value for s in (*TARGETED, S.DEFERRED)]  # those the lists and counts read
 
 
 def cases_past_target(
@@ -303,8 +302,9 @@ def cases_past_target(
     many there are in all. An officer's own (`officer_person_id`), or the office's."""
     require(actor, "disclosure.internal")
     today = today or clock.today()
+    days = targets(session)
     entered = _entered_at().label("entered")
-    where = [col(Disclosure.status).in_(_open_stages()), _past_target(session, entered, today)]
+    where = [col(Disclosure.status).in_(OPEN_STAGES), _past_target(days, entered, today)]
     if officer_person_id is not None:
         where.append(Disclosure.officer_person_id == officer_person_id)
     base = (
@@ -322,7 +322,6 @@ def cases_past_target(
     )
     total = session.exec(select(sa.func.count()).select_from(base.subquery())).one()
     rows = session.exec(base.order_by(entered, Disclosure.id).limit(limit)).all()
-    days = targets(session)
     late = []
     for case_id, docket, title, status, review_on, officer, at in rows:
         stage = S(status)
@@ -362,7 +361,7 @@ def stage_loads(session: Session, *, actor: Actor, today: date | None = None) ->
     require(actor, "report.dashboard")
     today = today or clock.today()
     entered = _entered_at()
-    late = sa.case((_past_target(session, entered, today), 1), else_=0)
+    late = sa.case((_past_target(targets(session), entered, today), 1), else_=0)
     group = (Disclosure.status, Disclosure.officer_person_id)
     ranked = (
         select(
@@ -375,7 +374,7 @@ def stage_loads(session: Session, *, actor: Actor, today: date | None = None) ->
             sa.func.count().over(partition_by=group).label("cases"),
             sa.func.sum(late).over(partition_by=group).label("late"),
         )
-        .where(col(Disclosure.status).in_(_open_stages()))
+        .where(col(Disclosure.status).in_(OPEN_STAGES))
         .subquery()
     )
     # The middle row (odd counts) or the two middle rows (even): n = (cases + 1) / 2 and

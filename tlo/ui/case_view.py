@@ -179,8 +179,13 @@ def signatures(view: CaseView, signed: SignatureStatus) -> None:
 
 
 def disclosure_texts(disclosure, *, with_leads: bool = True) -> None:
-    """The texts the inventors wrote; `with_leads`: with their hints to the office (companies
-    that might be interested, related materials), which a signature does not cover."""
+    """The texts the inventors wrote, after the type of disclosure, and their answers to the
+    type's questions; `with_leads`: with their hints to the office (companies that might be
+    interested, related materials), which a signature does not cover."""
+    type_label, answers = disclosure_types.answers_shown(
+        disclosure.disclosure_type, disclosure.type_answers
+    )
+    st.markdown(f"**Type of disclosure:** {type_label}")
     texts = [
         ("Abstract", disclosure.abstract),
         ("Detailed description", disclosure.description),
@@ -195,10 +200,6 @@ def disclosure_texts(disclosure, *, with_leads: bool = True) -> None:
     for label, text in texts:
         st.markdown(f"**{label}**")
         st.text(text or "—")
-    type_label, answers = disclosure_types.answers_shown(
-        disclosure.disclosure_type, disclosure.type_answers
-    )
-    st.markdown(f"**Type of disclosure:** {type_label}")
     for question, answer in answers:
         st.markdown(f"**{question}**")
         st.text(answer)
