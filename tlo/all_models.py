@@ -27,6 +27,7 @@ from tlo.disclosures.share_links import ShareLink
 from tlo.disclosures.signatures import DisclosureSignature
 from tlo.disclosures.targets import StageTarget
 from tlo.equity.models import EquityEvent, EquityHolding
+from tlo.iia.models import Iia, IiaParty
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -97,6 +98,8 @@ __all__ = [
     "Evaluation",
     "FilingDecision",
     "FundingSource",
+    "Iia",
+    "IiaParty",
     "Income",
     "MarketingSummary",
     "Milestone",

@@ -295,6 +295,27 @@ PHRASES: dict[str, Phrase] = {
         "voided an event of {record}",
         ("voided the {before[kind]} of {record} of {before[on]}: “{after[reason]}”",),
     ),
+    "iia.recorded": Phrase(
+        "recorded the inter-institutional agreement of {record}",
+        (
+            "recorded the inter-institutional agreement of {record} with {after[co_owners]}; "
+            "lead: {after[lead]}",
+        ),
+    ),
+    "iia.changed": Phrase(
+        "changed the inter-institutional agreement of {record}",
+        (
+            "changed the inter-institutional agreement of {record}: {after[co_owners]}; "
+            "lead: {after[lead]} (was {before[co_owners]}; lead: {before[lead]})",
+        ),
+    ),
+    "iia.removed": Phrase(
+        "removed the inter-institutional agreement of {record}",
+        (
+            "removed the inter-institutional agreement of {record} "
+            "({before[co_owners]}): “{after[reason]}”",
+        ),
+    ),
     "policy.added": Phrase(
         "added the revenue policy {record}",
         ("added the revenue policy {record}, in force from {after[effective_from]}",),

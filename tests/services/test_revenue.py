@@ -70,9 +70,13 @@ def technology(engine, office, *, costs="20000", title="Solid-state battery") ->
     return case_id
 
 
-def signed_license(engine, office, technologies: list[int], **terms) -> int:
+def signed_license(
+    engine, office, technologies: list[int], *, company="VoltCell & Sons Inc.", **terms
+) -> int:
     agreement_id = save(
-        engine, office.officer, exclusive_form(licensee(engine, office), technologies, **terms)
+        engine,
+        office.officer,
+        exclusive_form(licensee(engine, office, company), technologies, **terms),
     )
     with unit_of_work(engine) as session:
         agreements.change_agreement_status(

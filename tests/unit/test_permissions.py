@@ -83,6 +83,14 @@ class OwnedThing:
         (Role.INVENTOR, "equity.read", False),
         (Role.ADMIN, "equity.read", False),
         (Role.ADMIN, "equity.record", False),
+        # Inter-institutional agreements: the case's officer records one; finance reads it.
+        (Role.OFFICER, "iia.read", True),
+        (Role.OFFICER, "iia.manage", True),
+        (Role.DIRECTOR, "iia.manage", True),
+        (Role.FINANCE, "iia.read", True),
+        (Role.FINANCE, "iia.manage", False),
+        (Role.INVENTOR, "iia.read", False),
+        (Role.ADMIN, "iia.read", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):

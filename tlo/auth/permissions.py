@@ -150,6 +150,10 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "equity.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "equity.record": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "equity.sell": {Role.FINANCE: A, Role.DIRECTOR: A},
+    # Inter-institutional agreements (tlo/iia/): the officer of a jointly owned technology
+    # records its IIA; finance reads it (it decides who is paid what).
+    "iia.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
+    "iia.manage": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
     # Reports.
     "report.dashboard": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "report.autm": {Role.FINANCE: A, Role.DIRECTOR: A},

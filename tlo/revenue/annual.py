@@ -41,11 +41,13 @@ from tlo.clock import utcnow
 from tlo.config import get_settings
 from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.errors import ValidationError
+from tlo.iia.models import joint_ownerships
 from tlo.licensing.agreement_models import AgreementTechnology
 from tlo.money import dollars, from_cents, to_cents
 from tlo.notify import hooks
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.revenue import credit
+from tlo.revenue.arrangements import JointOwnership
 from tlo.revenue.engine import LineClass
 from tlo.revenue.models import (
     Distribution,
@@ -337,6 +339,7 @@ class _Ledger:
             session, col(DisclosureInventor.disclosure_id).in_(technologies)
         )
         self.disclosed = _reported(session, technologies)
+        self.joints = joint_ownerships(session, technologies)
 
     def technologies(self, agreement_id: int) -> list[Link]:
         return self.links.get(agreement_id, [])
@@ -354,6 +357,9 @@ class _Ledger:
 
     def reported(self, disclosure_id: int) -> Reported:
         return self.disclosed.get(disclosure_id, (None, None))
+
+    def joint(self, disclosure_id: int) -> JointOwnership | None:
+        return self.joints.get(disclosure_id)
 
     def post(self, agreement_id: int, parts: list[_Part]) -> None:
         """Count an income's parts as posted, as the sums over posted records would."""

@@ -39,6 +39,7 @@ from tlo.config import PROJECT_ROOT, get_settings
 from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.disclosures.rules import fiscal_year_of
 from tlo.errors import NotFound, ValidationError
+from tlo.iia.models import joint_ownerships
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
 from tlo.licensing.models import Company
 from tlo.money import from_cents, to_cents
@@ -46,7 +47,8 @@ from tlo.notify import hooks
 from tlo.pagination import Page, paginate
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.people.models import Department, Person, School
-from tlo.revenue import engine
+from tlo.revenue import arrangements, engine
+from tlo.revenue.arrangements import JointOwnership
 from tlo.revenue.engine import InventorShare, LineClass, round_largest_remainder
 from tlo.revenue.models import (
     Distribution,
@@ -677,6 +679,7 @@ class _Figures(Protocol):
     def cumulative(self, basis: TierBasis, agreement_id: int, disclosure_id: int) -> int: ...
     def inventors(self, disclosure_id: int) -> list[_Inventor]: ...
     def reported(self, disclosure_id: int) -> Reported: ...
+    def joint(self, disclosure_id: int) -> JointOwnership | None: ...
 
 
 @dataclass(frozen=True)
@@ -702,6 +705,9 @@ class _PostedFigures:
     def reported(self, disclosure_id: int) -> Reported:
         return _reported(self.session, [disclosure_id]).get(disclosure_id, (None, None))
 
+    def joint(self, disclosure_id: int) -> JointOwnership | None:
+        return joint_ownerships(self.session, [disclosure_id]).get(disclosure_id)
+
 
 def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> list[_Part]:
     """Each technology's part of an income shared under the policy that governs it
@@ -726,13 +732,14 @@ def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> l
             cumulative += earlier_parts
         inventors = figures.inventors(disclosure_id)
         if kind.is_shared:
-            result = engine.distribute(
+            result = arrangements.distribute_income(
                 policy,
                 amount=from_cents(cents),
                 income_type=kind,
                 costs_outstanding=from_cents(max(0, costs)),
                 cumulative_before=from_cents(cumulative),
                 inventors=[i.share for i in inventors],
+                joint=figures.joint(disclosure_id),
             )
             recovered, split_base = to_cents(result.costs_recovered), to_cents(result.split_base)
             lines = list(result.lines)
