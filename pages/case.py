@@ -8,7 +8,7 @@ from tlo.disclosures.casework import MANUAL_ACTIONS, Scorecard
 from tlo.disclosures.rules import CRITERIA
 from tlo.disclosures.workflow import FILING_DECISIONS, Action
 from tlo.errors import DomainError
-from tlo.ui import case_view, marketing_tab, patents_tab
+from tlo.ui import case_view, marketing_tab, ownership_tab, patents_tab
 
 actor = ui.actor()
 
@@ -309,3 +309,6 @@ with tabs[9]:
         marketing_tab.render(case_id, can_work=view.can_work, file_stem=file_stem)
     else:
         st.caption("Outreach is the licensing officers' work.")
+
+with tabs[10]:
+    ownership_tab.render(case_id, can_work=view.can_work, file_stem=file_stem)

@@ -55,6 +55,7 @@ CASE_TABS: dict[str, str] = {
     "history": "History",
     "patents": "Patents",
     "marketing": "Marketing",
+    "ownership": "Ownership",
 }
 TAB_PARAM = "tab"
 CASE_TAB_KEY = "case_tab"  # the open tab's label: the state of the keyed st.tabs
