@@ -174,7 +174,7 @@ if page.items:
             [
                 {
                     "Recipient": line.recipient,
-                    "Class": line.recipient_class,
+                    "Class": line.recipient_class.replace("_", "-"),
                     "Amount": from_cents(line.amount_cents),
                     "Rule": line.rule,
                 }

@@ -81,11 +81,13 @@ def show_statement(person_id: int) -> None:
 
 def show_units() -> None:
     """Departments, schools and outside institutions: what reached each, each kind apart."""
-    st.subheader("Departments, schools and outside institutions")
+    st.subheader("Departments, schools, outside institutions and co-owners")
     st.caption(
         "An outside co-inventor's institution is paid as the revenue-sharing policy says "
         "(see Sharing policies), never as a department or school. Lines posted before "
-        "the two were told apart keep their class and are shown with the institutions."
+        "the two were told apart keep their class and are shown with the institutions. "
+        "Co-owners are the other owners of jointly owned technologies: what we owe each "
+        "under its inter-institutional agreement, as the lead."
     )
     with ui.reading() as session:
         years = revenue.fiscal_years_with_income(session, actor=actor)
@@ -108,7 +110,7 @@ def show_units() -> None:
             kinds={"Total": "money"},
         )
     st.download_button(
-        "Departments, schools and institutions, line by line (Excel)",
+        "Departments, schools, institutions and co-owners, line by line (Excel)",
         ui.deferred(statements.units_statement_xlsx, fiscal_year=year),
         file_name=f"units-FY{year}.xlsx" if year else "units.xlsx",
         mime=ui.XLSX_MIME,
@@ -122,7 +124,7 @@ if not sees_all:
 
 with ui.reading() as session:
     paid = statements.people_paid(session, actor=actor)
-inventors_tab, units_tab = st.tabs(["Inventors", "Departments, schools and institutions"])
+inventors_tab, units_tab = st.tabs(["Inventors", "Departments, schools, institutions, co-owners"])
 with inventors_tab:
     if not paid:
         st.info("No distribution has been posted yet.")

@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from tests.services.test_revenue import distribute, receive, signed_license, technology
@@ -21,6 +22,7 @@ from tlo.iia import services as iia
 from tlo.iia.models import Iia, IiaParty
 from tlo.iia.services import CoOwnerForm, IiaForm
 from tlo.revenue import services as revenue
+from tlo.revenue import statements
 from tlo.revenue.models import Income
 
 NORTHBRIDGE = "Northbridge University"
@@ -86,7 +88,18 @@ def test_as_the_lead_we_pay_the_co_owner_before_our_policy_shares_only_our_part(
     assert len(inventors) == 2 and abs(inventors[0] * 2 - inventors[1] * 3) <= Decimal("0.03")
     with unit_of_work(engine) as session:
         view = iia.get_iia(session, actor=office.finance, disclosure_id=case_id)
+        units = statements.unit_totals(session, actor=office.finance)
+        workbook = load_workbook(
+            BytesIO(statements.units_statement_xlsx(session, actor=office.finance))
+        )
     assert view.costs_invoiced == Decimal("20000") and view.costs_outstanding == 0
+    # What we owe Northbridge is its own statement, apart from our departments and schools.
+    assert [(t.recipient, t.amount) for t in units["co_owner"]] == [
+        (NORTHBRIDGE, Decimal("26000.00"))
+    ]
+    assert NORTHBRIDGE not in {t.recipient for t in units["institution"]}
+    rows = list(workbook["Co-owners totals"].iter_rows(values_only=True))
+    assert any(NORTHBRIDGE in row and 26000 in row for row in rows), rows
 
 
 def test_when_the_co_owner_leads_what_it_pays_us_is_shared_as_received(engine, office):

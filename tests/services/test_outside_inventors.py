@@ -149,6 +149,8 @@ def test_a_policy_paying_institutions_gives_theirs_one_line_and_its_own_statemen
         "Schools lines",
         "Outside institutions totals",
         "Outside institutions lines",
+        "Co-owners totals",
+        "Co-owners lines",
     ]
     totals = list(workbook["Outside institutions totals"].iter_rows(min_row=2, values_only=True))
     assert totals == [("institution", "NovaGen Biologics", 26860)]

@@ -39,11 +39,13 @@ from tlo.revenue.models import (
 from tlo.revenue.types import IncomeType
 
 PERSONAL_CLASSES = ("inventor", "lab")
-# The statements of units: departments, schools and outside co-inventors' institutions.
+# The statements of units: departments, schools and outside co-inventors' institutions, and
+# the co-owners of jointly owned technologies (what we owe each under its IIA, as the lead).
 UNIT_KINDS = {
     "department": "Departments",
     "school": "Schools",
     "institution": "Outside institutions",
+    "co_owner": "Co-owners",
 }
 
 
@@ -297,6 +299,7 @@ def _unit_kind():
     co-inventor's institution, posted before they were told apart."""
     line = DistributionLine
     return sa.case(
+        (line.recipient_class == "co_owner", "co_owner"),
         (
             sa.and_(line.recipient_class == "department", col(line.department_id).is_not(None)),
             "department",
