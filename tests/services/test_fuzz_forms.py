@@ -57,6 +57,8 @@ from tlo.disclosures.queries import DisclosureFilters, search_disclosures
 from tlo.equity import services as equity
 from tlo.equity.services import EventForm, HoldingForm
 from tlo.errors import DomainError
+from tlo.iia import services as iia
+from tlo.iia.services import CoOwnerForm, IiaForm
 from tlo.licensing import agreements, clauses, drafts, marketing, outreach, outreach_corrections
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
@@ -1392,6 +1394,42 @@ SPECS = [
         "officer",
         lambda w: {"event_id": w.holding_round, "reason": "Typed the wrong round"},
         {"event_id": "id", "reason": "text"},
+    ),
+    # --- inter-institutional agreements
+    Spec(
+        "iia.save_iia",
+        iia.save_iia,
+        "officer",
+        lambda w: {
+            "disclosure_id": w.filed,
+            "form": IiaForm(
+                co_owners=[
+                    CoOwnerForm("Northbridge University", "40", "35", "otl@northbridge.example"),
+                    CoOwnerForm("Eastlake Institute", "12.5"),
+                ],
+                lead=1,
+                prosecution=0,
+                lead_fee_percent="15",
+                effective_on=TODAY,
+                reference="IIA-7",
+                note="Signed by both offices",
+            ),
+        },
+        {
+            "disclosure_id": "id",
+            "form.co_owners": "list",
+            "form.co_owners.0.name": "text",
+            "form.co_owners.0.ownership_percent": "percent",
+            "form.co_owners.0.cost_share_percent": "percent",
+            "form.co_owners.0.contact_email": "text",
+            "form.co_owners.1.ownership_percent": "percent",
+            "form.lead": "int",
+            "form.prosecution": "int",
+            "form.lead_fee_percent": "percent",
+            "form.effective_on": "date",
+            "form.reference": "text",
+            "form.note": "text",
+        },
     ),
     # --- revenue
     Spec(
