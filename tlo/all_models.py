@@ -28,6 +28,7 @@ from tlo.disclosures.signatures import DisclosureSignature
 from tlo.disclosures.targets import StageTarget
 from tlo.equity.models import EquityEvent, EquityHolding
 from tlo.iia.models import Iia, IiaParty
+from tlo.licensing.agents import AgentTerms
 from tlo.licensing.agreement_models import (
     Agreement,
     AgreementDraft,
@@ -65,6 +66,7 @@ from tlo.word_templates import TemplateVersion
 __all__ = [
     "Account",
     "AccountRole",
+    "AgentTerms",
     "Agreement",
     "AgreementDraft",
     "AgreementPatent",

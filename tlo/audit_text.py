@@ -231,6 +231,21 @@ PHRASES: dict[str, Phrase] = {
     ),
     # Agreements.
     "agreement.saved": Phrase("saved {record}"),
+    "agreement.agent_named": Phrase(
+        "named the collection agent of {record}",
+        ("named the collection agent of {record}: {after[share]} of what it collects",),
+    ),
+    "agreement.agent_changed": Phrase(
+        "changed the collection agent's terms of {record}",
+        (
+            "changed the collection agent's share of {record} to {after[share]} "
+            "(was {before[share]})",
+        ),
+    ),
+    "agreement.agent_removed": Phrase(
+        "removed the collection agent of {record}",
+        ("removed the collection agent of {record}: “{after[reason]}”",),
+    ),
     "agreement.created": Phrase("created {record}"),
     "agreement.imported": Phrase("imported {record}"),
     "agreement.draft_generated": Phrase(

@@ -59,7 +59,15 @@ from tlo.equity.services import EventForm, HoldingForm
 from tlo.errors import DomainError
 from tlo.iia import services as iia
 from tlo.iia.services import CoOwnerForm, IiaForm
-from tlo.licensing import agreements, clauses, drafts, marketing, outreach, outreach_corrections
+from tlo.licensing import (
+    agents,
+    agreements,
+    clauses,
+    drafts,
+    marketing,
+    outreach,
+    outreach_corrections,
+)
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.marketing import SummaryFields
@@ -1429,6 +1437,23 @@ SPECS = [
             "form.effective_on": "date",
             "form.reference": "text",
             "form.note": "text",
+        },
+    ),
+    Spec(
+        "agents.save_agent",
+        agents.save_agent,
+        "officer",
+        lambda w: {
+            "agreement_id": w.signed_agreement,
+            "share_percent": "25",
+            "costs_borne_by": "shared",
+            "note": "Enforces the family in the US",
+        },
+        {
+            "agreement_id": "id",
+            "share_percent": "percent",
+            "costs_borne_by": "choice",
+            "note": "text",
         },
     ),
     # --- revenue

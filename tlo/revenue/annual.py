@@ -42,12 +42,13 @@ from tlo.config import get_settings
 from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.errors import ValidationError
 from tlo.iia.models import joint_ownerships
+from tlo.licensing.agents import agents_of
 from tlo.licensing.agreement_models import AgreementTechnology
 from tlo.money import dollars, from_cents, to_cents
 from tlo.notify import hooks
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.revenue import credit
-from tlo.revenue.arrangements import JointOwnership
+from tlo.revenue.arrangements import Agent, JointOwnership
 from tlo.revenue.engine import LineClass
 from tlo.revenue.models import (
     Distribution,
@@ -340,6 +341,7 @@ class _Ledger:
         )
         self.disclosed = _reported(session, technologies)
         self.joints = joint_ownerships(session, technologies)
+        self.agents = agents_of(session, agreements)
 
     def technologies(self, agreement_id: int) -> list[Link]:
         return self.links.get(agreement_id, [])
@@ -360,6 +362,9 @@ class _Ledger:
 
     def joint(self, disclosure_id: int) -> JointOwnership | None:
         return self.joints.get(disclosure_id)
+
+    def agent(self, agreement_id: int) -> Agent | None:
+        return self.agents.get(agreement_id)
 
     def post(self, agreement_id: int, parts: list[_Part]) -> None:
         """Count an income's parts as posted, as the sums over posted records would."""

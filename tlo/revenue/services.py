@@ -40,6 +40,7 @@ from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.disclosures.rules import fiscal_year_of
 from tlo.errors import NotFound, ValidationError
 from tlo.iia.models import joint_ownerships
+from tlo.licensing.agents import agents_of
 from tlo.licensing.agreement_models import Agreement, AgreementStatus, AgreementTechnology
 from tlo.licensing.models import Company
 from tlo.money import from_cents, to_cents
@@ -48,7 +49,7 @@ from tlo.pagination import Page, paginate
 from tlo.patents.models import PatentApplication, PatentCost
 from tlo.people.models import Department, Person, School
 from tlo.revenue import arrangements, engine
-from tlo.revenue.arrangements import JointOwnership
+from tlo.revenue.arrangements import Agent, JointOwnership
 from tlo.revenue.engine import InventorShare, LineClass, round_largest_remainder
 from tlo.revenue.models import (
     Distribution,
@@ -680,6 +681,7 @@ class _Figures(Protocol):
     def inventors(self, disclosure_id: int) -> list[_Inventor]: ...
     def reported(self, disclosure_id: int) -> Reported: ...
     def joint(self, disclosure_id: int) -> JointOwnership | None: ...
+    def agent(self, agreement_id: int) -> Agent | None: ...
 
 
 @dataclass(frozen=True)
@@ -708,6 +710,9 @@ class _PostedFigures:
     def joint(self, disclosure_id: int) -> JointOwnership | None:
         return joint_ownerships(self.session, [disclosure_id]).get(disclosure_id)
 
+    def agent(self, agreement_id: int) -> Agent | None:
+        return agents_of(self.session, [agreement_id]).get(agreement_id)
+
 
 def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> list[_Part]:
     """Each technology's part of an income shared under the policy that governs it
@@ -715,6 +720,7 @@ def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> l
     figures come)."""
     kind = IncomeType(income.income_type)
     agreement_id = income.agreement_id
+    agent = figures.agent(agreement_id)  # every part was collected by it
     # With tiers per agreement, each technology's part counts towards the next one's tier.
     earlier_parts = 0
     parts = []
@@ -740,6 +746,7 @@ def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> l
                 cumulative_before=from_cents(cumulative),
                 inventors=[i.share for i in inventors],
                 joint=figures.joint(disclosure_id),
+                agent=agent,
             )
             recovered, split_base = to_cents(result.costs_recovered), to_cents(result.split_base)
             lines = list(result.lines)

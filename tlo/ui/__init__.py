@@ -154,6 +154,13 @@ def table(
         )
 
 
+def plain_percent(percent: Decimal) -> Decimal:
+    """A percentage as people write it: 40.00 as 40, 12.50 as 12.5 (never 1E+2)."""
+    if percent == percent.to_integral():
+        return percent.quantize(Decimal(1))
+    return percent.normalize()
+
+
 def income_by_year_chart(by_year: Sequence[tuple[int, Decimal]]) -> None:
     """An inventor's share of license income per fiscal year (amounts exact until plotly)."""
     st.plotly_chart(

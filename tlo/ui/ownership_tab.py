@@ -5,8 +5,6 @@ and the forms to record, change or remove it."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import streamlit as st
 
 from tlo import ui
@@ -17,18 +15,13 @@ from tlo.iia.services import CoOwnerForm, IiaForm
 ROWS = 3  # co-owners on the form; an IIA with more is rare (the service takes up to ten)
 
 
-def _plain(percent: Decimal) -> Decimal:
-    """40.00 as 40, 12.50 as 12.5 (never 1E+2)."""
-    return percent.quantize(Decimal(1)) if percent == percent.to_integral() else percent.normalize()
-
-
 def _table(view: iia.IiaView, file_stem: str) -> None:
     ui.table(
         [
             {
                 "Owner": p.name,
-                "Ownership": _plain(p.ownership_percent),
-                "Share of patent costs": _plain(p.cost_share_percent),
+                "Ownership": ui.plain_percent(p.ownership_percent),
+                "Share of patent costs": ui.plain_percent(p.cost_share_percent),
                 "Patent costs to date": p.costs_invoiced,
                 "Not yet recovered": p.costs_outstanding,
                 "Role": ", ".join(
@@ -51,17 +44,18 @@ def _table(view: iia.IiaView, file_stem: str) -> None:
 
 
 def _explain(view: iia.IiaView) -> None:
+    fee = ui.plain_percent(view.lead_fee_percent)
     if view.we_lead:
         st.caption(
             "We lead: we license and collect for every owner. From each income we take the "
-            f"lead's fee ({_plain(view.lead_fee_percent)} %) and recover the patent costs; "
+            f"lead's fee ({fee} %) and recover the patent costs; "
             "each co-owner is paid its ownership share of what is left (the net "
             "consideration), and our policy shares only our part with our inventors."
         )
     else:
         st.caption(
             f"{view.lead_name} leads: it licenses, collects and pays us our share (after its "
-            f"fee of {_plain(view.lead_fee_percent)} %, the patent costs and the other owners' "
+            f"fee of {fee} %, the patent costs and the other owners' "
             "shares). Record what it pays us as income of the license; our policy shares it "
             "as received."
         )
