@@ -49,6 +49,7 @@ from tlo.licensing.models import (
     OutreachStageChange,
     OutreachTouch,
 )
+from tlo.licensing.patent_pools import PoolPatent, PoolTerms
 from tlo.notify.models import NotificationPreference, OutboxMessage
 from tlo.office_settings import OfficeSettings
 from tlo.patents.models import (
@@ -60,7 +61,13 @@ from tlo.patents.models import (
     PatentCost,
 )
 from tlo.people.models import Department, Person, School
-from tlo.revenue.models import Distribution, DistributionLine, Income, RevenuePolicy
+from tlo.revenue.models import (
+    Distribution,
+    DistributionLine,
+    Income,
+    IncomePart,
+    RevenuePolicy,
+)
 from tlo.word_templates import TemplateVersion
 
 __all__ = [
@@ -103,6 +110,7 @@ __all__ = [
     "Iia",
     "IiaParty",
     "Income",
+    "IncomePart",
     "MarketingSummary",
     "Milestone",
     "MinimumRoyalty",
@@ -116,6 +124,8 @@ __all__ = [
     "PatentApplication",
     "PatentCost",
     "Person",
+    "PoolPatent",
+    "PoolTerms",
     "PublicDisclosure",
     "RevenuePolicy",
     "RoyaltyRate",

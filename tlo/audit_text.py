@@ -231,6 +231,17 @@ PHRASES: dict[str, Phrase] = {
     ),
     # Agreements.
     "agreement.saved": Phrase("saved {record}"),
+    "agreement.pool_named": Phrase(
+        "made {record} a patent pool agreement",
+        ("made {record} a patent pool agreement ({after[rule]}, {after[patents]} patents)",),
+    ),
+    "agreement.pool_changed": Phrase(
+        "changed the patent pool terms of {record}",
+        (
+            "changed the patent pool terms of {record}: {after[rule]}, {after[patents]} "
+            "patents (was {before[patents]})",
+        ),
+    ),
     "agreement.agent_named": Phrase(
         "named the collection agent of {record}",
         ("named the collection agent of {record}: {after[share]} of what it collects",),

@@ -68,6 +68,7 @@ from tlo.revenue.services import (
     _Part,
     _reported,
     _share_income,
+    income_parts,
     policies,
 )
 from tlo.text import EARLIEST_DATE, LATEST_DATE, clean_int
@@ -342,6 +343,9 @@ class _Ledger:
         self.disclosed = _reported(session, technologies)
         self.joints = joint_ownerships(session, technologies)
         self.agents = agents_of(session, agreements)
+        self.stated = income_parts(
+            session, select(Income.id).where(Income.fiscal_year == fiscal_year)
+        )
 
     def technologies(self, agreement_id: int) -> list[Link]:
         return self.links.get(agreement_id, [])
@@ -365,6 +369,9 @@ class _Ledger:
 
     def agent(self, agreement_id: int) -> Agent | None:
         return self.agents.get(agreement_id)
+
+    def parts(self, income_id: int) -> list[tuple[int, int]]:
+        return self.stated.get(income_id, [])
 
     def post(self, agreement_id: int, parts: list[_Part]) -> None:
         """Count an income's parts as posted, as the sums over posted records would."""

@@ -67,6 +67,21 @@ class Income(SQLModel, table=True):
         return self.voided_at is not None
 
 
+class IncomePart(SQLModel, table=True):
+    """A technology's part of an income fixed when it was recorded, where it is not the
+    agreement's allocation: a patent pool's statement, shared by the pool's rule
+    (tlo.licensing.patent_pools). The parts of an income add up to it."""
+
+    __tablename__ = "income_part"
+    __table_args__ = (sa.UniqueConstraint("income_id", "disclosure_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    income_id: int = Field(foreign_key="income.id", index=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id")
+    amount_cents: int = Field(sa_type=sa.BigInteger)
+    basis: str = Field(default="", max_length=200)  # "3 essential patent-countries"
+
+
 def counted():
     """The where-clause for incomes that count: every one but those voided. Every total,
     report, statement and run over incomes takes it."""

@@ -56,6 +56,7 @@ from tlo.revenue.models import (
     DistributionLine,
     DistributionStatus,
     Income,
+    IncomePart,
     RevenuePolicy,
     unreversed,
 )
@@ -604,6 +605,19 @@ def _allocation(
     return [(did, c) for (did, _), c in zip(links, paid, strict=True)]
 
 
+def income_parts(session: Session, incomes: Sequence[int] | sa.Select) -> dict[int, list]:
+    """(technology, cents) of each income among `incomes` whose parts were fixed when it was
+    recorded (a pool statement: `IncomePart`); the others are absent."""
+    parts: dict[int, list[tuple[int, int]]] = {}
+    for income_id, disclosure_id, cents in session.exec(
+        select(IncomePart.income_id, IncomePart.disclosure_id, IncomePart.amount_cents)
+        .where(col(IncomePart.income_id).in_(incomes))
+        .order_by(IncomePart.income_id, IncomePart.disclosure_id)
+    ):
+        parts.setdefault(income_id, []).append((disclosure_id, int(cents)))
+    return parts
+
+
 def _split_cents(cents: int, weights: Sequence[int]) -> list[int]:
     """`cents` in proportion to `weights`, exact to the cent (largest remainder)."""
     total = sum(weights)
@@ -682,6 +696,7 @@ class _Figures(Protocol):
     def reported(self, disclosure_id: int) -> Reported: ...
     def joint(self, disclosure_id: int) -> JointOwnership | None: ...
     def agent(self, agreement_id: int) -> Agent | None: ...
+    def parts(self, income_id: int) -> list[tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -713,6 +728,9 @@ class _PostedFigures:
     def agent(self, agreement_id: int) -> Agent | None:
         return agents_of(self.session, [agreement_id]).get(agreement_id)
 
+    def parts(self, income_id: int) -> list[tuple[int, int]]:
+        return income_parts(self.session, [income_id]).get(income_id, [])
+
 
 def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> list[_Part]:
     """Each technology's part of an income shared under the policy that governs it
@@ -724,7 +742,8 @@ def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> l
     # With tiers per agreement, each technology's part counts towards the next one's tier.
     earlier_parts = 0
     parts = []
-    for disclosure_id, cents in _allocation(
+    # A pool statement's parts were fixed when it was recorded; else the agreement's allocation.
+    for disclosure_id, cents in figures.parts(income.id) or _allocation(
         income.income_type,
         income.amount_cents,
         figures.technologies(agreement_id),
