@@ -18,7 +18,7 @@ from tlo.licensing.agreements import AgreementForm
 from tlo.licensing.models import CompanySize
 from tlo.money import dollars, from_cents
 from tlo.patents.models import ApplicationStatus, ApplicationType
-from tlo.ui import agent_panel, draft_panel, pickers
+from tlo.ui import agent_panel, draft_panel, pickers, pool_panel
 from tlo.ui.search_box import escaped  # data shown in markdown as it is ("$" is no maths)
 
 actor = ui.actor()
@@ -567,6 +567,7 @@ if view.next_statuses and ui.can("agreement.create"):
 
 if a.signed_on is not None:
     agent_panel.render(a, view.company.name)
+    pool_panel.render(a, view.company.name)
 
 draft_panel.render(a, actor=actor)
 

@@ -67,12 +67,14 @@ from tlo.licensing import (
     marketing,
     outreach,
     outreach_corrections,
+    patent_pools,
 )
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
 from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Stage
 from tlo.licensing.outreach import CompanyForm
+from tlo.licensing.patent_pools import StatementForm
 from tlo.licensing.terms import MinimumEntry, TierEntry
 from tlo.patents import decisions
 from tlo.patents import services as patents
@@ -364,6 +366,10 @@ def _build_world(engine, database: str) -> World:
             agreement_id=ids["signed_agreement"],
             status=AgreementStatus.EXECUTED,
             signed_on=TODAY - timedelta(days=30),
+        )
+    with unit_of_work(engine) as session:  # a pool agreement too, sharing as stated
+        patent_pools.save_pool(
+            session, actor=office.officer, agreement_id=ids["signed_agreement"], rule="as_stated"
         )
     with unit_of_work(engine) as session:
         ids["income"] = revenue.record_income(
@@ -1455,6 +1461,51 @@ SPECS = [
             "costs_borne_by": "choice",
             "note": "text",
         },
+    ),
+    Spec(
+        "patent_pools.save_pool",
+        patent_pools.save_pool,
+        "officer",
+        lambda w: {
+            "agreement_id": w.signed_agreement,
+            "rule": "per_essential_patent_per_country",
+            "standard": "MPEG-2 video",
+            "application_ids": [w.provisional, w.pct],
+        },
+        {
+            "agreement_id": "id",
+            "rule": "choice",
+            "standard": "text",
+            "application_ids": "list",
+            "application_ids.0": "id",
+        },
+    ),
+    *(
+        Spec(
+            f"patent_pools.{service.__name__}",
+            service,
+            "finance",
+            lambda w: {
+                "form": StatementForm(
+                    w.signed_agreement,
+                    TODAY - timedelta(days=1),
+                    "1000.00",
+                    "2026 H2",
+                    [(w.filed, "990.5")],
+                    "Half-year statement",
+                )
+            },
+            {
+                "form.agreement_id": "id",
+                "form.received_on": "date",
+                "form.total": "money",
+                "form.period": "text",
+                "form.amounts": "list",
+                "form.amounts.0": "list",
+                "form.note": "text",
+            },
+        )
+        for service in (patent_pools.preview_statement, patent_pools.record_statement)
     ),
     # --- revenue
     Spec(

@@ -133,26 +133,36 @@ def _contributed_ids(session: Session, agreement_id: int) -> set[int]:
     )
 
 
+def _offered(session: Session, agreement_id: int) -> list[ContributedPatent]:
+    chosen = _contributed_ids(session, agreement_id)
+    return [
+        ContributedPatent(
+            a.id,
+            docket or "",
+            a.jurisdiction,
+            a.grant_number or a.publication_number or a.application_number or "",
+            a.id in chosen,
+        )
+        for a, docket in _applications(session, agreement_id)
+    ]
+
+
+def offered_patents(session: Session, *, actor: Actor, agreement_id: int) -> list:
+    """Every application of the agreement's technologies, those contributed marked."""
+    agreement = _agreement(session, actor, agreement_id, "agreement.read")
+    return _offered(session, agreement.id)
+
+
 def get_pool(session: Session, *, actor: Actor, agreement_id: int) -> PoolView | None:
     agreement = _agreement(session, actor, agreement_id, "agreement.read")
     terms = _terms(session, agreement.id)
     if terms is None:
         return None
-    chosen = _contributed_ids(session, agreement.id)
     return PoolView(
         agreement_id=agreement.id,
         rule=PoolRule(terms.rule),
         standard=terms.standard,
-        patents=[
-            ContributedPatent(
-                a.id,
-                docket or "",
-                a.jurisdiction,
-                a.grant_number or a.publication_number or a.application_number or "",
-                a.id in chosen,
-            )
-            for a, docket in _applications(session, agreement.id)
-        ],
+        patents=_offered(session, agreement.id),
         technologies=_technologies(session, agreement.id),
         updated_by=terms.updated_by_name,
     )
