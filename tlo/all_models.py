@@ -62,6 +62,7 @@ from tlo.patents.models import (
 )
 from tlo.people.models import Department, Person, School
 from tlo.revenue.models import (
+    DepartmentDesignation,
     Distribution,
     DistributionLine,
     Income,
@@ -96,6 +97,7 @@ __all__ = [
     "Disclosure",
     "DisclosureInventor",
     "DisclosureSignature",
+    "DepartmentDesignation",
     "Distribution",
     "DistributionLine",
     "DocketCounter",

@@ -116,6 +116,10 @@ PHRASES: dict[str, Phrase] = {
     "disclosure.attachment_added": Phrase(
         "attached a file to {record}", ("attached {after[name]} to {record}",)
     ),
+    "disclosure.department_designated": Phrase(
+        "designated a department for an inventor's share of {record}",
+        ("designated {after[department]} for {after[inventor]}'s share of {record}",),
+    ),
     # Disclosures: casework.
     "disclosure.officer_assigned": Phrase(
         "assigned an officer to {record}",

@@ -83,6 +83,11 @@ class OwnedThing:
         (Role.INVENTOR, "equity.read", False),
         (Role.ADMIN, "equity.read", False),
         (Role.ADMIN, "equity.record", False),
+        # Designating the department of one's departmental share: inventors, for their own.
+        (Role.INVENTOR, "disclosure.designate_department", True),
+        (Role.OFFICER, "disclosure.designate_department", True),
+        (Role.FINANCE, "disclosure.designate_department", False),
+        (Role.ADMIN, "disclosure.designate_department", False),
         # Inter-institutional agreements: the case's officer records one; finance reads it.
         (Role.OFFICER, "iia.read", True),
         (Role.OFFICER, "iia.manage", True),

@@ -95,6 +95,13 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     "disclosure.edit_draft": {Role.INVENTOR: OWN, Role.OFFICER: OWN, Role.DIRECTOR: A},
     "disclosure.confirm_share": {Role.INVENTOR: OWN},
     "disclosure.dispute_share": {Role.INVENTOR: OWN},  # instead of confirming it
+    # Where the policy lets inventors designate the department that receives the departmental
+    # share following theirs (tlo/revenue/designations.py): for their own share only.
+    "disclosure.designate_department": {
+        Role.INVENTOR: OWN,
+        Role.OFFICER: ASSIGNED,
+        Role.DIRECTOR: A,
+    },
     # The case's officer answers for an outside co-inventor (with evidence) and resolves
     # disputes (tlo/disclosures/shares.py).
     "disclosure.answer_share_for": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},

@@ -67,6 +67,23 @@ class Income(SQLModel, table=True):
         return self.voided_at is not None
 
 
+class DepartmentDesignation(SQLModel, table=True):
+    """The department an inventor names to receive the departmental share that follows their
+    own share of a technology, where the policy lets inventors designate it
+    (tlo.revenue.designations)."""
+
+    __tablename__ = "department_designation"
+    __table_args__ = (sa.UniqueConstraint("disclosure_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    department_id: int = Field(foreign_key="department.id")
+    designated_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    designated_by_name: str = Field(max_length=200)
+    designated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class IncomePart(SQLModel, table=True):
     """A technology's part of an income fixed when it was recorded, where it is not the
     agreement's allocation: a patent pool's statement, shared by the pool's rule

@@ -30,6 +30,10 @@ have no department or school of ours to follow:
 - `departments_and_schools`: where the department and school parts that follow their share go:
   `"institution"` (on their institution's line) or the name of a pool that keeps them
   (`"university"`, the default). Never to a department or school line.
+`inventors_designate_department = true` lets each inventor say which department receives the
+departmental share that follows their own (default false: their home department's); the
+services apply a designation only under a policy that allows it.
+
 Percentages are exact: "15", "33.34" or "100/3" (a TOML integer is accepted; a TOML float is
 not, as it is not exact). Every problem is refused with a `ValidationError` naming it.
 """
@@ -174,6 +178,9 @@ class Policy:
     source: str = ""  # the file it was read from, for messages
     outside: OutsideInventors = OutsideInventors()
     applies_by: AppliesBy = AppliesBy.INCOME
+    # The inventors may say which department receives the departmental share that follows
+    # their own (Stanford's policy lets them); else it is their home department's.
+    inventors_designate_department: bool = False
 
     def steps_for(self, income_type: IncomeType | str) -> list[FeeStep | CostsStep | SplitStep]:
         kind = parse_income_type(income_type)
@@ -286,7 +293,14 @@ _STEP_KEYS = {
     StepKind.COSTS: ("kind", "cap_percent_of_gross", "income_types"),
     StepKind.SPLIT: ("kind", "tier_basis", "tiers", "income_types"),
 }
-_POLICY_KEYS = ("name", "effective_from", "applies_by", "steps", "outside_inventors")
+_POLICY_KEYS = (
+    "name",
+    "effective_from",
+    "applies_by",
+    "inventors_designate_department",
+    "steps",
+    "outside_inventors",
+)
 _OUTSIDE_KEYS = ("paid_to", "departments_and_schools")
 
 
@@ -531,7 +545,15 @@ def policy_from_toml(raw: dict, *, source: str = "") -> Policy:
         source=source,
         outside=_outside(raw.get("outside_inventors")),
         applies_by=_choice(raw.get("applies_by", "income"), AppliesBy, what="applies_by"),
+        inventors_designate_department=_flag(raw, "inventors_designate_department"),
     )
+
+
+def _flag(raw: dict, key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise ValidationError(f"{key} is true or false, not {value!r}.")
+    return value
 
 
 def parse_policy(text: str, *, source: str = "") -> Policy:

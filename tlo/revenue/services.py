@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from tlo import audit, clock, file_store
@@ -52,6 +53,7 @@ from tlo.revenue import arrangements, engine
 from tlo.revenue.arrangements import Agent, JointOwnership
 from tlo.revenue.engine import InventorShare, LineClass, round_largest_remainder
 from tlo.revenue.models import (
+    DepartmentDesignation,
     Distribution,
     DistributionLine,
     DistributionStatus,
@@ -507,16 +509,43 @@ class _Inventor:
     share: InventorShare
     department_id: int | None
     school_id: int | None
+    # The department the inventor designated for the departmental share that follows theirs
+    # (used only under a policy that lets inventors designate it): (name, id, school, id).
+    designated: tuple[str, int, str, int | None] | None = None
+
+    def as_policy_says(self, policy: Policy) -> _Inventor:
+        """The inventor with the designated department in place of their own, where the
+        policy lets inventors designate it."""
+        if self.designated is None or not policy.inventors_designate_department:
+            return self
+        department, department_id, school, school_id = self.designated
+        return replace(
+            self,
+            share=replace(self.share, department=department, school=school),
+            department_id=department_id,
+            school_id=school_id,
+        )
 
 
 def _inventor_rows(session: Session, where) -> dict[int, list[_Inventor]]:
     """The inventors of the technologies `where` selects (a condition on the inventor links),
     per technology, as the engine names them."""
+    chosen, chosen_school = aliased(Department), aliased(School)
     rows = session.exec(
-        select(DisclosureInventor, Person, Department, School)
+        select(DisclosureInventor, Person, Department, School, chosen, chosen_school)
         .join(Person, Person.id == DisclosureInventor.person_id)
         .join(Department, Department.id == Person.department_id, isouter=True)
         .join(School, School.id == Department.school_id, isouter=True)
+        .join(
+            DepartmentDesignation,
+            sa.and_(
+                DepartmentDesignation.disclosure_id == DisclosureInventor.disclosure_id,
+                DepartmentDesignation.person_id == DisclosureInventor.person_id,
+            ),
+            isouter=True,
+        )
+        .join(chosen, chosen.id == DepartmentDesignation.department_id, isouter=True)
+        .join(chosen_school, chosen_school.id == chosen.school_id, isouter=True)
         .where(where)
         .order_by(
             DisclosureInventor.disclosure_id, DisclosureInventor.position, DisclosureInventor.id
@@ -527,9 +556,9 @@ def _inventor_rows(session: Session, where) -> dict[int, list[_Inventor]]:
         by_technology[row[0].disclosure_id].append(row)
     found = {}
     for disclosure_id, links in by_technology.items():
-        names = Counter(person.full_name for _, person, _, _ in links)
+        names = Counter(person.full_name for _, person, *_ in links)
         inventors = []
-        for link, person, department, school in links:
+        for link, person, department, school, designated, designated_school in links:
             # Lines go to recipients by name: two namesakes on one case are told apart by
             # e-mail.
             name = (
@@ -555,6 +584,14 @@ def _inventor_rows(session: Session, where) -> dict[int, list[_Inventor]]:
                     ),
                     department.id if department else None,
                     school.id if school else None,
+                    None
+                    if designated is None or outside
+                    else (
+                        designated.name,
+                        designated.id,
+                        designated_school.name if designated_school else "",
+                        designated_school.id if designated_school else None,
+                    ),
                 )
             )
         found[disclosure_id] = inventors
@@ -755,7 +792,7 @@ def _share_income(income, policy_list: Sequence[Policy], figures: _Figures) -> l
         cumulative = figures.cumulative(basis, agreement_id, disclosure_id)
         if basis is TierBasis.AGREEMENT:
             cumulative += earlier_parts
-        inventors = figures.inventors(disclosure_id)
+        inventors = [i.as_policy_says(policy) for i in figures.inventors(disclosure_id)]
         if kind.is_shared:
             result = arrangements.distribute_income(
                 policy,
