@@ -80,8 +80,10 @@ from tlo.patents import decisions
 from tlo.patents import services as patents
 from tlo.patents.services import ApplicationForm, DocketFilters
 from tlo.people import services as people
+from tlo.people.models import Person
 from tlo.reports import autm, dashboard
 from tlo.reports.dashboard import DashboardFilters
+from tlo.revenue import designations
 from tlo.revenue import services as revenue
 from tlo.revenue.services import IncomeForm
 
@@ -282,6 +284,8 @@ def _build_world(engine, database: str) -> World:
         ids["department"] = people.create_department(
             session, actor=actor, name="Dept of Fuzz", code="DF", school_id=school.id
         ).id
+        # The inventor works in it (an inventor of ours, who may designate a department).
+        session.get(Person, office.inventor.person_id).department_id = ids["department"]
         provisional = patents.add_application(
             session,
             actor=office.officer,
@@ -1408,6 +1412,17 @@ SPECS = [
         "officer",
         lambda w: {"event_id": w.holding_round, "reason": "Typed the wrong round"},
         {"event_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "designations.designate_department",
+        designations.designate_department,
+        "officer",
+        lambda w: {
+            "disclosure_id": w.filed,
+            "person_id": w.inventor.person_id,
+            "department_id": w.department,
+        },
+        {"disclosure_id": "id", "person_id": "id", "department_id": "id"},
     ),
     # --- inter-institutional agreements
     Spec(

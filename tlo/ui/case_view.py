@@ -108,7 +108,7 @@ def flags(view_flags: list[str]) -> None:
 def inventors(view: CaseView) -> None:
     """The inventors and where each share stands; for the case's officer, what they do about
     the shares (tlo/ui/share_answers.py)."""
-    from tlo.ui import share_answers
+    from tlo.ui import designation_panel, share_answers
 
     answers = share_answers.standings(view)
     ui.table(
@@ -131,6 +131,7 @@ def inventors(view: CaseView) -> None:
     st.caption(f"Share version {view.disclosure.share_version}.")
     share_answers.details(view, answers)
     share_answers.officer_part(view, answers)
+    designation_panel.render(view)
 
 
 def signatures(view: CaseView, signed: SignatureStatus) -> None:
