@@ -109,6 +109,20 @@ def one_at_a_time(office, year):
     return work
 
 
+def posted_both_ways(engine, office, income_id) -> list:
+    """What the annual run of `income_id`'s fiscal year posts, after checking it is exactly
+    what computing and posting each of the year's incomes in turn posts (both rolled back)."""
+    with Session(engine) as session:
+        year = session.get(Income, income_id).fiscal_year
+    _, expected = rolled_back(engine, one_at_a_time(office, year))
+    _, got = rolled_back(
+        engine, lambda session: revenue.annual_run(session, actor=office.finance, fiscal_year=year)
+    )
+    assert got == expected
+    posted, _ = got
+    return posted
+
+
 def executed(engine, office, company: str, technologies: list[int], **terms) -> int:
     """A license to `company`, executed a month ago."""
     agreement_id = save(

@@ -20,15 +20,16 @@ from fractions import Fraction
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from tlo import audit, clock
-from tlo.auth.permissions import Actor, require
+from tlo.auth.permissions import Actor
 from tlo.clock import utcnow
 from tlo.db import UTCDateTime
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import Agreement
+from tlo.licensing.agreements import load_agreement
 from tlo.licensing.models import Company
 from tlo.money import bp_to_percent, percent_to_bp
 from tlo.revenue.arrangements import Agent
-from tlo.text import clean_choice, clean_id, clean_percent, clean_text
+from tlo.text import clean_choice, clean_percent, clean_text
 
 
 class CostsBorneBy(StrEnum):
@@ -82,22 +83,12 @@ class AgentView:
     updated_by: str
 
 
-def _access(session: Session, actor: Actor, agreement_id: int, permission: str) -> Agreement:
-    from tlo.licensing.agreements import AgreementAccess
-
-    agreement = session.get(Agreement, clean_id(agreement_id, what="agreement"))
-    if agreement is None:
-        raise NotFound(f"There is no agreement {agreement_id}.")
-    require(actor, permission, AgreementAccess(agreement))
-    return agreement
-
-
 def _terms(session: Session, agreement_id: int) -> AgentTerms | None:
     return session.exec(select(AgentTerms).where(AgentTerms.agreement_id == agreement_id)).first()
 
 
 def get_agent(session: Session, *, actor: Actor, agreement_id: int) -> AgentView | None:
-    agreement = _access(session, actor, agreement_id, "agreement.read")
+    agreement = load_agreement(session, actor, agreement_id, "agreement.read")
     terms = _terms(session, agreement.id)
     if terms is None:
         return None
@@ -128,7 +119,7 @@ def save_agent(
     note: object = "",
 ) -> AgentTerms:
     """Make the agreement's company our collection agent for it, or change its terms."""
-    agreement = _access(session, actor, agreement_id, "agreement.edit")
+    agreement = load_agreement(session, actor, agreement_id, "agreement.edit")
     if isinstance(share_percent, str) and not share_percent.strip():
         raise ValidationError("Give the agent's share of what it collects.")
     share = percent_to_bp(clean_percent(share_percent, what="the agent's share"))
@@ -159,7 +150,7 @@ def save_agent(
 
 def remove_agent(session: Session, *, actor: Actor, agreement_id: int, reason: object) -> None:
     """The agreement is no agent's after all (recorded by mistake), with a reason."""
-    agreement = _access(session, actor, agreement_id, "agreement.edit")
+    agreement = load_agreement(session, actor, agreement_id, "agreement.edit")
     why = clean_text(reason, what="reason", max_length=500, required=True)
     terms = _terms(session, agreement.id)
     if terms is None:

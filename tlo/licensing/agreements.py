@@ -350,6 +350,16 @@ class AgreementAccess:
         return {self.agreement.officer_person_id}
 
 
+def load_agreement(
+    session: Session, actor: Actor, agreement_id: object, permission: str
+) -> Agreement:
+    """The agreement, after checking `actor` holds `permission` on it (its officer is the one
+    assigned): for the records kept with an agreement (an agent's or a pool's terms)."""
+    agreement = _agreement(session, agreement_id)
+    require(actor, permission, AgreementAccess(agreement))
+    return agreement
+
+
 def _replace_children(
     session: Session, agreement_id: int, form: AgreementForm, terms: CheckedTerms
 ) -> None:

@@ -26,8 +26,9 @@ from tlo.auth.permissions import Actor, require
 from tlo.clock import utcnow
 from tlo.db import UTCDateTime
 from tlo.disclosures.models import Disclosure
-from tlo.errors import NotFound, ValidationError
+from tlo.errors import ValidationError
 from tlo.licensing.agreement_models import Agreement, AgreementTechnology
+from tlo.licensing.agreements import load_agreement
 from tlo.money import to_cents
 from tlo.patents.models import PatentApplication
 from tlo.revenue import pools
@@ -87,16 +88,6 @@ class PoolView:
         return [p for p in self.patents if p.contributed]
 
 
-def _agreement(session: Session, actor: Actor, agreement_id: object, permission: str):
-    from tlo.licensing.agreements import AgreementAccess
-
-    agreement = session.get(Agreement, clean_id(agreement_id, what="agreement"))
-    if agreement is None:
-        raise NotFound(f"There is no agreement {agreement_id}.")
-    require(actor, permission, AgreementAccess(agreement))
-    return agreement
-
-
 def _terms(session: Session, agreement_id: int) -> PoolTerms | None:
     return session.exec(select(PoolTerms).where(PoolTerms.agreement_id == agreement_id)).first()
 
@@ -149,12 +140,12 @@ def _offered(session: Session, agreement_id: int) -> list[ContributedPatent]:
 
 def offered_patents(session: Session, *, actor: Actor, agreement_id: int) -> list:
     """Every application of the agreement's technologies, those contributed marked."""
-    agreement = _agreement(session, actor, agreement_id, "agreement.read")
+    agreement = load_agreement(session, actor, agreement_id, "agreement.read")
     return _offered(session, agreement.id)
 
 
 def get_pool(session: Session, *, actor: Actor, agreement_id: int) -> PoolView | None:
-    agreement = _agreement(session, actor, agreement_id, "agreement.read")
+    agreement = load_agreement(session, actor, agreement_id, "agreement.read")
     terms = _terms(session, agreement.id)
     if terms is None:
         return None
@@ -182,7 +173,7 @@ def save_pool(
 ) -> PoolTerms:
     """Make the agreement a pool agreement, or change its rule, standard or the patents we
     contributed (applications of the technologies it covers), in one audited transaction."""
-    agreement = _agreement(session, actor, agreement_id, "agreement.edit")
+    agreement = load_agreement(session, actor, agreement_id, "agreement.edit")
     rule = clean_choice(rule, PoolRule, what="pool's rule")
     standard = clean_text(standard, what="standard", max_length=200, multiline=False)
     if isinstance(application_ids, tuple):
@@ -297,7 +288,7 @@ def preview_statement(
     require(actor, "income.record")
     if not isinstance(form, StatementForm):
         raise ValidationError("The statement form is not one tlo made.")
-    agreement = _agreement(session, actor, form.agreement_id, "agreement.read")
+    agreement = load_agreement(session, actor, form.agreement_id, "agreement.read")
     return _parts(session, agreement, form)
 
 
