@@ -34,6 +34,8 @@ from tlo.disclosures import queries
 from tlo.disclosures.models import DisclosureStatus, PublicDisclosureKind
 from tlo.disclosures.queries import CaseView
 from tlo.disclosures.workflow import Action
+from tlo.iia import services as iia
+from tlo.iia.services import IiaView
 from tlo.licensing import outreach
 from tlo.licensing.agreement_models import (
     Agreement,
@@ -66,6 +68,7 @@ SECTION_PERMISSIONS: dict[str, str] = {
     "income": "income.read",
     "distributions": "distribution.read",
     "outreach": "outreach.read",
+    "ownership": "iia.read",
 }
 SECTION_TITLES = {
     "history": "status history",
@@ -76,6 +79,7 @@ SECTION_TITLES = {
     "income": "income",
     "distributions": "distributions",
     "outreach": "outreach",
+    "ownership": "ownership (inter-institutional agreement)",
 }
 RECIPIENT_CLASSES = {  # tlo.revenue.engine.LineClass, as a reader calls each
     "pool": "Office and university",
@@ -84,6 +88,9 @@ RECIPIENT_CLASSES = {  # tlo.revenue.engine.LineClass, as a reader calls each
     "lab": "Inventors' research programs",
     "department": "Departments",
     "school": "Schools",
+    "institution": "Outside institutions",
+    "co_owner": "Co-owners (inter-institutional agreement)",
+    "agent": "Collection agents",
 }
 
 
@@ -115,6 +122,13 @@ class RecipientLine:
 
 
 @dataclass(frozen=True)
+class Ownership:
+    """Who owns the technology: its IIA (None: ours alone)."""
+
+    iia: IiaView | None
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     """What one reader may read of one case; None for a part they may not read."""
 
@@ -127,6 +141,7 @@ class CaseSummary:
     income: list[IncomeLine] | None
     distributions: list[RecipientLine] | None
     outreach: list[OutreachRow] | None
+    ownership: Ownership | None = None
 
     @property
     def left_out(self) -> list[str]:
@@ -171,6 +186,11 @@ def gather(
         outreach=(
             outreach.pipeline(session, actor=actor, disclosure_id=disclosure_id, today=today)
             if may("outreach")
+            else None
+        ),
+        ownership=(
+            Ownership(iia.get_iia(session, actor=actor, disclosure_id=disclosure_id))
+            if may("ownership")
             else None
         ),
     )
@@ -300,6 +320,8 @@ def summary_document(summary: CaseSummary) -> bytes:
     _status_section(document, case)
     _inventors_section(document, case)
     _funding_section(document, case)
+    if summary.ownership is not None:
+        _ownership_section(document, summary.ownership.iia)
     if summary.patents is not None or summary.deadlines is not None:
         _patents_section(document, summary.patents, summary.deadlines)
     if summary.agreements is not None:
@@ -427,6 +449,34 @@ def _inventors_section(document, case: CaseView) -> None:
         right=("Share",),
     )
     document.add_paragraph(f"Share version {case.disclosure.share_version}.")
+
+
+def _ownership_section(document, view: IiaView | None) -> None:
+    document.add_heading("Ownership", level=1)
+    if view is None:
+        _none(document, "Ours alone: no inter-institutional agreement.")
+        return
+    document.add_paragraph(
+        f"Inter-institutional agreement {view.reference or ''}".rstrip()
+        + f": {view.lead_name} leads (fee {view.lead_fee_percent.normalize():f} %), "
+        f"{view.prosecution_name} manages prosecution"
+        + (f", in force from {_day(view.effective_on)}" if view.effective_on else "")
+        + "."
+    )
+    _table(
+        document,
+        ("Owner", "Ownership", "Share of patent costs", "Patent costs to date"),
+        [
+            (
+                p.name,
+                f"{p.ownership_percent.normalize():f} %",
+                f"{p.cost_share_percent.normalize():f} %",
+                dollars(p.costs_invoiced),
+            )
+            for p in view.parties
+        ],
+        right=("Ownership", "Share of patent costs", "Patent costs to date"),
+    )
 
 
 def _funding_section(document, case: CaseView) -> None:

@@ -128,11 +128,13 @@ def test_the_directors_summary_holds_every_part_of_the_case(engine, office, lice
         "Status and history",
         "Inventors and shares",
         "Funding",
+        "Ownership",
         "Patents and deadlines",
         "Agreements",
         "Income and distributions",
         "Outreach",
     ]
+    assert "Ours alone: no inter-institutional agreement." in text
     assert f"Case summary · {docket}" in text and TITLE in text  # & and < kept as written
     assert "Prepared for Diane Whitfield on " + str(TODAY) in text
     assert "Status: Licensed" in text and "Licensing officer: Olivia Ortega" in text
@@ -183,18 +185,25 @@ def test_the_directors_summary_holds_every_part_of_the_case(engine, office, lice
     [
         (
             "officer",
-            ["Patents and deadlines", "Agreements", "Income and distributions", "Outreach"],
+            [
+                "Ownership",
+                "Patents and deadlines",
+                "Agreements",
+                "Income and distributions",
+                "Outreach",
+            ],
             "distributions",
         ),
         (
             "finance",
-            ["Patents and deadlines", "Agreements", "Income and distributions"],
+            ["Ownership", "Patents and deadlines", "Agreements", "Income and distributions"],
             "deadlines, outreach",
         ),
         (
             "inventor",
             [],
-            "filing decisions, patents, deadlines, agreements, income, distributions, outreach",
+            "filing decisions, patents, deadlines, agreements, income, distributions, outreach, "
+            "ownership (inter-institutional agreement)",
         ),
     ],
 )

@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from tests.services.test_revenue import distribute, receive, signed_license, technology
 from tests.services.test_revenue_annual_run import posted_both_ways
-from tlo import office_settings
+from tlo import case_summary, office_settings
 from tlo.audit import AuditEntry
 from tlo.db import unit_of_work
 from tlo.errors import NotFound, PermissionDenied, ValidationError
@@ -277,3 +277,26 @@ def test_the_iia_as_a_word_file_names_the_owners_shares_lead_fee_and_patents(eng
         pytest.raises(NotFound, match="no inter-institutional agreement"),
     ):
         iia.iia_docx(session, actor=office.officer, disclosure_id=other)
+
+
+def test_the_case_summary_names_the_owners_and_their_shares(engine, office):
+    case_id = technology(engine, office, costs="1000")
+    record(engine, office.officer, case_id, sixty_forty())
+    with unit_of_work(engine) as session:
+        content = case_summary.case_summary_docx(
+            session, actor=office.director, disclosure_id=case_id
+        )
+        ours = office_settings.parties(session).university_name
+    document = Document(BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Ownership" in text
+    assert f"Inter-institutional agreement IIA-2026-07: {ours} leads (fee 15 %)" in text
+    owners = next(
+        [[cell.text for cell in row.cells] for row in table.rows]
+        for table in document.tables
+        if table.rows[0].cells[0].text == "Owner"
+    )
+    assert owners[1:] == [
+        [ours, "60 %", "60 %", "$600.00"],
+        [NORTHBRIDGE, "40 %", "40 %", "$400.00"],
+    ]
