@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from tests.browser.test_disclosure_journey import go_to, settle, sign_out
 from tests.browser.test_outreach_journey import pick
+from tests.browser.test_revenue_journey import choose_agreement
 from tests.browser.test_sign_in_journey import sign_in
 from tests.clock import TODAY
 from tlo import db
@@ -103,9 +104,7 @@ def test_an_iia_with_a_second_university_pays_it_before_our_inventors(
         go_to(page, "Income", "Income and distributions")
         page.get_by_text("Record a payment").click()
         payment = page.get_by_test_id("stForm").filter(has_text="Record payment")
-        payment.get_by_role("combobox", name="Agreement").click()
-        page.keyboard.type(number)
-        page.get_by_role("option", name=re.compile(re.escape(number))).click()
+        choose_agreement(page, payment, number)
         payment.get_by_role("spinbutton", name="year, Received on").click()
         page.keyboard.type(TODAY.strftime("%Y%m%d"))
         pick(page, payment, "Type", "Running royalty")

@@ -46,6 +46,16 @@ def a_license_of_alice(database_url: str) -> tuple[str, str]:
         return agreement.number, licensee
 
 
+def choose_agreement(page, form, number: str) -> None:
+    """Pick the agreement in the payment form's searchable picker: its list open first (on a
+    busy machine keys typed before it opens are lost), then the number typed, then the one
+    option it leaves."""
+    form.get_by_role("combobox", name="Agreement").click()
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.type(number, delay=20)
+    page.get_by_role("option", name=re.compile(re.escape(number))).click()
+
+
 def test_finance_posts_a_royalty_and_the_inventor_reads_it_on_their_statement(
     page, app_url, app_database_url, screenshot
 ):
@@ -56,9 +66,7 @@ def test_finance_posts_a_royalty_and_the_inventor_reads_it_on_their_statement(
 
     page.get_by_text("Record a payment").click()
     form = page.get_by_test_id("stForm").filter(has_text="Record payment")
-    form.get_by_role("combobox", name="Agreement").click()
-    page.keyboard.type(number)
-    page.get_by_role("option", name=re.compile(re.escape(number))).click()
+    choose_agreement(page, form, number)
     form.get_by_role("spinbutton", name="year, Received on").click()
     page.keyboard.type(today.strftime("%Y%m%d"))
     pick(page, form, "Type", "Running royalty")
