@@ -144,6 +144,7 @@ def test_the_case_file_keeps_its_tab_reassigns_with_a_reason_and_prints_a_summar
             "Status and history",
             "Inventors and shares",
             "Funding",
+            "Ownership",
             "Patents and deadlines",
             "Agreements",
             "Income and distributions",
