@@ -115,7 +115,10 @@ def test_an_inventor_leaves_the_form_comes_back_and_finds_everything(page, app_u
 
     # The kind of a public disclosure is chosen, never assumed.
     page.get_by_text("Add a public disclosure").click()
-    page.get_by_role("button", name="Add public disclosure").click()
+    settle(page)  # on a busy machine the draft's save may rerun the page meanwhile
+    add = page.get_by_role("button", name="Add public disclosure")
+    expect(add).to_be_visible()
+    add.click()
     settle(page)
     expect(
         page.get_by_text(re.compile(r"Choose the kind of public disclosure \(paper, talk"))
