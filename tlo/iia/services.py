@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tlo import audit, clock, documents, office_settings, word_templates
 from tlo.auth.permissions import Actor, require
@@ -27,7 +27,7 @@ from tlo.errors import NotFound, ValidationError
 from tlo.iia.models import US, WHOLE_BP, Iia, IiaParty
 from tlo.licensing.drafts import written_date
 from tlo.money import bp_to_percent, dollars, percent_to_bp
-from tlo.patents.models import PatentApplication, PatentCost
+from tlo.patents.models import PatentApplication
 from tlo.revenue.engine import round_largest_remainder
 from tlo.text import clean_date, clean_email, clean_int, clean_percent, clean_text
 
@@ -194,14 +194,17 @@ class IiaView:
         return IiaForm(
             co_owners=[
                 CoOwnerForm(
-                    p.name, str(p.ownership_percent), str(p.cost_share_percent), p.contact_email
+                    p.name,
+                    _percent_text(p.ownership_percent),
+                    _percent_text(p.cost_share_percent),
+                    p.contact_email,
                 )
                 for p in self.parties
                 if p.position != US
             ],
             lead=next(p.position for p in self.parties if p.lead),
             prosecution=next(p.position for p in self.parties if p.prosecution),
-            lead_fee_percent=str(self.lead_fee_percent),
+            lead_fee_percent=_percent_text(self.lead_fee_percent),
             effective_on=self.effective_on,
             reference=self.reference,
             note=self.note,
@@ -229,7 +232,7 @@ def _shared(cents: int, shares_bp: list[int]) -> list[int]:
 
 def get_iia(session: Session, *, actor: Actor, disclosure_id: int) -> IiaView | None:
     """The technology's IIA with each party's share of the patent costs (None: ours alone)."""
-    from tlo.revenue.services import costs_outstanding_cents
+    from tlo.revenue.services import costs_outstanding_cents, invoiced_costs_cents
 
     case = load_case(session, actor, disclosure_id, "iia.read")
     iia = _iia(session, disclosure_id)
@@ -237,13 +240,7 @@ def get_iia(session: Session, *, actor: Actor, disclosure_id: int) -> IiaView | 
         return None
     our_name = office_settings.parties(session).university_name
     rows = _parties(session, iia.id)
-    invoiced = int(
-        session.exec(
-            select(func.coalesce(func.sum(PatentCost.amount_cents), 0))
-            .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
-            .where(PatentApplication.disclosure_id == disclosure_id)
-        ).one()
-    )
+    invoiced = invoiced_costs_cents(session, disclosure_id)
     outstanding = max(0, costs_outstanding_cents(session, disclosure_id))
     ownership = [WHOLE_BP - sum(r.ownership_bp for r in rows), *(r.ownership_bp for r in rows)]
     costs = [WHOLE_BP - sum(r.cost_share_bp for r in rows), *(r.cost_share_bp for r in rows)]

@@ -14,6 +14,7 @@ contributed patents leaves the statements already recorded as they were.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -255,7 +256,7 @@ def _parts(session: Session, agreement: Agreement, form: StatementForm) -> list[
             if a.id in chosen
         ]
         pairs = sorted(set(patents))  # one family's applications in one country count once
-        counts = {did: sum(1 for d, _ in pairs if d == did) for did, _ in pairs}
+        counts = Counter(did for did, _ in pairs)
         shared = pools.allocate_statement(total, rule=rule, patents=pairs)
         return [
             StatementPart(did, dockets[did], amount, f"{counts[did]} essential patent-countries")

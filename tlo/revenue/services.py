@@ -473,18 +473,25 @@ def _posted_sum(session: Session, column, *conditions) -> int:
     return int(total)  # PostgreSQL sums integers as NUMERIC
 
 
+def invoiced_costs_cents(session: Session, disclosure_id: int) -> int:
+    """Every patent cost invoiced for a technology's applications."""
+    return int(  # PostgreSQL sums integers as NUMERIC
+        session.exec(
+            select(func.coalesce(func.sum(PatentCost.amount_cents), 0))
+            .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
+            .where(PatentApplication.disclosure_id == disclosure_id)
+        ).one()
+    )
+
+
 def costs_outstanding_cents(session: Session, disclosure_id: int) -> int:
     """Invoiced patent costs of a technology not yet recovered or reimbursed; below zero when
     a licensee paid back more than was invoiced (a credit against later invoices)."""
-    invoiced = session.exec(
-        select(func.coalesce(func.sum(PatentCost.amount_cents), 0))
-        .join(PatentApplication, PatentApplication.id == PatentCost.application_id)
-        .where(PatentApplication.disclosure_id == disclosure_id)
-    ).one()
+    invoiced = invoiced_costs_cents(session, disclosure_id)
     recovered = _posted_sum(
         session, Distribution.costs_recovered_cents, Distribution.disclosure_id == disclosure_id
     )
-    return int(invoiced) - recovered  # PostgreSQL sums integers as NUMERIC
+    return invoiced - recovered
 
 
 def cumulative_cents(session: Session, basis: TierBasis, *, agreement_id: int, disclosure_id: int):

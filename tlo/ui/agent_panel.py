@@ -35,7 +35,7 @@ def render(agreement, company_name: str) -> None:
         share_col, costs_col = st.columns([1, 2])
         share = share_col.text_input(
             "Agent's share %",
-            str(view.share_percent) if view else "",
+            str(ui.plain_percent(view.share_percent)) if view else "",
             max_chars=10,
             key=f"{prefix}share",
         )

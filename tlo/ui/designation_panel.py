@@ -18,19 +18,20 @@ def render(view: CaseView) -> None:
     case_id = view.disclosure.id
     with ui.reading() as session:
         rows = designations.designations(session, actor=actor, disclosure_id=case_id)
-        allowed = designations.policy_allows(session)
     for row in rows:
         if row.designated_department:
             st.caption(
                 f"{row.inventor}'s departmental share goes to {row.designated_department} "
                 f"(designated; home department {row.home_department})."
             )
-    if not allowed or not ui.can(designations.PERMISSION):
+    if not ui.can(designations.PERMISSION):
         return
     own = [r for r in rows if not r.outside and (r.person_id == actor.person_id or view.can_work)]
     if not own:
         return
-    with ui.reading() as session:
+    with ui.reading() as session:  # the policies are read only for someone who may designate
+        if not designations.policy_allows(session):
+            return
         departments = people.list_departments(session, actor=actor)
     prefix = f"designate_{case_id}_"
     with st.expander("Designate the department of a departmental share"), st.form(f"{prefix}form"):
