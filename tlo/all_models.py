@@ -1,7 +1,13 @@
 """Imports every table model, so that SQLModel.metadata (and alembic) knows them all."""
 
 from tlo.audit import AuditEntry
-from tlo.auth.models import Account, AccountRole, SignInSession, SignInThrottle
+from tlo.auth.models import (
+    Account,
+    AccountRole,
+    LicenseeAccount,
+    SignInSession,
+    SignInThrottle,
+)
 from tlo.catalogue.models import (
     CatalogueEntry,
     CatalogueInquiry,
@@ -50,6 +56,7 @@ from tlo.licensing.models import (
     OutreachTouch,
 )
 from tlo.licensing.patent_pools import PoolPatent, PoolTerms
+from tlo.licensing.receivable_models import LicenseeInvoice, RoyaltyReport, RoyaltyReportLine
 from tlo.notify.models import NotificationPreference, OutboxMessage
 from tlo.office_settings import OfficeSettings
 from tlo.patents.models import (
@@ -113,6 +120,8 @@ __all__ = [
     "IiaParty",
     "Income",
     "IncomePart",
+    "LicenseeAccount",
+    "LicenseeInvoice",
     "MarketingSummary",
     "Milestone",
     "MinimumRoyalty",
@@ -131,6 +140,8 @@ __all__ = [
     "PublicDisclosure",
     "RevenuePolicy",
     "RoyaltyRate",
+    "RoyaltyReport",
+    "RoyaltyReportLine",
     "RoyaltyTier",
     "School",
     "ShareHistory",

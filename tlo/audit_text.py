@@ -279,6 +279,31 @@ PHRASES: dict[str, Phrase] = {
     "agreement.obligation_waived": Phrase(
         "waived an obligation of {record}", ("waived an obligation of {record}: “{after[note]}”",)
     ),
+    "royalty_report.submitted": Phrase(
+        "filed a royalty report of {record}",
+        ("filed the royalty report of {record} for the period ending {after[period_end]}",),
+    ),
+    "royalty_report.approved": Phrase(
+        "approved a royalty report of {record}",
+        (
+            "approved the royalty report of {record} for the period ending "
+            "{after[period_end]}: {after[total_due]} due",
+        ),
+    ),
+    "royalty_report.rejected": Phrase(
+        "rejected a royalty report of {record}",
+        (
+            "rejected the royalty report of {record} for the period ending "
+            "{after[period_end]}: “{after[reason]}”",
+        ),
+    ),
+    "invoice.issued": Phrase(
+        "issued an invoice on {record}", ("issued invoice {after[number]} on {record}",)
+    ),
+    "invoice.voided": Phrase(
+        "voided an invoice on {record}",
+        ("voided invoice {after[number]} on {record}: “{after[reason]}”",),
+    ),
     "agreement.officer_reassigned": Phrase(
         "reassigned {record} to another officer",
         (
@@ -373,6 +398,10 @@ PHRASES: dict[str, Phrase] = {
     "account.roles_changed": Phrase(
         "changed the roles of {record}",
         ("changed the roles of {record} from {before[roles]} to {after[roles]}",),
+    ),
+    "account.licensee_company_changed": Phrase(
+        "changed the licensee company of {record}",
+        ("changed the licensee company of {record} to company {after[company_id]}",),
     ),
     "account.activated": Phrase("reactivated the account {record}"),
     "account.deactivated": Phrase("deactivated the account {record}"),

@@ -258,6 +258,14 @@ ROLE_WELCOME: dict[Role, tuple[str, list[str]]] = {
             "Maintain the Word templates and settings.",
         ],
     ),
+    Role.LICENSEE: (
+        "As a licensee",
+        [
+            "See your company's agreements with the office and what they ask of you.",
+            "File your royalty reports: upload the report workbook, or a zero report.",
+            "Read your invoices and what is still open.",
+        ],
+    ),
 }
 
 

@@ -25,7 +25,7 @@ import os
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -64,10 +64,12 @@ from tlo.licensing import (
     agreements,
     clauses,
     drafts,
+    invoices,
     marketing,
     outreach,
     outreach_corrections,
     patent_pools,
+    royalty_reports,
 )
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.agreements import AgreementForm, MilestoneEntry
@@ -371,6 +373,32 @@ def _build_world(engine, database: str) -> World:
             status=AgreementStatus.EXECUTED,
             signed_on=TODAY - timedelta(days=30),
         )
+    with unit_of_work(engine) as session:  # a license of years ago, its periods ended
+        reporting = agreements.save_agreement(
+            session,
+            actor=office.officer,
+            form=replace(
+                _agreement_form(world, ids["filed"]), effective_date=TODAY - timedelta(400)
+            ),
+        )
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=reporting.id,
+            status=AgreementStatus.EXECUTED,
+            signed_on=TODAY - timedelta(days=400),
+        )
+        ids["reporting_agreement"] = reporting.id
+        first, second = royalty_reports.periods_of(reporting)[:2]
+        ids["reported_period"], ids["open_period"] = first.end, second.end
+    with unit_of_work(engine) as session:
+        ids["report"] = royalty_reports.submit_report(
+            session,
+            actor=office.finance,
+            agreement_id=ids["reporting_agreement"],
+            period_end=ids["reported_period"],
+            lines=[{"product": "Diagnostic kits", "gross_sales": "1000.00"}],
+        ).id
     with unit_of_work(engine) as session:  # a pool agreement too, sharing as stated
         patent_pools.save_pool(
             session, actor=office.officer, agreement_id=ids["signed_agreement"], rule="as_stated"
@@ -1521,6 +1549,84 @@ SPECS = [
             },
         )
         for service in (patent_pools.preview_statement, patent_pools.record_statement)
+    ),
+    # --- royalty reports and invoices
+    Spec(
+        "royalty_reports.submit_report",
+        royalty_reports.submit_report,
+        "finance",
+        lambda w: {
+            "agreement_id": w.reporting_agreement,
+            "period_end": w.open_period,
+            "lines": [
+                {
+                    "product": "Diagnostic kits",
+                    "gross_sales": "2000000.00",
+                    "deductions": "100000.00",
+                    "currency": "EUR",
+                    "to_usd": "1.1000",
+                    "units": 1200,
+                    "country_of_manufacture": "DE",
+                    "country_of_sale": "FR",
+                },
+                {"product": "Net sales of licensed products", "gross_sales": "10.00"},
+            ],
+            "sublicense_income": "75000.00",
+            "note": "Second quarter",
+            "source": "uploaded",
+        },
+        {
+            "agreement_id": "id",
+            "period_end": "date",
+            "lines": "list",
+            "lines.0.product": "text",
+            "lines.0.gross_sales": "money",
+            "lines.0.deductions": "money",
+            "lines.0.currency": "text",
+            "lines.0.to_usd": "text",
+            "lines.0.units": "int",
+            "lines.0.country_of_manufacture": "text",
+            "lines.0.country_of_sale": "text",
+            "lines.1": "text",
+            "sublicense_income": "money",
+            "note": "text",
+            "source": "choice",
+        },
+    ),
+    Spec(
+        "royalty_reports.submit_zero_report",
+        royalty_reports.submit_zero_report,
+        "finance",
+        lambda w: {
+            "agreement_id": w.reporting_agreement,
+            "period_end": w.open_period,
+            "note": "No sales",
+        },
+        {"agreement_id": "id", "period_end": "date", "note": "text"},
+    ),
+    Spec(
+        "royalty_reports.approve_report",
+        royalty_reports.approve_report,
+        "finance",
+        lambda w: {"report_id": w.report},
+        {"report_id": "id"},
+    ),
+    Spec(
+        "royalty_reports.reject_report",
+        royalty_reports.reject_report,
+        "finance",
+        lambda w: {"report_id": w.report, "reason": "Units are missing"},
+        {"report_id": "id", "reason": "text"},
+    ),
+    Spec(
+        "invoices.invoice_obligation",
+        invoices.invoice_obligation,
+        "finance",
+        lambda w: {
+            "agreement_id": w.reporting_agreement,
+            "key": f"agr{w.reporting_agreement}:upfront_fee",
+        },
+        {"agreement_id": "id", "key": "text"},
     ),
     # --- revenue
     Spec(

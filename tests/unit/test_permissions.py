@@ -96,6 +96,31 @@ class OwnedThing:
         (Role.FINANCE, "iia.manage", False),
         (Role.INVENTOR, "iia.read", False),
         (Role.ADMIN, "iia.read", False),
+        # A licensee: its own company's reports and invoices, nothing of the office's.
+        (Role.LICENSEE, "licensee.portal", True),
+        (Role.LICENSEE, "royalty_report.read", True),
+        (Role.LICENSEE, "royalty_report.submit", True),
+        (Role.LICENSEE, "invoice.read", True),
+        (Role.LICENSEE, "royalty_report.review", False),
+        (Role.LICENSEE, "invoice.issue", False),
+        (Role.LICENSEE, "agreement.read", False),
+        (Role.LICENSEE, "company.read", False),
+        (Role.LICENSEE, "disclosure.read", False),
+        (Role.LICENSEE, "person.read", False),
+        (Role.LICENSEE, "person.lookup", False),
+        (Role.LICENSEE, "income.read", False),
+        (Role.LICENSEE, "statement.read", False),
+        (Role.LICENSEE, "search.records", False),
+        (Role.LICENSEE, "settings.read", False),
+        (Role.LICENSEE, "home.view", True),
+        (Role.FINANCE, "royalty_report.review", True),
+        (Role.FINANCE, "invoice.issue", True),
+        (Role.OFFICER, "royalty_report.read", True),
+        (Role.OFFICER, "royalty_report.review", False),
+        (Role.OFFICER, "invoice.issue", False),
+        (Role.FINANCE, "licensee.portal", False),
+        (Role.INVENTOR, "royalty_report.read", False),
+        (Role.ADMIN, "invoice.read", False),
     ],
 )
 def test_each_role_holds_exactly_the_permissions_granted_to_it(role, permission, allowed):
@@ -109,6 +134,38 @@ def test_an_own_grant_covers_the_actors_own_objects_only():
     assert can(inventor, "person.read", OwnedThing({7, 8}))
     assert not can(inventor, "person.read", OwnedThing({8}))
     assert not can(inventor, "person.read", object())  # an object that names no owners
+
+
+@dataclass
+class LicensedThing:
+    companies: set[int]
+
+    def licensee_company_ids(self) -> set[int]:
+        return self.companies
+
+
+def test_a_licensee_acts_on_its_own_companys_objects_only():
+    licensee = Actor(1, 7, "Lena", "lena", frozenset({Role.LICENSEE}), company_ids=frozenset({3}))
+    for permission in ("royalty_report.read", "royalty_report.submit", "invoice.read"):
+        assert scopes_of(licensee, permission) == {Scope.COMPANY}
+        assert not sees_all(licensee, permission)
+        assert can(licensee, permission, LicensedThing({3}))
+        assert not can(licensee, permission, LicensedThing({4}))
+        assert not can(licensee, permission, OwnedThing({7}))  # its person owns nothing here
+    assert not can(actor_with(Role.LICENSEE), "invoice.read", LicensedThing({3}))  # no company
+    # Staff reach every company's.
+    assert can(actor_with(Role.FINANCE), "invoice.read", LicensedThing({4}))
+
+
+def test_no_grant_to_a_licensee_reaches_beyond_its_company():
+    for permission, grants in GRANTS.items():
+        if Role.LICENSEE in grants and grants[Role.LICENSEE] is not Scope.COMPANY:
+            assert permission in {
+                "home.view",
+                "account.change_own_password",
+                "org.read",
+                "notification.own",
+            }, permission
 
 
 def test_an_inventor_signs_and_reads_signatures_of_their_own_cases_only():

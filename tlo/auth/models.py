@@ -17,6 +17,9 @@ class Role(StrEnum):
     FINANCE = "finance"
     DIRECTOR = "director"
     ADMIN = "admin"
+    # Someone at a licensee company: sees only that company's agreements, reports and
+    # invoices (LicenseeAccount says which company; tlo/licensing/licensee_portal.py).
+    LICENSEE = "licensee"
 
     @property
     def label(self) -> str:
@@ -77,3 +80,13 @@ class SignInSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)  # at the latest
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = Field(default=None, max_length=40)
+
+
+class LicenseeAccount(SQLModel, table=True):
+    """The company a licensee's account belongs to: what the licensee role may see is
+    limited to that company's agreements (permissions.Scope.COMPANY)."""
+
+    __tablename__ = "licensee_account"
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)

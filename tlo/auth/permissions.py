@@ -20,6 +20,8 @@ class Scope(StrEnum):
     ALL = "all"
     OWN = "own"
     ASSIGNED = "assigned"
+    # A licensee and its own company's objects (the object's `licensee_company_ids()`).
+    COMPANY = "company"
 
 
 @runtime_checkable
@@ -32,6 +34,11 @@ class Assigned(Protocol):
     def assigned_person_ids(self) -> set[int]: ...
 
 
+@runtime_checkable
+class Licensed(Protocol):
+    def licensee_company_ids(self) -> set[int]: ...
+
+
 @dataclass(frozen=True)
 class Actor:
     """The signed-in user as services see them (or the system itself, see `system_actor`)."""
@@ -41,6 +48,8 @@ class Actor:
     name: str
     username: str
     roles: frozenset[Role]
+    # The companies a licensee's account belongs to (empty for everyone else).
+    company_ids: frozenset[int] = frozenset()
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
@@ -62,7 +71,7 @@ def system_actor(purpose: str) -> Actor:
     )
 
 
-A, OWN, ASSIGNED = Scope.ALL, Scope.OWN, Scope.ASSIGNED
+A, OWN, ASSIGNED, COMPANY = Scope.ALL, Scope.OWN, Scope.ASSIGNED, Scope.COMPANY
 _STAFF = {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A, Role.ADMIN: A}
 _EVERYONE = {role: A for role in Role}
 
@@ -161,6 +170,21 @@ GRANTS: dict[str, dict[Role, Scope]] = {
     # records its IIA; finance reads it (it decides who is paid what).
     "iia.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "iia.manage": {Role.OFFICER: ASSIGNED, Role.DIRECTOR: A},
+    # The licensee's side of the money (tlo/licensing/royalty_reports.py, licensee_portal.py):
+    # a licensee's account sees its own company's agreements (their non-confidential
+    # summary), files their royalty reports and reads their invoices; finance reviews the
+    # reports (approve: an invoice for what is owed; reject: a reason the licensee reads).
+    "licensee.portal": {Role.LICENSEE: COMPANY},
+    "royalty_report.read": {
+        Role.OFFICER: A,
+        Role.FINANCE: A,
+        Role.DIRECTOR: A,
+        Role.LICENSEE: COMPANY,
+    },
+    "royalty_report.submit": {Role.FINANCE: A, Role.DIRECTOR: A, Role.LICENSEE: COMPANY},
+    "royalty_report.review": {Role.FINANCE: A, Role.DIRECTOR: A},
+    "invoice.read": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A, Role.LICENSEE: COMPANY},
+    "invoice.issue": {Role.FINANCE: A, Role.DIRECTOR: A},
     # Reports.
     "report.dashboard": {Role.OFFICER: A, Role.FINANCE: A, Role.DIRECTOR: A},
     "report.autm": {Role.FINANCE: A, Role.DIRECTOR: A},
@@ -193,6 +217,8 @@ def sees_all(actor: Actor, permission: str) -> bool:
 def _covers(actor: Actor, scope: Scope, obj: object) -> bool:
     if scope is Scope.OWN:
         return isinstance(obj, Owned) and actor.person_id in obj.owner_person_ids()
+    if scope is Scope.COMPANY:
+        return isinstance(obj, Licensed) and bool(actor.company_ids & obj.licensee_company_ids())
     return isinstance(obj, Assigned) and actor.person_id in obj.assigned_person_ids()
 
 

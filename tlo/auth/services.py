@@ -11,7 +11,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from tlo import audit
 from tlo.auth import sessions, throttle
-from tlo.auth.models import Account, AccountRole, Role
+from tlo.auth.models import Account, AccountRole, LicenseeAccount, Role
 from tlo.auth.passwords import (
     DEMO_PASSWORD_REFUSED,
     check_password_strength,
@@ -55,12 +55,21 @@ def _roles_of(session: Session, account_ids: list[int]) -> dict[int, frozenset[R
 
 
 def _actor(session: Session, account: Account, person: Person) -> Actor:
+    roles = _roles_of(session, [account.id])[account.id]
+    companies = (
+        session.exec(
+            select(LicenseeAccount.company_id).where(LicenseeAccount.account_id == account.id)
+        ).all()
+        if Role.LICENSEE in roles
+        else []
+    )
     return Actor(
         account_id=account.id,
         person_id=person.id,
         name=person.full_name,
         username=account.username,
-        roles=_roles_of(session, [account.id])[account.id],
+        roles=roles,
+        company_ids=frozenset(companies),
     )
 
 
@@ -298,6 +307,10 @@ def _validate_roles(roles: set[Role] | frozenset[Role]) -> frozenset[Role]:
     roles = frozenset(Role(role) for role in roles)
     if not roles:
         raise ValidationError("Give the account at least one role.")
+    if Role.LICENSEE in roles and len(roles) > 1:
+        # A licensee is outside the office: no account both reads a company's own records and
+        # the office's confidential ones.
+        raise ValidationError("A licensee's account holds the licensee role only.")
     return roles
 
 
@@ -413,6 +426,45 @@ def set_roles(
         before={"roles": before},
         after={"roles": roles},
     )
+
+
+def set_licensee_company(
+    session: Session, *, actor: Actor, account_id: int, company_id: int | None
+) -> None:
+    """The company a licensee's account belongs to (None: none, it then sees nothing)."""
+    from tlo.licensing.models import Company  # licensing builds on auth
+
+    require(actor, "account.manage")
+    account = _get_account(session, clean_id(account_id, what="account"))
+    if company_id is not None:
+        company_id = clean_id(company_id, what="company")
+        if session.get(Company, company_id) is None:
+            raise NotFound(f"There is no company {company_id}.")
+        if Role.LICENSEE not in _roles_of(session, [account.id])[account.id]:
+            raise ValidationError("Only a licensee's account belongs to a company.")
+    link = session.get(LicenseeAccount, account.id)
+    before = link.company_id if link else None
+    if before == company_id:
+        return
+    if link is not None:
+        session.delete(link)
+        session.flush()
+    if company_id is not None:
+        session.add(LicenseeAccount(account_id=account.id, company_id=company_id))
+    audit.record(
+        session,
+        actor=actor,
+        action="account.licensee_company_changed",
+        object_type="account",
+        object_id=account.id,
+        before={"company_id": before},
+        after={"company_id": company_id},
+    )
+
+
+def licensee_company_of(session: Session, account_id: int) -> int | None:
+    link = session.get(LicenseeAccount, account_id)
+    return link.company_id if link else None
 
 
 def set_account_active(session: Session, *, actor: Actor, account_id: int, active: bool) -> None:

@@ -342,12 +342,16 @@ def _agreement(session: Session, agreement_id: int) -> Agreement:
 
 @dataclass(frozen=True)
 class AgreementAccess:
-    """An agreement as the permission check sees it: its officer is the one assigned."""
+    """An agreement as the permission check sees it: its officer is the one assigned, its
+    licensee the company (what is kept with it: reports, invoices)."""
 
     agreement: Agreement
 
     def assigned_person_ids(self) -> set[int]:
         return {self.agreement.officer_person_id}
+
+    def licensee_company_ids(self) -> set[int]:
+        return {self.agreement.company_id}
 
 
 def load_agreement(

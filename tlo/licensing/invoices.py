@@ -1,0 +1,309 @@
+"""Invoices to licensees (receivables): issued from approved royalty reports and from the
+obligations an agreement's terms set (the upfront fee, past patent costs, annual fees,
+milestones once achieved), each billed once; numbered INV-<year>-<nnnn> by the year issued;
+never edited once issued (voided, with a reason, instead).
+
+What is still owed is aged from the due date: current, 1-30, 31-60, 61-90 and over 90 days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case
+from sqlmodel import Session, col, func, select
+
+from tlo import audit, clock
+from tlo.auth.permissions import Actor, require, sees_all
+from tlo.errors import NotFound, ValidationError
+from tlo.licensing.agreement_models import Agreement
+from tlo.licensing.agreements import AgreementAccess
+from tlo.licensing.agreements import obligations as agreement_obligations
+from tlo.licensing.models import Company
+from tlo.licensing.obligations import PAYMENT_DAYS
+from tlo.licensing.receivable_models import InvoiceKind, InvoiceStatus, LicenseeInvoice
+from tlo.money import to_cents
+from tlo.pagination import Page, paginate
+from tlo.text import clean_id, clean_text
+
+#: the aging buckets: (label, fewest days past due, most days past due or None)
+BUCKETS = (
+    ("Current", None, 0),
+    ("1-30 days", 1, 30),
+    ("31-60 days", 31, 60),
+    ("61-90 days", 61, 90),
+    ("Over 90 days", 91, None),
+)
+
+
+def _next_number(session: Session, year: int) -> str:
+    prefix = f"INV-{year}-"
+    last = session.exec(
+        select(func.max(LicenseeInvoice.number)).where(
+            col(LicenseeInvoice.number).startswith(prefix)
+        )
+    ).one()
+    return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:04d}"
+
+
+def issue(
+    session: Session,
+    *,
+    actor: Actor,
+    agreement: Agreement,
+    kind: InvoiceKind,
+    description: str,
+    amount_cents: int,
+    due_on: date,
+    obligation_key: str | None = None,
+    royalty_report_id: int | None = None,
+) -> LicenseeInvoice:
+    """The one place an invoice is made (callers have checked what it bills)."""
+    require(actor, "invoice.issue", AgreementAccess(agreement))
+    if amount_cents <= 0:
+        raise ValidationError("An invoice is for an amount above zero.")
+    today = clock.today()
+    invoice = LicenseeInvoice(
+        number=_next_number(session, today.year),
+        agreement_id=agreement.id,
+        kind=InvoiceKind(kind).value,
+        description=description,
+        obligation_key=obligation_key,
+        royalty_report_id=royalty_report_id,
+        issued_on=today,
+        due_on=due_on,
+        amount_cents=amount_cents,
+        issued_by_account_id=actor.account_id,
+        issued_by_name=actor.name,
+    )
+    if (
+        obligation_key is not None
+        and session.exec(
+            select(LicenseeInvoice.id).where(LicenseeInvoice.obligation_key == obligation_key)
+        ).first()
+    ):
+        raise ValidationError("This obligation is invoiced already.")
+    # Two invoices issued at the same moment may draw the same number: the unique number
+    # then fails the second transaction as a whole, and nothing of it is kept.
+    session.add(invoice)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="invoice.issued",
+        object_type="agreement",
+        object_id=agreement.id,
+        after={
+            "number": invoice.number,
+            "kind": invoice.kind,
+            "amount_cents": amount_cents,
+            "due_on": due_on,
+        },
+    )
+    return invoice
+
+
+def _kind_of(key: str) -> InvoiceKind | None:
+    name = key.split(":", 1)[0]
+    return {
+        "upfront_fee": InvoiceKind.UPFRONT_FEE,
+        "past_patent_costs": InvoiceKind.PAST_PATENT_COSTS,
+        "annual_fee": InvoiceKind.ANNUAL_FEE,
+        "milestone": InvoiceKind.MILESTONE,
+    }.get(name)
+
+
+@dataclass(frozen=True)
+class Billable:
+    key: str  # agr<id>:<obligation key>
+    kind: InvoiceKind
+    description: str
+    due: date
+    amount_cents: int
+    invoice_number: str | None  # None: not billed yet
+
+
+def billable(session: Session, *, actor: Actor, agreement_id: int) -> list[Billable]:
+    """The agreement's payment obligations (fees, past costs, milestones with an amount) and
+    whether each is billed; a milestone is billed once its officer marks it achieved (done)."""
+    require(actor, "invoice.issue")
+    entries = agreement_obligations(session, actor=actor, agreement_id=agreement_id)
+    keys = [entry.key for entry in entries]
+    billed = (
+        dict(
+            session.exec(
+                select(LicenseeInvoice.obligation_key, LicenseeInvoice.number).where(
+                    col(LicenseeInvoice.obligation_key).in_(keys),
+                    LicenseeInvoice.status == InvoiceStatus.OPEN.value,
+                )
+            ).all()
+        )
+        if keys
+        else {}
+    )
+    found = []
+    for entry in entries:
+        kind = _kind_of(entry.obligation.key)
+        if kind is None or not entry.obligation.amount:
+            continue
+        if kind is InvoiceKind.MILESTONE and entry.state != "done":
+            continue
+        if entry.state == "waived":
+            continue
+        found.append(
+            Billable(
+                entry.key,
+                kind,
+                entry.obligation.description,
+                entry.obligation.due,
+                to_cents(entry.obligation.amount),
+                billed.get(entry.key),
+            )
+        )
+    return found
+
+
+def invoice_obligation(
+    session: Session, *, actor: Actor, agreement_id: int, key: str
+) -> LicenseeInvoice:
+    """Bill one payment obligation: due on its own date, or 30 days from today if later."""
+    agreement = session.get(Agreement, clean_id(agreement_id, what="agreement"))
+    if agreement is None:
+        raise NotFound(f"There is no agreement {agreement_id}.")
+    require(actor, "invoice.issue", AgreementAccess(agreement))
+    key = clean_text(key, what="obligation", max_length=120, multiline=False)
+    found = {b.key: b for b in billable(session, actor=actor, agreement_id=agreement.id)}
+    if key not in found:
+        raise NotFound(f"{agreement.number} has no obligation {key!r} to bill (yet).")
+    item = found[key]
+    if item.invoice_number:
+        raise ValidationError(f"{item.description} is billed already ({item.invoice_number}).")
+    return issue(
+        session,
+        actor=actor,
+        agreement=agreement,
+        kind=item.kind,
+        description=item.description,
+        amount_cents=item.amount_cents,
+        due_on=max(item.due, clock.today() + timedelta(days=PAYMENT_DAYS)),
+        obligation_key=key,
+    )
+
+
+def void_invoice(session: Session, *, actor: Actor, invoice_id: int, reason: str) -> None:
+    invoice = session.get(LicenseeInvoice, clean_id(invoice_id, what="invoice"))
+    if invoice is None:
+        raise NotFound(f"There is no invoice {invoice_id}.")
+    agreement = session.get(Agreement, invoice.agreement_id)
+    require(actor, "invoice.issue", AgreementAccess(agreement))
+    reason = clean_text(reason, what="reason", column=LicenseeInvoice.void_reason, required=True)
+    if invoice.status == InvoiceStatus.VOID.value:
+        raise ValidationError(f"{invoice.number} is void already.")
+    invoice.status = InvoiceStatus.VOID.value
+    invoice.void_reason = reason
+    # The obligation or report may be billed again (by a corrected invoice).
+    invoice.obligation_key = None
+    invoice.royalty_report_id = None
+    session.add(invoice)
+    audit.record(
+        session,
+        actor=actor,
+        action="invoice.voided",
+        object_type="agreement",
+        object_id=agreement.id,
+        after={"number": invoice.number, "reason": reason},
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    invoice: LicenseeInvoice
+    agreement_number: str
+    company: str
+
+
+def _visible(query, actor: Actor):
+    if not sees_all(actor, "invoice.read"):
+        query = query.where(col(Agreement.company_id).in_(sorted(actor.company_ids) or [-1]))
+    return query
+
+
+def list_invoices(
+    session: Session,
+    *,
+    actor: Actor,
+    agreement_id: int | None = None,
+    open_only: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[InvoiceRow]:
+    require(actor, "invoice.read")
+    query = _visible(
+        select(LicenseeInvoice, Agreement, Company.name)
+        .join(Agreement, Agreement.id == LicenseeInvoice.agreement_id)
+        .join(Company, Company.id == Agreement.company_id),
+        actor,
+    )
+    if agreement_id is not None:
+        query = query.where(
+            LicenseeInvoice.agreement_id == clean_id(agreement_id, what="agreement")
+        )
+    if open_only:
+        query = query.where(LicenseeInvoice.status == InvoiceStatus.OPEN.value)
+    page = paginate(
+        session,
+        query.order_by(col(LicenseeInvoice.issued_on).desc(), col(LicenseeInvoice.id).desc()),
+        offset=offset,
+        limit=limit,
+    )
+    return Page(
+        [InvoiceRow(i, a.number, name) for i, a, name in page.items],
+        page.total,
+        page.offset,
+        page.limit,
+    )
+
+
+@dataclass(frozen=True)
+class AgingRow:
+    company_id: int
+    company: str
+    buckets: tuple[int, ...]  # cents per bucket, in BUCKETS' order
+
+    @property
+    def total_cents(self) -> int:
+        return sum(self.buckets)
+
+
+def aging(session: Session, *, actor: Actor, on: date | None = None) -> list[AgingRow]:
+    """Open invoices by licensee in aging buckets of days past due on `on` (today), summed in
+    SQL; largest total first."""
+    require(actor, "invoice.read")
+    on = on or clock.today()
+    columns = []
+    for _, low, high in BUCKETS:
+        # days past due > high  <=>  due_on < on - high
+        conditions = []
+        if low is not None:
+            conditions.append(LicenseeInvoice.due_on <= on - timedelta(days=low))
+        if high is not None:
+            conditions.append(LicenseeInvoice.due_on >= on - timedelta(days=high))
+        columns.append(
+            func.coalesce(
+                func.sum(case((and_(*conditions), LicenseeInvoice.amount_cents), else_=0)), 0
+            )
+        )
+    query = _visible(
+        select(Company.id, Company.name, *columns)
+        .join(Agreement, Agreement.company_id == Company.id)
+        .join(LicenseeInvoice, LicenseeInvoice.agreement_id == Agreement.id)
+        .where(LicenseeInvoice.status == InvoiceStatus.OPEN.value)
+        .group_by(Company.id, Company.name),
+        actor,
+    )
+    rows = [
+        AgingRow(company_id, name, tuple(int(v) for v in values))
+        for company_id, name, *values in session.exec(query).all()
+    ]
+    return sorted(rows, key=lambda row: (-row.total_cents, row.company))
