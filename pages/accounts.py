@@ -7,11 +7,13 @@ same transaction (tlo/auth/handover.py).
 
 import streamlit as st
 
+from tlo import search as finder
 from tlo import ui
 from tlo.auth import handover
 from tlo.auth import services as accounts
 from tlo.auth.models import Role
 from tlo.people import services as people
+from tlo.ui import pickers
 from tlo.ui.search_box import escaped
 
 CONFIRMING = "accounts_confirm_deactivate"  # the account whose deactivation awaits a yes
@@ -224,6 +226,31 @@ if page.items:
                 account_id=chosen.account_id,
                 active=True,
                 success=f"{chosen.username} reactivated.",
+            )
+    if Role.LICENSEE in chosen.roles:
+        with ui.reading() as session:
+            company = accounts.licensee_company(session, actor=actor, account_id=chosen.account_id)
+        of = company.name if company else "no company yet"
+        st.markdown(
+            f"{chosen.username} is a licensee of **{of}** and sees only that company's "
+            "licenses, reports and invoices."
+        )
+        hit = pickers.company(
+            "The licensee's company",
+            key=f"licensee_company_{chosen.account_id}",
+            current=company,
+            find=finder.find_licensee_companies,
+        )
+        if st.button(
+            "Link the account to this company",
+            disabled=hit is None or (company is not None and hit.id == company.id),
+            key=f"link_licensee_{chosen.account_id}",
+        ):
+            ui.attempt(
+                accounts.set_licensee_company,
+                account_id=chosen.account_id,
+                company_id=hit.id,
+                success=f"{chosen.username} is now a licensee of {hit.title}.",
             )
     if chosen.active and st.session_state.get(CONFIRMING) == chosen.account_id:
         confirm_deactivation(chosen)

@@ -20,7 +20,7 @@ from tlo.config import get_settings
 from tlo.disclosures import demo as demo_disclosures
 from tlo.errors import ValidationError
 from tlo.licensing import demo as demo_licensing
-from tlo.licensing import demo_agreements
+from tlo.licensing import demo_agreements, demo_receivables
 from tlo.patents import demo as demo_patents
 from tlo.people import services as people
 from tlo.people.models import Person
@@ -112,7 +112,10 @@ ACCOUNTS = {
     "finance": ("fnakamura", {Role.FINANCE}),
     "director": ("dwhitfield", {Role.DIRECTOR}),
     "admin": ("akowalski", {Role.ADMIN}),
+    # Someone at the licensee of the demo's tiered license (tlo/licensing/demo_receivables.py).
+    "licensee": ("lpark", {Role.LICENSEE}),
 }
+LICENSEE_PERSON = ("Lena Park", "lpark")
 
 EMAIL_DOMAIN = "university.example"
 
@@ -162,15 +165,25 @@ def seed(session: Session, *, today: date | None = None) -> None:
             organisation=organisation,
             is_external=True,
         )
+    name, local = LICENSEE_PERSON
+    person_ids[local] = people.create_person(
+        session,
+        actor=actor,
+        full_name=name,
+        email=f"{local}@{EMAIL_DOMAIN}",
+        organisation="A demo licensee",
+        is_external=True,
+    ).id
+    account_ids = {}
     for username, (local, roles) in ACCOUNTS.items():
-        accounts.create_account(
+        account_ids[username] = accounts.create_account(
             session,
             actor=actor,
             person_id=person_ids[local],
             username=username,
             roles=roles,
             password=DEMO_PASSWORD,
-        )
+        ).id
     names = {local: name for name, local, _ in FACULTY} | {local: name for name, local in STAFF}
     departments = {local: department for _, local, department in FACULTY}
     demo_disclosures.seed(
@@ -185,6 +198,12 @@ def seed(session: Session, *, today: date | None = None) -> None:
     demo_licensing.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_agreements.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_income.seed(session, actor=actor, today=today or clock.today())
+    demo_receivables.seed(
+        session,
+        today=today or clock.today(),
+        licensee_account_id=account_ids["licensee"],
+        finance_account_id=account_ids["finance"],
+    )
     demo_catalogue.seed(session)
 
 

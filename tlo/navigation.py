@@ -99,6 +99,9 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/agreements.py", "Agreements", ":material/handshake:", "Licensing", "agreement.read"
     ),
+    PageSpec(
+        "pages/licensee.py", "My licenses", ":material/handshake:", "Licensee", "licensee.portal"
+    ),
     PageSpec("pages/income.py", "Income", ":material/payments:", "Revenue", "income.read"),
     PageSpec("pages/equity.py", "Equity", ":material/pie_chart:", "Revenue", "equity.read"),
     PageSpec(
@@ -107,6 +110,20 @@ PAGES: list[PageSpec] = [
         ":material/receipt_long:",
         "Revenue",
         "statement.read",
+    ),
+    PageSpec(
+        "pages/royalty_reports.py",
+        "Royalty reports",
+        ":material/fact_check:",
+        "Revenue",
+        "royalty_report.review",
+    ),
+    PageSpec(
+        "pages/receivables.py",
+        "Receivables",
+        ":material/account_balance_wallet:",
+        "Revenue",
+        "invoice.issue",
     ),
     PageSpec(
         "pages/policies.py", "Sharing policies", ":material/policy:", "Revenue", "policy.manage"

@@ -342,6 +342,19 @@ def find_companies(session: Session, *, actor: Actor, text: str, limit: int = LI
     without punctuation and legal suffixes); the exact name first, then names that start with
     the search, then by name."""
     require(actor, READ_PERMISSIONS[Kind.COMPANY])
+    return _companies(session, text, limit)
+
+
+def find_licensee_companies(
+    session: Session, *, actor: Actor, text: str, limit: int = LIMIT
+) -> Found:
+    """The same, for linking a licensee's account to its company: for whoever manages
+    accounts (the administrator), who reads no other company record."""
+    require(actor, "account.manage")
+    return _companies(session, text, limit)
+
+
+def _companies(session: Session, text: str, limit: int) -> Found:
     query_text = clean_query(text)
     limit = _clean_limit(limit)
     if not query_text.words:

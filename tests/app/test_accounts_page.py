@@ -130,3 +130,23 @@ def test_someone_who_holds_nothing_is_deactivated_after_a_plain_yes(open_app, da
     app = button(app, "Deactivate finance").click().run()
     assert messages(app.success) == ["finance deactivated."]
     assert not active(database_url, "finance")
+
+
+def test_the_admin_links_a_licensees_account_to_its_company(open_app, database_url):
+    from tlo.auth.models import LicenseeAccount
+    from tlo.licensing.models import Company
+
+    app = accounts_page(open_app, account="licensee")
+    assert any("is a licensee of **VertexEnergy Inc.**" in m for m in messages(app.markdown))
+    key = f"licensee_company_{app.selectbox(key='chosen_account').value.account_id}"
+    app.text_input(key=f"{key}_find").input("Cobalt").run()
+    picker = app.selectbox(key=key)
+    picker.select(next(o for o in picker.options if "CobaltEnergy" in o)).run()
+    button(app, "Link the account to this company").click().run()
+    assert not app.exception, app.exception
+    assert any("is now a licensee of CobaltEnergy LLC" in m for m in messages(app.success))
+    with Session(db.get_engine(database_url)) as session:
+        linked = session.exec(
+            select(Company.name).join(LicenseeAccount, LicenseeAccount.company_id == Company.id)
+        ).all()
+    assert linked == ["CobaltEnergy LLC"]

@@ -16,6 +16,7 @@ DEMO_USER = {
     Role.FINANCE: "finance",
     Role.DIRECTOR: "director",
     Role.ADMIN: "admin",
+    Role.LICENSEE: "licensee",
 }
 
 ALLOWED = [

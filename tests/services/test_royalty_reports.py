@@ -5,8 +5,10 @@ licensee role seeing only its own company's, invoices from obligations, and agin
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from openpyxl import Workbook, load_workbook
 from sqlmodel import func, select
 
 from tests.clock import TODAY
@@ -18,7 +20,7 @@ from tlo.auth.models import Role
 from tlo.auth.permissions import system_actor
 from tlo.db import unit_of_work
 from tlo.errors import FormErrors, NotFound, PermissionDenied, ValidationError
-from tlo.licensing import agreements, invoices, royalty
+from tlo.licensing import agreements, invoices, report_workbook, royalty
 from tlo.licensing import royalty_reports as reports
 from tlo.licensing.agreement_models import AgreementStatus
 from tlo.licensing.receivable_models import LicenseeInvoice, RoyaltyReport, RoyaltyReportLine
@@ -441,3 +443,111 @@ def test_open_invoices_age_by_days_past_due(engine, office, agreement):
         [row] = invoices.aging(session, actor=office.finance, on=due)
         assert row.total_cents == made[1].amount_cents
     assert Decimal(total) > 0
+
+
+def filled_template(engine, actor, agreement_id, rows, sublicense=0, quarter=1):
+    with unit_of_work(engine) as session:
+        name, content = report_workbook.template_bytes(
+            session, actor=actor, agreement_id=agreement_id, period_end=quarter_end(quarter)
+        )
+    book = load_workbook(BytesIO(content))
+    sheet = book[report_workbook.SHEET]
+    sheet[report_workbook.SUBLICENSE_CELL] = sublicense
+    for offset, row in enumerate(rows):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(report_workbook.FIRST_ROW + offset, column, value)
+    out = BytesIO()
+    book.save(out)
+    return name, out.getvalue()
+
+
+def upload(engine, actor, agreement_id, content, quarter=1):
+    with unit_of_work(engine) as session:
+        return report_workbook.upload_report(
+            session,
+            actor=actor,
+            agreement_id=agreement_id,
+            period_end=quarter_end(quarter),
+            content=content,
+        ).id
+
+
+def test_the_licensee_fills_in_the_template_and_uploads_it(engine, office, agreement):
+    lena = licensee_of(engine, agreement)
+    name, content = filled_template(
+        engine,
+        lena,
+        agreement,
+        [
+            (KITS, 2000000, 100000, "EUR", 1.1, 1200, "DE", "FR"),
+            (KITS, 1234.56, None, "USD", None, 3, "US", "US"),
+        ],
+        sublicense=75000,
+    )
+    assert name == f"royalty-report-AGR-{agreement:05d}-{quarter_end(1)}.xlsx"
+    book = load_workbook(BytesIO(content))
+    assert book[report_workbook.LISTS].sheet_state == "hidden"
+    assert [c.value for c in book[report_workbook.SHEET][report_workbook.HEADER_ROW]][:2] == [
+        "Product category",
+        "Gross sales",
+    ]
+    report_id = upload(engine, lena, agreement, content)
+    with unit_of_work(engine) as session:
+        view = reports.get_report(session, actor=office.finance, report_id=report_id)
+    assert view.report.source == "uploaded"
+    assert view.report.sublicense_income_cents == 7_500_000
+    assert [
+        (x.gross_sales_cents, x.deductions_cents, x.currency, x.to_usd, x.units) for x in view.lines
+    ] == [(200_000_000, 10_000_000, "EUR", "1.1", 1200), (123_456, 0, "USD", "1", 3)]
+    # 2,090,000 + 1,234.56 at 4 %; 15,000 of the sublicense income
+    assert view.owed["total_due"] == "98649.38"
+
+
+def test_every_bad_row_of_an_upload_is_listed_with_its_row(engine, office, agreement):
+    lena = licensee_of(engine, agreement)
+    _, content = filled_template(
+        engine,
+        lena,
+        agreement,
+        [
+            (KITS, 100, None, "USD", None, 1, "US", "US"),
+            ("Test strips", 100, None, "USD", None, 1, "US", "US"),
+            (KITS, 100, None, "EUR", None, 1, "US", "US"),
+            (KITS, "lots", None, "USD", None, 1, "US", "US"),
+        ],
+    )
+    with pytest.raises(FormErrors) as caught:
+        upload(engine, lena, agreement, content)
+    first = report_workbook.FIRST_ROW
+    assert [p.message.split(":")[0] for p in caught.value.problems] == [
+        f"Row {first + 1}",
+        f"Row {first + 2}",
+        f"Row {first + 3}",
+    ]
+    with unit_of_work(engine) as session:
+        assert session.exec(select(func.count()).select_from(RoyaltyReport)).one() == 0
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "Choose the filled-in report workbook"),
+        (b"product,gross\nkits,100\n", "not an Excel workbook"),
+        (b"PK\x03\x04 not really a zip", "cannot be read"),
+    ],
+)
+def test_an_upload_that_is_not_the_template_is_refused(engine, office, agreement, content, message):
+    with pytest.raises(ValidationError, match=message):
+        upload(engine, office.finance, agreement, content)
+
+
+def test_a_workbook_without_the_templates_header_or_rows_is_refused(engine, office, agreement):
+    book = Workbook()
+    book.active.title = report_workbook.SHEET
+    out = BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationError, match="not the template's header"):
+        upload(engine, office.finance, agreement, out.getvalue())
+    _, empty = filled_template(engine, office.finance, agreement, [])
+    with pytest.raises(ValidationError, match="file a zero report"):
+        upload(engine, office.finance, agreement, empty)

@@ -217,6 +217,16 @@ def test_a_company_is_found_by_its_name_the_exact_name_first(engine, office):
     ]
 
 
+def test_who_manages_accounts_finds_the_company_to_link_a_licensee_to(engine, office):
+    a_company(engine, office.officer, "Acme Robotics")
+    admin = make_actor(engine, Role.ADMIN)
+    assert labels(find(engine, search.find_licensee_companies, admin, "acme")) == ["Acme Robotics"]
+    with pytest.raises(PermissionDenied):
+        find(engine, search.find_companies, admin, "acme")  # nothing else of companies
+    with pytest.raises(PermissionDenied):
+        find(engine, search.find_licensee_companies, office.officer, "acme")
+
+
 def test_people_are_found_by_name_or_email(engine, office):
     assert labels(find(engine, search.find_people, office.director, "ortega")) == ["Olivia Ortega"]
     email = find(engine, search.find_people, office.director, "ortega").hits[0].key

@@ -462,9 +462,13 @@ def set_licensee_company(
     )
 
 
-def licensee_company_of(session: Session, account_id: int) -> int | None:
-    link = session.get(LicenseeAccount, account_id)
-    return link.company_id if link else None
+def licensee_company(session: Session, *, actor: Actor, account_id: int):
+    """The company a licensee's account belongs to (None: none yet)."""
+    from tlo.licensing.models import Company  # licensing builds on auth
+
+    require(actor, "account.manage")
+    link = session.get(LicenseeAccount, clean_id(account_id, what="account"))
+    return session.get(Company, link.company_id) if link else None
 
 
 def set_account_active(session: Session, *, actor: Actor, account_id: int, active: bool) -> None:

@@ -147,9 +147,10 @@ def billable(session: Session, *, actor: Actor, agreement_id: int) -> list[Billa
         kind = _kind_of(entry.obligation.key)
         if kind is None or not entry.obligation.amount:
             continue
-        if kind is InvoiceKind.MILESTONE and entry.state != "done":
-            continue
-        if entry.state == "waived":
+        # A milestone is billed once achieved (marked done); a fee while it is open (done:
+        # received already, before tlo billed it); nothing waived.
+        achieved = entry.state == "done"
+        if entry.state == "waived" or achieved != (kind is InvoiceKind.MILESTONE):
             continue
         found.append(
             Billable(
@@ -162,6 +163,18 @@ def billable(session: Session, *, actor: Actor, agreement_id: int) -> list[Billa
             )
         )
     return found
+
+
+def agreements_to_bill(session: Session, *, actor: Actor) -> list[tuple[int, str, str]]:
+    """(id, number, company) of the agreements in force or ended, whose fees may be billed."""
+    require(actor, "invoice.issue")
+    rows = session.exec(
+        select(Agreement, Company.name)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(col(Agreement.status).in_(["executed", "active", "expired", "terminated"]))
+        .order_by(Agreement.id)
+    ).all()
+    return [(agreement.id, agreement.number, name) for agreement, name in rows]
 
 
 def invoice_obligation(

@@ -122,8 +122,8 @@ def _period(session: Session, agreement: Agreement, period_end: object) -> Perio
 def reportable_periods(
     session: Session, *, actor: Actor, agreement_id: int
 ) -> list[tuple[Period, RoyaltyReport | None]]:
-    """The periods that have ended, latest first, each with its live report (None: not
-    reported yet), for whoever may file the agreement's reports."""
+    """The periods that have ended and ask for a report, latest first, each with its live
+    report (None: not reported yet), for whoever may file the agreement's reports."""
     agreement = _agreement(session, agreement_id)
     require(actor, "royalty_report.submit", AgreementAccess(agreement))
     today = clock.today()
@@ -135,8 +135,41 @@ def reportable_periods(
             )
         ).all()
     }
-    ended = [p for p in periods_of(agreement) if p.end < today]
+    # A period whose report obligation the office marked done or waived (a report that came
+    # before tlo, say) asks for no report; one reported in tlo shows with its report.
+    marked = set(
+        session.exec(
+            select(DocketItemState.key).where(
+                col(DocketItemState.key).startswith(f"agr{agreement.id}:royalty_report:")
+            )
+        ).all()
+    )
+    ended = [
+        p
+        for p in periods_of(agreement)
+        if p.end < today and (p.end in live or p.obligation_key not in marked)
+    ]
     return [(p, live.get(p.end)) for p in reversed(ended)]
+
+
+def reporting_agreements(session: Session, *, actor: Actor) -> list[tuple[int, str, str]]:
+    """(id, number, company) of the executed licenses with royalty rates, for finance to enter
+    a report of."""
+    require(actor, "royalty_report.review")
+    from tlo.licensing.agreement_models import RoyaltyRate
+
+    rows = session.exec(
+        select(Agreement, Company.name)
+        .join(Company, Company.id == Agreement.company_id)
+        .where(
+            col(Agreement.status).in_([s.value for s in REPORTING]),
+            select(RoyaltyRate.id).where(RoyaltyRate.agreement_id == Agreement.id).exists(),
+        )
+        .order_by(Agreement.id)
+    ).all()
+    return [
+        (a.id, a.number, name) for a, name in rows if AgreementType(a.agreement_type).is_license
+    ]
 
 
 # -- submitting ------------------------------------------------------------------------------
@@ -217,8 +250,11 @@ def _line(raw: object, categories: list[str], currencies: list[str]) -> CheckedL
     )
 
 
-def check_lines(session: Session, agreement: Agreement, lines: object) -> list[CheckedLine]:
-    """Every line checked; every problem listed at once ("Line 3: ..."), nothing kept."""
+def check_lines(
+    session: Session, agreement: Agreement, lines: object, names: list[str] | None = None
+) -> list[CheckedLine]:
+    """Every line checked; every problem listed at once ("Line 3: ...", or as `names` call
+    the lines: "Row 12" of a workbook), nothing kept."""
     if not isinstance(lines, list | tuple):
         raise ValidationError("Give the report's lines as a list.")
     if len(lines) > MAX_LINES:
@@ -230,7 +266,8 @@ def check_lines(session: Session, agreement: Agreement, lines: object) -> list[C
         try:
             checked.append(_line(raw, categories, currencies))
         except ValidationError as err:
-            problems.append(Problem(f"Line {number}: {err}", (f"lines.{number}",)))
+            name = names[number - 1] if names and len(names) >= number else f"Line {number}"
+            problems.append(Problem(f"{name}: {err}", (f"lines.{number}",)))
     if problems:
         raise FormErrors(problems)
     return checked
@@ -246,6 +283,7 @@ def submit_report(
     sublicense_income: object = "0",
     note: str = "",
     source: str = "entered",
+    line_names: list[str] | None = None,
 ) -> RoyaltyReport:
     """File the report of a period that has ended: all of it or nothing."""
     agreement = _agreement(session, agreement_id)
@@ -259,7 +297,7 @@ def submit_report(
         )
     if source not in ("entered", "uploaded", "zero"):
         raise ValidationError("A report is entered, uploaded or a zero report.")
-    checked = check_lines(session, agreement, lines)
+    checked = check_lines(session, agreement, lines, line_names)
     sublicense = clean_decimal_money(sublicense_income, what="sublicense income", required=False)
     if sublicense < 0:
         raise ValidationError("The sublicense income is not negative.")

@@ -150,13 +150,18 @@ def _label(hit: search.Hit) -> str:
 
 
 def company(
-    label: str, *, key: str, current=None, find_label: str = "Find the company"
+    label: str,
+    *,
+    key: str,
+    current=None,
+    find_label: str = "Find the company",
+    find: Finder = search.find_companies,
 ) -> search.Hit | None:
     """A company, by name (`current`: a Company chosen so far)."""
     return pick_one(
         label,
         key=key,
-        find=search.find_companies,
+        find=find,
         find_label=find_label,
         current=search.company_hit(current) if current is not None else None,
         help="Type part of the name; the first matches are offered.",

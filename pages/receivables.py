@@ -1,0 +1,127 @@
+"""Receivables: what licensees owe by how late it is, the open invoices, and billing an
+agreement's fees and achieved milestones."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from tlo import ui
+from tlo.licensing import invoices
+from tlo.money import dollars, from_cents
+from tlo.ui import receivables_view
+
+AGING_COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b1a")  # later is redder
+
+actor = ui.actor()
+st.title("Receivables")
+aging_tab, open_tab, bill_tab = st.tabs(["Aging", "Invoices", "Bill an agreement"])
+
+with aging_tab:
+    with ui.reading() as session:
+        rows = invoices.aging(session, actor=actor)
+    labels = [label for label, _, _ in invoices.BUCKETS]
+    if not rows:
+        st.success("No invoice is open.")
+    else:
+        totals = [sum(row.buckets[i] for row in rows) for i in range(len(labels))]
+        columns = st.columns(len(labels))
+        for column, label, total in zip(columns, labels, totals, strict=True):
+            column.metric(label, dollars(from_cents(total)))
+        shown = rows[:15]
+        figure = go.Figure(
+            [
+                go.Bar(
+                    name=label,
+                    y=[row.company for row in shown],
+                    x=[str(from_cents(row.buckets[i])) for row in shown],
+                    orientation="h",
+                    marker_color=color,
+                )
+                for i, (label, color) in enumerate(zip(labels, AGING_COLORS, strict=True))
+            ]
+        )
+        figure.update_layout(
+            barmode="stack",
+            title="Open invoices by licensee and days past due"
+            + (" (the 15 largest)" if len(rows) > 15 else ""),
+            xaxis_title="Amount ($)",
+            yaxis={"autorange": "reversed"},
+            legend={"orientation": "h", "y": -0.25},
+            height=max(260, 40 * len(shown) + 120),
+        )
+        st.plotly_chart(figure, config={"displayModeBar": False})
+        ui.table(
+            [
+                {
+                    "Licensee": row.company,
+                    **{label: from_cents(row.buckets[i]) for i, label in enumerate(labels)},
+                    "Total": from_cents(row.total_cents),
+                }
+                for row in rows
+            ],
+            name="Receivables aging",
+            kinds={label: "money" for label in [*labels, "Total"]},
+        )
+
+with open_tab:
+    open_only = st.toggle("Open invoices only", value=True, key="open_only")
+    with ui.reading() as session:
+        page = invoices.list_invoices(
+            session, actor=actor, open_only=open_only, offset=ui.offset_for("invoices")
+        )
+    ui.table(
+        receivables_view.invoice_rows(page.items, with_licensee=True),
+        name="Invoices",
+        kinds={"Amount": "money"},
+    )
+    ui.pager(page, key="invoices")
+    if ui.can("invoice.issue") and page.items:
+        with st.expander("Void an invoice issued by mistake"), st.form("void_invoice"):
+            row = st.selectbox(
+                "Invoice",
+                [r for r in page.items if r.invoice.status == "open"],
+                format_func=lambda r: f"{r.invoice.number} · {r.company}",
+            )
+            reason = st.text_input("Why", max_chars=1000)
+            sure = st.checkbox("Void it: this cannot be undone (the invoice is kept, void).")
+            if st.form_submit_button("Void the invoice"):
+                if not sure:
+                    st.error("Tick the box to confirm.")
+                elif row is not None:
+                    ui.attempt(
+                        invoices.void_invoice,
+                        invoice_id=row.invoice.id,
+                        reason=reason,
+                        success=f"{row.invoice.number} is void.",
+                    )
+
+with bill_tab:
+    if not ui.can("invoice.issue"):
+        st.info("Finance bills the agreements.")
+    else:
+        with ui.reading() as session:
+            licenses = invoices.agreements_to_bill(session, actor=actor)
+        chosen = receivables_view.agreement_choice(
+            licenses, key="bill_agreement", placeholder="Choose the agreement"
+        )
+        if chosen:
+            with ui.reading() as session:
+                items = invoices.billable(session, actor=actor, agreement_id=chosen)
+            if not items:
+                st.info("Nothing of this agreement is billable yet.")
+            for item in items:
+                with st.container(border=True):
+                    left, right = st.columns([3, 1])
+                    left.markdown(
+                        f"**{item.description}** · {dollars(from_cents(item.amount_cents))}  \n"
+                        f"Due {item.due}"
+                        + (f" · billed: {item.invoice_number}" if item.invoice_number else "")
+                    )
+                    if not item.invoice_number and right.button(
+                        "Issue invoice", key=f"bill_{item.key}", icon=":material/receipt:"
+                    ):
+                        ui.attempt(
+                            invoices.invoice_obligation,
+                            agreement_id=chosen,
+                            key=item.key,
+                            success=f"Invoiced: {item.description}.",
+                        )

@@ -1,0 +1,102 @@
+"""The licensee's and finance's royalty-report pages in the real app on the demo office: the
+licensee files a zero report only once it confirms; finance sees the demo's waiting report with
+what it owes, sends one back without a reason refused, approves another and its invoice shows
+on the receivables page; billing a fee there."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from tests.app.conftest import button, messages
+from tlo import db
+from tlo.licensing.receivable_models import LicenseeInvoice, RoyaltyReport
+
+
+def count(database_url, model, *where) -> int:
+    with Session(db.get_engine(database_url)) as session:
+        return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def test_the_licensee_files_a_zero_report_once_it_confirms(open_app, database_url):
+    app = open_app("licensee").switch_page("pages/licensee.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "My licenses"
+    assert any("Quarterly, due 45 days" in m for m in messages(app.markdown))
+    before = count(database_url, RoyaltyReport)
+    button(app, "File a zero report").click().run()
+    assert any("Tick the box" in m for m in messages(app.error))
+    assert count(database_url, RoyaltyReport) == before
+    app.checkbox[0].check()
+    button(app, "File a zero report").click().run()
+    assert not app.exception, app.exception
+    assert any("zero report of the period ending" in m for m in messages(app.success))
+    assert count(database_url, RoyaltyReport, RoyaltyReport.zero) == 1
+    frame = app.dataframe[0].value
+    assert "Waiting for review" in frame["Status"].tolist()
+
+
+def test_finance_reviews_sends_back_and_approves(open_app, database_url):
+    app = open_app("finance").switch_page("pages/royalty_reports.py").run()
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Sublicense fees"] == "$3,125.00"  # 25 % of the demo's 12,500.00
+    assert button(app, "Approve and invoice").disabled is False
+    button(app, "Send back").click().run()
+    assert any("Give the reason" in m for m in messages(app.error))
+    assert count(database_url, RoyaltyReport, RoyaltyReport.status == "rejected") == 0
+    invoices_before = count(database_url, LicenseeInvoice)
+    button(app, "Approve and invoice").click().run()
+    assert not app.exception, app.exception
+    assert any(m.startswith("Approved:") for m in messages(app.success))
+    assert count(database_url, LicenseeInvoice) == invoices_before + 1
+    assert any("No report waits for review" in m for m in messages(app.success))
+
+    app = open_app("finance").switch_page("pages/receivables.py").run()
+    assert not app.exception, app.exception
+    aging = app.dataframe[0].value
+    assert len(aging) == 2  # the demo's invoiced licensee and the one just approved
+
+
+def test_a_report_sent_back_reaches_the_licensee_with_its_reason(open_app, database_url):
+    # the licensee files a zero report; finance sends it back; the licensee reads why
+    app = open_app("licensee").switch_page("pages/licensee.py").run()
+    app.checkbox[0].check()
+    button(app, "File a zero report").click().run()
+    app = open_app("finance").switch_page("pages/royalty_reports.py").run()
+    review = app.selectbox(key="review_report")
+    zero = next(o for o in review.options if "VertexEnergy" in o)
+    review.select(zero).run()
+    assert any("A zero report" in m for m in messages(app.info))
+    app.text_area[0].input("You sold kits in Germany in this quarter.")
+    button(app, "Send back").click().run()
+    assert not app.exception, app.exception
+    assert any("Sent back" in m for m in messages(app.success))
+    app = open_app("licensee").switch_page("pages/licensee.py").run()
+    assert any("You sold kits in Germany" in m for m in messages(app.warning))
+
+
+def test_finance_bills_an_open_fee_of_an_agreement(open_app, database_url):
+    app = open_app("finance").switch_page("pages/receivables.py").run()
+    picker = app.selectbox(key="bill_agreement")
+    picker.select_index(0).run()
+    assert not app.exception, app.exception
+    issue = [b for b in app.button if b.label == "Issue invoice"]
+    before = count(database_url, LicenseeInvoice)
+    assert issue, "the demo's first license has annual fees still to bill"
+    issue[0].click().run()
+    assert not app.exception, app.exception
+    assert any(m.startswith("Invoiced:") for m in messages(app.success))
+    assert count(database_url, LicenseeInvoice) == before + 1
+
+
+def test_finance_files_a_report_that_came_on_paper(open_app, database_url):
+    app = open_app("finance").switch_page("pages/royalty_reports.py").run()
+    picker = app.selectbox(key="enter_agreement")
+    picker.select(next(o for o in picker.options if "VertexEnergy" in o)).run()
+    assert not app.exception, app.exception
+    button(app, "File the report").click().run()  # the empty row offered: nothing to file
+    assert any("file a zero report" in m for m in messages(app.error)), messages(app.error)
+    before = count(database_url, RoyaltyReport)
+    button(app, "File a zero report").click().run()
+    assert any("zero report of the period ending" in m for m in messages(app.success))
+    assert count(database_url, RoyaltyReport) == before + 1
