@@ -11,6 +11,7 @@ from tlo.revenue import services as revenue
 from tlo.revenue import statements
 from tlo.revenue.services import IncomeForm
 from tlo.revenue.types import IncomeType
+from tlo.ui import payment_panel
 
 actor = ui.actor()
 st.title("Income and distributions")
@@ -59,8 +60,13 @@ with ui.reading() as session:
     years = revenue.fiscal_years_with_income(session, actor=actor)
 
 if ui.can("income.record"):
+    with st.expander("A payment against invoices", icon=":material/receipt_long:"):
+        payment_panel.show()
     with (
-        st.expander("Record a payment", icon=":material/payments:"),
+        st.expander(
+            "Income without an invoice (a pool or agent statement, anything unexpected)",
+            icon=":material/payments:",
+        ),
         st.form(ui.widget_key("inc_new")),
     ):
         agreement = st.selectbox(

@@ -134,5 +134,5 @@ st.subheader("My invoices")
 ui.table(
     receivables_view.invoice_rows(billed, with_licensee=False),
     name=f"Invoices {chosen.number}",
-    kinds={"Amount": "money"},
+    kinds={"Amount": "money", "Paid": "money"},
 )

@@ -71,7 +71,7 @@ with open_tab:
     ui.table(
         receivables_view.invoice_rows(page.items, with_licensee=True),
         name="Invoices",
-        kinds={"Amount": "money"},
+        kinds={"Amount": "money", "Paid": "money"},
     )
     ui.pager(page, key="invoices")
     if ui.can("invoice.issue") and page.items:

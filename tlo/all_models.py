@@ -56,7 +56,13 @@ from tlo.licensing.models import (
     OutreachTouch,
 )
 from tlo.licensing.patent_pools import PoolPatent, PoolTerms
-from tlo.licensing.receivable_models import LicenseeInvoice, RoyaltyReport, RoyaltyReportLine
+from tlo.licensing.receivable_models import (
+    LicenseeInvoice,
+    LicenseePayment,
+    PaymentAllocation,
+    RoyaltyReport,
+    RoyaltyReportLine,
+)
 from tlo.notify.models import NotificationPreference, OutboxMessage
 from tlo.office_settings import OfficeSettings
 from tlo.patents.models import (
@@ -122,6 +128,7 @@ __all__ = [
     "IncomePart",
     "LicenseeAccount",
     "LicenseeInvoice",
+    "LicenseePayment",
     "MarketingSummary",
     "Milestone",
     "MinimumRoyalty",
@@ -134,6 +141,7 @@ __all__ = [
     "OutreachTouch",
     "PatentApplication",
     "PatentCost",
+    "PaymentAllocation",
     "Person",
     "PoolPatent",
     "PoolTerms",

@@ -297,6 +297,14 @@ PHRASES: dict[str, Phrase] = {
             "{after[period_end]}: “{after[reason]}”",
         ),
     ),
+    "payment.recorded": Phrase(
+        "recorded a payment of {record}",
+        ("recorded a payment of {after[amount]} from {record}, {after[credit]} kept as credit",),
+    ),
+    "payment.credit_applied": Phrase(
+        "applied credit of {record} to an invoice",
+        ("applied {after[amount]} of the credit of {record} to {after[invoice]}",),
+    ),
     "invoice.issued": Phrase(
         "issued an invoice on {record}", ("issued invoice {after[number]} on {record}",)
     ),

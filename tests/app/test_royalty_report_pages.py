@@ -9,7 +9,9 @@ from sqlmodel import Session, func, select
 
 from tests.app.conftest import button, messages
 from tlo import db
-from tlo.licensing.receivable_models import LicenseeInvoice, RoyaltyReport
+from tlo.auth.permissions import system_actor
+from tlo.licensing import payments
+from tlo.licensing.receivable_models import LicenseeInvoice, LicenseePayment, RoyaltyReport
 
 
 def count(database_url, model, *where) -> int:
@@ -100,3 +102,32 @@ def test_finance_files_a_report_that_came_on_paper(open_app, database_url):
     button(app, "File a zero report").click().run()
     assert any("zero report of the period ending" in m for m in messages(app.success))
     assert count(database_url, RoyaltyReport) == before + 1
+
+
+def test_finance_records_a_payment_against_the_open_invoices(open_app, database_url):
+    from tests.clock import TODAY
+    from tlo.revenue.models import Income
+
+    app = open_app("finance").switch_page("pages/income.py").run()
+    picker = app.selectbox(key="pay_company")
+    assert [o for o in picker.options if o.startswith("VertexEnergy Inc.")] == [
+        "VertexEnergy Inc. · $16,344.46 open"
+    ]
+    picker.select("VertexEnergy Inc. · $16,344.46 open").run()
+    before = count(database_url, Income)
+    [amount] = [t for t in app.text_input if str(t.key).endswith("_amount")]
+    amount.input("20,000.00")
+    [day] = [d for d in app.date_input if str(d.key).startswith("pay_")]
+    day.set_value(TODAY)
+    button(app, "Record the payment").click().run()
+    assert not app.exception, app.exception
+    assert any("Payment recorded and applied" in m for m in messages(app.success))
+    assert count(database_url, Income) == before + 1  # the royalty part; no sublicense fees
+    with Session(db.get_engine(database_url)) as session:
+        [payment] = session.exec(select(LicenseePayment)).all()
+        credit = payments.credit_cents(
+            session, actor=system_actor("t"), company_id=payment.company_id
+        )
+    assert credit == 365_554  # 20,000.00 less the 16,344.46 invoice
+    still_owing = [o for box in app.selectbox if box.key == "pay_company" for o in box.options]
+    assert not any(o.startswith("VertexEnergy") for o in still_owing)

@@ -102,7 +102,7 @@ def test_an_iia_with_a_second_university_pays_it_before_our_inventors(
     try:
         sign_in(page, app_url, "finance", DEMO_PASSWORD)
         go_to(page, "Income", "Income and distributions")
-        page.get_by_text("Record a payment").click()
+        page.get_by_text("Income without an invoice").click()
         payment = page.get_by_test_id("stForm").filter(has_text="Record payment")
         choose_agreement(page, payment, number)
         payment.get_by_role("spinbutton", name="year, Received on").click()

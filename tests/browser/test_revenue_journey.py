@@ -64,7 +64,7 @@ def test_finance_posts_a_royalty_and_the_inventor_reads_it_on_their_statement(
     sign_in(page, app_url, "finance", DEMO_PASSWORD)
     go_to(page, "Income", "Income and distributions")
 
-    page.get_by_text("Record a payment").click()
+    page.get_by_text("Income without an invoice").click()
     form = page.get_by_test_id("stForm").filter(has_text="Record payment")
     choose_agreement(page, form, number)
     form.get_by_role("spinbutton", name="year, Received on").click()

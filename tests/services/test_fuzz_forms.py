@@ -69,6 +69,7 @@ from tlo.licensing import (
     outreach,
     outreach_corrections,
     patent_pools,
+    payments,
     royalty_reports,
 )
 from tlo.licensing.agreement_models import AgreementStatus
@@ -77,6 +78,7 @@ from tlo.licensing.marketing import SummaryFields
 from tlo.licensing.models import Stage
 from tlo.licensing.outreach import CompanyForm
 from tlo.licensing.patent_pools import StatementForm
+from tlo.licensing.payments import PaymentForm
 from tlo.licensing.terms import MinimumEntry, TierEntry
 from tlo.patents import decisions
 from tlo.patents import services as patents
@@ -399,6 +401,17 @@ def _build_world(engine, database: str) -> World:
             period_end=ids["reported_period"],
             lines=[{"product": "Diagnostic kits", "gross_sales": "1000.00"}],
         ).id
+        ids["invoice"] = invoices.invoice_obligation(
+            session,
+            actor=office.finance,
+            agreement_id=ids["reporting_agreement"],
+            key=f"agr{ids['reporting_agreement']}:past_patent_costs",
+        ).id
+        payments.record_payment(  # 100.00 of credit
+            session,
+            actor=office.finance,
+            form=PaymentForm(world.company, TODAY - timedelta(days=3), "100.00", []),
+        )
     with unit_of_work(engine) as session:  # a pool agreement too, sharing as stated
         patent_pools.save_pool(
             session, actor=office.officer, agreement_id=ids["signed_agreement"], rule="as_stated"
@@ -1627,6 +1640,37 @@ SPECS = [
             "key": f"agr{w.reporting_agreement}:upfront_fee",
         },
         {"agreement_id": "id", "key": "text"},
+    ),
+    Spec(
+        "payments.record_payment",
+        payments.record_payment,
+        "finance",
+        lambda w: {
+            "form": PaymentForm(
+                w.company,
+                TODAY - timedelta(days=1),
+                "20000.00",
+                [(w.invoice, "12345.67")],
+                "WIRE-2026-118",
+                "Paid by wire",
+            )
+        },
+        {
+            "form.company_id": "id",
+            "form.received_on": "date",
+            "form.amount": "money",
+            "form.allocations": "list",
+            "form.allocations.0": "list",
+            "form.reference": "text",
+            "form.note": "text",
+        },
+    ),
+    Spec(
+        "payments.apply_credit",
+        payments.apply_credit,
+        "finance",
+        lambda w: {"company_id": w.company, "invoice_id": w.invoice, "amount": "99.99"},
+        {"company_id": "id", "invoice_id": "id", "amount": "money"},
     ),
     # --- revenue
     Spec(

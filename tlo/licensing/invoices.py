@@ -22,7 +22,12 @@ from tlo.licensing.agreements import AgreementAccess
 from tlo.licensing.agreements import obligations as agreement_obligations
 from tlo.licensing.models import Company
 from tlo.licensing.obligations import PAYMENT_DAYS
-from tlo.licensing.receivable_models import InvoiceKind, InvoiceStatus, LicenseeInvoice
+from tlo.licensing.receivable_models import (
+    InvoiceKind,
+    InvoiceStatus,
+    LicenseeInvoice,
+    PaymentAllocation,
+)
 from tlo.money import to_cents
 from tlo.pagination import Page, paginate
 from tlo.text import clean_id, clean_text
@@ -35,6 +40,16 @@ BUCKETS = (
     ("61-90 days", 61, 90),
     ("Over 90 days", 91, None),
 )
+
+
+def paid_cents_column():
+    """Each invoice's paid amount, as a correlated sum (for the lists and the aging)."""
+    return (
+        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
+        .where(PaymentAllocation.invoice_id == LicenseeInvoice.id)
+        .correlate(LicenseeInvoice)
+        .scalar_subquery()
+    )
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -213,6 +228,13 @@ def void_invoice(session: Session, *, actor: Actor, invoice_id: int, reason: str
     reason = clean_text(reason, what="reason", column=LicenseeInvoice.void_reason, required=True)
     if invoice.status == InvoiceStatus.VOID.value:
         raise ValidationError(f"{invoice.number} is void already.")
+    if session.exec(
+        select(PaymentAllocation.id).where(PaymentAllocation.invoice_id == invoice.id)
+    ).first():
+        raise ValidationError(
+            f"{invoice.number} is paid in part or in full: it stays (void the payment's income "
+            "first if it was recorded by mistake)."
+        )
     invoice.status = InvoiceStatus.VOID.value
     invoice.void_reason = reason
     # The obligation or report may be billed again (by a corrected invoice).
@@ -234,6 +256,15 @@ class InvoiceRow:
     invoice: LicenseeInvoice
     agreement_number: str
     company: str
+    paid_cents: int = 0
+
+    @property
+    def state(self) -> str:
+        if self.invoice.status == InvoiceStatus.VOID.value:
+            return "Void"
+        if self.paid_cents >= self.invoice.amount_cents:
+            return "Paid"
+        return "Part paid" if self.paid_cents else "Open"
 
 
 def _visible(query, actor: Actor):
@@ -252,8 +283,9 @@ def list_invoices(
     limit: int = 50,
 ) -> Page[InvoiceRow]:
     require(actor, "invoice.read")
+    paid = paid_cents_column()
     query = _visible(
-        select(LicenseeInvoice, Agreement, Company.name)
+        select(LicenseeInvoice, Agreement, Company.name, paid)
         .join(Agreement, Agreement.id == LicenseeInvoice.agreement_id)
         .join(Company, Company.id == Agreement.company_id),
         actor,
@@ -263,7 +295,9 @@ def list_invoices(
             LicenseeInvoice.agreement_id == clean_id(agreement_id, what="agreement")
         )
     if open_only:
-        query = query.where(LicenseeInvoice.status == InvoiceStatus.OPEN.value)
+        query = query.where(
+            LicenseeInvoice.status == InvoiceStatus.OPEN.value, LicenseeInvoice.amount_cents > paid
+        )
     page = paginate(
         session,
         query.order_by(col(LicenseeInvoice.issued_on).desc(), col(LicenseeInvoice.id).desc()),
@@ -271,7 +305,7 @@ def list_invoices(
         limit=limit,
     )
     return Page(
-        [InvoiceRow(i, a.number, name) for i, a, name in page.items],
+        [InvoiceRow(i, a.number, name, int(done)) for i, a, name, done in page.items],
         page.total,
         page.offset,
         page.limit,
@@ -290,10 +324,11 @@ class AgingRow:
 
 
 def aging(session: Session, *, actor: Actor, on: date | None = None) -> list[AgingRow]:
-    """Open invoices by licensee in aging buckets of days past due on `on` (today), summed in
-    SQL; largest total first."""
+    """What is still to pay of the open invoices, by licensee in aging buckets of days past
+    due on `on` (today), summed in SQL; largest total first."""
     require(actor, "invoice.read")
     on = on or clock.today()
+    open_cents = LicenseeInvoice.amount_cents - paid_cents_column()
     columns = []
     for _, low, high in BUCKETS:
         # days past due > high  <=>  due_on < on - high
@@ -302,16 +337,12 @@ def aging(session: Session, *, actor: Actor, on: date | None = None) -> list[Agi
             conditions.append(LicenseeInvoice.due_on <= on - timedelta(days=low))
         if high is not None:
             conditions.append(LicenseeInvoice.due_on >= on - timedelta(days=high))
-        columns.append(
-            func.coalesce(
-                func.sum(case((and_(*conditions), LicenseeInvoice.amount_cents), else_=0)), 0
-            )
-        )
+        columns.append(func.coalesce(func.sum(case((and_(*conditions), open_cents), else_=0)), 0))
     query = _visible(
         select(Company.id, Company.name, *columns)
         .join(Agreement, Agreement.company_id == Company.id)
         .join(LicenseeInvoice, LicenseeInvoice.agreement_id == Agreement.id)
-        .where(LicenseeInvoice.status == InvoiceStatus.OPEN.value)
+        .where(LicenseeInvoice.status == InvoiceStatus.OPEN.value, open_cents > 0)
         .group_by(Company.id, Company.name),
         actor,
     )

@@ -127,3 +127,34 @@ class LicenseeInvoice(SQLModel, table=True):
     issued_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     issued_by_name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LicenseePayment(SQLModel, table=True):
+    """Money a licensee paid against its invoices: applied to them (PaymentAllocation), what
+    is left over kept as the company's credit until applied to a later invoice."""
+
+    __tablename__ = "licensee_payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    received_on: date
+    amount_cents: int = Field(sa_type=sa.BigInteger)
+    reference: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=1000)
+    recorded_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    recorded_by_name: str = Field(max_length=200)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PaymentAllocation(SQLModel, table=True):
+    """Part of a payment applied to an invoice: the income revenue sharing distributes (one
+    income per part of the invoice it pays: the royalty, the sublicense fees, a fee)."""
+
+    __tablename__ = "payment_allocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="licensee_payment.id", index=True)
+    invoice_id: int = Field(foreign_key="licensee_invoice.id", index=True)
+    income_id: int = Field(foreign_key="income.id", index=True)
+    amount_cents: int = Field(sa_type=sa.BigInteger)
+    applied_on: date

@@ -45,7 +45,8 @@ def invoice_rows(rows: Sequence[InvoiceRow], *, with_licensee: bool) -> list[dic
             "Issued": row.invoice.issued_on,
             "Due": row.invoice.due_on,
             "Amount": from_cents(row.invoice.amount_cents),
-            "Status": row.invoice.status.capitalize(),
+            "Paid": from_cents(row.paid_cents),
+            "Status": row.state,
         }
         for row in rows
     ]

@@ -1,0 +1,197 @@
+"""Payments against invoices on a real database: one payment paying several invoices, an
+invoice paid in parts, an overpayment kept as credit and applied later; each part paid becomes
+income of its own type (a royalty invoice's royalty and sublicense fees apart), distributed as
+any income; what is paid leaves the aging; nothing is half-saved."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from tests.clock import TODAY
+from tests.services.test_revenue import distribute
+from tests.services.test_royalty_reports import approve, executed, file, line
+from tlo.db import unit_of_work
+from tlo.errors import PermissionDenied, ValidationError
+from tlo.licensing import agreements, invoices, payments
+from tlo.licensing.payments import PaymentForm
+from tlo.licensing.receivable_models import LicenseePayment, PaymentAllocation
+from tlo.revenue.models import Income
+
+
+@pytest.fixture
+def billed(engine, office):
+    """An agreement with a royalty invoice (4,000 royalty + 200 sublicense fees) and its
+    upfront-fee invoice (50,000), and the licensee's company."""
+    agreement = executed(engine, office)
+    report = file(
+        engine, office.finance, agreement, 1, [line("100000.00")], sublicense_income="1000.00"
+    )
+    royalty = approve(engine, office, report)
+    with unit_of_work(engine) as session:
+        fee = invoices.invoice_obligation(
+            session, actor=office.finance, agreement_id=agreement, key=f"agr{agreement}:upfront_fee"
+        )
+        company = session.get(agreements.Agreement, agreement).company_id
+        numbers = {
+            i.invoice.number: i.invoice.id
+            for i in payments.open_invoices(session, actor=office.finance, company_id=company)
+        }
+    assert royalty[1] == 420_000 and fee.amount_cents == 5_000_000
+    return agreement, company, numbers[royalty[0]], fee.id
+
+
+def pay(engine, office, company, amount, allocations, on=None):
+    with unit_of_work(engine) as session:
+        return payments.record_payment(
+            session,
+            actor=office.finance,
+            form=PaymentForm(
+                company, on or TODAY - timedelta(days=1), amount, allocations, reference="WIRE-7"
+            ),
+        ).id
+
+
+def incomes(engine):
+    with unit_of_work(engine) as session:
+        return sorted(
+            (income.income_type, income.amount_cents)
+            for income in session.exec(select(Income)).all()
+        )
+
+
+def test_one_payment_pays_two_invoices_and_keeps_the_rest_as_credit(engine, office, billed):
+    _agreement, company, royalty, fee = billed
+    pay(engine, office, company, "60000.00", [(royalty, "4200.00"), (fee, "50000.00")])
+    assert incomes(engine) == [
+        ("royalty", 400_000),
+        ("sublicense", 20_000),
+        ("upfront", 5_000_000),
+    ]
+    with unit_of_work(engine) as session:
+        assert payments.open_invoices(session, actor=office.finance, company_id=company) == []
+        assert payments.credit_cents(session, actor=office.finance, company_id=company) == 580_000
+        assert invoices.aging(session, actor=office.finance) == []
+        states = {
+            r.invoice.id: r.state
+            for r in invoices.list_invoices(session, actor=office.finance).items
+        }
+        assert states == {royalty: "Paid", fee: "Paid"}
+
+
+def test_an_invoice_paid_in_parts_pays_the_royalty_before_the_sublicense_fees(
+    engine, office, billed
+):
+    _agreement, company, royalty, _ = billed
+    pay(engine, office, company, "3900.00", [(royalty, "3900.00")])
+    assert incomes(engine) == [("royalty", 390_000)]
+    with unit_of_work(engine) as session:
+        [row] = [r for r in invoices.aging(session, actor=office.finance)]
+        assert row.total_cents == 5_030_000  # 300 of the royalty invoice and the 50,000 fee
+        state = {
+            r.invoice.id: r.state
+            for r in invoices.list_invoices(session, actor=office.finance).items
+        }[royalty]
+        assert state == "Part paid"
+    pay(engine, office, company, "300.00", [(royalty, "300.00")])
+    assert incomes(engine) == [("royalty", 10_000), ("royalty", 390_000), ("sublicense", 20_000)]
+
+
+def test_credit_is_applied_to_a_later_invoice(engine, office, billed):
+    _agreement, company, royalty, fee = billed
+    pay(engine, office, company, "10000.00", [(royalty, "4200.00")])
+    with unit_of_work(engine) as session:
+        payments.apply_credit(
+            session, actor=office.finance, company_id=company, invoice_id=fee, amount="5800.00"
+        )
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="of credit"):
+        payments.apply_credit(
+            session, actor=office.finance, company_id=company, invoice_id=fee, amount="1.00"
+        )
+    with unit_of_work(engine) as session:
+        assert payments.credit_cents(session, actor=office.finance, company_id=company) == 0
+        [item] = payments.open_invoices(session, actor=office.finance, company_id=company)
+        assert item.open_cents == 5_000_000 - 580_000
+        credit_income = session.exec(select(Income).where(Income.income_type == "upfront")).one()
+        assert credit_income.received_on == TODAY and credit_income.amount_cents == 580_000
+
+
+def test_a_paid_invoice_becomes_income_revenue_sharing_distributes(engine, office, billed):
+    _agreement, company, royalty, _ = billed
+    pay(engine, office, company, "4200.00", [(royalty, "4200.00")])
+    with unit_of_work(engine) as session:
+        royalty_income = session.exec(
+            select(Income.id).where(Income.income_type == "royalty")
+        ).one()
+    assert distribute(engine, office, royalty_income)
+
+
+@pytest.mark.parametrize(
+    "amount, allocations, message",
+    [
+        ("100.00", "royalty:4200.00", "more than the"),
+        ("9000.00", "royalty:4200.01", "still to pay"),
+        ("9000.00", "royalty:-5", "more than zero"),
+        ("9000.00", "royalty:1,royalty:2", "named once"),
+        ("9000.00", "other:10", "not an open invoice"),
+        ("0", "", "more than zero"),
+        ("12.345", "", "two decimals"),
+    ],
+)
+def test_a_payment_that_does_not_add_up_is_refused_and_nothing_is_kept(
+    engine, office, billed, amount, allocations, message
+):
+    _agreement, company, royalty, _fee = billed
+    other = executed(engine, office, company="Other Assays LLC")
+    other_report = file(engine, office.finance, other, 1, [line("1000.00")])
+    approve(engine, office, other_report)
+    with unit_of_work(engine) as session:
+        [stranger] = payments.open_invoices(
+            session,
+            actor=office.finance,
+            company_id=session.get(agreements.Agreement, other).company_id,
+        )
+    ids = {"royalty": royalty, "other": stranger.invoice.id}
+    parsed = [
+        (ids[name], value)
+        for name, value in (part.split(":") for part in allocations.split(",") if part)
+    ]
+    before = incomes(engine)
+    with pytest.raises(ValidationError, match=message):
+        pay(engine, office, company, amount, parsed)
+    assert incomes(engine) == before
+    with unit_of_work(engine) as session:
+        assert session.exec(select(func.count()).select_from(LicenseePayment)).one() == 0
+        assert session.exec(select(func.count()).select_from(PaymentAllocation)).one() == 0
+
+
+def test_a_payment_in_the_future_or_by_someone_else_is_refused(engine, office, billed):
+    _agreement, company, royalty, _ = billed
+    with pytest.raises(ValidationError, match="once it is received"):
+        pay(engine, office, company, "1.00", [], on=TODAY + timedelta(days=1))
+    with unit_of_work(engine) as session, pytest.raises(PermissionDenied):
+        payments.record_payment(
+            session,
+            actor=office.officer,
+            form=PaymentForm(company, TODAY, "1.00", [(royalty, "1.00")]),
+        )
+
+
+def test_a_paid_invoice_cannot_be_voided(engine, office, billed):
+    _agreement, company, royalty, _ = billed
+    pay(engine, office, company, "1.00", [(royalty, "1.00")])
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="paid in part"):
+        invoices.void_invoice(session, actor=office.finance, invoice_id=royalty, reason="No")
+
+
+def test_the_oldest_invoices_are_offered_first(engine, office, billed):
+    _agreement, company, _royalty, _fee = billed
+    with unit_of_work(engine) as session:
+        listed = payments.open_invoices(session, actor=office.finance, company_id=company)
+        owing = payments.companies_owing(session, actor=office.finance)
+    assert [(c, total) for c, _, total in owing] == [(company, 5_420_000)]
+    suggested = payments.suggest(listed, payments.from_cents(5_000_000))
+    first, second = listed
+    assert first.invoice.due_on <= second.invoice.due_on
+    assert sum(suggested.values()) == payments.from_cents(5_000_000)
+    assert suggested[first.invoice.id] == payments.from_cents(first.open_cents)
