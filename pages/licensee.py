@@ -136,3 +136,5 @@ ui.table(
     name=f"Invoices {chosen.number}",
     kinds={"Amount": "money", "Paid": "money"},
 )
+if billed:
+    receivables_view.invoice_document(billed, key="licensee")

@@ -77,6 +77,12 @@ with st.form("office_settings"):
         office_email = field("office_email", "E-mail")
     with phone_col:
         office_phone = field("office_phone", "Telephone (optional)")
+    payment_instructions = field(
+        "payment_instructions",
+        "How licensees pay (printed on invoices)",
+        help="Bank, account, ABA or SWIFT, and the reference to quote.",
+        area=True,
+    )
     if st.form_submit_button("Save the settings", type="primary"):
         ui.attempt(
             office_settings.save_settings,
@@ -92,6 +98,7 @@ with st.form("office_settings"):
                 office_address=office_address,
                 office_email=office_email,
                 office_phone=office_phone,
+                payment_instructions=payment_instructions,
             ),
             success="Office settings saved: documents generated from now on name these parties.",
         )

@@ -74,6 +74,41 @@ with open_tab:
         kinds={"Amount": "money", "Paid": "money"},
     )
     ui.pager(page, key="invoices")
+    if page.items:
+        receivables_view.invoice_document(page.items, key="staff")
+    if ui.can("invoice.issue") and page.items:
+        with st.expander("E-mail an invoice to the licensee"):
+            row = st.selectbox(
+                "Invoice",
+                [r for r in page.items if r.invoice.status == "open"],
+                format_func=lambda r: (
+                    f"{r.invoice.number} · {r.company}"
+                    + (f" (sent to {r.invoice.sent_to})" if r.invoice.sent_to else "")
+                ),
+                key="send_invoice",
+            )
+            if row is not None:
+                with ui.reading() as session:
+                    contacts = invoices.billing_contacts(
+                        session, actor=actor, invoice_id=row.invoice.id
+                    )
+                if not contacts:
+                    st.info(f"{row.company} has no contact with an e-mail address yet.")
+                else:
+                    contact = st.selectbox(
+                        "To",
+                        contacts,
+                        format_func=lambda c: f"{c.name} <{c.email}>",
+                        key=f"send_to_{row.invoice.id}",
+                    )
+                    if st.button("E-mail it with its Word file", icon=":material/send:"):
+                        ui.attempt(
+                            invoices.send_invoice,
+                            invoice_id=row.invoice.id,
+                            contact_id=contact.id,
+                            success=f"{row.invoice.number} goes to {contact.email} with the "
+                            "next send-mail.",
+                        )
     if ui.can("invoice.issue") and page.items:
         with st.expander("Void an invoice issued by mistake"), st.form("void_invoice"):
             row = st.selectbox(

@@ -308,6 +308,10 @@ PHRASES: dict[str, Phrase] = {
     "invoice.issued": Phrase(
         "issued an invoice on {record}", ("issued invoice {after[number]} on {record}",)
     ),
+    "invoice.sent": Phrase(
+        "e-mailed an invoice on {record}",
+        ("e-mailed invoice {after[number]} on {record} to {after[to]}",),
+    ),
     "invoice.voided": Phrase(
         "voided an invoice on {record}",
         ("voided invoice {after[number]} on {record}: “{after[reason]}”",),

@@ -53,6 +53,10 @@ class OfficeSettings(SQLModel, table=True):
     office_address: str = Field(max_length=500)
     office_email: str = Field(max_length=320)
     office_phone: str = Field(default="", max_length=50)
+    # How licensees pay (bank, account, ABA/SWIFT, reference): printed on every invoice.
+    payment_instructions: str = Field(
+        default="", max_length=1000, sa_column_kwargs={"server_default": ""}
+    )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     updated_by_name: str = Field(max_length=200)
@@ -73,6 +77,7 @@ class SettingsForm:
     office_address: str
     office_email: str
     office_phone: str = ""
+    payment_instructions: str = ""
 
 
 # What each field is called in a message, and whether a document needs it.
@@ -88,9 +93,10 @@ LABELS: dict[str, str] = {
     "office_address": "office's address",
     "office_email": "office's e-mail address",
     "office_phone": "office's telephone number",
+    "payment_instructions": "payment instructions on invoices",
 }
-OPTIONAL = {"university_legal_description", "office_phone"}
-MULTILINE = {"university_address", "office_address"}
+OPTIONAL = {"university_legal_description", "office_phone", "payment_instructions"}
+MULTILINE = {"university_address", "office_address", "payment_instructions"}
 
 # A fresh office's documents print these until an administrator gives the real values.
 PLACEHOLDERS = SettingsForm(
@@ -105,6 +111,7 @@ PLACEHOLDERS = SettingsForm(
     office_address="[Office's address]",
     office_email="[office e-mail]",
     office_phone="",
+    payment_instructions="[How to pay: bank, account, ABA/SWIFT]",
 )
 
 # The demo office (tlo.demo): Stanford-like, the university marked "(demo)" so that no demo
@@ -123,6 +130,11 @@ DEMO = SettingsForm(
     office_address="3000 El Camino Real, Building 5, Suite 300\nPalo Alto, CA 94306",
     office_email="otl@university.example",
     office_phone="+1 650 555 0100",
+    payment_instructions=(
+        "Wire to Example Bank (demo), 1 Main Street, Palo Alto, CA\n"
+        "Account 000123456789 · ABA 121000000 · SWIFT EXAMUS6S\n"
+        "Quote the invoice number as the reference."
+    ),
 )
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]*(\s*(ext\.?|x)\s*[0-9]+)?", re.IGNORECASE)

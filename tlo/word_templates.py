@@ -88,6 +88,7 @@ def purposes() -> dict[str, str]:
     uses = {name: f"{kind.label} drafts" for kind, name in TEMPLATES.items()}
     uses["marketing_summary"] = "Non-confidential marketing summaries"
     uses["iia"] = "Inter-institutional agreements of jointly owned technologies"
+    uses["invoice"] = "Invoices to licensees"
     return uses
 
 

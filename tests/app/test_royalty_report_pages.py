@@ -131,3 +131,18 @@ def test_finance_records_a_payment_against_the_open_invoices(open_app, database_
     assert credit == 365_554  # 20,000.00 less the 16,344.46 invoice
     still_owing = [o for box in app.selectbox if box.key == "pay_company" for o in box.options]
     assert not any(o.startswith("VertexEnergy") for o in still_owing)
+
+
+def test_finance_e_mails_an_invoice_to_a_contact_of_the_licensee(open_app, database_url):
+    from tlo.notify.models import OutboxMessage
+
+    app = open_app("finance").switch_page("pages/receivables.py").run()
+    assert [b for b in app.get("download_button") if "Download" in str(b.proto.label)]
+    button(app, "E-mail it with its Word file").click().run()
+    assert not app.exception, app.exception
+    assert any("with the next send-mail" in m for m in messages(app.success))
+    with Session(db.get_engine(database_url)) as session:
+        [message] = session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == "invoice")
+        ).all()
+    assert message.attachment_name.startswith("INV-") and message.attachment_sha256

@@ -3,19 +3,25 @@ invoice paid in parts, an overpayment kept as credit and applied later; each par
 income of its own type (a royalty invoice's royalty and sublicense fees apart), distributed as
 any income; what is paid leaves the aging; nothing is half-saved."""
 
+from dataclasses import replace
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
+from docx import Document
 from sqlmodel import func, select
 
 from tests.clock import TODAY
 from tests.services.test_revenue import distribute
-from tests.services.test_royalty_reports import approve, executed, file, line
+from tests.services.test_royalty_reports import approve, executed, file, licensee_of, line
+from tlo import office_settings
+from tlo.config import get_settings
 from tlo.db import unit_of_work
 from tlo.errors import PermissionDenied, ValidationError
-from tlo.licensing import agreements, invoices, payments
+from tlo.licensing import agreements, invoices, outreach, payments
 from tlo.licensing.payments import PaymentForm
-from tlo.licensing.receivable_models import LicenseePayment, PaymentAllocation
+from tlo.licensing.receivable_models import LicenseeInvoice, LicenseePayment, PaymentAllocation
+from tlo.notify import outbox
 from tlo.revenue.models import Income
 
 
@@ -195,3 +201,72 @@ def test_the_oldest_invoices_are_offered_first(engine, office, billed):
     assert first.invoice.due_on <= second.invoice.due_on
     assert sum(suggested.values()) == payments.from_cents(5_000_000)
     assert suggested[first.invoice.id] == payments.from_cents(first.open_cents)
+
+
+def test_the_invoice_as_a_word_file_lists_its_parts_and_how_to_pay(engine, office, billed):
+    agreement, company, royalty, _ = billed
+    with unit_of_work(engine) as session:
+        office_settings.save_settings(session, actor=office.director, form=office_settings.DEMO)
+    pay(engine, office, company, "1000.00", [(royalty, "1000.00")])
+    lena = licensee_of(engine, agreement)
+    with unit_of_work(engine) as session:
+        name, content = invoices.invoice_docx(session, actor=lena, invoice_id=royalty)
+    document = Document(BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    lines = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    number = name.removesuffix(".docx")
+    assert number.startswith("INV-") and f"INVOICE {number}" in text
+    assert lines[0] == ["Description", "Amount (USD)"]
+    assert [line[1] for line in lines[1:]] == ["$4,000.00", "$200.00", "$4,200.00"]
+    assert "running royalty" in lines[1][0] and "sublicense fees" in lines[2][0]
+    assert "Received so far: $1,000.00. Still to pay: $3,200.00." in text
+    assert "simple interest of 12 % a year" in text
+    assert "SWIFT EXAMUS6S" in text and "{{" not in text
+    other = executed(engine, office, company="Not Lenas Co.")
+    with unit_of_work(engine) as session:
+        theirs = invoices.invoice_obligation(
+            session, actor=office.finance, agreement_id=other, key=f"agr{other}:upfront_fee"
+        ).id
+    with unit_of_work(engine) as session, pytest.raises(PermissionDenied):
+        invoices.invoice_docx(session, actor=lena, invoice_id=theirs)
+
+
+def test_the_invoice_is_e_mailed_with_its_word_file(engine, office, billed, smtp_server):
+    inbox, port = smtp_server
+    _agreement, company, royalty, _ = billed
+    with unit_of_work(engine) as session:
+        contact = outreach.add_contact(
+            session,
+            actor=office.officer,
+            company_id=company,
+            name="Bill Payer",
+            email="ap@assay.example",
+        )
+        silent = outreach.add_contact(
+            session, actor=office.officer, company_id=company, name="No Mail"
+        )
+        assert [
+            c.id
+            for c in invoices.billing_contacts(session, actor=office.finance, invoice_id=royalty)
+        ] == [contact.id]
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="e-mail"):
+        invoices.send_invoice(
+            session, actor=office.finance, invoice_id=royalty, contact_id=silent.id
+        )
+    with unit_of_work(engine) as session:
+        invoices.send_invoice(
+            session, actor=office.finance, invoice_id=royalty, contact_id=contact.id
+        )
+    with unit_of_work(engine) as session:
+        _, failed = outbox.send_due(
+            session, replace(get_settings(), smtp_host="127.0.0.1", smtp_port=port)
+        )
+    assert failed == 0
+    [message] = [m for to, m in inbox.messages if to == ["ap@assay.example"]]
+    assert message["Subject"].startswith("Invoice INV-") and "$4,200.00" in message["Subject"]
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename().endswith(".docx")
+    sent = Document(BytesIO(attachment.get_content()))
+    assert any("INVOICE INV-" in p.text for p in sent.paragraphs)
+    with unit_of_work(engine) as session:
+        assert session.get(LicenseeInvoice, royalty).sent_to == "ap@assay.example"

@@ -20,15 +20,16 @@ from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import Agreement
 from tlo.licensing.agreements import AgreementAccess
 from tlo.licensing.agreements import obligations as agreement_obligations
-from tlo.licensing.models import Company
+from tlo.licensing.models import Company, Contact
 from tlo.licensing.obligations import PAYMENT_DAYS
 from tlo.licensing.receivable_models import (
     InvoiceKind,
     InvoiceStatus,
     LicenseeInvoice,
     PaymentAllocation,
+    RoyaltyReport,
 )
-from tlo.money import to_cents
+from tlo.money import dollars, from_cents, to_cents
 from tlo.pagination import Page, paginate
 from tlo.text import clean_id, clean_text
 
@@ -351,3 +352,143 @@ def aging(session: Session, *, actor: Actor, on: date | None = None) -> list[Agi
         for company_id, name, *values in session.exec(query).all()
     ]
     return sorted(rows, key=lambda row: (-row.total_cents, row.company))
+
+
+# -- the invoice as a document and as an e-mail ------------------------------------------------
+
+TEMPLATE = "invoice"
+
+
+def _invoice(session: Session, invoice_id: object) -> tuple[LicenseeInvoice, Agreement]:
+    invoice = session.get(LicenseeInvoice, clean_id(invoice_id, what="invoice"))
+    if invoice is None:
+        raise NotFound(f"There is no invoice {invoice_id}.")
+    return invoice, session.get(Agreement, invoice.agreement_id)
+
+
+def _lines(session: Session, invoice: LicenseeInvoice) -> list[dict]:
+    if invoice.kind != InvoiceKind.ROYALTY.value or invoice.royalty_report_id is None:
+        return [
+            {
+                "description": invoice.description,
+                "amount": dollars(from_cents(invoice.amount_cents)),
+            }
+        ]
+    report = session.get(RoyaltyReport, invoice.royalty_report_id)
+    parts = [
+        ("running royalty", report.running_royalty_cents),
+        ("minimum annual royalty: the year's shortfall", report.minimum_top_up_cents),
+        ("sublicense fees", report.sublicense_fees_cents),
+    ]
+    return [
+        {"description": f"{invoice.description}: {label}", "amount": dollars(from_cents(cents))}
+        for label, cents in parts
+        if cents
+    ]
+
+
+def invoice_context(session: Session, *, actor: Actor, invoice_id: int) -> dict:
+    invoice, agreement = _invoice(session, invoice_id)
+    require(actor, "invoice.read", AgreementAccess(agreement))
+    from tlo import office_settings
+    from tlo.licensing.drafts import written_date
+    from tlo.licensing.terms import percent_text
+
+    parties = office_settings.parties(session)
+    company = session.get(Company, agreement.company_id)
+    paid = session.exec(
+        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0)).where(
+            PaymentAllocation.invoice_id == invoice.id
+        )
+    ).one()
+    return {
+        "number": invoice.number,
+        "issued_on": written_date(invoice.issued_on),
+        "due_on": written_date(invoice.due_on),
+        "agreement": agreement.number,
+        "agreement_title": agreement.title,
+        "licensee": company.name,
+        "licensee_address": parties.one_line(company.notice_address or ""),
+        "licensee_reference": "",
+        "lines": _lines(session, invoice),
+        "total": dollars(from_cents(invoice.amount_cents)),
+        "paid": dollars(from_cents(paid)) if paid else "",
+        "still_to_pay": dollars(from_cents(invoice.amount_cents - paid)),
+        "late_interest": f"{percent_text(agreement.late_interest_bp)} %"
+        if agreement.late_interest_bp
+        else "",
+        "payment_instructions": parties.payment_instructions,
+        "office_name": parties.office_name,
+        "office_address": parties.one_line(parties.office_address),
+        "office_email": parties.office_email,
+        "office_phone": parties.office_phone,
+        "university": parties.university_legal_name,
+    }
+
+
+def invoice_docx(session: Session, *, actor: Actor, invoice_id: int) -> tuple[str, bytes]:
+    """(file name, the Word file) of an invoice, from the current invoice template."""
+    from tlo import documents, word_templates
+
+    context = invoice_context(session, actor=actor, invoice_id=invoice_id)
+    template = word_templates.current_template(session, TEMPLATE)
+    return f"{context['number']}.docx", documents.render(
+        TEMPLATE, context, template=template.content
+    )
+
+
+def billing_contacts(session: Session, *, actor: Actor, invoice_id: int) -> list[Contact]:
+    """The licensee's contacts with an e-mail address, to send the invoice to."""
+    require(actor, "invoice.issue")
+    _, agreement = _invoice(session, invoice_id)
+    return list(
+        session.exec(
+            select(Contact)
+            .where(Contact.company_id == agreement.company_id, Contact.email != "")
+            .order_by(Contact.name)
+        ).all()
+    )
+
+
+def send_invoice(session: Session, *, actor: Actor, invoice_id: int, contact_id: int) -> None:
+    """E-mail the invoice, its Word file attached, to one of the licensee's contacts (through
+    the outbox, in this transaction: sent by the next `tlo send-mail`)."""
+    from tlo.notify import outbox
+    from tlo.notify.kinds import Kind
+
+    invoice, agreement = _invoice(session, invoice_id)
+    require(actor, "invoice.issue", AgreementAccess(agreement))
+    if invoice.status != InvoiceStatus.OPEN.value:
+        raise ValidationError(f"{invoice.number} is void: it is not sent.")
+    contact = session.get(Contact, clean_id(contact_id, what="contact"))
+    if contact is None or contact.company_id != agreement.company_id or not contact.email:
+        raise ValidationError("Choose a contact of the licensee with an e-mail address.")
+    name, content = invoice_docx(session, actor=actor, invoice_id=invoice.id)
+    parties_ = invoice_context(session, actor=actor, invoice_id=invoice.id)
+    outbox.queue(
+        session,
+        kind=Kind.INVOICE,
+        recipient_email=contact.email,
+        recipient_name=contact.name,
+        subject=f"Invoice {invoice.number} ({agreement.number}): {parties_['total']} due "
+        f"{invoice.due_on.isoformat()}",
+        body=(
+            f"Dear {contact.name},\n\nPlease find attached invoice {invoice.number} under "
+            f"{agreement.number} ({agreement.title}): {invoice.description}, "
+            f"{parties_['total']}, due on {parties_['due_on']}.\n\nHow to pay:\n"
+            f"{parties_['payment_instructions']}\n\n{parties_['office_name']}\n"
+            f"{parties_['office_email']}"
+        ),
+        attachment=(name, content),
+    )
+    invoice.sent_to = contact.email
+    invoice.sent_at = clock.utcnow()
+    session.add(invoice)
+    audit.record(
+        session,
+        actor=actor,
+        action="invoice.sent",
+        object_type="agreement",
+        object_id=agreement.id,
+        after={"number": invoice.number, "to": contact.email},
+    )

@@ -127,6 +127,9 @@ class LicenseeInvoice(SQLModel, table=True):
     issued_by_account_id: int | None = Field(default=None, foreign_key="account.id")
     issued_by_name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Last e-mailed to (the licensee's billing contact) and when (None: not sent yet).
+    sent_to: str | None = Field(default=None, max_length=320)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class LicenseePayment(SQLModel, table=True):

@@ -16,6 +16,9 @@ class Kind(StrEnum):
     DISTRIBUTION_POSTED = "distribution_posted"
     CATALOGUE_INQUIRY = "catalogue_inquiry"
     DEADLINE = "deadline"
+    # To a licensee's billing contact (no account of ours: always sent at once).
+    INVOICE = "invoice"
+    LICENSEE_REMINDER = "licensee_reminder"
 
     @property
     def label(self) -> str:
@@ -32,6 +35,8 @@ LABELS: dict[Kind, str] = {
     Kind.DISTRIBUTION_POSTED: "A distribution was posted",
     Kind.CATALOGUE_INQUIRY: "An inquiry from the public catalogue",
     Kind.DEADLINE: "Legal deadlines (officers)",
+    Kind.INVOICE: "An invoice (licensees)",
+    Kind.LICENSEE_REMINDER: "A reminder of an overdue invoice or report (licensees)",
 }
 
 # Legal deadlines to officers cannot be switched off.

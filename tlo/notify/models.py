@@ -21,6 +21,9 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body: str
     link: str | None = Field(default=None, max_length=500)
+    # A file sent with it (an invoice), kept by hash in the data folder (tlo.file_store).
+    attachment_name: str | None = Field(default=None, max_length=255)
+    attachment_sha256: str | None = Field(default=None, max_length=64)
     # queued -> sent | failed; digest: waits for the weekly digest; off: kept, never mailed.
     status: str = Field(default="queued", max_length=20, index=True)
     attempts: int = 0

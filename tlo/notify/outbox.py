@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import smtplib
 from collections import defaultdict
 from datetime import timedelta
@@ -10,6 +11,7 @@ from email.utils import formataddr
 
 from sqlmodel import Session, col, select
 
+from tlo import file_store
 from tlo.clock import utcnow
 from tlo.config import Settings
 from tlo.errors import ValidationError
@@ -93,6 +95,7 @@ def queue(
     link: str | None = None,
     mode: str | None = None,
     flush: bool = True,
+    attachment: tuple[str, bytes] | None = None,
 ) -> OutboxMessage:
     """Add a message in the caller's transaction: a rolled-back change queues nothing.
 
@@ -115,6 +118,10 @@ def queue(
         link=link,
         status=status,
     )
+    if attachment is not None:
+        name, content = attachment
+        message.attachment_name = name[:255]
+        message.attachment_sha256 = file_store.put("outbox", content)
     session.add(message)
     if flush:
         session.flush()
@@ -182,6 +189,17 @@ def send_due(session: Session, settings: Settings) -> tuple[int, int]:
             email["To"] = formataddr((message.recipient_name, message.recipient_email))
             email["Subject"] = message.subject
             email.set_content(message.body)
+            if message.attachment_sha256:
+                maintype, _, subtype = (
+                    mimetypes.guess_type(message.attachment_name or "")[0]
+                    or "application/octet-stream"
+                ).partition("/")
+                email.add_attachment(
+                    file_store.get("outbox", message.attachment_sha256),
+                    maintype=maintype,
+                    subtype=subtype,
+                    filename=message.attachment_name,
+                )
             try:
                 smtp.send_message(email)
             except (smtplib.SMTPException, OSError) as error:

@@ -50,3 +50,28 @@ def invoice_rows(rows: Sequence[InvoiceRow], *, with_licensee: bool) -> list[dic
         }
         for row in rows
     ]
+
+
+def invoice_document(rows: Sequence[InvoiceRow], *, key: str) -> None:
+    """Choose one of the invoices listed and download it as a Word file."""
+    from tlo import ui
+    from tlo.licensing import invoices
+
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    row = left.selectbox(
+        "Invoice as a Word file",
+        rows,
+        format_func=lambda r: f"{r.invoice.number} · {r.invoice.description}",
+        key=f"invoice_doc_{key}",
+    )
+    with ui.reading() as session:
+        name, content = invoices.invoice_docx(session, actor=ui.actor(), invoice_id=row.invoice.id)
+    right.download_button(
+        "Download",
+        data=content,
+        file_name=name,
+        mime=ui.DOCX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"invoice_download_{key}",
+    )
