@@ -79,7 +79,7 @@ with open_tab:
     if ui.can("invoice.issue") and page.items:
         with st.expander("E-mail an invoice to the licensee"):
             row = st.selectbox(
-                "Invoice",
+                "Invoice to send",
                 [r for r in page.items if r.invoice.status == "open"],
                 format_func=lambda r: (
                     f"{r.invoice.number} · {r.company}"
@@ -112,7 +112,7 @@ with open_tab:
     if ui.can("invoice.issue") and page.items:
         with st.expander("Void an invoice issued by mistake"), st.form("void_invoice"):
             row = st.selectbox(
-                "Invoice",
+                "Invoice to void",
                 [r for r in page.items if r.invoice.status == "open"],
                 format_func=lambda r: f"{r.invoice.number} · {r.company}",
             )

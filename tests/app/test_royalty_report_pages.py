@@ -142,7 +142,5 @@ def test_finance_e_mails_an_invoice_to_a_contact_of_the_licensee(open_app, datab
     assert not app.exception, app.exception
     assert any("with the next send-mail" in m for m in messages(app.success))
     with Session(db.get_engine(database_url)) as session:
-        [message] = session.exec(
-            select(OutboxMessage).where(OutboxMessage.kind == "invoice")
-        ).all()
+        [message] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "invoice")).all()
     assert message.attachment_name.startswith("INV-") and message.attachment_sha256

@@ -56,7 +56,7 @@ def show() -> None:
                 payments.record_payment,
                 form=PaymentForm(company_id, received, amount, chosen or None, reference=reference),
                 success="Payment recorded and applied: its incomes are below, to distribute.",
-                clear=f"pay_{company_id}_",
+                clear=(f"pay_{company_id}_", "inc_pick"),  # the newest income opened below
             )
     if credit > 0:
         st.info(f"{dollars(from_cents(credit))} of this licensee's payments is credit.")
