@@ -4,8 +4,9 @@ agreement's fees and achieved milestones."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from tlo import ui
-from tlo.licensing import invoices
+from tlo import clock, ui
+from tlo.config import get_settings
+from tlo.licensing import dunning, invoices
 from tlo.money import dollars, from_cents
 from tlo.ui import receivables_view
 
@@ -13,7 +14,9 @@ AGING_COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b1a")  # later 
 
 actor = ui.actor()
 st.title("Receivables")
-aging_tab, open_tab, bill_tab = st.tabs(["Aging", "Invoices", "Bill an agreement"])
+aging_tab, overdue_tab, open_tab, bill_tab = st.tabs(
+    ["Aging", "Overdue", "Invoices", "Bill an agreement"]
+)
 
 with aging_tab:
     with ui.reading() as session:
@@ -60,6 +63,34 @@ with aging_tab:
             ],
             name="Receivables aging",
             kinds={label: "money" for label in [*labels, "Total"]},
+        )
+
+with overdue_tab:
+    st.caption(
+        "Invoices past due with something still to pay, and royalty reports not received by "
+        "their due date. `python -m tlo remind --licensees` (run daily) e-mails each licensee "
+        "a reminder of each, at most once every "
+        f"{get_settings().licensee_reminder_days} days."
+    )
+    # Every license's reporting periods are gone through: asked for, not on every visit.
+    if st.toggle("Show what is overdue", key="show_overdue"):
+        today = clock.today()
+        with ui.reading() as session:
+            late = dunning.overdue(session, actor=actor, today=today)
+        ui.table(
+            [
+                {
+                    "Due": item.due_on,
+                    "Days late": item.days_late(today),
+                    "Agreement": item.agreement_number,
+                    "Licensee": item.company,
+                    "What": item.what,
+                    "Last reminded": item.last_reminded,
+                    "Reminders go to": item.recipient[1] if item.recipient else None,
+                }
+                for item in late
+            ],
+            name="Overdue from licensees",
         )
 
 with open_tab:

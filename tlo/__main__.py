@@ -129,7 +129,31 @@ def _deadlines(args) -> int:
     return 0
 
 
+def _remind_licensees(args) -> int:
+    from tlo.licensing import dunning
+
+    settings = get_settings()
+    with db.unit_of_work() as session:
+        found = dunning.send_reminders(
+            session,
+            today=clock.today(),
+            every_days=settings.licensee_reminder_days,
+            dry_run=args.dry_run,
+        )
+    for item in found:
+        print(f"== {item.company} <{item.recipient[1]}>: {item.what}, due {item.due_on}")
+    if not found:
+        print("No licensee has anything overdue to be reminded of today.")
+    elif args.dry_run:
+        print("No e-mail queued (dry run).")
+    else:
+        print(f"Queued {len(found)} reminder(s); `python -m tlo send-mail` sends them.")
+    return 0
+
+
 def _remind(args) -> int:
+    if args.licensees:
+        return _remind_licensees(args)
 
     from tlo.patents import reminders
 
@@ -255,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     remind = commands.add_parser("remind", help="remind officers of their deadlines")
     remind.add_argument("--horizon", type=int, default=None, help="days ahead (default: setting)")
     remind.add_argument("--dry-run", action="store_true", help="list, but send no e-mail")
+    remind.add_argument(
+        "--licensees",
+        action="store_true",
+        help="remind licensees of overdue invoices and reports instead",
+    )
     remind.set_defaults(run=_remind)
     send_mail = commands.add_parser("send-mail", help="send the outbox's due messages")
     send_mail.add_argument("--loop", action="store_true", help="keep running (a worker)")

@@ -59,6 +59,7 @@ from tlo.licensing.patent_pools import PoolPatent, PoolTerms
 from tlo.licensing.receivable_models import (
     LicenseeInvoice,
     LicenseePayment,
+    LicenseeReminder,
     PaymentAllocation,
     RoyaltyReport,
     RoyaltyReportLine,
@@ -129,6 +130,7 @@ __all__ = [
     "LicenseeAccount",
     "LicenseeInvoice",
     "LicenseePayment",
+    "LicenseeReminder",
     "MarketingSummary",
     "Milestone",
     "MinimumRoyalty",

@@ -308,6 +308,10 @@ PHRASES: dict[str, Phrase] = {
     "invoice.issued": Phrase(
         "issued an invoice on {record}", ("issued invoice {after[number]} on {record}",)
     ),
+    "agreement.licensee_reminded": Phrase(
+        "reminded the licensee of {record} of something overdue",
+        ("reminded the licensee of {record} of {after[item]} ({after[days_late]} days late)",),
+    ),
     "invoice.sent": Phrase(
         "e-mailed an invoice on {record}",
         ("e-mailed invoice {after[number]} on {record} to {after[to]}",),

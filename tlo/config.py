@@ -84,6 +84,7 @@ class Settings:
     office_timezone: str
     attachment_max_mb: int
     reminder_horizon_days: int
+    licensee_reminder_days: int  # at most one reminder of an overdue item this often
     smtp_host: str | None
     smtp_port: int
     smtp_user: str | None
@@ -139,6 +140,9 @@ class Settings:
             office_timezone=os.environ.get("TLO_TIMEZONE") or "America/Los_Angeles",
             attachment_max_mb=_int_env("TLO_ATTACHMENT_MAX_MB", 25, minimum=1, maximum=500),
             reminder_horizon_days=_int_env("TLO_REMINDER_HORIZON_DAYS", 14, minimum=0, maximum=365),
+            licensee_reminder_days=_int_env(
+                "TLO_LICENSEE_REMINDER_DAYS", 14, minimum=1, maximum=365
+            ),
             smtp_host=os.environ.get("TLO_SMTP_HOST") or None,
             smtp_port=_int_env("TLO_SMTP_PORT", 25, minimum=1, maximum=65535),
             smtp_user=os.environ.get("TLO_SMTP_USER") or None,

@@ -144,3 +144,11 @@ def test_finance_e_mails_an_invoice_to_a_contact_of_the_licensee(open_app, datab
     with Session(db.get_engine(database_url)) as session:
         [message] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "invoice")).all()
     assert message.attachment_name.startswith("INV-") and message.attachment_sha256
+
+
+def test_finance_sees_what_licensees_owe_late(open_app):
+    app = open_app("finance").switch_page("pages/receivables.py").run()
+    app.toggle(key="show_overdue").set_value(True).run()
+    assert not app.exception, app.exception
+    late = app.dataframe[1].value  # after the aging table
+    assert "The royalty report for" in " ".join(late["What"].tolist())

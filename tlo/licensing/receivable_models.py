@@ -161,3 +161,18 @@ class PaymentAllocation(SQLModel, table=True):
     income_id: int = Field(foreign_key="income.id", index=True)
     amount_cents: int = Field(sa_type=sa.BigInteger)
     applied_on: date
+
+
+class LicenseeReminder(SQLModel, table=True):
+    """A reminder e-mailed to a licensee about an overdue invoice or report (tlo remind
+    --licensees): at most one per item every few days, and each logged on its agreement."""
+
+    __tablename__ = "licensee_reminder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    # "invoice:<id>" or the report obligation's docket key (agr<id>:royalty_report:<end>)
+    item_key: str = Field(max_length=120, index=True)
+    sent_on: date
+    sent_to: str = Field(max_length=320)
+    message_id: int | None = Field(default=None, foreign_key="outbox_message.id")
