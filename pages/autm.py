@@ -3,7 +3,8 @@
 import streamlit as st
 
 from tlo import ui
-from tlo.reports import autm
+from tlo.licensing import iedison
+from tlo.reports import autm, excel
 
 actor = ui.actor()
 st.title("AUTM annual metrics")
@@ -77,3 +78,23 @@ for table in report.record_tables:
                 )
         else:
             st.caption("None in this fiscal year.")
+
+st.subheader("iEdison utilization")
+st.caption(
+    "For each federally funded technology, what its licensees reported in the fiscal year "
+    "(approved royalty reports): products, units, gross sales and countries of manufacture, "
+    "a workbook per funding agency."
+)
+with ui.reading() as session:
+    funded_agencies = iedison.agencies(session, actor=actor, fiscal_year=fiscal_year)
+if not funded_agencies:
+    st.caption(f"No approved report of FY{fiscal_year} covers a federally funded technology.")
+for agency in funded_agencies:
+    st.download_button(
+        f"{agency}: FY{fiscal_year} utilization workbook",
+        ui.deferred(iedison.workbook, fiscal_year=fiscal_year, agency=agency),
+        file_name=f"iedison-utilization-{excel.file_stem(agency)}-FY{fiscal_year}.xlsx",
+        mime=ui.XLSX_MIME,
+        icon=":material/download:",
+        key=f"iedison_{agency}",
+    )
