@@ -8,13 +8,14 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+import time_machine
 from docx import Document
 from sqlmodel import func, select
 
 from tests.clock import TODAY
 from tests.services.test_revenue import distribute
 from tests.services.test_royalty_reports import approve, executed, file, licensee_of, line
-from tlo import office_settings
+from tlo import clock, office_settings
 from tlo.config import get_settings
 from tlo.db import unit_of_work
 from tlo.errors import PermissionDenied, ValidationError
@@ -270,3 +271,67 @@ def test_the_invoice_is_e_mailed_with_its_word_file(engine, office, billed, smtp
     assert any("INVOICE INV-" in p.text for p in sent.paragraphs)
     with unit_of_work(engine) as session:
         assert session.get(LicenseeInvoice, royalty).sent_to == "ap@assay.example"
+
+
+def test_counsel_invoices_on_licensed_patents_are_re_billed_where_the_license_says(engine, office):
+    agreement = executed(engine, office, reimburse_ongoing_costs=True)
+    with unit_of_work(engine) as session:
+        items = invoices.billable(session, actor=office.finance, agreement_id=agreement)
+        [cost] = [item for item in items if item.kind == "patent_costs"]
+        assert cost.amount_cents == 2_000_000  # the provisional's filing invoice
+        assert (
+            cost.description.startswith("Patent costs, US")
+            and "Provisional filing" in cost.description
+        )
+        invoice = invoices.invoice_obligation(
+            session, actor=office.finance, agreement_id=agreement, key=cost.key
+        )
+        company = session.get(agreements.Agreement, agreement).company_id
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="billed already"):
+        invoices.invoice_obligation(
+            session, actor=office.finance, agreement_id=agreement, key=cost.key
+        )
+    pay(engine, office, company, "20000.00", [(invoice.id, "20000.00")])
+    assert ("cost_reimbursement", 2_000_000) in incomes(engine)
+    plain = executed(engine, office, company="No Costs Inc.")  # reimburses nothing ongoing
+    with unit_of_work(engine) as session:
+        assert not [
+            i
+            for i in invoices.billable(session, actor=office.finance, agreement_id=plain)
+            if i.kind == "patent_costs"
+        ]
+
+
+@pytest.mark.parametrize(
+    "cents, bp, days, expected",
+    [
+        (420_000, 1200, 60, 8_285),  # 4,200.00 at 12 % for 60 days: 82.849... -> 82.85
+        (100, 1200, 1, 0),  # 0.0033 cents
+        (10_000_000, 1000, 365, 1_000_000),
+        (5_000_000, 0, 90, 0),  # no rate agreed
+        (5_000_000, 1200, 0, 0),  # paid on the due date
+        (125, 1000, 73, 3),  # exactly 2.5 cents: half up
+        (75, 1000, 73, 2),  # exactly 1.5 cents
+    ],
+)
+def test_late_interest_is_simple_and_rounded_once(cents, bp, days, expected):
+    assert payments.late_interest_cents(cents, bp, days) == expected
+
+
+def test_a_payment_made_late_is_invoiced_its_interest(engine, office, billed):
+    _agreement, company, royalty, _fee = billed
+    with unit_of_work(engine) as session:
+        due = session.get(LicenseeInvoice, royalty).due_on
+    later = clock.utcnow() + timedelta(days=(due - TODAY).days + 60)
+    with time_machine.travel(later, tick=False):
+        pay(engine, office, company, "4200.00", [(royalty, "4200.00")], on=due + timedelta(60))
+        with unit_of_work(engine) as session:
+            [interest] = [
+                i.invoice
+                for i in payments.open_invoices(session, actor=office.finance, company_id=company)
+                if i.invoice.kind == "interest"
+            ]
+    assert interest.amount_cents == 8_285  # 12 % a year on 4,200.00 for 60 days
+    assert "60 days late at 12 % a year" in interest.description
+    pay(engine, office, company, "82.85", [(interest.id, "82.85")])
+    assert ("royalty", 8_285) in incomes(engine)

@@ -127,6 +127,7 @@ def _kind_of(key: str) -> InvoiceKind | None:
         "past_patent_costs": InvoiceKind.PAST_PATENT_COSTS,
         "annual_fee": InvoiceKind.ANNUAL_FEE,
         "milestone": InvoiceKind.MILESTONE,
+        "patent_cost": InvoiceKind.PATENT_COSTS,
     }.get(name)
 
 
@@ -141,22 +142,19 @@ class Billable:
 
 
 def billable(session: Session, *, actor: Actor, agreement_id: int) -> list[Billable]:
-    """The agreement's payment obligations (fees, past costs, milestones with an amount) and
-    whether each is billed; a milestone is billed once its officer marks it achieved (done)."""
+    """The agreement's payment obligations (fees, past costs, milestones with an amount) and,
+    where it reimburses ongoing costs, the counsel invoices on its licensed patents dated from
+    its effective date; each with whether it is billed. A milestone is billed once its
+    officer marks it achieved (done)."""
     require(actor, "invoice.issue")
     entries = agreement_obligations(session, actor=actor, agreement_id=agreement_id)
-    keys = [entry.key for entry in entries]
-    billed = (
-        dict(
-            session.exec(
-                select(LicenseeInvoice.obligation_key, LicenseeInvoice.number).where(
-                    col(LicenseeInvoice.obligation_key).in_(keys),
-                    LicenseeInvoice.status == InvoiceStatus.OPEN.value,
-                )
-            ).all()
-        )
-        if keys
-        else {}
+    billed = dict(
+        session.exec(
+            select(LicenseeInvoice.obligation_key, LicenseeInvoice.number).where(
+                col(LicenseeInvoice.obligation_key).startswith(f"agr{agreement_id}:"),
+                LicenseeInvoice.status == InvoiceStatus.OPEN.value,
+            )
+        ).all()
     )
     found = []
     for entry in entries:
@@ -176,6 +174,48 @@ def billable(session: Session, *, actor: Actor, agreement_id: int) -> list[Billa
                 entry.obligation.due,
                 to_cents(entry.obligation.amount),
                 billed.get(entry.key),
+            )
+        )
+    return found + _patent_costs(session, agreement_id, billed) if entries else found
+
+
+def _patent_costs(session: Session, agreement_id: int, billed: dict) -> list[Billable]:
+    """Counsel invoices on the licensed patents, from the effective date, to re-bill."""
+    from tlo.licensing.agreements import families_of, patent_label
+    from tlo.patents.models import PatentCost
+
+    agreement = session.get(Agreement, agreement_id)
+    if not agreement.reimburse_ongoing_costs or agreement.effective_date is None:
+        return []
+    licensed = {
+        member.application.id: member.application
+        for member in families_of(session, [agreement_id]).get(agreement_id, [])
+        if member.licensed
+    }
+    if not licensed:
+        return []
+    costs = session.exec(
+        select(PatentCost)
+        .where(
+            col(PatentCost.application_id).in_(sorted(licensed)),
+            PatentCost.invoice_date >= agreement.effective_date,
+        )
+        .order_by(PatentCost.invoice_date, PatentCost.id)
+    ).all()
+    found = []
+    for cost in costs:
+        key = f"agr{agreement_id}:patent_cost:{cost.id}"
+        what = cost.description or "counsel invoice"
+        number = f" {cost.invoice_number}" if cost.invoice_number else ""
+        found.append(
+            Billable(
+                key,
+                InvoiceKind.PATENT_COSTS,
+                f"Patent costs, {patent_label(licensed[cost.application_id])}: {what}{number} "
+                f"of {cost.invoice_date.isoformat()}",
+                cost.invoice_date,
+                cost.amount_cents,
+                billed.get(key),
             )
         )
     return found

@@ -10,8 +10,8 @@ top-up) first, then its sublicense fees; each part paid becomes income of its ow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, col, func, select
 
@@ -41,6 +41,9 @@ INCOME_OF = {
     InvoiceKind.PAST_PATENT_COSTS: IncomeType.COST_REIMBURSEMENT,
     InvoiceKind.ANNUAL_FEE: IncomeType.ANNUAL_FEE,
     InvoiceKind.MILESTONE: IncomeType.MILESTONE,
+    InvoiceKind.PATENT_COSTS: IncomeType.COST_REIMBURSEMENT,
+    # Interest on late royalties and fees is shared as royalty income is (no type of its own).
+    InvoiceKind.INTEREST: IncomeType.ROYALTY,
 }
 
 
@@ -188,7 +191,52 @@ def _apply(
         )
         incomes.append(income.id)
     session.flush()
+    _late_interest(session, actor, payment, item, cents, applied_on)
     return incomes
+
+
+def late_interest_cents(cents: int, rate_bp: int, days_late: int) -> int:
+    """Simple interest on `cents` paid `days_late` days late at `rate_bp` a year: computed
+    exactly, rounded once to the cent (half up), as the royalty function does."""
+    if cents <= 0 or rate_bp <= 0 or days_late <= 0:
+        return 0
+    exact = Decimal(cents) * rate_bp * days_late / (Decimal(10_000) * 365)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _late_interest(
+    session: Session,
+    actor: Actor,
+    payment: LicenseePayment,
+    item: OpenInvoice,
+    cents: int,
+    applied_on: date,
+) -> None:
+    """Invoice the agreed interest on a part paid after the invoice's due date."""
+    from tlo.licensing import invoices
+    from tlo.licensing.terms import percent_text
+
+    invoice = item.invoice
+    if invoice.kind == InvoiceKind.INTEREST.value:
+        return  # no interest on interest
+    agreement = session.get(Agreement, invoice.agreement_id)
+    days = (applied_on - invoice.due_on).days
+    interest = late_interest_cents(cents, agreement.late_interest_bp, days)
+    if interest <= 0:
+        return
+    invoices.issue(
+        session,
+        actor=actor,
+        agreement=agreement,
+        kind=InvoiceKind.INTEREST,
+        description=(
+            f"Late-payment interest on {invoice.number}: {from_cents(cents):,.2f} paid "
+            f"{days} days late at {percent_text(agreement.late_interest_bp)} % a year"
+        ),
+        amount_cents=interest,
+        due_on=clock.today() + timedelta(days=invoices.PAYMENT_DAYS),
+        obligation_key=f"agr{agreement.id}:interest:{invoice.id}:{item.paid_cents}",
+    )
 
 
 @dataclass

@@ -87,10 +87,14 @@ class InvoiceKind(StrEnum):
     PAST_PATENT_COSTS = "past_patent_costs"
     ANNUAL_FEE = "annual_fee"
     MILESTONE = "milestone"
+    PATENT_COSTS = "patent_costs"  # counsel invoices on licensed patents, re-billed
+    INTEREST = "interest"  # on a payment made after its invoice was due, at the agreed rate
 
     @property
     def label(self) -> str:
         return {
+            "patent_costs": "Patent costs",
+            "interest": "Late-payment interest",
             "royalty": "Royalties",
             "upfront_fee": "Upfront fee",
             "past_patent_costs": "Past patent costs",
