@@ -12,9 +12,11 @@ import streamlit as st
 from tlo import ui
 from tlo.catalogue import metrics as catalogue_metrics
 from tlo.disclosures import targets
+from tlo.licensing import invoices
+from tlo.money import from_cents
 from tlo.reports import dashboard
 from tlo.reports.dashboard import DashboardFilters
-from tlo.ui import catalogue_panel
+from tlo.ui import catalogue_panel, receivables_view
 
 actor = ui.actor()
 st.title("Dashboard")
@@ -427,6 +429,37 @@ with st.container(border=True):
         "case: past its review date) and the median days in the stage. The targets are office "
         "settings."
     )
+
+# Receivables: what licensees owe today, by how late (tlo/licensing/invoices.py).
+if ui.can("invoice.read"):
+    with ui.reading() as session:
+        owed = invoices.aging(session, actor=ui.actor())
+    with st.container(border=True):
+        st.markdown("**Receivables: what licensees owe, by days past due**")
+        if owed:
+            receivables_view.aging_chart(owed, key="dashboard_aging")
+            ui.table(
+                [
+                    {
+                        "Licensee": row.company,
+                        **{
+                            label: from_cents(row.buckets[i])
+                            for i, (label, _, _) in enumerate(invoices.BUCKETS)
+                        },
+                        "Total": from_cents(row.total_cents),
+                    }
+                    for row in owed
+                ],
+                name="Receivables aging",
+                kinds={label: "money" for label, _, _ in [*invoices.BUCKETS, ("Total", 0, 0)]},
+                key="dashboard_aging",
+            )
+        else:
+            st.info("No invoice is open.", icon=":material/info:")
+        st.caption(
+            "Today, whatever the filters above: each open invoice's amount still to pay, by "
+            "how many days it is past its due date."
+        )
 
 # The public catalogue: does it bring licensees in? (tlo/catalogue/metrics.py)
 if ui.can("catalogue.figures"):

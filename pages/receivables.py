@@ -1,7 +1,6 @@
 """Receivables: what licensees owe by how late it is, the open invoices, and billing an
 agreement's fees and achieved milestones."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from tlo import clock, ui
@@ -9,8 +8,6 @@ from tlo.config import get_settings
 from tlo.licensing import dunning, invoices
 from tlo.money import dollars, from_cents
 from tlo.ui import receivables_view
-
-AGING_COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b1a")  # later is redder
 
 actor = ui.actor()
 st.title("Receivables")
@@ -29,29 +26,7 @@ with aging_tab:
         columns = st.columns(len(labels))
         for column, label, total in zip(columns, labels, totals, strict=True):
             column.metric(label, dollars(from_cents(total)))
-        shown = rows[:15]
-        figure = go.Figure(
-            [
-                go.Bar(
-                    name=label,
-                    y=[row.company for row in shown],
-                    x=[str(from_cents(row.buckets[i])) for row in shown],
-                    orientation="h",
-                    marker_color=color,
-                )
-                for i, (label, color) in enumerate(zip(labels, AGING_COLORS, strict=True))
-            ]
-        )
-        figure.update_layout(
-            barmode="stack",
-            title="Open invoices by licensee and days past due"
-            + (" (the 15 largest)" if len(rows) > 15 else ""),
-            xaxis_title="Amount ($)",
-            yaxis={"autorange": "reversed"},
-            legend={"orientation": "h", "y": -0.25},
-            height=max(260, 40 * len(shown) + 120),
-        )
-        st.plotly_chart(figure, config={"displayModeBar": False})
+        receivables_view.aging_chart(rows)
         ui.table(
             [
                 {

@@ -44,6 +44,7 @@ def test_the_director_opens_the_dashboard_with_every_chart(open_app):
         "histogram",
         "heatmap",
         "bar",  # open cases past their stage's target, by officer
+        "bar",  # receivables by licensee and days past due
         "bar",  # the public catalogue's most viewed technologies
     ]
     charts_excel = [b for b in app.get("download_button") if b.key.startswith("excel_")]
@@ -120,7 +121,8 @@ def test_finance_sees_the_charts_but_not_the_docket(open_app):
     app = open_app("finance")
     app.switch_page("pages/dashboard.py").run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 9  # the stage targets' chart among them
+    # the stage targets' and the receivables' charts among them
+    assert len(app.get("plotly_chart")) == 10
     assert any("licensing officers and the director" in caption.value for caption in app.caption)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from tlo.licensing.invoices import InvoiceRow
+from tlo.licensing.invoices import BUCKETS, AgingRow, InvoiceRow
 from tlo.licensing.receivable_models import InvoiceKind
 from tlo.licensing.royalty_reports import Period
 from tlo.money import from_cents
@@ -75,3 +76,34 @@ def invoice_document(rows: Sequence[InvoiceRow], *, key: str) -> None:
         on_click="ignore",
         key=f"invoice_download_{key}",
     )
+
+
+AGING_COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b1a")  # the later, the redder
+
+
+def aging_chart(rows: Sequence[AgingRow], *, key: str = "aging") -> None:
+    """What each licensee still owes, stacked by days past due (the 15 largest)."""
+    labels = [label for label, _, _ in BUCKETS]
+    shown = rows[:15]
+    figure = go.Figure(
+        [
+            go.Bar(
+                name=label,
+                y=[row.company for row in shown],
+                x=[str(from_cents(row.buckets[i])) for row in shown],
+                orientation="h",
+                marker_color=color,
+            )
+            for i, (label, color) in enumerate(zip(labels, AGING_COLORS, strict=True))
+        ]
+    )
+    figure.update_layout(
+        barmode="stack",
+        title="Open invoices by licensee and days past due"
+        + (" (the 15 largest)" if len(rows) > 15 else ""),
+        xaxis_title="Amount ($)",
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.25},
+        height=max(260, 40 * len(shown) + 120),
+    )
+    st.plotly_chart(figure, key=f"chart_{key}", config={"displayModeBar": False})
