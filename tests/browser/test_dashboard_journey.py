@@ -25,9 +25,8 @@ def test_the_director_narrows_the_dashboard_and_downloads_the_autm_workbook(
     sign_in(page, app_url, "director", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome, Diane Whitfield")).to_be_visible()
     go_to(page, "Dashboard")
-    expect(page.locator(".js-plotly-plot")).to_have_count(
-        11
-    )  # the stage targets and the catalogue panels too
+    # the stage targets', receivables' and catalogue's panels too
+    expect(page.locator(".js-plotly-plot")).to_have_count(12)
     funnel_caption = page.get_by_text(re.compile(r"^Technologies disclosed in FY\d+–FY\d+"))
     expect(funnel_caption).to_contain_text(f"–FY{CURRENT_YEAR} ")
 
@@ -39,9 +38,8 @@ def test_the_director_narrows_the_dashboard_and_downloads_the_autm_workbook(
     settle(page)
     expect(upper).to_have_attribute("aria-valuetext", f"FY{CURRENT_YEAR - 1}")
     expect(funnel_caption).to_contain_text(f"–FY{CURRENT_YEAR - 1} ")
-    expect(page.locator(".js-plotly-plot")).to_have_count(
-        11
-    )  # the stage targets and the catalogue panels too
+    # the stage targets', receivables' and catalogue's panels too
+    expect(page.locator(".js-plotly-plot")).to_have_count(12)
     expect(page.get_by_text("License income by fiscal year and type")).to_be_visible()
     page.set_viewport_size({"width": 1400, "height": 3100})  # every panel, to the docket
     settle(page)
