@@ -56,7 +56,7 @@ from tlo.disclosures.intake import (
 from tlo.disclosures.queries import DisclosureFilters, search_disclosures
 from tlo.equity import services as equity
 from tlo.equity.services import EventForm, HoldingForm
-from tlo.errors import DomainError
+from tlo.errors import DomainError, PermissionDenied
 from tlo.iia import services as iia
 from tlo.iia.services import CoOwnerForm, IiaForm
 from tlo.licensing import (
@@ -456,6 +456,15 @@ def _build_world(engine, database: str) -> World:
             actor=office.officer,
             form=EventForm(ids["holding"], "dilution", TODAY - timedelta(days=50), price="0.25"),
         ).id
+    licensee = make_actor(engine, Role.LICENSEE, name="Lena Park")
+    with unit_of_work(engine) as session:
+        auth_services.set_licensee_company(
+            session,
+            actor=system_actor("fuzz"),
+            account_id=licensee.account_id,
+            company_id=world.company,
+        )
+        ids["licensee"] = auth_services.load_actor(session, licensee.account_id)
     world.tables = sorted(sa.inspect(engine).get_table_names())
     with Session(engine) as session:
         world.row_counts = _row_counts(session, world.tables)
@@ -2078,3 +2087,30 @@ def _report():
         for (service, database), t in sorted(TALLIES.items())
     ]
     Path(REPORT).write_text(json.dumps(rows, indent=2, default=str), "utf-8")
+
+
+# What a licensee may do of all the services above: file its own company's reports; and the
+# agreement page's parsers of typed text, which read and write nothing.
+LICENSEE_MAY = {
+    "royalty_reports.submit_report",
+    "royalty_reports.submit_zero_report",
+    "agreements.parse_milestone_lines",
+    "agreements.parse_rate_lines",
+    "agreements.parse_amount_list",
+}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.name for spec in SPECS])
+def test_a_licensee_may_use_no_service_of_the_office(world, spec):
+    """Each service's valid call, made by a licensee of the company every agreement here is
+    with: refused, unless it is the licensee's own (its company's royalty reports)."""
+    kwargs = spec.finish(spec.valid(world))
+    with Session(world.engine, expire_on_commit=False) as session:
+        try:
+            if spec.name in LICENSEE_MAY:
+                spec.service(session, actor=world.licensee, **kwargs)
+            else:
+                with pytest.raises(PermissionDenied):
+                    spec.service(session, actor=world.licensee, **kwargs)
+        finally:
+            session.rollback()
