@@ -300,3 +300,18 @@ def test_the_case_summary_names_the_owners_and_their_shares(engine, office):
         [ours, "60 %", "60 %", "$600.00"],
         [NORTHBRIDGE, "40 %", "40 %", "$400.00"],
     ]
+
+
+def test_a_draft_computed_before_the_iia_is_recorded_is_not_posted(engine, office):
+    case_id = technology(engine, office, costs="20000")
+    agreement_id = signed_license(engine, office, [case_id])
+    income_id = receive(engine, office, agreement_id, "100000")
+    distribute(engine, office, income_id, post=False)  # the draft: ours alone
+    record(engine, office.officer, case_id, sixty_forty())
+    with (
+        unit_of_work(engine) as session,
+        pytest.raises(ValidationError, match="no longer shares this income"),
+    ):
+        revenue.post_income(session, actor=office.director, income_id=income_id)
+    [distribution_id] = distribute(engine, office, income_id)  # computed again, then posted
+    assert (NORTHBRIDGE, "co_owner", Decimal("26000.00")) in posted_lines(engine, distribution_id)

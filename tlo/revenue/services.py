@@ -1004,6 +1004,7 @@ def _post_drafts(
         basis = _tier_basis(governing[draft.id], income.income_type)
         _check_basis(session, draft, basis, earlier if basis is TierBasis.AGREEMENT else 0)
         earlier += draft.split_base_cents
+    _check_shared_as_now(session, income, policy_list, drafts)
     for draft in drafts:
         draft.status = D.POSTED.value
         draft.posted_by_name = actor.name
@@ -1022,6 +1023,35 @@ def _post_drafts(
         session, actor=actor, which=[col(Distribution.id).in_([d.id for d in drafts])]
     )
     return drafts
+
+
+def _check_shared_as_now(
+    session: Session, income: Income, policy_list: list[Policy], drafts: Sequence[Distribution]
+) -> None:
+    """The drafts share the income as it would be shared now: an IIA, a collection agent, a
+    pool statement's parts or an inventor's designated department changed since they were
+    computed would otherwise post the split of before."""
+    lines = session.exec(
+        select(Distribution.disclosure_id, DistributionLine)
+        .join(Distribution, Distribution.id == DistributionLine.distribution_id)
+        .where(col(Distribution.id).in_([d.id for d in drafts]))
+        .order_by(Distribution.disclosure_id, DistributionLine.position)
+    ).all()
+    drafted = sorted(
+        (disclosure_id, line.recipient, line.recipient_class, line.person_id, line.amount_cents)
+        for disclosure_id, line in lines
+    )
+    now = sorted(
+        (part.disclosure_id, line.to, line.klass.value, line.person_id, to_cents(line.amount))
+        for part in _share_income(income, policy_list, _PostedFigures(session))
+        for line in part.lines
+    )
+    if drafted != now:
+        raise ValidationError(
+            "The draft no longer shares this income as it would be shared now (an "
+            "inter-institutional agreement, a collection agent, a pool statement or a "
+            "designated department changed since it was computed); compute it again, then post."
+        )
 
 
 def _computed_by(draft: Distribution, actor: Actor) -> bool:
