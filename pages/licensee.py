@@ -50,6 +50,23 @@ with ui.reading() as session:
     ).items
     billed = invoices.list_invoices(session, actor=actor, agreement_id=chosen.id, limit=200).items
 
+with st.expander("What the license asks of you, and when"):
+    with ui.reading() as session:
+        asked = licensee_portal.obligations_of(session, actor=actor, agreement_id=chosen.id)
+    ui.table(
+        [
+            {
+                "Due": item.due,
+                "What": item.description,
+                "Amount": item.amount,
+                "Status": item.state,
+            }
+            for item in asked
+        ],
+        name=f"Obligations {chosen.number}",
+        kinds={"Amount": "text"},
+    )
+
 st.subheader("Report a period")
 open_periods = [period for period, report in periods if report is None]
 if not open_periods:

@@ -551,3 +551,22 @@ def test_a_workbook_without_the_templates_header_or_rows_is_refused(engine, offi
     _, empty = filled_template(engine, office.finance, agreement, [])
     with pytest.raises(ValidationError, match="file a zero report"):
         upload(engine, office.finance, agreement, empty)
+
+
+def test_a_licensee_reads_what_its_own_license_asks_and_no_other(engine, office, agreement):
+    from tlo.licensing import licensee_portal
+
+    lena = licensee_of(engine, agreement)
+    other = executed(engine, office, company="Another Assays Co.")
+    approve(engine, office, file(engine, lena, agreement, 1, [line("1000.00")]))
+    with unit_of_work(engine) as session:
+        asked = licensee_portal.obligations_of(session, actor=lena, agreement_id=agreement)
+        [mine] = licensee_portal.my_agreements(session, actor=lena)
+        with pytest.raises(PermissionDenied):
+            licensee_portal.obligations_of(session, actor=lena, agreement_id=other)
+        with pytest.raises(PermissionDenied):
+            licensee_portal.obligations_of(session, actor=office.finance, agreement_id=other)
+    assert mine.id == agreement and mine.categories == [KITS]
+    first = next(a for a in asked if a.description.endswith(str(quarter_end(1))))
+    assert (first.kind, first.state) == ("report", "Done")
+    assert any(a.amount == "$50,000.00" and a.kind == "payment" for a in asked)

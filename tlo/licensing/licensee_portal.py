@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from tlo.auth.permissions import Actor, require
+from tlo.auth.permissions import Actor, require, system_actor
 from tlo.licensing import royalty_reports
 from tlo.licensing import terms as royalty_terms
 from tlo.licensing.agreement_models import Agreement, AgreementType, ReportPeriod
@@ -91,3 +91,33 @@ def rejected_reports(session: Session, *, actor: Actor, agreement_id: int) -> li
             .order_by(col(RoyaltyReport.reviewed_at).desc())
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class PortalObligation:
+    description: str
+    kind: str  # payment, report, milestone, diligence, expiry
+    due: date
+    amount: str | None  # "$50,000.00", or None
+    state: str  # Open, Done, Waived
+
+
+def obligations_of(session: Session, *, actor: Actor, agreement_id: int) -> list[PortalObligation]:
+    """What the license asks of the licensee and when, with what is done (the office's marks
+    and approved reports), for its own company's license only."""
+    from tlo.licensing.agreements import obligations
+    from tlo.money import dollars
+
+    agreement = royalty_reports._agreement(session, agreement_id)
+    require(actor, "licensee.portal", AgreementAccess(agreement))
+    entries = obligations(session, actor=system_actor("licensee portal"), agreement_id=agreement.id)
+    return [
+        PortalObligation(
+            entry.obligation.description,
+            entry.obligation.kind,
+            entry.obligation.due,
+            dollars(entry.obligation.amount) if entry.obligation.amount else None,
+            entry.state.capitalize(),
+        )
+        for entry in entries
+    ]
