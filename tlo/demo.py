@@ -25,6 +25,7 @@ from tlo.patents import demo as demo_patents
 from tlo.people import services as people
 from tlo.people.models import Person
 from tlo.revenue import demo as demo_income
+from tlo.revenue import demo_arrangements
 
 PRODUCTION_REFUSAL = (
     "TLO_ENV is production: the demo data is never loaded there, since anyone who has read "
@@ -198,6 +199,7 @@ def seed(session: Session, *, today: date | None = None) -> None:
     demo_licensing.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_agreements.seed(session, today=today or clock.today(), officer_names=officer_names)
     demo_income.seed(session, actor=actor, today=today or clock.today())
+    demo_arrangements.seed(session)
     demo_receivables.seed(
         session,
         today=today or clock.today(),

@@ -78,6 +78,10 @@ def test_finance_previews_the_annual_run_confirms_it_and_reads_the_result(open_a
         "Departments",
         "Schools",
         "University",
+        # the demo's IIA (we lead, for a fee) and its collection agent (#19)
+        "Lead fee",
+        "Co-owners (inter-institutional agreements)",
+        "Collection agents",
     ]
     assert post_button(app).label == f"Post FY2027: 13 payments, {shown['Total']}"
     assert post_button(app).disabled  # until the box is ticked
