@@ -139,11 +139,7 @@ with bill_tab:
     if not ui.can("invoice.issue"):
         st.info("Finance bills the agreements.")
     else:
-        with ui.reading() as session:
-            licenses = invoices.agreements_to_bill(session, actor=actor)
-        chosen = receivables_view.agreement_choice(
-            licenses, key="bill_agreement", placeholder="Choose the agreement"
-        )
+        chosen = receivables_view.agreement_choice(key="bill_agreement")
         if chosen:
             with ui.reading() as session:
                 items = invoices.billable(session, actor=actor, agreement_id=chosen)

@@ -152,77 +152,71 @@ with all_tab:
     ui.pager(page, key="all_reports")
 
 with enter_tab:
-    with ui.reading() as session:
-        licenses = royalty_reports.reporting_agreements(session, actor=actor)
-    if not licenses:
-        st.info("No executed license has royalty rates to report against.")
-    else:
-        chosen = receivables_view.agreement_choice(
-            licenses, key="enter_agreement", placeholder="Choose the license"
-        )
-        if chosen:
-            with ui.reading() as session:
-                periods = royalty_reports.reportable_periods(
-                    session, actor=actor, agreement_id=chosen
-                )
-            open_periods = [p for p, report in periods if report is None]
-            if not open_periods:
-                st.success("Every period of this license that has ended is reported.")
-            else:
-                period = receivables_view.period_choice(open_periods, key=f"enter_period_{chosen}")
-                st.caption(
-                    "One row per product category, currency and countries; amounts in the "
-                    "row's currency, the rate to USD for any other currency."
-                )
-                lines = st.data_editor(
-                    [
-                        {
-                            "product": "",
-                            "gross_sales": "",
-                            "deductions": "",
-                            "currency": "USD",
-                            "to_usd": "",
-                            "units": "",
-                            "country_of_manufacture": "",
-                            "country_of_sale": "",
-                        }
+    chosen = receivables_view.agreement_choice(key="enter_agreement")
+    if chosen:
+        with ui.reading() as session:
+            periods = royalty_reports.reportable_periods(session, actor=actor, agreement_id=chosen)
+        open_periods = [p for p, report in periods if report is None]
+        if not open_periods:
+            st.info(
+                "No period of this agreement waits for a report: it is not an executed "
+                "license with royalty rates, or every period that has ended is reported."
+            )
+        else:
+            period = receivables_view.period_choice(open_periods, key=f"enter_period_{chosen}")
+            st.caption(
+                "One row per product category, currency and countries; amounts in the "
+                "row's currency, the rate to USD for any other currency."
+            )
+            lines = st.data_editor(
+                [
+                    {
+                        "product": "",
+                        "gross_sales": "",
+                        "deductions": "",
+                        "currency": "USD",
+                        "to_usd": "",
+                        "units": "",
+                        "country_of_manufacture": "",
+                        "country_of_sale": "",
+                    }
+                ],
+                num_rows="dynamic",
+                key=ui.widget_key(f"enter_lines_{chosen}"),
+                column_config={
+                    "product": "Product category",
+                    "gross_sales": "Gross sales",
+                    "deductions": "Deductions",
+                    "currency": "Currency",
+                    "to_usd": "Rate to USD",
+                    "units": "Units",
+                    "country_of_manufacture": "Made in",
+                    "country_of_sale": "Sold in",
+                },
+            )
+            sublicense = st.text_input("Sublicense income (USD)", value="0")
+            note = st.text_input("Note", max_chars=1000)
+            left, right = st.columns(2)
+            if left.button("File the report", type="primary"):
+                ui.attempt(
+                    royalty_reports.submit_report,
+                    agreement_id=chosen,
+                    period_end=period.end,
+                    lines=[
+                        {k: v for k, v in line.items() if v not in (None, "")}
+                        for line in lines
+                        if any(v not in (None, "", "USD") for v in line.values())
                     ],
-                    num_rows="dynamic",
-                    key=ui.widget_key(f"enter_lines_{chosen}"),
-                    column_config={
-                        "product": "Product category",
-                        "gross_sales": "Gross sales",
-                        "deductions": "Deductions",
-                        "currency": "Currency",
-                        "to_usd": "Rate to USD",
-                        "units": "Units",
-                        "country_of_manufacture": "Made in",
-                        "country_of_sale": "Sold in",
-                    },
+                    sublicense_income=sublicense,
+                    note=note,
+                    success=f"The report of the period ending {period.end} is filed.",
+                    clear=f"enter_lines_{chosen}",
                 )
-                sublicense = st.text_input("Sublicense income (USD)", value="0")
-                note = st.text_input("Note", max_chars=1000)
-                left, right = st.columns(2)
-                if left.button("File the report", type="primary"):
-                    ui.attempt(
-                        royalty_reports.submit_report,
-                        agreement_id=chosen,
-                        period_end=period.end,
-                        lines=[
-                            {k: v for k, v in line.items() if v not in (None, "")}
-                            for line in lines
-                            if any(v not in (None, "", "USD") for v in line.values())
-                        ],
-                        sublicense_income=sublicense,
-                        note=note,
-                        success=f"The report of the period ending {period.end} is filed.",
-                        clear=f"enter_lines_{chosen}",
-                    )
-                if right.button("File a zero report"):
-                    ui.attempt(
-                        royalty_reports.submit_zero_report,
-                        agreement_id=chosen,
-                        period_end=period.end,
-                        note=note,
-                        success=f"A zero report of the period ending {period.end} is filed.",
-                    )
+            if right.button("File a zero report"):
+                ui.attempt(
+                    royalty_reports.submit_zero_report,
+                    agreement_id=chosen,
+                    period_end=period.end,
+                    note=note,
+                    success=f"A zero report of the period ending {period.end} is filed.",
+                )

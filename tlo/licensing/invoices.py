@@ -221,18 +221,6 @@ def _patent_costs(session: Session, agreement_id: int, billed: dict) -> list[Bil
     return found
 
 
-def agreements_to_bill(session: Session, *, actor: Actor) -> list[tuple[int, str, str]]:
-    """(id, number, company) of the agreements in force or ended, whose fees may be billed."""
-    require(actor, "invoice.issue")
-    rows = session.exec(
-        select(Agreement, Company.name)
-        .join(Company, Company.id == Agreement.company_id)
-        .where(col(Agreement.status).in_(["executed", "active", "expired", "terminated"]))
-        .order_by(Agreement.id)
-    ).all()
-    return [(agreement.id, agreement.number, name) for agreement, name in rows]
-
-
 def invoice_obligation(
     session: Session, *, actor: Actor, agreement_id: int, key: str
 ) -> LicenseeInvoice:

@@ -152,26 +152,6 @@ def reportable_periods(
     return [(p, live.get(p.end)) for p in reversed(ended)]
 
 
-def reporting_agreements(session: Session, *, actor: Actor) -> list[tuple[int, str, str]]:
-    """(id, number, company) of the executed licenses with royalty rates, for finance to enter
-    a report of."""
-    require(actor, "royalty_report.review")
-    from tlo.licensing.agreement_models import RoyaltyRate
-
-    rows = session.exec(
-        select(Agreement, Company.name)
-        .join(Company, Company.id == Agreement.company_id)
-        .where(
-            col(Agreement.status).in_([s.value for s in REPORTING]),
-            select(RoyaltyRate.id).where(RoyaltyRate.agreement_id == Agreement.id).exists(),
-        )
-        .order_by(Agreement.id)
-    ).all()
-    return [
-        (a.id, a.number, name) for a, name in rows if AgreementType(a.agreement_type).is_license
-    ]
-
-
 # -- submitting ------------------------------------------------------------------------------
 
 

@@ -14,13 +14,20 @@ from tlo.licensing.royalty_reports import Period
 from tlo.money import from_cents
 
 
-def agreement_choice(
-    licenses: Sequence[tuple[int, str, str]], *, key: str, placeholder: str
-) -> int | None:
-    """The id of the agreement chosen among (id, number, licensee), or None."""
-    by_label = {f"{number} · {company}": agreement_id for agreement_id, number, company in licenses}
-    chosen = st.selectbox("Agreement", list(by_label), index=None, placeholder=placeholder, key=key)
-    return by_label.get(chosen)
+def agreement_choice(*, key: str) -> int | None:
+    """The id of the agreement found by its number, title or licensee (a search, not a list
+    of every agreement: the largest office has 10,000), or None."""
+    from tlo import search
+    from tlo.ui import pickers
+
+    hit = pickers.pick_one(
+        "Agreement",
+        key=key,
+        find=search.find_agreements,
+        find_label="Find the agreement (number, title or licensee)",
+        help="Type its number (AGR-00012), words of its title or its licensee's name.",
+    )
+    return hit.id if hit is not None else None
 
 
 def period_choice(periods: Sequence[Period], *, key: str) -> Period:
