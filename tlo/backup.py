@@ -68,6 +68,7 @@ STORED_FILE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("drafts", "agreement_draft", "sha256"),
     ("templates", "template_version", "sha256"),
     ("reports", "income", "report_sha256"),
+    ("outbox", "outbox_message", "attachment_sha256"),  # a file sent with a message (invoices)
 )
 
 # The tables the restore summary names (every table is counted and checked all the same).

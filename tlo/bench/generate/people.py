@@ -125,12 +125,18 @@ class _People:
         # faculty (single sign-on only).
         password = None if get_settings().production else hash_password(DEMO_PASSWORD)
         self.account_ids = {}
+        # The demo's licensee is not generated: the generated office has no licensee accounts.
+        staff_accounts = {
+            username: (local, roles)
+            for username, (local, roles) in ACCOUNTS.items()
+            if Role.LICENSEE not in roles
+        }
         accounts = [
             (username, self.local_ids[local], roles)
-            for username, (local, roles) in ACCOUNTS.items()
+            for username, (local, roles) in staff_accounts.items()
         ]
         accounts += [(f"officer{n + 3}", pid, {Role.OFFICER}) for n, pid in enumerate(officers[2:])]
-        named = {self.local_ids[local] for local, _ in ACCOUNTS.values()}
+        named = {self.local_ids[local] for local, _ in staff_accounts.values()}
         accounts += [
             (f"inventor.{pid}", pid, {Role.INVENTOR})
             for pid in faculty
