@@ -6,6 +6,7 @@ signatures on the case."""
 
 import re
 import subprocess
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -23,6 +24,8 @@ def send_mail(database_url: str, port: int) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
         "TLO_DATABASE_URL": database_url,
+        # the app's data folder, as cron's would be: an invoice's Word file is kept there
+        "TLO_DATA_DIR": str(Path(database_url.removeprefix("sqlite:///")).parent),
         "TLO_SMTP_HOST": "127.0.0.1",
         "TLO_SMTP_PORT": str(port),
         "TLO_MAIL_FROM": "otl@university.example",

@@ -9,6 +9,7 @@ from sqlmodel import select
 import tlo.notify.models  # noqa: F401  (the outbox tables)
 from tests.factories import make_actor
 from tests.smtp import Inbox, free_port
+from tlo import file_store
 from tlo.auth.models import Role
 from tlo.config import get_settings
 from tlo.db import unit_of_work
@@ -114,3 +115,23 @@ def test_preferences_send_a_weekly_digest_or_nothing_but_deadlines_stay_on(engin
         assert "S26-0001" in digest.body and digest.status == "queued"
         # In the app: the two messages, not the digest e-mail that gathered one of them.
         assert inbox.unread_count(session, actor=alice) == 2
+
+
+def test_a_message_whose_attachment_is_gone_waits_and_the_others_go(engine, smtp_server):
+    inbox, port = smtp_server
+    with unit_of_work(engine) as session:
+        lost = outbox.queue(
+            session,
+            kind="invoice",
+            recipient_email="ap@l.example",
+            subject="Invoice",
+            body="Attached.",
+            attachment=("INV-1.docx", b"PK\x03\x04 an invoice"),
+        )
+        _queue(session)
+    file_store.path_of("outbox", lost.attachment_sha256).unlink()
+    with unit_of_work(engine) as session:
+        assert outbox.send_due(session, _settings(port)) == (1, 1)
+        kept = session.get(OutboxMessage, lost.id)
+        assert kept.status == "queued" and "attachment is missing" in kept.last_error
+    assert [to for to, _ in inbox.messages] == [["alice@u.example"]]

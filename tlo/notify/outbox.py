@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from tlo import file_store
 from tlo.clock import utcnow
 from tlo.config import Settings
-from tlo.errors import ValidationError
+from tlo.errors import DomainError, ValidationError
 from tlo.notify.kinds import ALWAYS_ON, DIGEST, Kind
 from tlo.notify.models import NotificationPreference, OutboxMessage
 
@@ -190,15 +190,18 @@ def send_due(session: Session, settings: Settings) -> tuple[int, int]:
             email["Subject"] = message.subject
             email.set_content(message.body)
             if message.attachment_sha256:
+                try:
+                    content = file_store.get("outbox", message.attachment_sha256)
+                except DomainError as error:  # the data folder lost it: this message waits
+                    _failed(session, message, f"its attachment is missing: {error}", now)
+                    failed += 1
+                    continue
                 maintype, _, subtype = (
                     mimetypes.guess_type(message.attachment_name or "")[0]
                     or "application/octet-stream"
                 ).partition("/")
                 email.add_attachment(
-                    file_store.get("outbox", message.attachment_sha256),
-                    maintype=maintype,
-                    subtype=subtype,
-                    filename=message.attachment_name,
+                    content, maintype=maintype, subtype=subtype, filename=message.attachment_name
                 )
             try:
                 smtp.send_message(email)
