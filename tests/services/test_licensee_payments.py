@@ -13,6 +13,7 @@ from docx import Document
 from sqlmodel import func, select
 
 from tests.clock import TODAY
+from tests.services.test_agreements import exclusive_form, licensee, save
 from tests.services.test_revenue import distribute
 from tests.services.test_royalty_reports import approve, executed, file, licensee_of, line
 from tlo import clock, office_settings
@@ -23,6 +24,7 @@ from tlo.licensing import agreements, invoices, outreach, payments
 from tlo.licensing.payments import PaymentForm
 from tlo.licensing.receivable_models import LicenseeInvoice, LicenseePayment, PaymentAllocation
 from tlo.notify import outbox
+from tlo.revenue import services as revenue
 from tlo.revenue.models import Income
 
 
@@ -335,3 +337,109 @@ def test_a_payment_made_late_is_invoiced_its_interest(engine, office, billed):
     assert "60 days late at 12 % a year" in interest.description
     pay(engine, office, company, "82.85", [(interest.id, "82.85")])
     assert ("royalty", 8_285) in incomes(engine)
+
+
+def test_an_income_that_paid_an_invoice_is_not_voided(engine, office, billed):
+    _, company, royalty, _ = billed
+    pay(engine, office, company, "4200.00", [(royalty, "4200.00")])
+    with unit_of_work(engine) as session:
+        income_id = session.exec(select(Income.id).where(Income.income_type == "royalty")).one()
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="paid invoice"):
+        revenue.void_income(session, actor=office.finance, income_id=income_id, reason="Oops")
+
+
+def test_credit_paid_before_the_due_date_bears_no_interest_when_applied_later(
+    engine, office, billed
+):
+    _, company, royalty, _ = billed
+    pay(engine, office, company, "4200.00", [])  # all of it credit, paid before the due date
+    with unit_of_work(engine) as session:
+        due = session.get(LicenseeInvoice, royalty).due_on
+    with time_machine.travel(clock.utcnow() + timedelta(days=(due - TODAY).days + 90), tick=False):
+        with unit_of_work(engine) as session:
+            payments.apply_credit(
+                session,
+                actor=office.finance,
+                company_id=company,
+                invoice_id=royalty,
+                amount="4200.00",
+            )
+        with unit_of_work(engine) as session:
+            kinds = [
+                i.invoice.kind
+                for i in payments.open_invoices(session, actor=office.finance, company_id=company)
+            ]
+    assert "interest" not in kinds
+
+
+def test_invoice_numbers_go_on_past_9999(engine, office, billed):
+    agreement, *_ = billed
+    with unit_of_work(engine) as session:
+        for number in ("9999", "10000"):
+            session.add(
+                LicenseeInvoice(
+                    number=f"INV-{TODAY.year}-{number}",
+                    agreement_id=agreement,
+                    kind="upfront_fee",
+                    description="x",
+                    issued_on=TODAY,
+                    due_on=TODAY,
+                    amount_cents=1,
+                    issued_by_name="t",
+                )
+            )
+    with unit_of_work(engine) as session:
+        made = invoices.invoice_obligation(
+            session,
+            actor=office.finance,
+            agreement_id=agreement,
+            key=f"agr{agreement}:past_patent_costs",
+        )
+    assert made.number == f"INV-{TODAY.year}-10001"
+
+
+def test_a_counsel_invoice_is_re_billed_to_one_licensee_only(engine, office):
+    first = executed(engine, office, reimburse_ongoing_costs=True)
+    with unit_of_work(engine) as session:
+        case_id = session.exec(
+            select(agreements.AgreementTechnology.disclosure_id).where(
+                agreements.AgreementTechnology.agreement_id == first
+            )
+        ).one()
+    second = save(
+        engine,
+        office.officer,
+        exclusive_form(
+            licensee(engine, office, "Second Licensee Inc."),
+            [case_id],
+            agreement_type="nonexclusive_license",
+            effective_date=TODAY - timedelta(days=400),
+            reimburse_ongoing_costs=True,
+        ),
+    )
+    with unit_of_work(engine) as session:
+        agreements.change_agreement_status(
+            session,
+            actor=office.officer,
+            agreement_id=second,
+            status="executed",
+            signed_on=TODAY - timedelta(days=400),
+        )
+    with unit_of_work(engine) as session:
+        [cost] = [
+            i
+            for i in invoices.billable(session, actor=office.finance, agreement_id=first)
+            if i.kind == "patent_costs"
+        ]
+        invoices.invoice_obligation(session, actor=office.finance, agreement_id=first, key=cost.key)
+    with unit_of_work(engine) as session:
+        [again] = [
+            i
+            for i in invoices.billable(session, actor=office.finance, agreement_id=second)
+            if i.kind == "patent_costs"
+        ]
+        assert again.invoice_number is not None  # billed already, to the first licensee
+        with pytest.raises(ValidationError, match="billed already"):
+            invoices.invoice_obligation(
+                session, actor=office.finance, agreement_id=second, key=again.key
+            )

@@ -230,10 +230,33 @@ def test_reports_are_approved_in_period_order(engine, office, agreement):
             reports.approve_report(session, actor=office.finance, report_id=q2)
     with unit_of_work(engine) as session:
         reports.reject_report(session, actor=office.finance, report_id=q1, reason="Wrong kits.")
+    # Q1 sent back: Q2 waits for it (its sales count towards Q2's tiers and the minimum)
+    with unit_of_work(engine) as session, pytest.raises(ValidationError, match="not reported"):
+        reports.approve_report(session, actor=office.finance, report_id=q2)
+    with unit_of_work(engine) as session:
+        agreements.mark_obligation(
+            session,
+            actor=office.officer,
+            agreement_id=agreement,
+            key=f"agr{agreement}:royalty_report:{quarter_end(1)}",
+            state="waived",
+            note="No sales before launch, by letter",
+        )
     approve(engine, office, q2)
     late_q1 = file(engine, office.finance, agreement, 1, [line("1000.00")])
     with unit_of_work(engine) as session, pytest.raises(ValidationError, match="later period"):
         reports.approve_report(session, actor=office.finance, report_id=late_q1)
+
+
+def test_a_terminated_license_reports_no_period_after_it_ended(engine, office, agreement):
+    with unit_of_work(engine) as session:
+        row = session.get(agreements.Agreement, agreement)
+        row.ended_on = quarter_end(2) - timedelta(days=10)
+        row.status = "terminated"
+        session.add(row)
+    with unit_of_work(engine) as session:
+        ends = [p.end for p in reports.periods_of(session.get(agreements.Agreement, agreement))]
+    assert ends == [quarter_end(1), quarter_end(2)]
 
 
 def test_every_bad_line_is_listed_and_nothing_is_kept(engine, office, agreement):
@@ -248,11 +271,12 @@ def test_every_bad_line_is_listed_and_nothing_is_kept(engine, office, agreement)
         line("100.001"),
         line(1.5),
         line("100.00", units=-2),
+        line("100.00", units="²"),
     ]
     with pytest.raises(FormErrors) as caught:
         file(engine, office.finance, agreement, 1, bad)
     numbers = [p.message.split(":")[0] for p in caught.value.problems]
-    assert numbers == [f"Line {n}" for n in (1, 3, 4, 5, 6, 7, 8, 9, 10)]
+    assert numbers == [f"Line {n}" for n in (1, 3, 4, 5, 6, 7, 8, 9, 10, 11)]
     assert "EUR gives its rate to USD" in str(caught.value)
     assert "not 'GBP'" in str(caught.value)
     with unit_of_work(engine) as session:

@@ -55,11 +55,13 @@ def paid_cents_column():
 
 def _next_number(session: Session, year: int) -> str:
     prefix = f"INV-{year}-"
+    # The longest, then the greatest: INV-2026-10000 comes after INV-2026-9999.
     last = session.exec(
-        select(func.max(LicenseeInvoice.number)).where(
-            col(LicenseeInvoice.number).startswith(prefix)
-        )
-    ).one()
+        select(LicenseeInvoice.number)
+        .where(col(LicenseeInvoice.number).startswith(prefix))
+        .order_by(func.length(LicenseeInvoice.number).desc(), col(LicenseeInvoice.number).desc())
+        .limit(1)
+    ).first()
     return f"{prefix}{(int(last[len(prefix) :]) if last else 0) + 1:04d}"
 
 
@@ -202,9 +204,21 @@ def _patent_costs(session: Session, agreement_id: int, billed: dict) -> list[Bil
         )
         .order_by(PatentCost.invoice_date, PatentCost.id)
     ).all()
+    # A counsel invoice is re-billed once, to one licensee, whichever licenses its patent.
+    keys = [f"patent_cost:{cost.id}" for cost in costs]
+    billed = billed | dict(
+        session.exec(
+            select(LicenseeInvoice.obligation_key, LicenseeInvoice.number).where(
+                col(LicenseeInvoice.obligation_key).in_(keys),
+                LicenseeInvoice.status == InvoiceStatus.OPEN.value,
+            )
+        ).all()
+        if keys
+        else {}
+    )
     found = []
     for cost in costs:
-        key = f"agr{agreement_id}:patent_cost:{cost.id}"
+        key = f"patent_cost:{cost.id}"
         what = cost.description or "counsel invoice"
         number = f" {cost.invoice_number}" if cost.invoice_number else ""
         found.append(

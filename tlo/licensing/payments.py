@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tlo import audit, clock
@@ -62,6 +63,15 @@ def _company(session: Session, company_id: object) -> Company:
     company = session.get(Company, clean_id(company_id, what="licensee"))
     if company is None:
         raise NotFound(f"There is no company {company_id}.")
+    return company
+
+
+def _locked(session: Session, company_id: object) -> Company:
+    """The company, locked for what is applied of its payments: a no-op UPDATE takes its row
+    lock (PostgreSQL) or the write lock (SQLite), so that two payments or two uses of one
+    credit are applied one after the other, each reading what the other committed."""
+    company = _company(session, company_id)
+    session.exec(sa.update(Company).where(Company.id == company.id).values(id=Company.id))
     return company
 
 
@@ -191,7 +201,8 @@ def _apply(
         )
         incomes.append(income.id)
     session.flush()
-    _late_interest(session, actor, payment, item, cents, applied_on)
+    # late by when the licensee paid (a credit applied later was paid when it came)
+    _late_interest(session, actor, payment, item, cents, payment.received_on)
     return incomes
 
 
@@ -210,7 +221,7 @@ def _late_interest(
     payment: LicenseePayment,
     item: OpenInvoice,
     cents: int,
-    applied_on: date,
+    paid_on: date,
 ) -> None:
     """Invoice the agreed interest on a part paid after the invoice's due date."""
     from tlo.licensing import invoices
@@ -220,7 +231,7 @@ def _late_interest(
     if invoice.kind == InvoiceKind.INTEREST.value:
         return  # no interest on interest
     agreement = session.get(Agreement, invoice.agreement_id)
-    days = (applied_on - invoice.due_on).days
+    days = (paid_on - invoice.due_on).days
     interest = late_interest_cents(cents, agreement.late_interest_bp, days)
     if interest <= 0:
         return
@@ -299,7 +310,7 @@ def record_payment(session: Session, *, actor: Actor, form: PaymentForm) -> Lice
         raise ValidationError("Fill in the payment: licensee, date, amount and invoices.")
     if form.company_id is None or (type(form.company_id) is int and form.company_id == 0):
         raise ValidationError("Choose the licensee that paid.")
-    company = _company(session, form.company_id)
+    company = _locked(session, form.company_id)
     received_on = clean_date(form.received_on, what="date the payment was received")
     if received_on > clock.today():
         raise ValidationError("A payment is recorded once it is received, not before.")
@@ -358,7 +369,7 @@ def apply_credit(
 ) -> None:
     """Apply the company's credit to one of its open invoices (income on the day applied)."""
     require(actor, "income.record")
-    company = _company(session, company_id)
+    company = _locked(session, company_id)
     checked = _checked_allocations(session, actor, company, [(invoice_id, amount)])
     if not checked:
         raise ValidationError("Apply an amount above zero.")

@@ -136,7 +136,15 @@ def read_workbook(content: bytes) -> tuple[list[dict], list[str], object]:
                 "it in."
             )
         sheet = book[SHEET]
-        rows = list(sheet.iter_rows(min_row=1, max_col=len(COLUMNS), values_only=True))
+        rows = []
+        filled = 0
+        # Read no further than a report can hold: a file may declare a million rows.
+        for values in sheet.iter_rows(min_row=1, max_col=len(COLUMNS), values_only=True):
+            rows.append(values)
+            if len(rows) > HEADER_ROW and any(v not in (None, "") for v in values):
+                filled += 1
+                if filled > royalty_reports.MAX_LINES:
+                    break
     finally:
         book.close()
     header = rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else ()

@@ -43,14 +43,14 @@ from tlo.licensing.receivable_models import (
     RoyaltyReport,
     RoyaltyReportLine,
 )
-from tlo.money import from_cents, to_cents
+from tlo.money import MAX_AMOUNT, from_cents, to_cents
 from tlo.pagination import Page, paginate
 from tlo.patents.models import DocketItemState
 from tlo.text import clean_date, clean_decimal_money, clean_id, clean_text
 
 MAX_LINES = 500
 COUNTRY = re.compile(r"[A-Z]{2}")
-RATE = re.compile(r"\d{1,9}(\.\d{1,12})?")
+RATE = re.compile(r"\d{1,6}(\.\d{1,12})?")  # up to 999,999 of the currency to the dollar
 #: the agreement statuses under which royalties are reported
 REPORTING = {
     AgreementStatus.EXECUTED,
@@ -104,6 +104,8 @@ def periods_of(agreement: Agreement) -> list[Period]:
         if obligation.kind != "report":
             continue
         end = date.fromisoformat(obligation.key.split(":", 1)[1])
+        if agreement.ended_on is not None and start > agreement.ended_on:
+            break  # terminated or expired: no report after the period it ended in
         periods.append(Period(start, end, obligation.due, f"agr{agreement.id}:{obligation.key}"))
         start = end + timedelta(days=1)
     return periods
@@ -210,9 +212,11 @@ def _line(raw: object, categories: list[str], currencies: list[str]) -> CheckedL
         raise ValidationError(f"The rate to USD {rate!r} is a positive number such as 1.0842.")
     if currency == "USD" and Decimal(rate) != 1:
         raise ValidationError("A line in USD has the rate 1.")
+    if (gross - deductions) * Decimal(rate) >= MAX_AMOUNT:
+        raise ValidationError("The line's net sales in USD are more than tlo can take.")
     units = raw.get("units")
     if units is not None and units != "":
-        if isinstance(units, str) and units.strip().isdigit():
+        if isinstance(units, str) and units.strip().isascii() and units.strip().isdecimal():
             units = int(units.strip())
         if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units < 10**15:
             raise ValidationError("The units are a whole number, not negative.")
@@ -439,6 +443,33 @@ class ReportView:
 
 
 def _order_problem(session: Session, report: RoyaltyReport) -> str | None:
+    agreement = session.get(Agreement, report.agreement_id)
+    approved = set(
+        session.exec(
+            select(RoyaltyReport.period_end).where(
+                RoyaltyReport.agreement_id == report.agreement_id,
+                RoyaltyReport.status == ReportStatus.APPROVED.value,
+                RoyaltyReport.period_end < report.period_end,
+            )
+        ).all()
+    )
+    marked = set(
+        session.exec(
+            select(DocketItemState.key).where(
+                col(DocketItemState.key).startswith(f"agr{agreement.id}:royalty_report:")
+            )
+        ).all()
+    )
+    missing = next(
+        (
+            p
+            for p in periods_of(agreement)
+            if p.end < report.period_end
+            and p.end not in approved
+            and p.obligation_key not in marked
+        ),
+        None,
+    )
     waiting = session.exec(
         select(RoyaltyReport.period_end)
         .where(
@@ -452,6 +483,12 @@ def _order_problem(session: Session, report: RoyaltyReport) -> str | None:
         return (
             f"The report of the period ending {waiting.isoformat()} waits for review: review "
             "it first (its sales count towards this one's tiers)."
+        )
+    if missing is not None:
+        return (
+            f"The period ending {missing.end.isoformat()} is not reported yet: its report comes "
+            "first (its sales count towards this one's tiers and the year's minimum), or mark "
+            "that obligation done or waived on the agreement."
         )
     later = session.exec(
         select(RoyaltyReport.period_end)

@@ -431,6 +431,18 @@ def void_income(session: Session, *, actor: Actor, income_id: int, reason: str) 
             f"Income {income.id} is the cash of a sale in the equity ledger: void the sale on "
             "the Equity page, which voids its income with it."
         )
+    paid = session.exec(
+        sa.text(
+            "SELECT i.number FROM payment_allocation a JOIN licensee_invoice i "
+            "ON i.id = a.invoice_id WHERE a.income_id = :income LIMIT 1"
+        ),
+        params={"income": income.id},
+    ).first()
+    if paid is not None:
+        raise ValidationError(
+            f"Income {income.id} is the part of a licensee's payment that paid invoice "
+            f"{paid[0]}: a payment against invoices is kept as it was applied."
+        )
     if _standing(session, income.id):
         raise ValidationError(
             f"Income {income.id} has a posted distribution, so it cannot be voided: reverse its "
