@@ -443,3 +443,29 @@ def test_a_counsel_invoice_is_re_billed_to_one_licensee_only(engine, office):
             invoices.invoice_obligation(
                 session, actor=office.finance, agreement_id=second, key=again.key
             )
+
+
+def test_an_approved_report_whose_invoice_was_voided_is_billed_again(engine, office, billed):
+    agreement, _, royalty, _ = billed
+    with unit_of_work(engine) as session:
+        invoices.void_invoice(session, actor=office.finance, invoice_id=royalty, reason="Wrong PO")
+    with unit_of_work(engine) as session:
+        [again] = [
+            i
+            for i in invoices.billable(session, actor=office.finance, agreement_id=agreement)
+            if i.kind == "royalty"
+        ]
+        assert (again.amount_cents, again.invoice_number) == (420_000, None)
+        made = invoices.invoice_obligation(
+            session, actor=office.finance, agreement_id=agreement, key=again.key
+        )
+        assert made.royalty_report_id is not None and made.amount_cents == 420_000
+    with unit_of_work(engine) as session:
+        assert not [
+            i
+            for i in invoices.billable(session, actor=office.finance, agreement_id=agreement)
+            if i.kind == "royalty"
+        ]
+        _, content = invoices.invoice_docx(session, actor=office.finance, invoice_id=made.id)
+    cells = [c.text for row in Document(BytesIO(content)).tables[1].rows for c in row.cells]
+    assert any("sublicense fees" in text for text in cells)  # the report's parts again

@@ -178,7 +178,43 @@ def billable(session: Session, *, actor: Actor, agreement_id: int) -> list[Billa
                 billed.get(entry.key),
             )
         )
-    return found + _patent_costs(session, agreement_id, billed) if entries else found
+    if not entries:  # not executed: nothing to bill
+        return found
+    return (
+        found
+        + _patent_costs(session, agreement_id, billed)
+        + _reports_to_bill_again(session, agreement_id)
+    )
+
+
+def _reports_to_bill_again(session: Session, agreement_id: int) -> list[Billable]:
+    """Approved reports that owe something and have no open invoice (theirs was voided)."""
+    invoiced = select(LicenseeInvoice.id).where(
+        LicenseeInvoice.royalty_report_id == RoyaltyReport.id,
+        LicenseeInvoice.status == InvoiceStatus.OPEN.value,
+    )
+    reports = session.exec(
+        select(RoyaltyReport)
+        .where(
+            RoyaltyReport.agreement_id == agreement_id,
+            RoyaltyReport.status == "approved",
+            RoyaltyReport.total_due_cents > 0,
+            ~invoiced.exists(),
+        )
+        .order_by(RoyaltyReport.period_end)
+    ).all()
+    agreement = session.get(Agreement, agreement_id)
+    return [
+        Billable(
+            f"report:{report.id}",
+            InvoiceKind.ROYALTY,
+            f"Royalties for {report.period_start.isoformat()} to {report.period_end.isoformat()}",
+            report.period_end + timedelta(days=agreement.report_due_days),
+            report.total_due_cents,
+            None,
+        )
+        for report in reports
+    ]
 
 
 def _patent_costs(session: Session, agreement_id: int, billed: dict) -> list[Billable]:
@@ -250,6 +286,7 @@ def invoice_obligation(
     item = found[key]
     if item.invoice_number:
         raise ValidationError(f"{item.description} is billed already ({item.invoice_number}).")
+    report_id = int(key.split(":", 1)[1]) if key.startswith("report:") else None
     return issue(
         session,
         actor=actor,
@@ -258,7 +295,8 @@ def invoice_obligation(
         description=item.description,
         amount_cents=item.amount_cents,
         due_on=max(item.due, clock.today() + timedelta(days=PAYMENT_DAYS)),
-        obligation_key=key,
+        obligation_key=None if report_id else key,
+        royalty_report_id=report_id,
     )
 
 
@@ -275,8 +313,8 @@ def void_invoice(session: Session, *, actor: Actor, invoice_id: int, reason: str
         select(PaymentAllocation.id).where(PaymentAllocation.invoice_id == invoice.id)
     ).first():
         raise ValidationError(
-            f"{invoice.number} is paid in part or in full: it stays (void the payment's income "
-            "first if it was recorded by mistake)."
+            f"{invoice.number} is paid in part or in full: it stays as it was paid (a "
+            "correction is a new invoice, or a credit)."
         )
     invoice.status = InvoiceStatus.VOID.value
     invoice.void_reason = reason
