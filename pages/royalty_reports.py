@@ -106,6 +106,26 @@ with review_tab:
                     strict=True,
                 ):
                     column.metric(label, dollars(Decimal(view.owed[key])))
+            if view.report.remitted_cents is not None:
+                paid = dollars(from_cents(view.report.remitted_cents))
+                short = view.short_paid_cents
+                if short is None:
+                    st.caption(f"The licensee says it paid {paid} with the report.")
+                elif short == 0:
+                    st.success(f"The licensee paid {paid} with the report: what it owes.")
+                elif short > 0:
+                    st.warning(
+                        f"The licensee paid {paid} with the report: "
+                        f"{dollars(from_cents(short))} less than it owes."
+                    )
+                else:
+                    st.info(
+                        f"The licensee paid {paid} with the report: "
+                        f"{dollars(from_cents(-short))} more than it owes (its credit, once "
+                        "the payment is recorded)."
+                    )
+            else:
+                st.caption("The licensee did not say what it paid with the report.")
             if view.cannot_approve:
                 st.warning(view.cannot_approve)
             approve, reject = st.columns(2)
@@ -194,7 +214,9 @@ with enter_tab:
                     "country_of_sale": "Sold in",
                 },
             )
-            sublicense = st.text_input("Sublicense income (USD)", value="0")
+            income_col, paid_col = st.columns(2)
+            sublicense = income_col.text_input("Sublicense income (USD)", value="0")
+            remitted = paid_col.text_input("Paid with the report (USD, if it says)")
             note = st.text_input("Note", max_chars=1000)
             left, right = st.columns(2)
             if left.button("File the report", type="primary"):
@@ -208,6 +230,7 @@ with enter_tab:
                         if any(v not in (None, "", "USD") for v in line.values())
                     ],
                     sublicense_income=sublicense,
+                    remitted=remitted,
                     note=note,
                     success=f"The report of the period ending {period.end} is filed.",
                     clear=f"enter_lines_{chosen}",

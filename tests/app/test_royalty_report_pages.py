@@ -42,6 +42,10 @@ def test_finance_reviews_sends_back_and_approves(open_app, database_url):
     assert not app.exception, app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Sublicense fees"] == "$3,125.00"  # 25 % of the demo's 12,500.00
+    assert any(
+        "paid $12,000.00 with the report: $1,049.14 less than it owes" in m
+        for m in messages(app.warning)
+    ), messages(app.warning)
     assert button(app, "Approve and invoice").disabled is False
     button(app, "Send back").click().run()
     assert any("Give the reason" in m for m in messages(app.error))

@@ -1596,6 +1596,7 @@ SPECS = [
             "sublicense_income": "75000.00",
             "note": "Second quarter",
             "source": "uploaded",
+            "remitted": "98000.00",
         },
         {
             "agreement_id": "id",
@@ -1613,6 +1614,7 @@ SPECS = [
             "sublicense_income": "money",
             "note": "text",
             "source": "choice",
+            "remitted": "money",
         },
     ),
     Spec(

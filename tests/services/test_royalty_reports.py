@@ -130,6 +130,7 @@ def test_a_licensee_files_a_report_and_finance_approves_what_it_owes(engine, off
         ],
         sublicense_income="75000.00",
         source="uploaded",
+        remitted="90000.00",
     )
     with unit_of_work(engine) as session:
         view = reports.get_report(session, actor=office.finance, report_id=report_id)
@@ -139,6 +140,7 @@ def test_a_licensee_files_a_report_and_finance_approves_what_it_owes(engine, off
     ]
     assert (view.owed["sublicense_fees"], view.owed["total_due"]) == ("15000.00", "98600.00")
     assert view.cannot_approve is None
+    assert view.short_paid_cents == 860_000  # it paid 90,000.00 of 98,600.00
     assert view.lines[0].country_of_manufacture == "DE"
     assert approve(engine, office, report_id) == (f"INV-{TODAY.year}-0001", 9_860_000)
     with unit_of_work(engine) as session:
@@ -469,7 +471,7 @@ def test_open_invoices_age_by_days_past_due(engine, office, agreement):
     assert Decimal(total) > 0
 
 
-def filled_template(engine, actor, agreement_id, rows, sublicense=0, quarter=1):
+def filled_template(engine, actor, agreement_id, rows, sublicense=0, quarter=1, remitted=None):
     with unit_of_work(engine) as session:
         name, content = report_workbook.template_bytes(
             session, actor=actor, agreement_id=agreement_id, period_end=quarter_end(quarter)
@@ -477,6 +479,7 @@ def filled_template(engine, actor, agreement_id, rows, sublicense=0, quarter=1):
     book = load_workbook(BytesIO(content))
     sheet = book[report_workbook.SHEET]
     sheet[report_workbook.SUBLICENSE_CELL] = sublicense
+    sheet[report_workbook.REMITTED_CELL] = remitted
     for offset, row in enumerate(rows):
         for column, value in enumerate(row, start=1):
             sheet.cell(report_workbook.FIRST_ROW + offset, column, value)
@@ -507,6 +510,7 @@ def test_the_licensee_fills_in_the_template_and_uploads_it(engine, office, agree
             (KITS, 1234.56, None, "USD", None, 3, "US", "US"),
         ],
         sublicense=75000,
+        remitted=98649.38,
     )
     assert name == f"royalty-report-AGR-{agreement:05d}-{quarter_end(1)}.xlsx"
     book = load_workbook(BytesIO(content))
@@ -525,6 +529,7 @@ def test_the_licensee_fills_in_the_template_and_uploads_it(engine, office, agree
     ] == [(200_000_000, 10_000_000, "EUR", "1.1", 1200), (123_456, 0, "USD", "1", 3)]
     # 2,090,000 + 1,234.56 at 4 %; 15,000 of the sublicense income
     assert view.owed["total_due"] == "98649.38"
+    assert view.report.remitted_cents == 9_864_938 and view.short_paid_cents == 0
 
 
 def test_every_bad_row_of_an_upload_is_listed_with_its_row(engine, office, agreement):

@@ -43,6 +43,9 @@ class RoyaltyReport(SQLModel, table=True):
     live_key: str | None = Field(default=None, max_length=40, unique=True)
     zero: bool = False
     sublicense_income_cents: int = Field(default=0, sa_type=sa.BigInteger)
+    # What the licensee says it paid with the report (None: not said): finance compares it
+    # with what the report owes.
+    remitted_cents: int | None = Field(default=None, sa_type=sa.BigInteger)
     note: str = Field(default="", max_length=1000)
     # How it came: entered (by finance), uploaded (the licensee's workbook) or zero.
     source: str = Field(max_length=20)

@@ -27,6 +27,7 @@ HEADER_ROW = 8
 FIRST_ROW = HEADER_ROW + 1
 TEMPLATE_ROWS = 200  # rows offered the lists; more may be added below
 SUBLICENSE_CELL = "B6"
+REMITTED_CELL = "D6"  # what the licensee paid with the report, if it says
 COLUMNS = (
     ("Product category", "product", 34),
     ("Gross sales", "gross_sales", 16),
@@ -72,6 +73,9 @@ def template_bytes(
     sheet["A6"].font = bold
     sheet[SUBLICENSE_CELL] = 0
     sheet[SUBLICENSE_CELL].number_format = "#,##0.00"
+    sheet["C6"] = "Paid with this report (USD, optional)"
+    sheet["C6"].font = bold
+    sheet[REMITTED_CELL].number_format = "#,##0.00"
     sheet["A7"] = (
         "One row per product category, currency and countries. Amounts in the row's currency; "
         "leave the rate empty for USD. A zero report needs no workbook: file it in one click."
@@ -121,9 +125,9 @@ def _text(value) -> object:
     return value
 
 
-def read_workbook(content: bytes) -> tuple[list[dict], list[str], object]:
-    """The lines of a filled-in template (with the row each came from) and the sublicense
-    income; a file that is not the template is refused."""
+def read_workbook(content: bytes) -> tuple[list[dict], list[str], object, object]:
+    """The lines of a filled-in template (with the row each came from), the sublicense income
+    and what was paid with it; a file that is not the template is refused."""
     if not isinstance(content, bytes | bytearray) or not content:
         raise ValidationError("Choose the filled-in report workbook (.xlsx).")
     if len(content) > MAX_BYTES:
@@ -154,6 +158,9 @@ def read_workbook(content: bytes) -> tuple[list[dict], list[str], object]:
             f"({', '.join(c[0] for c in COLUMNS)}): download the template again."
         )
     sublicense = rows[5][1] if len(rows) > 5 and len(rows[5]) > 1 else None
+    remitted = rows[5][3] if len(rows) > 5 and len(rows[5]) > 3 else None
+    if isinstance(remitted, float | int) and not isinstance(remitted, bool):
+        remitted = _text(remitted)
     lines, names = [], []
     for number, values in enumerate(rows[HEADER_ROW:], start=FIRST_ROW):
         cells = [_text(v) for v in values]
@@ -170,7 +177,7 @@ def read_workbook(content: bytes) -> tuple[list[dict], list[str], object]:
         sublicense = _text(sublicense)
     elif sublicense is None or (isinstance(sublicense, str) and not sublicense.strip()):
         sublicense = "0"
-    return lines, names, sublicense
+    return lines, names, sublicense, remitted
 
 
 def upload_report(
@@ -186,7 +193,7 @@ def upload_report(
     listed with its row; all of it or nothing."""
     agreement = royalty_reports._agreement(session, agreement_id)
     require(actor, "royalty_report.submit", AgreementAccess(agreement))
-    lines, names, sublicense = read_workbook(content)
+    lines, names, sublicense, remitted = read_workbook(content)
     try:
         return royalty_reports.submit_report(
             session,
@@ -198,10 +205,14 @@ def upload_report(
             note=note,
             source="uploaded",
             line_names=names,
+            remitted=remitted,
         )
     except FormErrors:
         raise
     except ValidationError as err:
-        if "sublicense" in str(err).lower():
+        text = str(err).lower()
+        if "sublicense" in text:
             raise FormErrors([Problem(f"Cell {SUBLICENSE_CELL}: {err}", ("sublicense",))]) from None
+        if "paid with the report" in text:
+            raise FormErrors([Problem(f"Cell {REMITTED_CELL}: {err}", ("remitted",))]) from None
         raise

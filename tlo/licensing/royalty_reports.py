@@ -268,6 +268,7 @@ def submit_report(
     note: str = "",
     source: str = "entered",
     line_names: list[str] | None = None,
+    remitted: object = None,
 ) -> RoyaltyReport:
     """File the report of a period that has ended: all of it or nothing."""
     agreement = _agreement(session, agreement_id)
@@ -286,6 +287,13 @@ def submit_report(
     if sublicense < 0:
         raise ValidationError("The sublicense income is not negative.")
     note = clean_text(note, what="note", column=RoyaltyReport.note)
+    if remitted is None or (isinstance(remitted, str) and not remitted.strip()):
+        remitted_cents = None
+    else:
+        paid = clean_decimal_money(remitted, what="amount paid with the report")
+        if paid < 0:
+            raise ValidationError("The amount paid with the report is not negative.")
+        remitted_cents = to_cents(paid)
     zero = source == "zero"
     if zero and (checked or sublicense):
         raise ValidationError("A zero report has no sales and no sublicense income.")
@@ -305,6 +313,7 @@ def submit_report(
         live_key=live_key,
         zero=zero,
         sublicense_income_cents=to_cents(sublicense),
+        remitted_cents=remitted_cents,
         note=note,
         source=source,
         submitted_by_account_id=actor.account_id,
@@ -440,6 +449,14 @@ class ReportView:
     owed: dict | None
     cannot_approve: str | None  # why finance cannot approve it now
     invoice_number: str | None = None
+
+    @property
+    def short_paid_cents(self) -> int | None:
+        """What the report owes less what the licensee says it paid with it (None: it said
+        nothing, or what it owes is not known yet); below 0: paid more."""
+        if self.report.remitted_cents is None or self.owed is None:
+            return None
+        return to_cents(Decimal(self.owed["total_due"])) - self.report.remitted_cents
 
 
 def _order_problem(session: Session, report: RoyaltyReport) -> str | None:
