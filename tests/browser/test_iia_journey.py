@@ -21,6 +21,7 @@ from tlo.auth.models import Account
 from tlo.demo import DEMO_PASSWORD
 from tlo.disclosures.models import Disclosure, DisclosureInventor
 from tlo.iia import services as iia
+from tlo.iia.models import Iia
 from tlo.licensing.agreement_models import Agreement, AgreementTechnology
 from tlo.people.models import Person
 from tlo.revenue.models import Distribution, DistributionLine
@@ -31,7 +32,8 @@ NORTHBRIDGE = "Northbridge University"
 
 def a_license_of_one_technology(database_url: str) -> tuple[str, str, int]:
     """(agreement number, docket, case id) of a signed exclusive license of one technology
-    that Alice Chen did not invent (her statement is another journey's)."""
+    that Alice Chen did not invent (her statement is another journey's) and that is ours
+    alone."""
     alice = (
         select(DisclosureInventor.disclosure_id)
         .join(Person)
@@ -52,6 +54,7 @@ def a_license_of_one_technology(database_url: str) -> tuple[str, str, int]:
                 Agreement.agreement_type == "exclusive_license",
                 col(Agreement.id).in_(single),
                 col(Disclosure.id).not_in(alice),
+                col(Disclosure.id).not_in(select(Iia.disclosure_id)),  # the demo has one
             )
             .order_by(Agreement.id)
         ).first()
