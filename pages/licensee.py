@@ -82,21 +82,22 @@ else:
             break
     upload_tab, zero_tab = st.tabs(["Upload the report workbook", "No sales: a zero report"])
     with upload_tab:
-        with ui.reading() as session:
-            name, template = report_workbook.template_bytes(
-                session, actor=actor, agreement_id=chosen.id, period_end=period.end
-            )
         st.download_button(
             "Download the report template",
-            data=template,
-            file_name=name,
+            data=ui.deferred(  # made when asked, not on every rerun of the page
+                report_workbook.template_bytes, agreement_id=chosen.id, period_end=period.end
+            ),
+            file_name=report_workbook.template_name(chosen.number, period.end),
             mime=ui.XLSX_MIME,
             icon=":material/download:",
             on_click="ignore",
         )
         with st.form(f"upload_{chosen.id}_{period.end}"):
             workbook = st.file_uploader(
-                "The filled-in workbook", type=["xlsx"], key=ui.widget_key("report_file")
+                "The filled-in workbook",
+                type=["xlsx"],
+                key=ui.widget_key("report_file"),
+                max_upload_size=report_workbook.MAX_BYTES // (1024 * 1024),  # what is read
             )
             note = st.text_input("A note for the office (optional)", max_chars=1000)
             if st.form_submit_button("Upload the report", type="primary"):

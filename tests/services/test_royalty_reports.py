@@ -473,8 +473,11 @@ def test_open_invoices_age_by_days_past_due(engine, office, agreement):
 
 def filled_template(engine, actor, agreement_id, rows, sublicense=0, quarter=1, remitted=None):
     with unit_of_work(engine) as session:
-        name, content = report_workbook.template_bytes(
+        content = report_workbook.template_bytes(
             session, actor=actor, agreement_id=agreement_id, period_end=quarter_end(quarter)
+        )
+        name = report_workbook.template_name(
+            session.get(agreements.Agreement, agreement_id).number, quarter_end(quarter)
         )
     book = load_workbook(BytesIO(content))
     sheet = book[report_workbook.SHEET]

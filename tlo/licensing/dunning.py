@@ -8,8 +8,7 @@ e-mail address, else its licensee account; each is logged on the agreement (audi
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
@@ -103,6 +102,7 @@ def _late_reports(session: Session, today: date) -> list[Overdue]:
             )
         ).all()
     )
+    # every license's marked report periods in one query (not one query per license)
     marked = set(
         session.exec(
             select(DocketItemState.key).where(col(DocketItemState.key).contains(":royalty_report:"))
@@ -156,7 +156,7 @@ def _recipients(session: Session, company_ids: set[int]) -> dict[int, tuple[str,
 
 def _collect(session: Session, today: date) -> list[Overdue]:
     items = _late_invoices(session, today) + _late_reports(session, today)
-    last = defaultdict(lambda: None) | dict(
+    last = dict(
         session.exec(
             select(LicenseeReminder.item_key, func.max(LicenseeReminder.sent_on)).group_by(
                 LicenseeReminder.item_key
@@ -166,12 +166,10 @@ def _collect(session: Session, today: date) -> list[Overdue]:
     recipients = _recipients(session, {item.company_id for item in items})
     return sorted(
         (
-            Overdue(
-                **{
-                    **item.__dict__,
-                    "last_reminded": last[item.key],
-                    "recipient": item.recipient or recipients.get(item.company_id),
-                }
+            replace(
+                item,
+                last_reminded=last.get(item.key),
+                recipient=item.recipient or recipients.get(item.company_id),
             )
             for item in items
         ),

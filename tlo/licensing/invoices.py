@@ -18,7 +18,7 @@ from tlo import audit, clock
 from tlo.auth.permissions import Actor, require, sees_all
 from tlo.errors import NotFound, ValidationError
 from tlo.licensing.agreement_models import Agreement
-from tlo.licensing.agreements import AgreementAccess
+from tlo.licensing.agreements import AgreementAccess, load_agreement
 from tlo.licensing.agreements import obligations as agreement_obligations
 from tlo.licensing.models import Company, Contact
 from tlo.licensing.obligations import PAYMENT_DAYS
@@ -27,6 +27,7 @@ from tlo.licensing.receivable_models import (
     InvoiceStatus,
     LicenseeInvoice,
     PaymentAllocation,
+    ReportStatus,
     RoyaltyReport,
 )
 from tlo.money import dollars, from_cents, to_cents
@@ -197,7 +198,7 @@ def _reports_to_bill_again(session: Session, agreement_id: int) -> list[Billable
         select(RoyaltyReport)
         .where(
             RoyaltyReport.agreement_id == agreement_id,
-            RoyaltyReport.status == "approved",
+            RoyaltyReport.status == ReportStatus.APPROVED.value,
             RoyaltyReport.total_due_cents > 0,
             ~invoiced.exists(),
         )
@@ -275,10 +276,7 @@ def invoice_obligation(
     session: Session, *, actor: Actor, agreement_id: int, key: str
 ) -> LicenseeInvoice:
     """Bill one payment obligation: due on its own date, or 30 days from today if later."""
-    agreement = session.get(Agreement, clean_id(agreement_id, what="agreement"))
-    if agreement is None:
-        raise NotFound(f"There is no agreement {agreement_id}.")
-    require(actor, "invoice.issue", AgreementAccess(agreement))
+    agreement = load_agreement(session, actor, agreement_id, "invoice.issue")
     key = clean_text(key, what="obligation", max_length=120, multiline=False)
     found = {b.key: b for b in billable(session, actor=actor, agreement_id=agreement.id)}
     if key not in found:
@@ -506,15 +504,20 @@ def invoice_context(session: Session, *, actor: Actor, invoice_id: int) -> dict:
     }
 
 
-def invoice_docx(session: Session, *, actor: Actor, invoice_id: int) -> tuple[str, bytes]:
-    """(file name, the Word file) of an invoice, from the current invoice template."""
+def file_name(invoice: LicenseeInvoice) -> str:
+    return f"{invoice.number}.docx"
+
+
+def _render(session: Session, context: dict) -> bytes:
     from tlo import documents, word_templates
 
-    context = invoice_context(session, actor=actor, invoice_id=invoice_id)
     template = word_templates.current_template(session, TEMPLATE)
-    return f"{context['number']}.docx", documents.render(
-        TEMPLATE, context, template=template.content
-    )
+    return documents.render(TEMPLATE, context, template=template.content)
+
+
+def invoice_docx(session: Session, *, actor: Actor, invoice_id: int) -> bytes:
+    """The invoice as a Word file, from the current invoice template."""
+    return _render(session, invoice_context(session, actor=actor, invoice_id=invoice_id))
 
 
 def billing_contacts(session: Session, *, actor: Actor, invoice_id: int) -> list[Contact]:
@@ -543,8 +546,8 @@ def send_invoice(session: Session, *, actor: Actor, invoice_id: int, contact_id:
     contact = session.get(Contact, clean_id(contact_id, what="contact"))
     if contact is None or contact.company_id != agreement.company_id or not contact.email:
         raise ValidationError("Choose a contact of the licensee with an e-mail address.")
-    name, content = invoice_docx(session, actor=actor, invoice_id=invoice.id)
     parties_ = invoice_context(session, actor=actor, invoice_id=invoice.id)
+    content = _render(session, parties_)
     outbox.queue(
         session,
         kind=Kind.INVOICE,
@@ -559,7 +562,7 @@ def send_invoice(session: Session, *, actor: Actor, invoice_id: int, contact_id:
             f"{parties_['payment_instructions']}\n\n{parties_['office_name']}\n"
             f"{parties_['office_email']}"
         ),
-        attachment=(name, content),
+        attachment=(file_name(invoice), content),
     )
     invoice.sent_to = contact.email
     invoice.sent_at = clock.utcnow()

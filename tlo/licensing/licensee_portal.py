@@ -14,9 +14,9 @@ from tlo.auth.permissions import Actor, require, system_actor
 from tlo.licensing import royalty_reports
 from tlo.licensing import terms as royalty_terms
 from tlo.licensing.agreement_models import Agreement, AgreementType, ReportPeriod
-from tlo.licensing.agreements import AgreementAccess
+from tlo.licensing.agreements import load_agreement
 from tlo.licensing.models import Company
-from tlo.licensing.receivable_models import RoyaltyReport
+from tlo.licensing.receivable_models import ReportStatus, RoyaltyReport
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,13 @@ def my_agreements(session: Session, *, actor: Actor) -> list[PortalAgreement]:
 
 def rejected_reports(session: Session, *, actor: Actor, agreement_id: int) -> list[RoyaltyReport]:
     """The agreement's reports sent back, the latest first, each with its reason."""
-    agreement = royalty_reports._agreement(session, agreement_id)
-    require(actor, "royalty_report.read", AgreementAccess(agreement))
+    agreement = load_agreement(session, actor, agreement_id, "royalty_report.read")
     return list(
         session.exec(
             select(RoyaltyReport)
             .where(
                 RoyaltyReport.agreement_id == agreement.id,
-                RoyaltyReport.status == "rejected",
+                RoyaltyReport.status == ReportStatus.REJECTED.value,
             )
             .order_by(col(RoyaltyReport.reviewed_at).desc())
         ).all()
@@ -108,8 +107,7 @@ def obligations_of(session: Session, *, actor: Actor, agreement_id: int) -> list
     from tlo.licensing.agreements import obligations
     from tlo.money import dollars
 
-    agreement = royalty_reports._agreement(session, agreement_id)
-    require(actor, "licensee.portal", AgreementAccess(agreement))
+    agreement = load_agreement(session, actor, agreement_id, "licensee.portal")
     entries = obligations(session, actor=system_actor("licensee portal"), agreement_id=agreement.id)
     return [
         PortalObligation(

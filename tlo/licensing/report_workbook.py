@@ -13,11 +13,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session
 
-from tlo.auth.permissions import Actor, require
+from tlo.auth.permissions import Actor
 from tlo.errors import FormErrors, Problem, ValidationError
 from tlo.licensing import royalty_reports
 from tlo.licensing import terms as royalty_terms
-from tlo.licensing.agreements import AgreementAccess
+from tlo.licensing.agreements import load_agreement
 from tlo.licensing.receivable_models import RoyaltyReport
 from tlo.reports.importing.reading import _open
 
@@ -41,12 +41,13 @@ COLUMNS = (
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def template_bytes(
-    session: Session, *, actor: Actor, agreement_id: int, period_end: date
-) -> tuple[str, bytes]:
-    """(file name, the .xlsx) of the report of one period, ready to fill in."""
-    agreement = royalty_reports._agreement(session, agreement_id)
-    require(actor, "royalty_report.submit", AgreementAccess(agreement))
+def template_name(agreement_number: str, period_end: date) -> str:
+    return f"royalty-report-{agreement_number}-{period_end.isoformat()}.xlsx"
+
+
+def template_bytes(session: Session, *, actor: Actor, agreement_id: int, period_end: date) -> bytes:
+    """The .xlsx of the report of one period, ready to fill in."""
+    agreement = load_agreement(session, actor, agreement_id, "royalty_report.submit")
     period = royalty_reports._period(session, agreement, period_end)
     categories = [rate.applies_to for rate in royalty_terms.schedule_of(session, agreement.id)]
     currencies = royalty_terms.currencies_of(agreement)
@@ -106,7 +107,7 @@ def template_bytes(
     sheet.freeze_panes = f"A{FIRST_ROW}"
     out = BytesIO()
     book.save(out)
-    return f"royalty-report-{agreement.number}-{period.end.isoformat()}.xlsx", out.getvalue()
+    return out.getvalue()
 
 
 def _text(value) -> object:
@@ -191,8 +192,7 @@ def upload_report(
 ) -> RoyaltyReport:
     """File the period's report from its filled-in workbook: every row checked, every problem
     listed with its row; all of it or nothing."""
-    agreement = royalty_reports._agreement(session, agreement_id)
-    require(actor, "royalty_report.submit", AgreementAccess(agreement))
+    agreement = load_agreement(session, actor, agreement_id, "royalty_report.submit")
     lines, names, sublicense, remitted = read_workbook(content)
     try:
         return royalty_reports.submit_report(

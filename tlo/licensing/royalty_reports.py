@@ -33,7 +33,7 @@ from tlo.licensing.agreement_models import (
     AgreementType,
     ReportPeriod,
 )
-from tlo.licensing.agreements import AgreementAccess
+from tlo.licensing.agreements import AgreementAccess, load_agreement
 from tlo.licensing.models import Company
 from tlo.licensing.obligations import Terms, derive_obligations
 from tlo.licensing.receivable_models import (
@@ -68,11 +68,15 @@ class Period:
     obligation_key: str  # agr<id>:royalty_report:<end>
 
 
-def _agreement(session: Session, agreement_id: object) -> Agreement:
-    agreement = session.get(Agreement, clean_id(agreement_id, what="agreement"))
-    if agreement is None:
-        raise NotFound(f"There is no agreement {agreement_id}.")
-    return agreement
+def marked_periods(session: Session, agreement_id: int) -> set[str]:
+    """The report obligations of the agreement marked done or waived (their docket keys)."""
+    return set(
+        session.exec(
+            select(DocketItemState.key).where(
+                col(DocketItemState.key).startswith(f"agr{agreement_id}:royalty_report:")
+            )
+        ).all()
+    )
 
 
 def _report(session: Session, report_id: object) -> tuple[RoyaltyReport, Agreement]:
@@ -126,8 +130,7 @@ def reportable_periods(
 ) -> list[tuple[Period, RoyaltyReport | None]]:
     """The periods that have ended and ask for a report, latest first, each with its live
     report (None: not reported yet), for whoever may file the agreement's reports."""
-    agreement = _agreement(session, agreement_id)
-    require(actor, "royalty_report.submit", AgreementAccess(agreement))
+    agreement = load_agreement(session, actor, agreement_id, "royalty_report.submit")
     today = clock.today()
     live = {
         report.period_end: report
@@ -139,13 +142,7 @@ def reportable_periods(
     }
     # A period whose report obligation the office marked done or waived (a report that came
     # before tlo, say) asks for no report; one reported in tlo shows with its report.
-    marked = set(
-        session.exec(
-            select(DocketItemState.key).where(
-                col(DocketItemState.key).startswith(f"agr{agreement.id}:royalty_report:")
-            )
-        ).all()
-    )
+    marked = marked_periods(session, agreement.id)
     ended = [
         p
         for p in periods_of(agreement)
@@ -271,8 +268,7 @@ def submit_report(
     remitted: object = None,
 ) -> RoyaltyReport:
     """File the report of a period that has ended: all of it or nothing."""
-    agreement = _agreement(session, agreement_id)
-    require(actor, "royalty_report.submit", AgreementAccess(agreement))
+    agreement = load_agreement(session, actor, agreement_id, "royalty_report.submit")
     if not royalty_terms.schedule_of(session, agreement.id):
         raise ValidationError(f"{agreement.number} has no royalty rates to report against.")
     period = _period(session, agreement, period_end)
@@ -382,7 +378,7 @@ def _lines(session: Session, report_id: int) -> list[RoyaltyReportLine]:
     )
 
 
-def _approved_before(session: Session, report: RoyaltyReport):
+def _approved_before(report: RoyaltyReport):
     return (
         RoyaltyReport.agreement_id == report.agreement_id,
         RoyaltyReport.status == ReportStatus.APPROVED.value,
@@ -397,13 +393,13 @@ def report_json(session: Session, report: RoyaltyReport, agreement: Agreement) -
         session.exec(
             select(RoyaltyReportLine.product, func.sum(RoyaltyReportLine.net_sales_usd_cents))
             .join(RoyaltyReport, RoyaltyReport.id == RoyaltyReportLine.report_id)
-            .where(*_approved_before(session, report))
+            .where(*_approved_before(report))
             .group_by(RoyaltyReportLine.product)
         ).all()
     )
     earlier_this_year = session.exec(
         select(func.coalesce(func.sum(RoyaltyReport.running_royalty_cents), 0)).where(
-            *_approved_before(session, report),
+            *_approved_before(report),
             RoyaltyReport.period_end >= date(report.period_end.year, 1, 1),
         )
     ).one()
@@ -470,13 +466,7 @@ def _order_problem(session: Session, report: RoyaltyReport) -> str | None:
             )
         ).all()
     )
-    marked = set(
-        session.exec(
-            select(DocketItemState.key).where(
-                col(DocketItemState.key).startswith(f"agr{agreement.id}:royalty_report:")
-            )
-        ).all()
-    )
+    marked = marked_periods(session, agreement.id)
     missing = next(
         (
             p

@@ -72,12 +72,10 @@ def invoice_document(rows: Sequence[InvoiceRow], *, key: str) -> None:
         format_func=lambda r: f"{r.invoice.number} · {r.invoice.description}",
         key=f"invoice_doc_{key}",
     )
-    with ui.reading() as session:
-        name, content = invoices.invoice_docx(session, actor=ui.actor(), invoice_id=row.invoice.id)
     right.download_button(
         "Download",
-        data=content,
-        file_name=name,
+        data=ui.deferred(invoices.invoice_docx, invoice_id=row.invoice.id),  # made when asked
+        file_name=invoices.file_name(row.invoice),
         mime=ui.DOCX_MIME,
         icon=":material/download:",
         on_click="ignore",
